@@ -1,0 +1,195 @@
+package org.latchkey.config;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.toml.TomlMapper;
+import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.ByteBuffer;
+import java.time.DateTimeException;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.latchkey.token.ClockRules;
+import org.latchkey.token.IssuerPolicy;
+import org.latchkey.token.PublicKey;
+import org.latchkey.token.Role;
+import org.latchkey.token.TrustStore;
+import org.latchkey.token.TrustedIssuer;
+import org.latchkey.token.WeeklyHours;
+
+/** Reads {@code latchkey.toml}. Every problem is refused with the file, the line or key, and what is wrong. */
+public final class DeviceConfigLoader {
+    public static final int MAX_FILE_BYTES = 256 * 1024;
+    public static final Pattern LOCK_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+    /** No key may grant windows longer than this, whatever the file says. */
+    public static final Duration LONGEST_WINDOW = Duration.ofDays(366);
+
+    private static final TomlMapper TOML = new TomlMapper();
+
+    private DeviceConfigLoader() {}
+
+    public static DeviceConfig load(Path file) throws ConfigException {
+        byte[] bytes;
+        try {
+            if (Files.size(file) > MAX_FILE_BYTES) {
+                throw new ConfigException(file, "file", "larger than " + MAX_FILE_BYTES / 1024 + " KiB");
+            }
+            bytes = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            throw new ConfigException(file, "file", "does not exist");
+        } catch (IOException e) {
+            throw new ConfigException(file, "file", "cannot be read: " + e.getMessage());
+        }
+        String text;
+        try {
+            text = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes))
+                    .toString();
+        } catch (CharacterCodingException e) {
+            throw new ConfigException(file, "file", "is not UTF-8 text");
+        }
+        return parse(file, text);
+    }
+
+    public static DeviceConfig parse(Path file, String text) throws ConfigException {
+        Section root = new Section(file, "", readToml(file, text));
+        root.requireOnly(Set.of("lock_id", "timezone", "clock", "issuers"));
+
+        String lockId = root.string("lock_id");
+        if (!LOCK_ID.matcher(lockId).matches()) {
+            throw root.error("lock_id", "must be 1–64 characters of A–Z a–z 0–9 . _ -");
+        }
+        ZoneId zone = zone(root);
+
+        Optional<Section> clockSection = root.table("clock");
+        ClockRules clock = ClockRules.DEFAULT;
+        boolean rtc = false;
+        if (clockSection.isPresent()) {
+            Section c = clockSection.get();
+            c.requireOnly(Set.of("skew", "battery_backed_rtc", "trusted_clock_roles"));
+            Duration skew = duration(c, "skew", ClockRules.DEFAULT_SKEW);
+            if (skew.compareTo(ClockRules.MAX_SKEW) > 0) {
+                throw c.error("skew", "may not exceed 300s");
+            }
+            Set<Role> roles = c.has("trusted_clock_roles")
+                    ? roles(c, "trusted_clock_roles")
+                    : clock.rolesNeedingTrustedClock();
+            clock = new ClockRules(skew, roles);
+            rtc = c.bool("battery_backed_rtc", false);
+        }
+
+        List<TrustedIssuer> issuers = new ArrayList<>();
+        for (Section s : root.tables("issuers")) {
+            issuers.add(issuer(s));
+        }
+        if (issuers.stream().noneMatch(i -> i.policy().isOwner())) {
+            throw new ConfigException(file, "issuers", "no issuer has the owner role: add the owner's key"
+                    + " ([[issuers]] with roles = [\"owner\"])");
+        }
+        TrustStore trust;
+        try {
+            trust = TrustStore.of(issuers);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(file, "issuers", e.getMessage());
+        }
+        return new DeviceConfig(file, lockId, zone, clock, rtc, trust);
+    }
+
+    private static ObjectNode readToml(Path file, String text) throws ConfigException {
+        JsonNode node;
+        try {
+            node = TOML.readTree(text);
+        } catch (JsonProcessingException e) {
+            JsonLocation at = e.getLocation();
+            String where = at == null || at.getLineNr() < 1 ? "TOML" : "line " + at.getLineNr();
+            throw new ConfigException(file, where, "not valid TOML: " + e.getOriginalMessage());
+        }
+        if (!(node instanceof ObjectNode o)) {
+            throw new ConfigException(file, "file", "is empty");
+        }
+        return o;
+    }
+
+    private static TrustedIssuer issuer(Section s) throws ConfigException {
+        s.requireOnly(Set.of("name", "public_key", "roles", "max_window", "hours", "once_only"));
+        String name = s.string("name");
+        PublicKey key;
+        try {
+            key = PublicKey.fromPaserk(s.string("public_key").strip());
+        } catch (IllegalArgumentException e) {
+            throw s.error("public_key", e.getMessage());
+        }
+        Set<Role> roles = roles(s, "roles");
+        if (roles.isEmpty()) {
+            throw s.error("roles", "needs at least one of \"owner\", \"delivery\", \"service\", \"guest\"");
+        }
+        if (!s.has("max_window")) {
+            throw s.error("max_window", "missing (required): the longest window this key may grant, e.g. \"4h\"");
+        }
+        Duration maxWindow = duration(s, "max_window", Duration.ZERO);
+        if (maxWindow.isZero() || maxWindow.compareTo(LONGEST_WINDOW) > 0) {
+            throw s.error("max_window", "must be more than 0 and at most 366d");
+        }
+        Optional<WeeklyHours> hours = Optional.empty();
+        if (s.has("hours")) {
+            try {
+                hours = Optional.of(WeeklyHours.parse(s.string("hours")));
+            } catch (IllegalArgumentException e) {
+                throw s.error("hours", e.getMessage());
+            }
+        }
+        boolean onceOnly = s.bool("once_only", false);
+        try {
+            return new TrustedIssuer(name, key, new IssuerPolicy(roles, maxWindow, hours, onceOnly));
+        } catch (IllegalArgumentException e) {
+            throw s.error("name", e.getMessage());
+        }
+    }
+
+    private static Set<Role> roles(Section s, String key) throws ConfigException {
+        Set<Role> roles = EnumSet.noneOf(Role.class);
+        for (String name : s.strings(key)) {
+            roles.add(Role.fromWireName(name).orElseThrow(() -> s.error(key,
+                    "unknown role '" + name + "' (owner, delivery, service, guest)")));
+        }
+        return roles;
+    }
+
+    private static Duration duration(Section s, String key, Duration fallback) throws ConfigException {
+        Optional<String> text = s.optionalString(key);
+        if (text.isEmpty()) {
+            return fallback;
+        }
+        try {
+            return Durations.parse(text.get());
+        } catch (IllegalArgumentException e) {
+            throw s.error(key, e.getMessage());
+        }
+    }
+
+    private static ZoneId zone(Section root) throws ConfigException {
+        Optional<String> text = root.optionalString("timezone");
+        if (text.isEmpty()) {
+            return ZoneId.systemDefault();
+        }
+        try {
+            return ZoneId.of(text.get());
+        } catch (DateTimeException e) {
+            throw root.error("timezone", "'" + text.get() + "' is not a time zone like \"Europe/Berlin\"");
+        }
+    }
+}

@@ -1,0 +1,140 @@
+package org.latchkey.token;
+
+import static org.latchkey.token.RejectionReason.MALFORMED;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * The claims of a latchkey access token (token-profile.md). Construction checks each claim's shape;
+ * the door's rules (lock, time, policy) are the verifier's.
+ *
+ * @param issuer {@code iss}, for the audit trail only; empty when absent
+ * @param subject {@code sub}: who or what for; empty when absent
+ */
+public record AccessClaims(
+        String issuer,
+        String audience,
+        String tokenId,
+        Instant issuedAt,
+        Instant notBefore,
+        Instant expires,
+        Use use,
+        Role role,
+        String subject) {
+
+    /** Payloads above this size are refused before parsing. */
+    public static final int MAX_PAYLOAD_BYTES = 1024;
+
+    public static final Pattern TOKEN_ID = Pattern.compile("[A-Za-z0-9_-]{16,64}");
+    private static final int MAX_TEXT = 64;
+
+    public AccessClaims {
+        Objects.requireNonNull(issuedAt, "iat");
+        Objects.requireNonNull(notBefore, "nbf");
+        Objects.requireNonNull(expires, "exp");
+        Objects.requireNonNull(use, "use");
+        Objects.requireNonNull(role, "role");
+        requireText(issuer, "iss", 0);
+        requireText(subject, "sub", 0);
+        requireText(audience, "aud", 1);
+        if (!TOKEN_ID.matcher(tokenId).matches()) {
+            throw new IllegalArgumentException("jti must be 16–64 characters of A–Z a–z 0–9 _ -");
+        }
+        if (!expires.isAfter(notBefore)) {
+            throw new IllegalArgumentException("exp must be later than nbf");
+        }
+    }
+
+    /** {@code exp - nbf}: how long the window is open. */
+    public Duration window() {
+        return Duration.between(notBefore, expires);
+    }
+
+    /** Parses a verified payload; every shape error is {@link RejectionReason#MALFORMED}. */
+    static AccessClaims parse(byte[] payload) throws TokenRejectedException {
+        if (payload.length > MAX_PAYLOAD_BYTES) {
+            throw new TokenRejectedException(MALFORMED, "payload larger than " + MAX_PAYLOAD_BYTES + " bytes");
+        }
+        try {
+            ObjectNode o = Json.parseObject(payload);
+            return new AccessClaims(
+                    optionalText(o, "iss"),
+                    text(o, "aud"),
+                    text(o, "jti"),
+                    time(o, "iat"),
+                    time(o, "nbf"),
+                    time(o, "exp"),
+                    Use.fromWireName(text(o, "use"))
+                            .orElseThrow(() -> new IllegalArgumentException("use must be \"once\" or \"window\"")),
+                    Role.fromWireName(text(o, "role"))
+                            .orElseThrow(() -> new IllegalArgumentException(
+                                    "role must be \"owner\", \"delivery\", \"service\" or \"guest\"")),
+                    optionalText(o, "sub"));
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new TokenRejectedException(MALFORMED, "claims: " + e.getMessage());
+        }
+    }
+
+    /** The payload JSON an issuer signs. */
+    public byte[] toJson() {
+        ObjectNode o = Json.MAPPER.createObjectNode();
+        if (!issuer.isEmpty()) {
+            o.put("iss", issuer);
+        }
+        o.put("aud", audience);
+        o.put("jti", tokenId);
+        o.put("iat", Rfc3339.format(issuedAt));
+        o.put("nbf", Rfc3339.format(notBefore));
+        o.put("exp", Rfc3339.format(expires));
+        o.put("use", use.wireName());
+        o.put("role", role.wireName());
+        if (!subject.isEmpty()) {
+            o.put("sub", subject);
+        }
+        try {
+            return Json.MAPPER.writeValueAsString(o).getBytes(StandardCharsets.UTF_8);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static String text(ObjectNode o, String name) {
+        JsonNode n = o.get(name);
+        if (n == null) {
+            throw new IllegalArgumentException(name + " is missing");
+        }
+        if (!n.isTextual()) {
+            throw new IllegalArgumentException(name + " must be a string");
+        }
+        return n.textValue();
+    }
+
+    private static String optionalText(ObjectNode o, String name) {
+        return o.has(name) ? text(o, name) : "";
+    }
+
+    static Instant time(ObjectNode o, String name) {
+        try {
+            return Rfc3339.parse(text(o, name));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(name + ": " + e.getMessage());
+        }
+    }
+
+    private static void requireText(String value, String name, int min) {
+        Objects.requireNonNull(value, name);
+        if (value.length() < min || value.length() > MAX_TEXT) {
+            throw new IllegalArgumentException(name + " must be " + min + "–" + MAX_TEXT + " characters");
+        }
+        if (value.chars().anyMatch(c -> c < 0x20 || c == 0x7F)) {
+            throw new IllegalArgumentException(name + " must not contain control characters");
+        }
+    }
+}

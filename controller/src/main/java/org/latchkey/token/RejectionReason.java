@@ -1,0 +1,28 @@
+package org.latchkey.token;
+
+/**
+ * Why a token or document was refused. The names are a stable contract (token-profile.md): the CLI, the
+ * API and the audit log all print them as they are.
+ */
+public enum RejectionReason {
+    MALFORMED,
+    UNKNOWN_KEY,
+    BAD_SIGNATURE,
+    WRONG_LOCK,
+    NOT_YET_VALID,
+    EXPIRED,
+    WINDOW_TOO_LONG,
+    ROLE_NOT_ALLOWED,
+    /** The signing key may issue only {@code once} tokens and this one is a {@code window} token. */
+    USE_NOT_ALLOWED,
+    OUTSIDE_HOURS,
+    REVOKED,
+    ALREADY_USED,
+    CLOCK_UNTRUSTED,
+    MODE_DENIES,
+    STORE_UNAVAILABLE,
+    CAMERA_NOT_READY,
+    RATE_LIMITED,
+    /** A revocation list whose {@code seq} is not greater than the installed one. */
+    SEQ_NOT_NEWER
+}
