@@ -51,13 +51,15 @@ record SignedToken(PasetoV4Public.Parts parts, String kid) {
         return new SignedToken(parts, m.group(1));
     }
 
-    /** A scanner ends its line with CR/LF: drop those at the end, and nothing else. */
+    /** A scanner ends its line with CR LF, LF or CR: drop one such line end, and nothing else. */
     private static String trimScannerLineEnd(String text) {
-        int end = text.length();
-        while (end > 0 && (text.charAt(end - 1) == '\n' || text.charAt(end - 1) == '\r')) {
-            end--;
+        if (text.endsWith("\r\n")) {
+            return text.substring(0, text.length() - 2);
         }
-        return text.substring(0, end);
+        if (text.endsWith("\n") || text.endsWith("\r")) {
+            return text.substring(0, text.length() - 1);
+        }
+        return text;
     }
 
     byte[] preAuth() {

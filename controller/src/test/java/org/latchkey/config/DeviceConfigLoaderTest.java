@@ -1,0 +1,160 @@
+package org.latchkey.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.EnumSet;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.latchkey.token.Paserk;
+import org.latchkey.token.Role;
+import org.latchkey.token.SigningKey;
+import org.latchkey.token.TrustedIssuer;
+
+class DeviceConfigLoaderTest {
+    private static final String OWNER_KEY = SigningKey.fromSeed(new byte[] {
+        1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32
+    }).publicKey().paserk();
+    private static final String COURIER_KEY = SigningKey.fromSeed(new byte[32]).publicKey().paserk();
+
+    private static final String GOOD = """
+            # front door
+            lock_id = "front-door"
+            timezone = "Europe/Berlin"
+
+            [clock]
+            skew = "90s"
+            battery_backed_rtc = true
+
+            [[issuers]]
+            name = "owner"
+            public_key = "%s"
+            roles = ["owner"]
+            max_window = "30d"
+
+            [[issuers]]
+            name = "parcel-co"
+            public_key = "%s"
+            roles = ["delivery"]
+            max_window = "4h"
+            hours = "Mon-Sat 08:00-20:00"
+            once_only = true
+            """.formatted(OWNER_KEY, COURIER_KEY);
+
+    @TempDir
+    Path dir;
+
+    private Path write(String text) throws Exception {
+        Path file = dir.resolve("latchkey.toml");
+        Files.writeString(file, text);
+        return file;
+    }
+
+    private String error(String text) throws Exception {
+        Path file = write(text);
+        String message = assertThrows(ConfigException.class, () -> DeviceConfigLoader.load(file)).getMessage();
+        assertTrue(message.startsWith(file + ": "), message);
+        return message.substring(file.toString().length() + 2);
+    }
+
+    @Test
+    void load_goodFile_readsEverything() throws Exception {
+        DeviceConfig c = DeviceConfigLoader.load(write(GOOD));
+        assertEquals("front-door", c.lockId());
+        assertEquals(ZoneId.of("Europe/Berlin"), c.zone());
+        assertEquals(Duration.ofSeconds(90), c.clock().skew());
+        assertEquals(EnumSet.of(Role.DELIVERY, Role.SERVICE, Role.GUEST), c.clock().rolesNeedingTrustedClock());
+        assertTrue(c.batteryBackedRtc());
+        assertEquals(2, c.trustStore().issuers().size());
+        TrustedIssuer courier = c.trustStore().find(Paserk.pid(COURIER_KEY)).orElseThrow();
+        assertEquals("parcel-co", courier.name());
+        assertEquals(Duration.ofHours(4), courier.policy().maxWindow());
+        assertTrue(courier.policy().onceOnly());
+        assertEquals("Mon,Tue,Wed,Thu,Fri,Sat 08:00-20:00", courier.policy().hours().orElseThrow().toString());
+        assertFalse(courier.policy().isOwner());
+    }
+
+    @Test
+    void load_minimalFile_usesDefaults() throws Exception {
+        DeviceConfig c = DeviceConfigLoader.load(write("""
+                lock_id = "d1"
+                [[issuers]]
+                name = "owner"
+                public_key = "%s"
+                roles = ["owner"]
+                max_window = "1d"
+                """.formatted(OWNER_KEY)));
+        assertEquals(Duration.ofSeconds(60), c.clock().skew());
+        assertEquals(ZoneId.systemDefault(), c.zone());
+        assertFalse(c.batteryBackedRtc());
+    }
+
+    @Test
+    void load_tomlSyntaxError_namesTheLine() throws Exception {
+        String m = error("lock_id = \"a\"\n\nclock = [oops\n");
+        assertTrue(m.startsWith("line 3: not valid TOML"), m);
+    }
+
+    @Test
+    void load_smallOrderPublicKey_isRefused() throws Exception {
+        String m = error(GOOD.replace(COURIER_KEY, Paserk.encodePublic(new byte[32])));
+        assertTrue(m.startsWith("issuers[2].public_key: not a valid Ed25519 public key"), m);
+    }
+
+    @Test
+    void load_malformedPublicKey_isRefused() throws Exception {
+        assertTrue(error(GOOD.replace(COURIER_KEY, "k4.public.xyz")).startsWith("issuers[2].public_key: "));
+        assertTrue(error(GOOD.replace(COURIER_KEY, COURIER_KEY.replace("k4.", "k3."))).startsWith("issuers[2].public_key: "));
+    }
+
+    @Test
+    void load_badValues_areRefusedWithTheKey() throws Exception {
+        assertTrue(error(GOOD.replace("\"90s\"", "\"400s\"")).startsWith("clock.skew: may not exceed 300s"));
+        assertTrue(error(GOOD.replace("\"90s\"", "\"soon\"")).startsWith("clock.skew: 'soon' is not a duration"));
+        assertTrue(error(GOOD.replace("\"4h\"", "\"400d\"")).startsWith("issuers[2].max_window: "));
+        assertTrue(error(GOOD.replace("[\"delivery\"]", "[\"superuser\"]")).startsWith("issuers[2].roles: unknown role 'superuser'"));
+        assertTrue(error(GOOD.replace("Mon-Sat 08:00", "Mon-Sat 20:00")).startsWith("issuers[2].hours: "));
+        assertTrue(error(GOOD.replace("\"front-door\"", "\"front door!\"")).startsWith("lock_id: "));
+        assertTrue(error(GOOD.replace("Europe/Berlin", "Mars/Olympus")).startsWith("timezone: "));
+        assertTrue(error(GOOD.replace("once_only = true", "once_only = \"yes\"")).startsWith("issuers[2].once_only: must be true or false"));
+        assertTrue(error(GOOD.replace("max_window = \"4h\"\n", "")).startsWith("issuers[2].max_window: missing"));
+    }
+
+    @Test
+    void load_unknownKey_isRefused() throws Exception {
+        String m = error(GOOD.replace("once_only = true", "once_onyl = true"));
+        assertTrue(m.startsWith("issuers[2].once_onyl: unknown key"), m);
+    }
+
+    @Test
+    void load_noOwnerKey_isRefused() throws Exception {
+        assertTrue(error(GOOD.replace("roles = [\"owner\"]", "roles = [\"guest\"]")).startsWith("issuers: no issuer has the owner role"));
+    }
+
+    @Test
+    void load_sameKeyTwice_isRefused() throws Exception {
+        assertTrue(error(GOOD.replace(COURIER_KEY, OWNER_KEY)).startsWith("issuers: issuers 'owner' and 'parcel-co' have the same public key"));
+    }
+
+    @Test
+    void load_duplicateTomlKey_isRefused() throws Exception {
+        assertTrue(error(GOOD.replace("lock_id = \"front-door\"", "lock_id = \"front-door\"\nlock_id = \"x\"")).startsWith("line "));
+    }
+
+    @Test
+    void load_missingOrHugeOrBinaryFile_isRefused() throws Exception {
+        assertEquals("file: does not exist", assertThrows(ConfigException.class,
+                () -> DeviceConfigLoader.load(dir.resolve("nope.toml"))).getMessage().replace(dir.resolve("nope.toml") + ": ", ""));
+        assertTrue(error("# " + "x".repeat(300 * 1024)).startsWith("file: larger than"));
+        Path bin = dir.resolve("bin.toml");
+        Files.write(bin, new byte[] {(byte) 0xC3, (byte) 0x28});
+        assertTrue(assertThrows(ConfigException.class, () -> DeviceConfigLoader.load(bin)).getMessage().endsWith("is not UTF-8 text"));
+        assertTrue(error("").startsWith("file: is empty") || error("").startsWith("lock_id: missing"));
+    }
+}

@@ -1,0 +1,262 @@
+package org.latchkey.token;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.latchkey.token.Fixture.COURIER;
+import static org.latchkey.token.Fixture.LOCK;
+import static org.latchkey.token.Fixture.NOW;
+import static org.latchkey.token.Fixture.OWNER;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.time.ZoneId;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class AccessTokenVerifierTest {
+    private static final Duration SKEW = ClockRules.DEFAULT_SKEW;
+
+    private static VerifiedAccess verify(String token, Instant at) throws TokenRejectedException {
+        return Fixture.verifierAt(at).verify(token, true, RevocationList.NONE);
+    }
+
+    private static RejectionReason reason(String token, Instant at) {
+        return assertThrows(TokenRejectedException.class, () -> verify(token, at)).reason();
+    }
+
+    private static String courier(AccessClaims c) {
+        return AccessTokens.issue(COURIER, c);
+    }
+
+    private static AccessClaims courierWith(Instant nbf, Instant exp) {
+        AccessClaims c = Fixture.courierClaims();
+        Instant iat = c.issuedAt().isBefore(nbf) ? c.issuedAt() : nbf;
+        return new AccessClaims(c.issuer(), c.audience(), c.tokenId(), iat, nbf, exp, c.use(), c.role(),
+                c.subject());
+    }
+
+    @Test
+    void verify_validCourierToken_returnsGrant() throws Exception {
+        VerifiedAccess v = verify(Fixture.courierToken(), NOW);
+        assertEquals("parcel-co", v.issuer().name());
+        assertEquals(Role.DELIVERY, v.claims().role());
+        assertEquals(Use.ONCE, v.claims().use());
+        assertEquals("courier 42", v.claims().subject());
+        assertEquals(COURIER.publicKey().pid(), v.kid());
+        assertFalse(v.issuedAheadOfClock());
+    }
+
+    @Test
+    void verify_trailingScannerLineEnd_isAccepted() throws Exception {
+        assertEquals(Role.DELIVERY, verify(Fixture.courierToken() + "\r\n", NOW).claims().role());
+    }
+
+    @Test
+    void verify_atExpiryPlusSkew_isExpired_oneSecondBeforeIsAccepted() throws Exception {
+        AccessClaims c = Fixture.courierClaims();
+        String token = courier(c);
+        assertEquals(RejectionReason.EXPIRED, reason(token, c.expires().plus(SKEW)));
+        assertEquals(RejectionReason.EXPIRED, reason(token, c.expires().plus(SKEW).plusSeconds(1)));
+        verify(token, c.expires().plus(SKEW).minusSeconds(1));
+    }
+
+    @Test
+    void verify_notBeforeMinusSkew_isAccepted_oneSecondEarlierIsNotYetValid() throws Exception {
+        Instant nbf = NOW.plus(Duration.ofMinutes(30));
+        String token = courier(courierWith(nbf, nbf.plus(Duration.ofHours(1))));
+        verify(token, nbf.minus(SKEW));
+        assertEquals(RejectionReason.NOT_YET_VALID, reason(token, nbf.minus(SKEW).minusSeconds(1)));
+    }
+
+    @Test
+    void verify_windowLongerThanKeyMayGrant_isWindowTooLong() {
+        String token = courier(courierWith(NOW, NOW.plus(Duration.ofHours(4)).plusSeconds(1)));
+        assertEquals(RejectionReason.WINDOW_TOO_LONG, reason(token, NOW));
+    }
+
+    @Test
+    void verify_windowExactlyTheLongestAllowed_isAccepted() throws Exception {
+        verify(courier(courierWith(NOW, NOW.plus(Duration.ofHours(4)))), NOW);
+    }
+
+    @Test
+    void verify_roleTheKeyMayNotSign_isRoleNotAllowed() {
+        AccessClaims c = Fixture.courierClaims();
+        String token = courier(new AccessClaims(c.issuer(), LOCK, c.tokenId(), c.issuedAt(), c.notBefore(),
+                c.expires(), Use.ONCE, Role.OWNER, c.subject()));
+        assertEquals(RejectionReason.ROLE_NOT_ALLOWED, reason(token, NOW));
+    }
+
+    @Test
+    void verify_windowTokenFromOnceOnlyKey_isUseNotAllowed() {
+        AccessClaims c = Fixture.courierClaims();
+        String token = courier(new AccessClaims(c.issuer(), LOCK, c.tokenId(), c.issuedAt(), c.notBefore(),
+                c.expires(), Use.WINDOW, c.role(), c.subject()));
+        assertEquals(RejectionReason.USE_NOT_ALLOWED, reason(token, NOW));
+    }
+
+    @Test
+    void verify_ownerKey_maySignAnyRole() throws Exception {
+        assertEquals(Role.GUEST, verify(AccessTokens.issue(OWNER, Fixture.ownerClaims()), NOW).claims().role());
+    }
+
+    @Test
+    void verify_outsideWeeklyHours_isOutsideHours_insideIsAccepted() throws Exception {
+        // Sunday 2026-11-29 10:00 Berlin: the courier key is Mon-Sat only.
+        Instant sunday = Instant.parse("2026-11-29T09:00:00Z");
+        String sundayToken = courier(courierWith(sunday.minusSeconds(60), sunday.plus(Duration.ofHours(1))));
+        assertEquals(RejectionReason.OUTSIDE_HOURS, reason(sundayToken, sunday));
+        // Wednesday 19:59 Berlin accepted, 20:00 refused.
+        Instant evening = Instant.parse("2026-11-25T18:59:00Z");
+        String eveningToken = courier(courierWith(evening.minusSeconds(60), evening.plus(Duration.ofHours(1))));
+        verify(eveningToken, evening);
+        assertEquals(RejectionReason.OUTSIDE_HOURS, reason(eveningToken, evening.plusSeconds(60)));
+    }
+
+    @Test
+    void verify_tokenForAnotherLock_isWrongLock() {
+        AccessClaims c = Fixture.courierClaims();
+        String token = courier(new AccessClaims(c.issuer(), "back-door", c.tokenId(), c.issuedAt(), c.notBefore(),
+                c.expires(), c.use(), c.role(), c.subject()));
+        assertEquals(RejectionReason.WRONG_LOCK, reason(token, NOW));
+    }
+
+    @Test
+    void verify_untrustedSigner_isUnknownKey() {
+        assertEquals(RejectionReason.UNKNOWN_KEY, reason(AccessTokens.issue(Fixture.STRANGER, Fixture.courierClaims()), NOW));
+    }
+
+    @Test
+    void verify_strangerSignatureUnderTrustedKid_isBadSignature() {
+        // A stranger signs but names the courier's key id in the footer.
+        String token = PasetoV4Public.sign(Fixture.STRANGER, Fixture.courierClaims().toJson(),
+                AccessTokens.footerFor(COURIER.publicKey()), new byte[0]);
+        assertEquals(RejectionReason.BAD_SIGNATURE, reason(token, NOW));
+    }
+
+    @Test
+    void verify_revokedTokenId_and_revokedKey_areRevoked() {
+        String token = Fixture.courierToken();
+        String kid = COURIER.publicKey().pid();
+        RevocationList byJti = new RevocationList(1, NOW, Set.of(kid + "/" + Fixture.courierClaims().tokenId()), Set.of(), "");
+        RevocationList byKid = new RevocationList(2, NOW, Set.of(), Set.of(kid), "");
+        for (RevocationList list : List.of(byJti, byKid)) {
+            TokenRejectedException e = assertThrows(TokenRejectedException.class,
+                    () -> Fixture.verifierAt(NOW).verify(token, true, list));
+            assertEquals(RejectionReason.REVOKED, e.reason());
+        }
+    }
+
+    @Test
+    void verify_clockUntrusted_refusesCourier_admitsOwner() throws Exception {
+        AccessTokenVerifier verifier = Fixture.verifierAt(NOW);
+        TokenRejectedException e = assertThrows(TokenRejectedException.class,
+                () -> verifier.verify(Fixture.courierToken(), false, RevocationList.NONE));
+        assertEquals(RejectionReason.CLOCK_UNTRUSTED, e.reason());
+        AccessClaims owner = new AccessClaims("home", LOCK, "owner-000000000000002", NOW, NOW, NOW.plusSeconds(600),
+                Use.ONCE, Role.OWNER, "me");
+        assertEquals(Role.OWNER, verifier.verify(AccessTokens.issue(OWNER, owner), false, RevocationList.NONE)
+                .claims().role());
+    }
+
+    @Test
+    void verify_iatFarAheadOfClock_marksClockUntrusted() throws Exception {
+        Instant behind = NOW.minus(Duration.ofHours(1)); // the door's clock is an hour behind
+        AccessClaims c = Fixture.courierClaims(); // iat = NOW - 10 min, well ahead of 'behind'
+        String courierToken = courier(new AccessClaims(c.issuer(), LOCK, c.tokenId(), c.issuedAt(),
+                behind.minusSeconds(60), NOW.plus(Duration.ofHours(1)), c.use(), c.role(), c.subject()));
+        assertEquals(RejectionReason.CLOCK_UNTRUSTED, reason(courierToken, behind));
+        AccessClaims owner = new AccessClaims("home", LOCK, "owner-000000000000003", NOW, behind, NOW.plusSeconds(600),
+                Use.ONCE, Role.OWNER, "me");
+        VerifiedAccess v = verify(AccessTokens.issue(OWNER, owner), behind);
+        assertTrue(v.issuedAheadOfClock());
+    }
+
+    @Test
+    void verify_payloadClaimProblems_areMalformed() {
+        List<String> payloads = List.of(
+                "[]",
+                "{\"aud\":\"front-door\"}",
+                "{\"aud\":\"front-door\",\"aud\":\"front-door\"}",
+                claims("\"use\":\"twice\""),
+                claims("\"role\":\"superuser\""),
+                claims("\"jti\":\"short\""),
+                claims("\"exp\":\"2026-11-25T08:00:00Z\""),
+                claims("\"nbf\":\"yesterday\""),
+                claims("\"sub\":\"line\\nbreak\""),
+                claims("\"aud\":5"),
+                "{\"a\":" + "[".repeat(40) + "]".repeat(40) + "}",
+                "\u00ff");
+        for (String p : payloads) {
+            String token = PasetoV4Public.sign(COURIER, p.getBytes(StandardCharsets.ISO_8859_1),
+                    AccessTokens.footerFor(COURIER.publicKey()), new byte[0]);
+            assertEquals(RejectionReason.MALFORMED, reason(token, NOW), p);
+        }
+    }
+
+    @Test
+    void verify_payloadOver1024Bytes_isMalformed() {
+        String p = claims("\"pad\":\"" + "x".repeat(1024) + "\"");
+        String token = PasetoV4Public.sign(COURIER, p.getBytes(StandardCharsets.UTF_8),
+                AccessTokens.footerFor(COURIER.publicKey()), new byte[0]);
+        assertEquals(RejectionReason.MALFORMED, reason(token, NOW));
+    }
+
+    @Test
+    void verify_unknownClaims_areIgnored() throws Exception {
+        String p = claims("\"extra\":{\"nested\":true}");
+        String token = PasetoV4Public.sign(COURIER, p.getBytes(StandardCharsets.UTF_8),
+                AccessTokens.footerFor(COURIER.publicKey()), new byte[0]);
+        assertEquals(Role.DELIVERY, verify(token, NOW).claims().role());
+    }
+
+    @Test
+    void verify_weeklyHoursUseTheDoorsZone() throws Exception {
+        // 07:30 UTC is 08:30 in Berlin (inside Mon-Sat 08:00-20:00) but 07:30 in London (outside).
+        Instant t = Instant.parse("2026-11-25T07:30:00Z");
+        String token = courier(courierWith(t.minusSeconds(60), t.plus(Duration.ofHours(1))));
+        verify(token, t);
+        AccessTokenVerifier london = new AccessTokenVerifier(LOCK, Fixture.TRUST, ClockRules.DEFAULT,
+                ZoneId.of("Europe/London"), InstantSource.fixed(t));
+        assertEquals(RejectionReason.OUTSIDE_HOURS,
+                assertThrows(TokenRejectedException.class, () -> london.verify(token, true, RevocationList.NONE)).reason());
+    }
+
+    @Test
+    void clockRules_skewAbove300s_isRefused() {
+        assertThrows(IllegalArgumentException.class,
+                () -> new ClockRules(Duration.ofSeconds(301), EnumSet.noneOf(Role.class)));
+    }
+
+    @Test
+    void rejection_detail_neverContainsTheToken() {
+        String token = Fixture.courierToken();
+        TokenRejectedException e = assertThrows(TokenRejectedException.class,
+                () -> verify(token, NOW.plus(Duration.ofDays(1))));
+        assertFalse(e.getMessage().contains(token.substring(10, 40)));
+    }
+
+    /** A valid courier payload with one claim replaced or added. */
+    private static String claims(String override) {
+        String name = override.substring(1, override.indexOf('"', 1));
+        StringBuilder sb = new StringBuilder("{");
+        String[][] base = {
+            {"iss", "\"parcel-co\""}, {"aud", "\"front-door\""}, {"jti", "\"order-0000000000009\""},
+            {"iat", "\"2026-11-25T08:50:00Z\""}, {"nbf", "\"2026-11-25T08:55:00Z\""},
+            {"exp", "\"2026-11-25T10:00:00Z\""}, {"use", "\"once\""}, {"role", "\"delivery\""}, {"sub", "\"c\""}
+        };
+        for (String[] kv : base) {
+            if (!kv[0].equals(name)) {
+                sb.append('"').append(kv[0]).append("\":").append(kv[1]).append(',');
+            }
+        }
+        return sb.append(override).append('}').toString();
+    }
+}

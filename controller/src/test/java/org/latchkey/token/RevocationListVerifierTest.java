@@ -1,0 +1,94 @@
+package org.latchkey.token;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.latchkey.token.Fixture.COURIER;
+import static org.latchkey.token.Fixture.LOCK;
+import static org.latchkey.token.Fixture.OWNER;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class RevocationListVerifierTest {
+    private static final RevocationListVerifier VERIFIER = new RevocationListVerifier(LOCK, Fixture.TRUST);
+    private static final String COURIER_KID = COURIER.publicKey().pid();
+    private static final String REVOKED_JTI = COURIER_KID + "/order-0000000000001";
+
+    private static String list(SigningKey signer, String aud, long seq) {
+        String json = "{\"typ\":\"latchkey-revocation\",\"aud\":\"" + aud + "\",\"seq\":" + seq
+                + ",\"iat\":\"2026-11-25T09:00:00Z\",\"jti\":[\"" + REVOKED_JTI + "\"],\"kid\":[]}";
+        return AccessTokens.sign(signer, json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static RejectionReason reason(String text, RevocationList installed) {
+        return assertThrows(TokenRejectedException.class, () -> VERIFIER.verify(text, installed)).reason();
+    }
+
+    @Test
+    void verify_ownerSignedNewerList_isInstalled() throws Exception {
+        RevocationList list = VERIFIER.verify(list(OWNER, LOCK, 3), RevocationList.NONE);
+        assertEquals(3, list.seq());
+        assertEquals(Set.of(REVOKED_JTI), list.tokenIds());
+        assertEquals(true, list.revokesToken(COURIER_KID, "order-0000000000001"));
+    }
+
+    @Test
+    void verify_seqNotGreater_isRefused() throws Exception {
+        RevocationList installed = VERIFIER.verify(list(OWNER, LOCK, 3), RevocationList.NONE);
+        assertEquals(RejectionReason.SEQ_NOT_NEWER, reason(list(OWNER, LOCK, 3), installed));
+        assertEquals(RejectionReason.SEQ_NOT_NEWER, reason(list(OWNER, LOCK, 2), installed));
+        assertEquals(4, VERIFIER.verify(list(OWNER, LOCK, 4), installed).seq());
+    }
+
+    @Test
+    void verify_signedByNonOwnerKey_isRoleNotAllowed() {
+        assertEquals(RejectionReason.ROLE_NOT_ALLOWED, reason(list(COURIER, LOCK, 1), RevocationList.NONE));
+    }
+
+    @Test
+    void verify_signedByUntrustedKey_isUnknownKey() {
+        assertEquals(RejectionReason.UNKNOWN_KEY, reason(list(Fixture.STRANGER, LOCK, 1), RevocationList.NONE));
+    }
+
+    @Test
+    void verify_forAnotherLock_isWrongLock() {
+        assertEquals(RejectionReason.WRONG_LOCK, reason(list(OWNER, "back-door", 1), RevocationList.NONE));
+    }
+
+    @Test
+    void verify_corrupt_isRefused() {
+        String good = list(OWNER, LOCK, 1);
+        char[] chars = good.toCharArray();
+        chars[20] = chars[20] == 'A' ? 'B' : 'A';
+        assertEquals(RejectionReason.BAD_SIGNATURE, reason(new String(chars), RevocationList.NONE));
+        assertEquals(RejectionReason.MALFORMED, reason(good.substring(0, good.length() - 3), RevocationList.NONE));
+    }
+
+    @Test
+    void verify_accessTokenPresentedAsList_isMalformed() {
+        assertEquals(RejectionReason.MALFORMED,
+                reason(AccessTokens.issue(OWNER, Fixture.ownerClaims()), RevocationList.NONE));
+    }
+
+    @Test
+    void verify_badEntriesOrSeq_areMalformed() {
+        for (String json : new String[] {
+            "{\"typ\":\"latchkey-revocation\",\"aud\":\"front-door\",\"seq\":1,\"iat\":\"2026-11-25T09:00:00Z\",\"jti\":[\"nope\"]}",
+            "{\"typ\":\"latchkey-revocation\",\"aud\":\"front-door\",\"seq\":0,\"iat\":\"2026-11-25T09:00:00Z\"}",
+            "{\"typ\":\"latchkey-revocation\",\"aud\":\"front-door\",\"seq\":1.5,\"iat\":\"2026-11-25T09:00:00Z\"}",
+            "{\"typ\":\"latchkey-revocation\",\"aud\":\"front-door\",\"seq\":\"2\",\"iat\":\"2026-11-25T09:00:00Z\"}",
+            "{\"typ\":\"other\",\"aud\":\"front-door\",\"seq\":1,\"iat\":\"2026-11-25T09:00:00Z\"}",
+            "{\"typ\":\"latchkey-revocation\",\"aud\":\"front-door\",\"seq\":1,\"iat\":\"2026-11-25T09:00:00Z\",\"kid\":\"x\"}",
+        }) {
+            String text = AccessTokens.sign(OWNER, json.getBytes(StandardCharsets.UTF_8));
+            assertEquals(RejectionReason.MALFORMED, reason(text, RevocationList.NONE), json);
+        }
+    }
+
+    @Test
+    void verify_listSignedByRevokedOwnerKey_isRevoked() throws Exception {
+        RevocationList installed = new RevocationList(1, Fixture.NOW, Set.of(), Set.of(OWNER.publicKey().pid()), "");
+        assertEquals(RejectionReason.REVOKED, reason(list(OWNER, LOCK, 2), installed));
+    }
+}
