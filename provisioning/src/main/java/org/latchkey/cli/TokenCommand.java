@@ -1,0 +1,7 @@
+package org.latchkey.cli;
+
+import picocli.CommandLine.Command;
+
+@Command(name = "token", mixinStandardHelpOptions = true, description = "Issue, inspect and verify access tokens.",
+        subcommands = {TokenIssueCommand.class, TokenInspectCommand.class, TokenVerifyCommand.class})
+final class TokenCommand {}

@@ -1,0 +1,42 @@
+package org.latchkey.cli;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.InstantSource;
+import org.latchkey.token.RejectionReason;
+import org.latchkey.token.Rfc3339;
+import org.latchkey.token.TokenRejectedException;
+
+/** Token and time arguments as people type them. */
+final class TokenInput {
+    /** Read at most this much from stdin; anything longer is not a token. */
+    private static final int MAX_STDIN_BYTES = 64 * 1024;
+
+    private TokenInput() {}
+
+    /** The argument itself, or stdin when it is {@code -}. */
+    static String read(String argument, InputStream stdin) throws IOException, TokenRejectedException {
+        if (!"-".equals(argument)) {
+            return argument;
+        }
+        byte[] bytes = stdin.readNBytes(MAX_STDIN_BYTES + 1);
+        if (bytes.length > MAX_STDIN_BYTES) {
+            throw new TokenRejectedException(RejectionReason.MALFORMED, "stdin holds more than " + MAX_STDIN_BYTES + " bytes");
+        }
+        return new String(bytes, StandardCharsets.ISO_8859_1); // non-ASCII stays visible and is refused later
+    }
+
+    /** {@code now} or an RFC 3339 date-time. */
+    static Instant time(String text, String option, InstantSource clock) throws CliException {
+        if ("now".equals(text)) {
+            return clock.instant();
+        }
+        try {
+            return Rfc3339.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw CliException.usage(option + ": " + e.getMessage() + " (e.g. 2026-12-01T09:00:00Z, or now)");
+        }
+    }
+}

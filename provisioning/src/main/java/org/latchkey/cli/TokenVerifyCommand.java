@@ -1,0 +1,99 @@
+package org.latchkey.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.concurrent.Callable;
+import org.latchkey.config.ConfigException;
+import org.latchkey.config.DeviceConfig;
+import org.latchkey.config.DeviceConfigLoader;
+import org.latchkey.token.AccessClaims;
+import org.latchkey.token.AccessTokenVerifier;
+import org.latchkey.token.RevocationList;
+import org.latchkey.token.Rfc3339;
+import org.latchkey.token.TokenRejectedException;
+import org.latchkey.token.VerifiedAccess;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(name = "verify", mixinStandardHelpOptions = true,
+        description = {"Verify a token as the door would: exit 0 and the grant on stdout,",
+            "or exit 3 and 'rejected: REASON' on stderr. The clock is taken as trusted."})
+final class TokenVerifyCommand implements Callable<Integer> {
+    private final CliContext context;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--config", required = true, paramLabel = "FILE", description = "The door's latchkey.toml.")
+    Path config;
+
+    @Option(names = "--at", paramLabel = "TIME", description = "Verify as of this time (RFC 3339; default: now).")
+    String at;
+
+    @Parameters(paramLabel = "TOKEN", description = "The token, or - to read it from stdin.")
+    String token;
+
+    @Option(names = "--json", description = "Print the result as JSON (also on rejection).")
+    boolean json;
+
+    TokenVerifyCommand(CliContext context) {
+        this.context = context;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        DeviceConfig device;
+        try {
+            device = DeviceConfigLoader.load(config);
+        } catch (ConfigException e) {
+            throw CliException.failed(e.getMessage());
+        }
+        Instant when = at == null ? context.clock().instant() : TokenInput.time(at, "--at", context.clock());
+        AccessTokenVerifier verifier = new AccessTokenVerifier(device.lockId(), device.trustStore(), device.clock(),
+                device.zone(), InstantSource.fixed(when));
+        try {
+            print(verifier.verify(TokenInput.read(token, System.in), true, RevocationList.NONE));
+            return ExitCode.OK;
+        } catch (TokenRejectedException e) {
+            if (json) {
+                ObjectNode o = JsonOutput.object();
+                o.put("valid", false);
+                o.put("reason", e.reason().name());
+                o.put("detail", e.detail());
+                JsonOutput.print(spec, o);
+            }
+            throw e;
+        }
+    }
+
+    private void print(VerifiedAccess v) {
+        AccessClaims c = v.claims();
+        if (json) {
+            ObjectNode o = JsonOutput.object();
+            o.put("valid", true);
+            o.put("issuer", v.issuer().name());
+            o.put("kid", v.kid());
+            o.put("role", c.role().wireName());
+            o.put("use", c.use().wireName());
+            o.put("sub", c.subject());
+            o.put("jti", c.tokenId());
+            o.put("iss", c.issuer());
+            o.put("iat", Rfc3339.format(c.issuedAt()));
+            o.put("nbf", Rfc3339.format(c.notBefore()));
+            o.put("exp", Rfc3339.format(c.expires()));
+            JsonOutput.print(spec, o);
+            return;
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        out.printf("valid: %s token, use %s, for \"%s\"%n", c.role().wireName(), c.use().wireName(), c.subject());
+        out.printf("  issuer  %s (%s)%n", v.issuer().name(), v.kid());
+        out.printf("  jti     %s%n", c.tokenId());
+        out.printf("  window  %s to %s%n", Rfc3339.format(c.notBefore()), Rfc3339.format(c.expires()));
+    }
+}
