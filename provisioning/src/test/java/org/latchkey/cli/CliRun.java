@@ -1,0 +1,31 @@
+package org.latchkey.cli;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayDeque;
+import java.util.Deque;
+
+/** Runs the CLI in-process with a fixed clock and scripted passphrase answers. */
+final class CliRun {
+    static final Instant NOW = Instant.parse("2026-11-25T09:00:00Z");
+
+    final Deque<char[]> answers = new ArrayDeque<>();
+    boolean terminal = true;
+
+    record Result(int code, String out, String err) {}
+
+    Result run(String... args) {
+        CliContext context = new CliContext(InstantSource.fixed(NOW), new SecureRandom(),
+                question -> terminal ? answers.poll() : null);
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = LatchkeyCommand.commandLine(context)
+                .setOut(new PrintWriter(out, true))
+                .setErr(new PrintWriter(err, true))
+                .execute(args);
+        return new Result(code, out.toString(), err.toString());
+    }
+}
