@@ -1,0 +1,88 @@
+package org.latchkey.hal;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+
+/**
+ * The {@code [hal]} section of the device configuration. Defaults match the wiring in docs/wiring.md.
+ *
+ * @param gpioChip the gpiochip to use (default: the first whose label contains "pinctrl")
+ * @param faults faults the simulated driver starts with (ignored by pi4j)
+ */
+public record HalConfig(
+        Driver driver, Optional<String> gpioChip, Contact contact, Bolt bolt, CameraWiring camera, Set<Fault> faults) {
+
+    public enum Driver {
+        PI4J,
+        SIMULATED
+    }
+
+    /** Faults the simulated driver can stage: their config names are {@code bolt-jam}, {@code contact-cut}, {@code camera-offline}. */
+    public enum Fault {
+        BOLT_JAM,
+        CONTACT_CUT,
+        CAMERA_OFFLINE;
+
+        public String configName() {
+            return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+        }
+
+        public static Optional<Fault> fromConfigName(String text) {
+            for (Fault f : values()) {
+                if (f.configName().equals(text)) {
+                    return Optional.of(f);
+                }
+            }
+            return Optional.empty();
+        }
+    }
+
+    public enum CameraMode {
+        /** The trigger is held active while recording. */
+        HOLD,
+        /** A pulse starts recording and another stops it. */
+        PULSE
+    }
+
+    /** Door contact: a reed switch, normally closed to ground, so a cut wire reads as open. */
+    public record Contact(int pin, Level closedLevel, Duration debounce) {}
+
+    /**
+     * Deadbolt servo on sysfs hardware PWM, with an optional bolt-position switch.
+     *
+     * @param switchPin the bolt switch's BCM pin, if fitted
+     * @param switchLockedLevel the switch's level when the bolt is thrown
+     */
+    public record Bolt(int pwmChip, int pwmChannel, int lockedPulseMicros, int unlockedPulseMicros,
+            Duration travelTime, OptionalInt switchPin, Level switchLockedLevel) {}
+
+    /**
+     * @param readyPin the camera's "ready" output, if wired
+     * @param pulse pulse length in PULSE mode
+     */
+    public record CameraWiring(int triggerPin, Level activeLevel, CameraMode mode, Duration pulse, OptionalInt readyPin,
+            Level readyLevel) {}
+
+    public static final int MIN_PULSE_MICROS = 500;
+    public static final int MAX_PULSE_MICROS = 2500;
+
+    public static final HalConfig DEFAULTS = new HalConfig(
+            Driver.PI4J,
+            Optional.empty(),
+            new Contact(17, Level.LOW, Duration.ofMillis(10)),
+            new Bolt(0, 0, 1000, 2000, Duration.ofMillis(700), OptionalInt.empty(), Level.LOW),
+            new CameraWiring(22, Level.HIGH, CameraMode.HOLD, Duration.ofMillis(200), OptionalInt.empty(), Level.HIGH),
+            Set.of());
+
+    public HalConfig {
+        Objects.requireNonNull(driver);
+        Objects.requireNonNull(gpioChip);
+        Objects.requireNonNull(contact);
+        Objects.requireNonNull(bolt);
+        Objects.requireNonNull(camera);
+        faults = Set.copyOf(faults);
+    }
+}

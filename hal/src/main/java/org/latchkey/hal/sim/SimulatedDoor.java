@@ -1,0 +1,295 @@
+package org.latchkey.hal.sim;
+
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.Set;
+import org.latchkey.hal.BoltPosition;
+import org.latchkey.hal.Camera;
+import org.latchkey.hal.Deadbolt;
+import org.latchkey.hal.DoorContact;
+import org.latchkey.hal.DoorHardware;
+import org.latchkey.hal.DoorState;
+import org.latchkey.hal.HalConfig.Fault;
+import org.latchkey.hal.HardwareEvent;
+import org.latchkey.hal.HardwareListener;
+import org.latchkey.hal.Scheduler;
+
+/**
+ * A door in memory: a servo that takes its travel time, a bolt-position switch, a door that can be opened and
+ * closed, and a camera whose ready signal follows recording after a short start-up. Faults can be injected:
+ * a jammed bolt stays where it was (the switch shows it), a cut contact wire reads open, an offline camera
+ * never becomes ready.
+ */
+public final class SimulatedDoor implements DoorHardware {
+    /** How long the simulated camera takes to confirm it is recording. */
+    public static final Duration CAMERA_START_UP = Duration.ofMillis(300);
+
+    private final Scheduler scheduler;
+    private final HardwareListener listener;
+    private final Duration travelTime;
+    private final Set<Fault> faults = EnumSet.noneOf(Fault.class);
+
+    // The physical truth of the simulation, guarded by 'this'.
+    private boolean boltThrown = true;
+    private boolean doorOpen;
+    private boolean recording;
+    private boolean cameraReady;
+    private BoltPosition reported = BoltPosition.LOCKED;
+    private Scheduler.Cancellable motion;
+    private Scheduler.Cancellable cameraStart;
+
+    private final Deadbolt bolt = new SimBolt();
+    private final DoorContact contact = this::doorState;
+    private final Camera camera = new SimCamera();
+
+    public SimulatedDoor(Scheduler scheduler, HardwareListener listener, Duration travelTime, Set<Fault> initialFaults) {
+        this.scheduler = scheduler;
+        this.listener = listener;
+        this.travelTime = travelTime;
+        this.faults.addAll(initialFaults);
+    }
+
+    @Override
+    public Deadbolt bolt() {
+        return bolt;
+    }
+
+    @Override
+    public DoorContact contact() {
+        return contact;
+    }
+
+    @Override
+    public Camera camera() {
+        return camera;
+    }
+
+    @Override
+    public String description() {
+        return "simulated" + (faults.isEmpty() ? "" : " (faults: " + faults + ")");
+    }
+
+    /**
+     * A person pulls the door open. A thrown bolt holds it shut: then nothing happens and this returns false.
+     */
+    public boolean openDoor() {
+        synchronized (this) {
+            if (boltThrown) {
+                return false;
+            }
+        }
+        setDoor(true);
+        return true;
+    }
+
+    public void closeDoor() {
+        setDoor(false);
+    }
+
+    /** Someone forces the door open, bolt or not. */
+    public void forceOpen() {
+        setDoor(true);
+    }
+
+    public synchronized boolean doorPhysicallyOpen() {
+        return doorOpen;
+    }
+
+    public synchronized boolean boltPhysicallyThrown() {
+        return boltThrown;
+    }
+
+    public synchronized Set<Fault> faults() {
+        return Set.copyOf(faults);
+    }
+
+    public void inject(Fault fault) {
+        DoorState before;
+        DoorState after;
+        boolean readyLost;
+        synchronized (this) {
+            before = doorState();
+            faults.add(fault);
+            after = doorState();
+            readyLost = fault == Fault.CAMERA_OFFLINE && cameraReady;
+            if (readyLost) {
+                cameraReady = false;
+            }
+        }
+        if (before != after) {
+            listener.onEvent(new HardwareEvent.DoorChanged(after));
+        }
+        if (readyLost) {
+            listener.onEvent(new HardwareEvent.CameraReadyChanged(false));
+        }
+    }
+
+    /** Clears every fault. A bolt that jammed stays where it stopped until it is driven again. */
+    public void clearFaults() {
+        DoorState before;
+        DoorState after;
+        boolean restartCamera;
+        synchronized (this) {
+            before = doorState();
+            restartCamera = faults.contains(Fault.CAMERA_OFFLINE) && recording;
+            faults.clear();
+            after = doorState();
+        }
+        if (before != after) {
+            listener.onEvent(new HardwareEvent.DoorChanged(after));
+        }
+        if (restartCamera) {
+            scheduleCameraReady();
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        if (motion != null) {
+            motion.cancel();
+        }
+        if (cameraStart != null) {
+            cameraStart.cancel();
+        }
+        recording = false;
+        cameraReady = false;
+    }
+
+    private synchronized DoorState doorState() {
+        return doorOpen || faults.contains(Fault.CONTACT_CUT) ? DoorState.OPEN : DoorState.CLOSED;
+    }
+
+    private void setDoor(boolean open) {
+        DoorState before;
+        DoorState after;
+        synchronized (this) {
+            before = doorState();
+            doorOpen = open;
+            after = doorState();
+        }
+        if (before != after) {
+            listener.onEvent(new HardwareEvent.DoorChanged(after));
+        }
+    }
+
+    private void scheduleCameraReady() {
+        synchronized (this) {
+            if (cameraStart != null) {
+                cameraStart.cancel();
+            }
+            cameraStart = scheduler.schedule(CAMERA_START_UP, () -> {
+                boolean changed;
+                synchronized (SimulatedDoor.this) {
+                    changed = recording && !cameraReady && !faults.contains(Fault.CAMERA_OFFLINE);
+                    if (changed) {
+                        cameraReady = true;
+                    }
+                }
+                if (changed) {
+                    listener.onEvent(new HardwareEvent.CameraReadyChanged(true));
+                }
+            });
+        }
+    }
+
+    private final class SimBolt implements Deadbolt {
+        @Override
+        public void lock() {
+            drive(true);
+        }
+
+        @Override
+        public void unlock() {
+            drive(false);
+        }
+
+        private void drive(boolean throwBolt) {
+            synchronized (SimulatedDoor.this) {
+                if (motion != null) {
+                    motion.cancel();
+                }
+                reported = BoltPosition.MOVING;
+                motion = scheduler.schedule(travelTime, () -> settle(throwBolt));
+            }
+        }
+
+        private void settle(boolean throwBolt) {
+            BoltPosition position;
+            synchronized (SimulatedDoor.this) {
+                if (!faults.contains(Fault.BOLT_JAM)) {
+                    boltThrown = throwBolt;
+                }
+                // The bolt switch tells whether the bolt arrived.
+                position = boltThrown == throwBolt
+                        ? (throwBolt ? BoltPosition.LOCKED : BoltPosition.UNLOCKED)
+                        : BoltPosition.UNKNOWN;
+                reported = position;
+                motion = null;
+            }
+            listener.onEvent(new HardwareEvent.BoltSettled(position));
+        }
+
+        @Override
+        public BoltPosition position() {
+            synchronized (SimulatedDoor.this) {
+                return reported;
+            }
+        }
+
+        @Override
+        public boolean hasPositionSwitch() {
+            return true;
+        }
+    }
+
+    private final class SimCamera implements Camera {
+        @Override
+        public void startRecording() {
+            synchronized (SimulatedDoor.this) {
+                if (recording) {
+                    return;
+                }
+                recording = true;
+            }
+            scheduleCameraReady();
+        }
+
+        @Override
+        public void stopRecording() {
+            boolean wasReady;
+            synchronized (SimulatedDoor.this) {
+                if (!recording) {
+                    return;
+                }
+                recording = false;
+                wasReady = cameraReady;
+                cameraReady = false;
+                if (cameraStart != null) {
+                    cameraStart.cancel();
+                }
+            }
+            if (wasReady) {
+                listener.onEvent(new HardwareEvent.CameraReadyChanged(false));
+            }
+        }
+
+        @Override
+        public boolean recording() {
+            synchronized (SimulatedDoor.this) {
+                return recording;
+            }
+        }
+
+        @Override
+        public boolean hasReadySignal() {
+            return true;
+        }
+
+        @Override
+        public boolean ready() {
+            synchronized (SimulatedDoor.this) {
+                return cameraReady;
+            }
+        }
+    }
+}
