@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.latchkey.hal.HalConfig;
 import org.latchkey.token.ClockRules;
 import org.latchkey.token.IssuerPolicy;
 import org.latchkey.token.PublicKey;
@@ -67,7 +68,7 @@ public final class DeviceConfigLoader {
 
     public static DeviceConfig parse(Path file, String text) throws ConfigException {
         Section root = new Section(file, "", readToml(file, text));
-        root.requireOnly(Set.of("lock_id", "timezone", "clock", "issuers"));
+        root.requireOnly(Set.of("lock_id", "timezone", "clock", "issuers", "hal"));
 
         String lockId = root.string("lock_id");
         if (!LOCK_ID.matcher(lockId).matches()) {
@@ -106,7 +107,8 @@ public final class DeviceConfigLoader {
         } catch (IllegalArgumentException e) {
             throw new ConfigException(file, "issuers", e.getMessage());
         }
-        return new DeviceConfig(file, lockId, zone, clock, rtc, trust);
+        HalConfig hal = HalSectionReader.read(root.table("hal"));
+        return new DeviceConfig(file, lockId, zone, clock, rtc, trust, hal);
     }
 
     private static ObjectNode readToml(Path file, String text) throws ConfigException {

@@ -60,6 +60,25 @@ final class Section {
         return Optional.of(n.textValue());
     }
 
+    int integer(String key, int fallback, int min, int max) throws ConfigException {
+        JsonNode n = node.get(key);
+        if (n == null) {
+            return fallback;
+        }
+        if (!n.isIntegralNumber() || !n.canConvertToInt()) {
+            throw error(key, "must be a whole number");
+        }
+        int v = n.intValue();
+        if (v < min || v > max) {
+            throw error(key, "must be between " + min + " and " + max);
+        }
+        return v;
+    }
+
+    java.util.OptionalInt optionalInteger(String key, int min, int max) throws ConfigException {
+        return has(key) ? java.util.OptionalInt.of(integer(key, 0, min, max)) : java.util.OptionalInt.empty();
+    }
+
     boolean bool(String key, boolean fallback) throws ConfigException {
         JsonNode n = node.get(key);
         if (n == null) {

@@ -12,6 +12,8 @@ import java.time.ZoneId;
 import java.util.EnumSet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.latchkey.hal.HalConfig;
+import org.latchkey.hal.Level;
 import org.latchkey.token.Paserk;
 import org.latchkey.token.Role;
 import org.latchkey.token.SigningKey;
@@ -156,5 +158,83 @@ class DeviceConfigLoaderTest {
         Files.write(bin, new byte[] {(byte) 0xC3, (byte) 0x28});
         assertTrue(assertThrows(ConfigException.class, () -> DeviceConfigLoader.load(bin)).getMessage().endsWith("is not UTF-8 text"));
         assertTrue(error("").startsWith("file: is empty") || error("").startsWith("lock_id: missing"));
+    }
+
+    @Test
+    void load_noHalSection_usesTheWiringDefaults() throws Exception {
+        HalConfig hal = DeviceConfigLoader.load(write(GOOD)).hal();
+        assertEquals(HalConfig.DEFAULTS, hal);
+        assertEquals(HalConfig.Driver.PI4J, hal.driver());
+        assertEquals(17, hal.contact().pin());
+        assertEquals(Level.LOW, hal.contact().closedLevel());
+    }
+
+    @Test
+    void load_halSection_readsEverything() throws Exception {
+        HalConfig hal = DeviceConfigLoader.load(write(GOOD + """
+
+                [hal]
+                driver = "simulated"
+                gpio_chip = "gpiochip4"
+
+                [hal.door]
+                pin = 5
+                closed_level = "high"
+                debounce = "20ms"
+
+                [hal.bolt]
+                pwm_chip = 2
+                pwm_channel = 2
+                locked_pulse_us = 900
+                unlocked_pulse_us = 2100
+                travel_time = "1s"
+                switch_pin = 27
+
+                [hal.camera]
+                trigger_pin = 22
+                active_level = "low"
+                mode = "pulse"
+                pulse = "150ms"
+                ready_pin = 23
+
+                [hal.simulated]
+                faults = ["bolt-jam", "camera-offline"]
+                """)).hal();
+        assertEquals(HalConfig.Driver.SIMULATED, hal.driver());
+        assertEquals(java.util.Optional.of("gpiochip4"), hal.gpioChip());
+        assertEquals(new HalConfig.Contact(5, Level.HIGH, Duration.ofMillis(20)), hal.contact());
+        assertEquals(new HalConfig.Bolt(2, 2, 900, 2100, Duration.ofSeconds(1), java.util.OptionalInt.of(27), Level.LOW),
+                hal.bolt());
+        assertEquals(HalConfig.CameraMode.PULSE, hal.camera().mode());
+        assertEquals(Level.LOW, hal.camera().activeLevel());
+        assertEquals(java.util.OptionalInt.of(23), hal.camera().readyPin());
+        assertEquals(java.util.Set.of(HalConfig.Fault.BOLT_JAM, HalConfig.Fault.CAMERA_OFFLINE), hal.faults());
+    }
+
+    @Test
+    void load_badHalValues_areRefusedWithTheKey() throws Exception {
+        assertEquals("hal.camera.trigger_pin: BCM pin 17 is already used by hal.door.pin",
+                firstLine(error(GOOD + "[hal.camera]\ntrigger_pin = 17\n")));
+        assertEquals("hal.bolt.locked_pulse_us: must be between 500 and 2500",
+                firstLine(error(GOOD + "[hal.bolt]\nlocked_pulse_us = 3000\n")));
+        assertEquals("hal.bolt.unlocked_pulse_us: must be between 500 and 2500",
+                firstLine(error(GOOD + "[hal.bolt]\nunlocked_pulse_us = 400\n")));
+        assertEquals("hal.driver: must be \"pi4j\" or \"simulated\"", firstLine(error(GOOD + "[hal]\ndriver = \"gpio\"\n")));
+        assertEquals("hal.door.pin: must be between 0 and 27", firstLine(error(GOOD + "[hal.door]\npin = 40\n")));
+        assertEquals("hal.door.closed_level: must be \"high\" or \"low\"",
+                firstLine(error(GOOD + "[hal.door]\nclosed_level = \"0\"\n")));
+        assertEquals("hal.bolt.travel_time: must be between 100ms and 5s",
+                firstLine(error(GOOD + "[hal.bolt]\ntravel_time = \"10s\"\n")));
+        assertEquals("hal.simulated.faults: unknown fault 'fire' (bolt-jam, contact-cut, camera-offline)",
+                firstLine(error(GOOD + "[hal]\ndriver = \"simulated\"\n[hal.simulated]\nfaults = [\"fire\"]\n")));
+        assertEquals("hal.simulated.faults: faults can only be staged with driver = \"simulated\"",
+                firstLine(error(GOOD + "[hal.simulated]\nfaults = [\"bolt-jam\"]\n")));
+        assertEquals("hal.camera.ready_pin: BCM pin 18 carries the servo's PWM signal",
+                firstLine(error(GOOD + "[hal.camera]\nready_pin = 18\n")));
+        assertTrue(error(GOOD + "[hal.bolt]\nswitch_pinn = 27\n").startsWith("hal.bolt.switch_pinn: unknown key"));
+    }
+
+    private static String firstLine(String s) {
+        return s.lines().findFirst().orElse("");
     }
 }

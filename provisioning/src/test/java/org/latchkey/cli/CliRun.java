@@ -14,12 +14,14 @@ final class CliRun {
 
     final Deque<char[]> answers = new ArrayDeque<>();
     boolean terminal = true;
+    Boolean confirm = Boolean.TRUE;
 
     record Result(int code, String out, String err) {}
 
     Result run(String... args) {
         CliContext context = new CliContext(InstantSource.fixed(NOW), new SecureRandom(),
-                question -> terminal ? answers.poll() : null);
+                question -> terminal ? answers.poll() : null, question -> terminal ? confirm : null,
+                CliContext.HardwareTime.VIRTUAL);
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         int code = LatchkeyCommand.commandLine(context)

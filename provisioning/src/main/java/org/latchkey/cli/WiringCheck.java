@@ -1,0 +1,160 @@
+package org.latchkey.cli;
+
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.latchkey.hal.BoltPosition;
+import org.latchkey.hal.DoorHardware;
+import org.latchkey.hal.DoorState;
+import org.latchkey.hal.HardwareEvent.BoltSettled;
+import org.latchkey.hal.HardwareEvent.CameraReadyChanged;
+import org.latchkey.hal.HardwareEvent.DoorChanged;
+import org.latchkey.hal.sim.SimulatedDoor;
+
+/**
+ * The installer's wiring check, step by step: bolt unlocks, door contact follows the door, bolt locks, camera
+ * triggers (and confirms ready where wired). On the simulated driver the simulation plays the door.
+ */
+final class WiringCheck {
+    enum Status {
+        PASS,
+        FAIL,
+        SKIP
+    }
+
+    record Step(String name, Status status, String detail) {}
+
+    /** How long the simulated installer takes to open, then close, the door. */
+    private static final Duration SIMULATED_HAND = Duration.ofSeconds(1);
+    private static final Duration CAMERA_READY_WAIT = Duration.ofSeconds(10);
+    private static final Duration BOLT_SLACK = Duration.ofSeconds(2);
+
+    private final HardwareSession session;
+    private final DoorHardware hw;
+    private final Duration doorTimeout;
+    private final Duration boltTimeout;
+    private final PrintWriter out;
+    private final List<Step> steps = new ArrayList<>();
+    private static final int STEPS = 4;
+
+    WiringCheck(HardwareSession session, Duration doorTimeout, Duration travelTime, PrintWriter out) {
+        this.session = session;
+        this.hw = session.hardware();
+        this.doorTimeout = doorTimeout;
+        this.boltTimeout = travelTime.plus(BOLT_SLACK);
+        this.out = out;
+    }
+
+    List<Step> run() throws InterruptedException {
+        Step unlock = moveBolt("bolt unlocks", BoltPosition.UNLOCKED);
+        Step door = unlock.status() == Status.PASS
+                ? door()
+                : record(new Step("door contact", Status.SKIP, "needs the bolt unlocked, so the door can open"));
+        if (hw.contact().state() == DoorState.OPEN) {
+            record(new Step("bolt locks", Status.FAIL,
+                    "not moved: the door contact reads OPEN (a bolt is never thrown into an open door)"));
+        } else {
+            moveBolt("bolt locks", BoltPosition.LOCKED);
+        }
+        camera();
+        return steps;
+    }
+
+    private Step moveBolt(String name, BoltPosition target) throws InterruptedException {
+        announce(name, (target == BoltPosition.UNLOCKED ? "unlocking" : "locking") + " the bolt"
+                + (hw.bolt().hasPositionSwitch() ? ", the bolt switch confirms" : " (no bolt switch: watch it move)"));
+        if (target == BoltPosition.UNLOCKED) {
+            hw.bolt().unlock();
+        } else {
+            hw.bolt().lock();
+        }
+        Optional<BoltSettled> settled = session.await(BoltSettled.class, boltTimeout);
+        if (settled.isEmpty()) {
+            return record(new Step(name, Status.FAIL, "no report from the bolt within " + boltTimeout.toMillis() + " ms"));
+        }
+        BoltPosition p = settled.get().position();
+        if (p != target) {
+            return record(new Step(name, Status.FAIL, "the bolt did not confirm " + target + " (position " + p
+                    + "): jammed, or the servo or bolt-switch wiring is wrong"));
+        }
+        return record(new Step(name, Status.PASS, hw.bolt().hasPositionSwitch()
+                ? "confirmed " + target + " by the bolt switch" : target + " (assumed: no bolt switch fitted)"));
+    }
+
+    private Step door() throws InterruptedException {
+        String name = "door contact";
+        if (hw.contact().state() == DoorState.OPEN && !waitForDoor(DoorState.CLOSED, "The door contact reads OPEN: close the door")) {
+            return record(new Step(name, Status.FAIL, "reads OPEN and never closed within " + seconds(doorTimeout)
+                    + ": check the reed switch and its wiring (a cut wire reads as open)"));
+        }
+        if (hw instanceof SimulatedDoor sim) {
+            session.scheduler().schedule(SIMULATED_HAND, sim::openDoor);
+            session.scheduler().schedule(SIMULATED_HAND.multipliedBy(2), sim::closeDoor);
+        }
+        if (!waitForDoor(DoorState.OPEN, "Open the door")) {
+            return record(new Step(name, Status.FAIL, "the door never read OPEN within " + seconds(doorTimeout)
+                    + ": check the reed switch wiring and hal.door.pin / closed_level"));
+        }
+        out.println("        door contact reads OPEN");
+        if (!waitForDoor(DoorState.CLOSED, "Close the door")) {
+            return record(new Step(name, Status.FAIL, "the door never read CLOSED again within " + seconds(doorTimeout)
+                    + ": is the magnet close enough to the reed switch?"));
+        }
+        out.println("        door contact reads CLOSED");
+        return record(new Step(name, Status.PASS, "OPEN and CLOSED seen"));
+    }
+
+    private boolean waitForDoor(DoorState wanted, String instruction) throws InterruptedException {
+        announce("door contact", instruction + " (waiting up to " + seconds(doorTimeout) + ")");
+        Duration start = session.scheduler().elapsed();
+        while (hw.contact().state() != wanted) {
+            Duration left = doorTimeout.minus(session.scheduler().elapsed().minus(start));
+            Optional<DoorChanged> e = left.isNegative() || left.isZero()
+                    ? Optional.empty()
+                    : session.await(DoorChanged.class, left);
+            if (e.isEmpty()) {
+                return hw.contact().state() == wanted;
+            }
+        }
+        return true;
+    }
+
+    private void camera() throws InterruptedException {
+        String name = "camera";
+        announce(name, "firing the camera trigger");
+        hw.camera().startRecording();
+        try {
+            if (!hw.camera().hasReadySignal()) {
+                record(new Step(name, Status.PASS, "trigger fired; no ready input configured: check the recording yourself"));
+                return;
+            }
+            if (!hw.camera().ready() && session.await(CameraReadyChanged.class, CAMERA_READY_WAIT)
+                    .filter(CameraReadyChanged::ready).isEmpty() && !hw.camera().ready()) {
+                record(new Step(name, Status.FAIL, "the camera did not report ready within " + seconds(CAMERA_READY_WAIT)
+                        + ": check its power, the trigger and ready wiring, hal.camera levels"));
+                return;
+            }
+            record(new Step(name, Status.PASS, "trigger fired, camera confirmed ready"));
+        } finally {
+            hw.camera().stopRecording();
+        }
+    }
+
+    private void announce(String step, String what) {
+        out.printf("[%d/%d] %s: %s…%n", steps.size() + 1, STEPS, step, what);
+        out.flush();
+    }
+
+    private Step record(Step step) {
+        steps.add(step);
+        out.printf("      %s  %s — %s%n", step.status(), step.name(), step.detail());
+        out.flush();
+        return step;
+    }
+
+    private static String seconds(Duration d) {
+        return d.toSeconds() + " s";
+    }
+}
