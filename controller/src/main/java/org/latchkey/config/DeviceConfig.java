@@ -3,6 +3,8 @@ package org.latchkey.config;
 import java.nio.file.Path;
 import java.time.ZoneId;
 import java.util.Objects;
+import java.util.Optional;
+import org.latchkey.door.DoorSettings;
 import org.latchkey.hal.HalConfig;
 import org.latchkey.token.ClockRules;
 import org.latchkey.token.TrustStore;
@@ -17,10 +19,14 @@ import org.latchkey.token.TrustStore;
  * @param batteryBackedRtc the installer declared a battery-backed real-time clock
  * @param trustStore the trusted issuers
  * @param hal the door's hardware
+ * @param door timers, mode and camera policy
+ * @param api the local HTTP API
+ * @param scanner a QR scanner's serial device, read line by line
+ * @param stateDir where the one-time store, time floor, revocations and audit log live
  */
 public record DeviceConfig(
         Path source, String lockId, ZoneId zone, ClockRules clock, boolean batteryBackedRtc, TrustStore trustStore,
-        HalConfig hal) {
+        HalConfig hal, DoorSettings door, ApiSettings api, Optional<Path> scanner, Path stateDir) {
     public DeviceConfig {
         Objects.requireNonNull(source);
         Objects.requireNonNull(lockId);
@@ -28,5 +34,9 @@ public record DeviceConfig(
         Objects.requireNonNull(clock);
         Objects.requireNonNull(trustStore);
         Objects.requireNonNull(hal);
+        Objects.requireNonNull(door);
+        Objects.requireNonNull(api);
+        Objects.requireNonNull(scanner);
+        Objects.requireNonNull(stateDir);
     }
 }

@@ -22,6 +22,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.latchkey.door.DoorSettings;
+import org.latchkey.door.Mode;
 import org.latchkey.hal.HalConfig;
 import org.latchkey.token.ClockRules;
 import org.latchkey.token.IssuerPolicy;
@@ -34,6 +36,7 @@ import org.latchkey.token.WeeklyHours;
 /** Reads {@code latchkey.toml}. Every problem is refused with the file, the line or key, and what is wrong. */
 public final class DeviceConfigLoader {
     public static final int MAX_FILE_BYTES = 256 * 1024;
+    public static final String DEFAULT_STATE_DIR = "/var/lib/latchkey";
     public static final Pattern LOCK_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
     /** No key may grant windows longer than this, whatever the file says. */
     public static final Duration LONGEST_WINDOW = Duration.ofDays(366);
@@ -68,7 +71,7 @@ public final class DeviceConfigLoader {
 
     public static DeviceConfig parse(Path file, String text) throws ConfigException {
         Section root = new Section(file, "", readToml(file, text));
-        root.requireOnly(Set.of("lock_id", "timezone", "clock", "issuers", "hal"));
+        root.requireOnly(Set.of("lock_id", "timezone", "state_dir", "clock", "issuers", "hal", "door", "api", "scanner"));
 
         String lockId = root.string("lock_id");
         if (!LOCK_ID.matcher(lockId).matches()) {
@@ -108,7 +111,72 @@ public final class DeviceConfigLoader {
             throw new ConfigException(file, "issuers", e.getMessage());
         }
         HalConfig hal = HalSectionReader.read(root.table("hal"));
-        return new DeviceConfig(file, lockId, zone, clock, rtc, trust, hal);
+        DoorSettings door = door(root.table("door"));
+        ApiSettings api = api(root.table("api"));
+        Optional<Path> scanner = Optional.empty();
+        Optional<Section> scannerSection = root.table("scanner");
+        if (scannerSection.isPresent()) {
+            scannerSection.get().requireOnly(Set.of("device"));
+            scanner = Optional.of(Path.of(scannerSection.get().string("device")));
+        }
+        Path stateDir = Path.of(root.optionalString("state_dir").orElse(DEFAULT_STATE_DIR));
+        if (!stateDir.isAbsolute()) {
+            // Relative to the config file, so a config and its state can travel together.
+            stateDir = file.toAbsolutePath().getParent().resolve(stateDir).normalize();
+        }
+        return new DeviceConfig(file, lockId, zone, clock, rtc, trust, hal, door, api, scanner, stateDir);
+    }
+
+    private static DoorSettings door(Optional<Section> section) throws ConfigException {
+        DoorSettings d = DoorSettings.DEFAULTS;
+        if (section.isEmpty()) {
+            return d;
+        }
+        Section s = section.get();
+        s.requireOnly(Set.of("mode", "unlock_wait", "relock_delay", "ajar_after", "max_unlocked", "camera_post_roll",
+                "require_camera", "camera_ready_wait", "lock_retries"));
+        Mode mode = switch (s.optionalString("mode").orElse("normal")) {
+            case "normal" -> Mode.NORMAL;
+            case "privacy" -> Mode.PRIVACY;
+            default -> throw s.error("mode", "must be \"normal\" or \"privacy\" (owner tokens only)");
+        };
+        DoorSettings settings = new DoorSettings(mode,
+                bounded(s, "unlock_wait", d.unlockWait(), Duration.ofSeconds(5), Duration.ofMinutes(5)),
+                bounded(s, "relock_delay", d.relockDelay(), Duration.ZERO, Duration.ofMinutes(1)),
+                bounded(s, "ajar_after", d.ajarAfter(), Duration.ofSeconds(10), Duration.ofHours(1)),
+                bounded(s, "max_unlocked", d.maxUnlocked(), Duration.ofSeconds(30), Duration.ofHours(12)),
+                bounded(s, "camera_post_roll", d.cameraPostRoll(), Duration.ZERO, Duration.ofMinutes(10)),
+                s.bool("require_camera", d.requireCamera()),
+                bounded(s, "camera_ready_wait", d.cameraReadyWait(), Duration.ofMillis(100), Duration.ofSeconds(60)),
+                s.integer("lock_retries", d.lockRetries(), 0, 5));
+        if (settings.maxUnlocked().compareTo(settings.unlockWait()) < 0) {
+            throw s.error("max_unlocked", "must not be shorter than unlock_wait");
+        }
+        return settings;
+    }
+
+    private static ApiSettings api(Optional<Section> section) throws ConfigException {
+        ApiSettings d = ApiSettings.DEFAULTS;
+        if (section.isEmpty()) {
+            return d;
+        }
+        Section s = section.get();
+        s.requireOnly(Set.of("bind", "port", "rejections_per_second"));
+        String bind = s.optionalString("bind").orElse(d.bind());
+        if (!bind.matches("[0-9a-fA-F:.]{2,45}|localhost")) {
+            throw s.error("bind", "must be an IP address such as \"127.0.0.1\"");
+        }
+        return new ApiSettings(bind, s.integer("port", d.port(), 0, 65535),
+                s.integer("rejections_per_second", d.rejectionsPerSecond(), 1, 1000));
+    }
+
+    private static Duration bounded(Section s, String key, Duration fallback, Duration min, Duration max)
+            throws ConfigException {
+        Duration d = duration(s, key, fallback);
+        if (d.compareTo(min) < 0 || d.compareTo(max) > 0) {
+            throw s.error(key, "must be between " + Durations.format(min) + " and " + Durations.format(max));
+        }
+        return d;
     }
 
     private static ObjectNode readToml(Path file, String text) throws ConfigException {

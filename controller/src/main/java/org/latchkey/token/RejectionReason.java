@@ -23,6 +23,8 @@ public enum RejectionReason {
     STORE_UNAVAILABLE,
     CAMERA_NOT_READY,
     RATE_LIMITED,
+    /** The door is busy with another token's motion, starting or shutting down: try again in a moment. */
+    BUSY,
     /** A revocation list whose {@code seq} is not greater than the installed one. */
     SEQ_NOT_NEWER
 }

@@ -1,0 +1,27 @@
+package org.latchkey.door;
+
+import java.time.Duration;
+import java.util.Map;
+import org.latchkey.hal.BoltPosition;
+
+/** Side effects the state machine asks for; one loop executes them in order. */
+public sealed interface DoorCommand {
+    /** Drive the bolt to LOCKED or UNLOCKED. */
+    record DriveBolt(BoltPosition target) implements DoorCommand {}
+
+    record Camera(boolean recording) implements DoorCommand {}
+
+    record StartTimer(Timer timer, Duration after) implements DoorCommand {}
+
+    record CancelTimer(Timer timer) implements DoorCommand {}
+
+    /** Record a {@code once} token as used, fsync'ed; the answer comes back as {@link DoorEvent.OnceConsumed}. */
+    record ConsumeOnce(Grant grant) implements DoorCommand {}
+
+    record Reply(long requestId, Outcome outcome) implements DoorCommand {}
+
+    record Audit(String type, Map<String, Object> fields) implements DoorCommand {}
+
+    /** Shutdown is complete: the loop ends. */
+    record Stop() implements DoorCommand {}
+}

@@ -1,0 +1,230 @@
+package org.latchkey.door;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.latchkey.hal.BoltPosition;
+import org.latchkey.hal.DoorHardware;
+import org.latchkey.hal.HardwareEvent;
+import org.latchkey.hal.HardwareListener;
+import org.latchkey.hal.Scheduler;
+import org.latchkey.store.AuditLog;
+import org.latchkey.store.OneTimeStore;
+import org.latchkey.token.VerifiedAccess;
+
+/**
+ * The thin loop around {@link DoorMachine}: one queue of events, one thread taking them, the machine's
+ * commands executed in order (bolt, camera, timers, one-time store, audit, replies). Tests drive it without
+ * a thread through {@link #processPending()} and a virtual-time scheduler.
+ */
+public final class DoorController implements HardwareListener {
+    /** What the door tells the API: state snapshots and audit records (for the event stream). */
+    public interface Observer {
+        void onStatus(DoorModel model);
+
+        void onRecord(String type, Map<String, Object> fields);
+    }
+
+    /** A timer firing, stamped so that one cancelled or restarted meanwhile is ignored. */
+    private record TimerTick(Timer timer, long generation) {}
+
+    private final DoorMachine machine;
+    private final Scheduler scheduler;
+    private final OneTimeStore store;
+    private final AuditLog audit;
+    private final InstantSource clock;
+    private final LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>();
+    private final Map<Long, CompletableFuture<Outcome>> pending = new ConcurrentHashMap<>();
+    private final AtomicLong requestIds = new AtomicLong();
+    private final Map<Timer, Scheduler.Cancellable> timers = new EnumMap<>(Timer.class);
+    private final Map<Timer, Long> generations = new EnumMap<>(Timer.class);
+    private final List<Observer> observers = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final CountDownLatch stopped = new CountDownLatch(1);
+
+    private DoorHardware hardware;
+    private volatile DoorModel model;
+
+    public DoorController(DoorSettings settings, Scheduler scheduler, OneTimeStore store, AuditLog audit,
+            InstantSource clock) {
+        this.machine = new DoorMachine(settings);
+        this.scheduler = scheduler;
+        this.store = store;
+        this.audit = audit;
+        this.clock = clock;
+        this.model = DoorModel.initial(settings.mode());
+    }
+
+    /** Attaches the hardware (opened with this controller as its listener) and reads the sensors. */
+    public void start(DoorHardware hw) {
+        this.hardware = hw;
+        post(new DoorEvent.Started(hw.contact().state(), hw.bolt().position(), hw.camera().ready()));
+    }
+
+    public void addObserver(Observer o) {
+        observers.add(o);
+    }
+
+    public void removeObserver(Observer o) {
+        observers.remove(o);
+    }
+
+    public DoorModel model() {
+        return model;
+    }
+
+    public DoorHardware hardware() {
+        return hardware;
+    }
+
+    /** Any thread: hand an event to the loop. */
+    public void post(DoorEvent event) {
+        queue.add(event);
+    }
+
+    @Override
+    public void onEvent(HardwareEvent event) {
+        post(switch (event) {
+            case HardwareEvent.DoorChanged d -> new DoorEvent.DoorMoved(d.state());
+            case HardwareEvent.BoltSettled b -> new DoorEvent.BoltSettled(b.position());
+            case HardwareEvent.CameraReadyChanged c -> new DoorEvent.CameraReady(c.ready());
+        });
+    }
+
+    /** Any thread: present a verified token; completes with the door's answer. */
+    public CompletableFuture<Outcome> present(VerifiedAccess access) {
+        CompletableFuture<Outcome> answer = new CompletableFuture<>();
+        if (isStopped()) {
+            answer.complete(Outcome.refused(org.latchkey.token.RejectionReason.BUSY, "the door stopped"));
+            return answer;
+        }
+        long id = requestIds.incrementAndGet();
+        pending.put(id, answer);
+        post(new DoorEvent.GrantRequested(new Grant(id, access)));
+        return answer;
+    }
+
+    /** Any thread: an audit record that needs no decision by the machine (refusals before the door, summaries). */
+    public void record(String type, Map<String, Object> fields) {
+        audit.append(type, fields, clock.instant());
+        observers.forEach(o -> o.onRecord(type, fields));
+    }
+
+    /** The loop: blocks for events until the machine stops. Run on one dedicated thread. */
+    public void run() throws InterruptedException {
+        while (stopped.getCount() > 0) {
+            handle(queue.take());
+        }
+    }
+
+    /** Tests and the fast bench: process everything queued, on the caller's thread. */
+    public void processPending() {
+        Object next;
+        while (stopped.getCount() > 0 && (next = queue.poll()) != null) {
+            handle(next);
+        }
+    }
+
+    public boolean awaitStop(Duration timeout) throws InterruptedException {
+        return stopped.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    public boolean isStopped() {
+        return stopped.getCount() == 0;
+    }
+
+    private void handle(Object item) {
+        DoorEvent event = switch (item) {
+            case TimerTick t -> generations.getOrDefault(t.timer(), -1L) == t.generation()
+                    ? new DoorEvent.TimerFired(t.timer())
+                    : null;
+            case DoorEvent e -> e;
+            default -> throw new IllegalStateException("unexpected queue item " + item);
+        };
+        if (event == null) {
+            return;
+        }
+        ArrayDeque<DoorEvent> now = new ArrayDeque<>();
+        now.add(event);
+        while (!now.isEmpty()) {
+            DoorMachine.Transition t = machine.apply(model, now.poll());
+            model = t.model();
+            for (DoorCommand c : t.commands()) {
+                execute(c).ifPresent(now::add);
+            }
+            observers.forEach(o -> o.onStatus(model));
+        }
+    }
+
+    /** Runs one command; a command whose answer the machine needs at once returns it as an event. */
+    private Optional<DoorEvent> execute(DoorCommand c) {
+        switch (c) {
+            case DoorCommand.DriveBolt d -> {
+                if (d.target() == BoltPosition.LOCKED) {
+                    hardware.bolt().lock();
+                } else {
+                    hardware.bolt().unlock();
+                }
+            }
+            case DoorCommand.Camera cam -> {
+                if (cam.recording()) {
+                    hardware.camera().startRecording();
+                } else {
+                    hardware.camera().stopRecording();
+                }
+            }
+            case DoorCommand.StartTimer s -> {
+                cancelTimer(s.timer());
+                long gen = generations.merge(s.timer(), 1L, Long::sum);
+                timers.put(s.timer(), scheduler.schedule(s.after(), () -> queue.add(new TimerTick(s.timer(), gen))));
+            }
+            case DoorCommand.CancelTimer x -> cancelTimer(x.timer());
+            case DoorCommand.ConsumeOnce co -> {
+                var claims = co.grant().access().claims();
+                try {
+                    return Optional.of(new DoorEvent.OnceConsumed(co.grant(),
+                            Optional.of(store.consume(co.grant().access().kid(), claims.tokenId(), claims.expires()))));
+                } catch (IOException e) {
+                    org.tinylog.Logger.error("one-time store cannot be written: {}", e.getMessage());
+                    return Optional.of(new DoorEvent.OnceConsumed(co.grant(), Optional.empty()));
+                }
+            }
+            case DoorCommand.Reply r -> {
+                CompletableFuture<Outcome> f = pending.remove(r.requestId());
+                if (f != null) {
+                    f.complete(r.outcome());
+                }
+            }
+            case DoorCommand.Audit a -> record(a.type(), a.fields());
+            case DoorCommand.Stop s -> {
+                for (Timer t : new ArrayList<>(timers.keySet())) {
+                    cancelTimer(t);
+                }
+                pending.values().forEach(f -> f.complete(
+                        Outcome.refused(org.latchkey.token.RejectionReason.BUSY, "the door stopped")));
+                pending.clear();
+                stopped.countDown();
+            }
+        }
+        return Optional.empty();
+    }
+
+    private void cancelTimer(Timer t) {
+        Scheduler.Cancellable c = timers.remove(t);
+        if (c != null) {
+            c.cancel();
+        }
+        generations.merge(t, 1L, Long::sum); // a tick already queued is now stale
+    }
+}

@@ -1,0 +1,25 @@
+package org.latchkey.door;
+
+import java.util.Objects;
+import org.latchkey.token.Role;
+import org.latchkey.token.Use;
+import org.latchkey.token.VerifiedAccess;
+
+/**
+ * A verified token presented at the door, with the id its answer goes back under.
+ *
+ * @param requestId correlates the {@link DoorCommand.Reply}
+ */
+public record Grant(long requestId, VerifiedAccess access) {
+    public Grant {
+        Objects.requireNonNull(access);
+    }
+
+    public Role role() {
+        return access.claims().role();
+    }
+
+    public boolean once() {
+        return access.claims().use() == Use.ONCE;
+    }
+}
