@@ -40,6 +40,11 @@ public final class AccessTokenVerifier {
         this.clock = Objects.requireNonNull(clock);
     }
 
+    /** Whether the trust store holds this key id (cheap; no verification). */
+    public boolean trusts(String kid) {
+        return trustStore.find(kid).isPresent();
+    }
+
     /**
      * @param clockTrusted whether the door currently trusts its clock (token-profile.md, Time)
      * @param revocations the installed revocation list

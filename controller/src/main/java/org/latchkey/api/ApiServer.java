@@ -1,0 +1,267 @@
+package org.latchkey.api;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.latchkey.daemon.AccessGate;
+import org.latchkey.door.DoorController;
+import org.latchkey.door.Outcome;
+import org.latchkey.hal.HalConfig;
+import org.latchkey.hal.sim.SimulatedDoor;
+import org.latchkey.token.Json;
+import org.latchkey.token.RejectionReason;
+import org.tinylog.Logger;
+
+/**
+ * The local HTTP API on the JDK's HTTP server, one virtual thread per exchange. Every error is JSON with a
+ * precise status: 404, 405 (with Allow), 413 (bodies over 4 KiB), 415 (bodies must be text/plain), 429.
+ */
+public final class ApiServer implements AutoCloseable {
+    /** Request bodies larger than this are refused with 413 without being read. */
+    public static final int MAX_BODY_BYTES = 4096;
+    private static final long KEEPALIVE_SECONDS = 15;
+
+    private final HttpServer server;
+    private final ExecutorService executor;
+    private final AccessGate gate;
+    private final DoorController door;
+    private final Optional<SimulatedDoor> sim;
+    private final BooleanSupplier clockTrusted;
+    private final EventStream events;
+
+    private ApiServer(HttpServer server, ExecutorService executor, AccessGate gate, DoorController door,
+            Optional<SimulatedDoor> sim, BooleanSupplier clockTrusted) {
+        this.server = server;
+        this.executor = executor;
+        this.gate = gate;
+        this.door = door;
+        this.sim = sim;
+        this.clockTrusted = clockTrusted;
+        this.events = new EventStream(clockTrusted, sim.isPresent());
+    }
+
+    /**
+     * Binds and starts serving. The simulation endpoints exist only when {@code sim} is present.
+     *
+     * @throws IOException when the address cannot be bound (in use, not local)
+     */
+    public static ApiServer start(InetSocketAddress address, AccessGate gate, DoorController door,
+            Optional<SimulatedDoor> sim, BooleanSupplier clockTrusted) throws IOException {
+        limitTheJdkServer();
+        HttpServer http = HttpServer.create(address, 64);
+        ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+        http.setExecutor(executor);
+        ApiServer api = new ApiServer(http, executor, gate, door, sim, clockTrusted);
+        door.addObserver(api.events);
+        http.createContext("/", api::dispatch);
+        http.start();
+        return api;
+    }
+
+    /** Slow senders and huge headers are cut off by the JDK server itself, before a handler runs. */
+    private static void limitTheJdkServer() {
+        System.setProperty("sun.net.httpserver.maxReqTime", System.getProperty("sun.net.httpserver.maxReqTime", "10"));
+        System.setProperty("sun.net.httpserver.maxReqHeaders", System.getProperty("sun.net.httpserver.maxReqHeaders", "64"));
+        System.setProperty("sun.net.httpserver.maxReqHeaderSize",
+                System.getProperty("sun.net.httpserver.maxReqHeaderSize", "16384"));
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    @Override
+    public void close() {
+        door.removeObserver(events);
+        server.stop(0);
+        executor.shutdownNow();
+    }
+
+    private void dispatch(HttpExchange ex) throws IOException {
+        try (ex) {
+            String path = ex.getRequestURI().getPath();
+            switch (path) {
+                case "/v1/access" -> post(ex, body -> answer(ex, gate.present(body, client(ex)), "granted"));
+                case "/v1/revocations" -> post(ex, body -> answer(ex, gate.installRevocations(body, client(ex)), "installed"));
+                case "/v1/status" -> get(ex, () -> json(ex, 200, StatusJson.of(door.model(), clockTrusted.getAsBoolean(),
+                        sim.isPresent())));
+                case "/v1/events" -> get(ex, () -> stream(ex));
+                case "/v1/sim/door" -> simulated(ex, body -> simDoor(ex, body));
+                case "/v1/sim/fault" -> simulated(ex, body -> simFault(ex, body));
+                default -> error(ex, 404, "NOT_FOUND", "no such endpoint: " + truncate(path));
+            }
+        } catch (IOException e) {
+            Logger.debug("API exchange ended early: {}", e.getMessage());
+        } catch (RuntimeException e) {
+            Logger.error(e, "API handler failed");
+        }
+    }
+
+    @FunctionalInterface
+    private interface BodyHandler {
+        void handle(String body) throws IOException;
+    }
+
+    @FunctionalInterface
+    private interface Handler {
+        void handle() throws IOException;
+    }
+
+    private void get(HttpExchange ex, Handler h) throws IOException {
+        if (!ex.getRequestMethod().equals("GET")) {
+            ex.getResponseHeaders().set("Allow", "GET");
+            error(ex, 405, "METHOD_NOT_ALLOWED", "use GET");
+            return;
+        }
+        h.handle();
+    }
+
+    private void post(HttpExchange ex, BodyHandler h) throws IOException {
+        if (!ex.getRequestMethod().equals("POST")) {
+            ex.getResponseHeaders().set("Allow", "POST");
+            error(ex, 405, "METHOD_NOT_ALLOWED", "use POST");
+            return;
+        }
+        String type = Optional.ofNullable(ex.getRequestHeaders().getFirst("Content-Type")).orElse("");
+        if (!type.toLowerCase(Locale.ROOT).matches("text/plain\\s*(;.*)?")) {
+            error(ex, 415, "UNSUPPORTED_MEDIA_TYPE", "send the body as text/plain");
+            return;
+        }
+        String length = ex.getRequestHeaders().getFirst("Content-Length");
+        if (length != null && (!length.matches("\\d{1,10}") || Long.parseLong(length) > MAX_BODY_BYTES)) {
+            error(ex, 413, "PAYLOAD_TOO_LARGE", "bodies are at most " + MAX_BODY_BYTES + " bytes");
+            return;
+        }
+        byte[] body;
+        try (InputStream in = ex.getRequestBody()) {
+            body = in.readNBytes(MAX_BODY_BYTES + 1);
+        }
+        if (body.length > MAX_BODY_BYTES) {
+            error(ex, 413, "PAYLOAD_TOO_LARGE", "bodies are at most " + MAX_BODY_BYTES + " bytes");
+            return;
+        }
+        // Latin-1 keeps every byte visible to the token checks, which refuse anything but ASCII.
+        h.handle(new String(body, StandardCharsets.ISO_8859_1));
+    }
+
+    private void simulated(HttpExchange ex, BodyHandler h) throws IOException {
+        if (sim.isEmpty()) {
+            error(ex, 404, "NOT_FOUND", "simulation endpoints exist only under latchkeyd --simulate");
+            return;
+        }
+        post(ex, h);
+    }
+
+    private void answer(HttpExchange ex, Outcome o, String okField) throws IOException {
+        ObjectNode body = Json.MAPPER.createObjectNode();
+        body.put(okField, o.granted());
+        o.refusal().ifPresent(r -> body.put("reason", r.name()));
+        body.put("detail", o.detail());
+        int status = o.granted() ? 200 : o.refusal().get() == RejectionReason.RATE_LIMITED ? 429 : 403;
+        json(ex, status, body);
+    }
+
+    /** {@code open} (a person pulls the door: a thrown bolt holds it), {@code force}, or {@code close}. */
+    private void simDoor(HttpExchange ex, String body) throws IOException {
+        SimulatedDoor d = sim.orElseThrow();
+        switch (body.strip()) {
+            case "open" -> {
+                if (!d.openDoor()) {
+                    error(ex, 409, "BOLT_THROWN", "the bolt holds the door shut (use \"force\" to break it open)");
+                    return;
+                }
+            }
+            case "force" -> d.forceOpen();
+            case "close" -> d.closeDoor();
+            default -> {
+                error(ex, 400, "BAD_REQUEST", "the body must be open, force or close");
+                return;
+            }
+        }
+        json(ex, 200, Json.MAPPER.createObjectNode().put("ok", true).put("door", d.contact().state().name()));
+    }
+
+    /** {@code bolt-jam}, {@code contact-cut}, {@code camera-offline}, or {@code clear}. */
+    private void simFault(HttpExchange ex, String body) throws IOException {
+        SimulatedDoor d = sim.orElseThrow();
+        body = body.strip();
+        if (body.equals("clear")) {
+            d.clearFaults();
+        } else {
+            Optional<HalConfig.Fault> f = HalConfig.Fault.fromConfigName(body);
+            if (f.isEmpty()) {
+                error(ex, 400, "BAD_REQUEST", "the body must be bolt-jam, contact-cut, camera-offline or clear");
+                return;
+            }
+            d.inject(f.get());
+        }
+        ObjectNode o = Json.MAPPER.createObjectNode().put("ok", true);
+        var faults = o.putArray("faults");
+        d.faults().forEach(x -> faults.add(x.configName()));
+        json(ex, 200, o);
+    }
+
+    private void stream(HttpExchange ex) throws IOException {
+        Optional<BlockingQueue<String>> sub = events.subscribe(door.model());
+        if (sub.isEmpty()) {
+            error(ex, 503, "TOO_MANY_STREAMS", "at most " + EventStream.MAX_SUBSCRIBERS + " event streams at once");
+            return;
+        }
+        BlockingQueue<String> q = sub.get();
+        ex.getResponseHeaders().set("Content-Type", "text/event-stream; charset=utf-8");
+        ex.getResponseHeaders().set("Cache-Control", "no-cache");
+        ex.sendResponseHeaders(200, 0);
+        try (OutputStream out = ex.getResponseBody()) {
+            while (true) {
+                String frame = q.poll(KEEPALIVE_SECONDS, TimeUnit.SECONDS);
+                if (frame == null) {
+                    frame = ": keep-alive\n\n";
+                } else if (frame.isEmpty()) {
+                    return; // dropped for being too slow
+                }
+                out.write(frame.getBytes(StandardCharsets.UTF_8));
+                out.flush();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            events.unsubscribe(q);
+        }
+    }
+
+    private static String client(HttpExchange ex) {
+        return ex.getRemoteAddress().getAddress().getHostAddress();
+    }
+
+    static void json(HttpExchange ex, int status, ObjectNode body) throws IOException {
+        byte[] bytes = (body.toString() + "\n").getBytes(StandardCharsets.UTF_8);
+        ex.getResponseHeaders().set("Content-Type", "application/json");
+        ex.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = ex.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    static void error(HttpExchange ex, int status, String error, String detail) throws IOException {
+        ObjectNode body = Json.MAPPER.createObjectNode();
+        body.put("error", error);
+        body.put("detail", detail);
+        json(ex, status, body);
+    }
+
+    private static String truncate(String s) {
+        return s.length() > 80 ? s.substring(0, 80) + "…" : s;
+    }
+}

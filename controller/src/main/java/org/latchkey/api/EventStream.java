@@ -1,0 +1,83 @@
+package org.latchkey.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
+import org.latchkey.door.DoorController;
+import org.latchkey.door.DoorModel;
+import org.latchkey.token.Json;
+
+/**
+ * Server-Sent Events for {@code GET /v1/events}: a {@code state} event on every state change and one event per
+ * audit record (alarms, grants, refusals, door and bolt changes). Called on the door's loop thread, so it only
+ * queues; a subscriber too slow to keep up is dropped rather than allowed to hold anything up.
+ */
+final class EventStream implements DoorController.Observer {
+    static final int MAX_SUBSCRIBERS = 16;
+    private static final int QUEUE = 512;
+
+    private final Set<BlockingQueue<String>> subscribers = ConcurrentHashMap.newKeySet();
+    private final BooleanSupplier clockTrusted;
+    private final boolean simulated;
+    private volatile String lastStatus = "";
+
+    EventStream(BooleanSupplier clockTrusted, boolean simulated) {
+        this.clockTrusted = clockTrusted;
+        this.simulated = simulated;
+    }
+
+    /** A new subscriber's queue, starting with the current state; empty when there are too many. */
+    Optional<BlockingQueue<String>> subscribe(DoorModel current) {
+        if (subscribers.size() >= MAX_SUBSCRIBERS) {
+            return Optional.empty();
+        }
+        BlockingQueue<String> q = new ArrayBlockingQueue<>(QUEUE);
+        q.add(frame("state", StatusJson.of(current, clockTrusted.getAsBoolean(), simulated)));
+        subscribers.add(q);
+        return Optional.of(q);
+    }
+
+    void unsubscribe(BlockingQueue<String> q) {
+        subscribers.remove(q);
+    }
+
+    @Override
+    public void onStatus(DoorModel model) {
+        ObjectNode status = StatusJson.of(model, clockTrusted.getAsBoolean(), simulated);
+        String text = status.toString();
+        if (!text.equals(lastStatus)) {
+            lastStatus = text;
+            broadcast(frame("state", status));
+        }
+    }
+
+    @Override
+    public void onRecord(String type, Map<String, Object> fields) {
+        ObjectNode o = Json.MAPPER.valueToTree(fields);
+        broadcast(frame(type, o));
+    }
+
+    private void broadcast(String frame) {
+        for (BlockingQueue<String> q : subscribers) {
+            if (!q.offer(frame)) {
+                subscribers.remove(q); // too slow: its handler sees the end and closes
+                q.clear();
+                q.offer("");
+            }
+        }
+    }
+
+    private static String frame(String event, ObjectNode data) {
+        try {
+            return "event: " + event + "\ndata: " + Json.MAPPER.writeValueAsString(data) + "\n\n";
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,351 @@
+package org.latchkey.daemon;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.Map;
+import java.util.Optional;
+import org.latchkey.api.ApiServer;
+import org.latchkey.config.ConfigException;
+import org.latchkey.config.DeviceConfig;
+import org.latchkey.config.DeviceConfigLoader;
+import org.latchkey.door.DoorController;
+import org.latchkey.door.DoorEvent;
+import org.latchkey.hal.DoorHardware;
+import org.latchkey.hal.DoorHardwareFactory;
+import org.latchkey.hal.HalConfig;
+import org.latchkey.hal.HalException;
+import org.latchkey.hal.RealScheduler;
+import org.latchkey.hal.sim.SimulatedDoor;
+import org.latchkey.store.AuditLog;
+import org.latchkey.store.OneTimeStore;
+import org.latchkey.store.TimeFloor;
+import org.latchkey.token.AccessTokenVerifier;
+import org.latchkey.token.RevocationListVerifier;
+import org.tinylog.Logger;
+import org.tinylog.provider.ProviderRegistry;
+
+/**
+ * {@code latchkeyd}: the door as a headless daemon. Wires the configuration, the state directory, the
+ * hardware, the controller loop, the API and the scanner; talks to systemd; shuts down safely on SIGTERM.
+ */
+public final class Latchkeyd {
+    static final String USAGE = """
+            Usage: latchkeyd --config FILE [--simulate] [--port N]
+              --config FILE   the door's latchkey.toml
+              --simulate      run on the simulated door (adds POST /v1/sim/door and /v1/sim/fault)
+              --port N        serve the API on port N instead of the configured one (0: any free port)
+              --help, --version
+            Exit codes: 0 stopped cleanly, 1 could not start (the reason is logged), 2 usage error.""";
+    private static final long ROTATE_BYTES = 4L * 1024 * 1024;
+    private static final Duration SUMMARY_PERIOD = Duration.ofSeconds(10);
+    private static final Duration CLOCK_PERIOD = Duration.ofSeconds(30);
+
+    private Latchkeyd() {}
+
+    /** Parsed command line. */
+    record Options(Path config, boolean simulate, Optional<Integer> port) {}
+
+    public static void main(String[] args) {
+        if (System.getProperty("tinylog.configuration") == null) {
+            System.setProperty("tinylog.configuration", "tinylog-latchkeyd.properties");
+        }
+        int code;
+        try {
+            Optional<Options> options = parse(args, System.out);
+            code = options.isEmpty() ? 0 : run(options.get());
+        } catch (UsageException e) {
+            System.err.println("latchkeyd: " + e.getMessage());
+            System.err.println(USAGE);
+            code = 2;
+        }
+        System.exit(code);
+    }
+
+    static final class UsageException extends Exception {
+        UsageException(String message) {
+            super(message);
+        }
+    }
+
+    static Optional<Options> parse(String[] args, PrintStream out) throws UsageException {
+        Path config = null;
+        boolean simulate = false;
+        Optional<Integer> port = Optional.empty();
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--config" -> config = Path.of(value(args, ++i, "--config"));
+                case "--simulate" -> simulate = true;
+                case "--port" -> {
+                    String v = value(args, ++i, "--port");
+                    if (!v.matches("\\d{1,5}") || Integer.parseInt(v) > 65535) {
+                        throw new UsageException("--port: '" + v + "' is not a port number");
+                    }
+                    port = Optional.of(Integer.parseInt(v));
+                }
+                case "--help", "-h" -> {
+                    out.println(USAGE);
+                    return Optional.empty();
+                }
+                case "--version", "-V" -> {
+                    String v = Latchkeyd.class.getPackage().getImplementationVersion();
+                    out.println("latchkeyd " + (v == null ? "(development build)" : v));
+                    return Optional.empty();
+                }
+                default -> throw new UsageException("unknown argument '" + args[i] + "'");
+            }
+        }
+        if (config == null) {
+            throw new UsageException("--config FILE is required");
+        }
+        return Optional.of(new Options(config, simulate, port));
+    }
+
+    private static String value(String[] args, int i, String option) throws UsageException {
+        if (i >= args.length) {
+            throw new UsageException(option + " needs a value");
+        }
+        return args[i];
+    }
+
+    /** Runs until SIGTERM; returns the exit code. */
+    static int run(Options options) {
+        Running door;
+        try {
+            door = Running.start(options);
+        } catch (ConfigException | HalException | IOException e) {
+            Logger.error("cannot start: {}", e.getMessage());
+            shutdownLogging();
+            return 1;
+        } catch (InterruptedException e) {
+            return 1;
+        }
+        Thread hook = new Thread(door::stop, "latchkeyd-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            door.awaitStopped();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return 0;
+    }
+
+    /** A started door and everything that must be stopped with it. */
+    static final class Running {
+        private final DeviceConfig config;
+        private final DoorController controller;
+        private final DoorHardware hardware;
+        private final RealScheduler scheduler;
+        private final ApiServer api;
+        private final AuditLog audit;
+        private final ClockTrust clock;
+        private final SystemdNotify systemd;
+        private final Optional<ScannerInput> scanner;
+        private final Thread loop;
+        private volatile boolean stopping;
+
+        private Running(DeviceConfig config, DoorController controller, DoorHardware hardware, RealScheduler scheduler,
+                ApiServer api, AuditLog audit, ClockTrust clock, SystemdNotify systemd, Optional<ScannerInput> scanner,
+                Thread loop) {
+            this.config = config;
+            this.controller = controller;
+            this.hardware = hardware;
+            this.scheduler = scheduler;
+            this.api = api;
+            this.audit = audit;
+            this.clock = clock;
+            this.systemd = systemd;
+            this.scanner = scanner;
+            this.loop = loop;
+        }
+
+        static Running start(Options options) throws ConfigException, HalException, IOException, InterruptedException {
+            DeviceConfig config = DeviceConfigLoader.load(options.config());
+            HalConfig hal = config.hal();
+            if (options.simulate() && hal.driver() != HalConfig.Driver.SIMULATED) {
+                hal = new HalConfig(HalConfig.Driver.SIMULATED, hal.gpioChip(), hal.contact(), hal.bolt(), hal.camera(),
+                        hal.faults());
+            }
+            Path state = openStateDir(config.stateDir());
+            InstantSource wall = InstantSource.system();
+            TimeFloor floor = TimeFloor.open(state);
+            // A simulated door runs on a developer's machine: its clock counts as synchronised (the floor still applies).
+            ClockTrust clock = new ClockTrust(wall, floor, ClockTrust.TIMESYNC_FLAG,
+                    config.batteryBackedRtc() || hal.driver() == HalConfig.Driver.SIMULATED, config.clock().skew());
+            OneTimeStore store = OneTimeStore.open(state, floor.get(), config.clock().skew());
+            RealScheduler scheduler = new RealScheduler("latchkeyd-timers");
+            DoorController[] controllerRef = new DoorController[1];
+            AuditLog audit = AuditLog.open(state, ROTATE_BYTES, e -> {
+                Logger.error("audit log cannot be written: {}", e.getMessage());
+                if (controllerRef[0] != null) {
+                    controllerRef[0].post(new DoorEvent.StoreHealth(false));
+                }
+            });
+            DoorController controller = new DoorController(config.door(), scheduler, store, audit, wall);
+            controllerRef[0] = controller;
+            RevocationStore revocations = RevocationStore.open(state,
+                    new RevocationListVerifier(config.lockId(), config.trustStore()));
+            AccessTokenVerifier verifier = new AccessTokenVerifier(config.lockId(), config.trustStore(), config.clock(),
+                    config.zone(), wall);
+            RejectionSummary summary = new RejectionSummary();
+            AccessGate gate = new AccessGate(verifier, controller, store, revocations, clock,
+                    new RateLimiter(config.api().rejectionsPerSecond(), scheduler::elapsed), summary,
+                    config.door().cameraReadyWait().plus(Duration.ofSeconds(10)));
+
+            DoorHardware hardware = DoorHardwareFactory.open(hal, scheduler, controller);
+            Thread loop = Thread.ofPlatform().name("latchkeyd-door").start(() -> {
+                try {
+                    controller.run();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } catch (RuntimeException e) {
+                    Logger.error(e, "the door loop failed");
+                }
+            });
+            controller.start(hardware);
+            if (!clock.trusted()) {
+                controller.post(new DoorEvent.ClockTrust(false));
+            }
+            gate.checkClock();
+
+            int port = options.port().orElse(config.api().port());
+            Optional<SimulatedDoor> sim = hardware instanceof SimulatedDoor s ? Optional.of(s) : Optional.empty();
+            ApiServer api;
+            try {
+                api = ApiServer.start(new InetSocketAddress(config.api().bind(), port), gate, controller, sim, clock::trusted);
+            } catch (IOException e) {
+                hardware.close();
+                scheduler.close();
+                throw new IOException("cannot serve the API on " + config.api().bind() + ":" + port + ": " + e.getMessage(), e);
+            }
+            Optional<ScannerInput> scanner = config.scanner().map(device -> new ScannerInput(device, gate));
+            scanner.ifPresent(s -> Thread.ofVirtual().name("latchkeyd-scanner").start(s));
+
+            SystemdNotify systemd = new SystemdNotify();
+            Running running = new Running(config, controller, hardware, scheduler, api, audit, clock, systemd, scanner, loop);
+            running.schedulePeriodic(summary, gate);
+            Logger.info("latchkeyd serving {} on http://{}:{}{} (state in {})", config.lockId(), config.api().bind(),
+                    api.port(), sim.isPresent() ? ", simulated hardware" : "", state);
+            System.out.println("latchkeyd: ready on http://" + config.api().bind() + ":" + api.port());
+            System.out.flush();
+            systemd.ready();
+            return running;
+        }
+
+        private void schedulePeriodic(RejectionSummary summary, AccessGate gate) {
+            every(SUMMARY_PERIOD, () -> {
+                Map<String, Object> counts = summary.drain();
+                if (!counts.isEmpty()) {
+                    Logger.warn("refused in the last {} s: {}", SUMMARY_PERIOD.toSeconds(), counts);
+                    controller.record("refusals_summary", Map.of("seconds", SUMMARY_PERIOD.toSeconds(), "counts", counts));
+                }
+            });
+            every(CLOCK_PERIOD, () -> {
+                gate.checkClock();
+                try {
+                    clock.persistFloor();
+                } catch (IOException e) {
+                    Logger.error("time floor cannot be written: {}", e.getMessage());
+                    controller.post(new DoorEvent.StoreHealth(false));
+                }
+            });
+            long ping = systemd.watchdogPingMillis();
+            if (ping > 0) {
+                every(Duration.ofMillis(ping), () -> {
+                    if (healthy()) {
+                        systemd.watchdog();
+                    } else {
+                        Logger.error("health check failed: not pinging the watchdog");
+                    }
+                });
+            }
+        }
+
+        /** The door loop is alive and the door has not stopped: what the watchdog vouches for. */
+        boolean healthy() {
+            return loop.isAlive() && !controller.isStopped();
+        }
+
+        private void every(Duration period, Runnable task) {
+            scheduler.schedule(period, () -> {
+                if (stopping) {
+                    return;
+                }
+                try {
+                    task.run();
+                } catch (RuntimeException e) {
+                    Logger.error(e, "periodic task failed");
+                }
+                every(period, task);
+            });
+        }
+
+        void awaitStopped() throws InterruptedException {
+            loop.join();
+        }
+
+        /** SIGTERM: finish the motion, lock if closed, flush, release the hardware. Bounded in time. */
+        void stop() {
+            if (stopping) {
+                return;
+            }
+            stopping = true;
+            systemd.stopping();
+            Logger.info("shutting down");
+            scanner.ifPresent(ScannerInput::stop);
+            api.close();
+            controller.post(new DoorEvent.ShutdownRequested());
+            Duration budget = config.hal().bolt().travelTime().multipliedBy(2L * (config.door().lockRetries() + 2))
+                    .plus(Duration.ofSeconds(2));
+            try {
+                if (!controller.awaitStop(budget)) {
+                    Logger.error("the door did not settle within {} ms; releasing the hardware anyway", budget.toMillis());
+                }
+                clock.persistFloor();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (IOException e) {
+                Logger.error("time floor cannot be written: {}", e.getMessage());
+            }
+            loop.interrupt();
+            hardware.close();
+            scheduler.close();
+            try {
+                audit.close();
+            } catch (IOException e) {
+                Logger.error("audit log close failed: {}", e.getMessage());
+            }
+            Logger.info("stopped: {}", controller.model().stateName());
+            shutdownLogging();
+        }
+
+        ApiServer api() {
+            return api;
+        }
+    }
+
+    /** Last of all: flush and close the log (tinylog's own shutdown hook is off, so ours can still log). */
+    static void shutdownLogging() {
+        try {
+            ProviderRegistry.getLoggingProvider().shutdown();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The state directory, created owner-only if missing; refused if it is not a writable folder. */
+    static Path openStateDir(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        }
+        if (!Files.isDirectory(dir)) {
+            throw new IOException("state_dir " + dir + " is not a folder");
+        }
+        return dir;
+    }
+}
