@@ -1,0 +1,157 @@
+package org.latchkey.daemon;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.latchkey.store.AuditVerifier;
+
+/** The real daemon in-process on an ephemeral port, simulated hardware, HTTP from the outside. */
+class DaemonEndToEndTest {
+    @TempDir
+    static Path dir;
+
+    static Latchkeyd.Running daemon;
+    static int port;
+    static final DaemonFixture fx = new DaemonFixture();
+
+    @BeforeAll
+    static void start() throws Exception {
+        // Short request deadline, so the slow-sender test finishes quickly (read once per JVM by the JDK server).
+        System.setProperty("sun.net.httpserver.maxReqTime", "2");
+        daemon = Latchkeyd.Running.start(new Latchkeyd.Options(DaemonFixture.writeConfig(dir), true, Optional.of(0)));
+        port = daemon.api().port();
+        fx.awaitStatus(port, s -> s.contains("\"state\":\"LOCKED\""), Duration.ofSeconds(10));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        daemon.stop();
+        assertTrue(AuditVerifier.verify(dir.resolve("state")).intact());
+    }
+
+    @Test
+    void delivery_overHttp_unlocks_doorCycle_relocks_replayRefused_eventsStreamed() throws Exception {
+        List<String> events = new CopyOnWriteArrayList<>();
+        Thread reader = Thread.ofVirtual().start(() -> {
+            try {
+                HttpResponse<Stream<String>> r = fx.http.send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/events")).build(),
+                        HttpResponse.BodyHandlers.ofLines());
+                r.body().forEach(events::add);
+            } catch (Exception e) {
+                // the stream ends when the test is over
+            }
+        });
+        String token = DaemonFixture.courierOnce();
+        HttpResponse<String> granted = fx.post(port, "/v1/access", token);
+        assertEquals(200, granted.statusCode(), granted.body());
+        assertTrue(granted.body().contains("\"granted\":true"));
+        fx.awaitStatus(port, s -> s.contains("\"state\":\"UNLOCKED\""), Duration.ofSeconds(5));
+        assertEquals(200, fx.post(port, "/v1/sim/door", "open").statusCode());
+        assertEquals(200, fx.post(port, "/v1/sim/door", "close").statusCode());
+        fx.awaitStatus(port, s -> s.contains("\"state\":\"LOCKED\"") && s.contains("\"bolt\":\"LOCKED\""), Duration.ofSeconds(5));
+
+        HttpResponse<String> replay = fx.post(port, "/v1/access", token);
+        assertEquals(403, replay.statusCode());
+        assertTrue(replay.body().contains("\"reason\":\"ALREADY_USED\""), replay.body());
+
+        long end = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (System.nanoTime() < end && events.stream().noneMatch(l -> l.contains("\"position\":\"LOCKED\""))) {
+            Thread.sleep(20);
+        }
+        reader.interrupt();
+        assertTrue(events.contains("event: granted"), events.toString());
+        assertTrue(events.contains("event: door"), events.toString());
+        assertTrue(events.stream().anyMatch(l -> l.contains("\"state\":\"UNLOCKED\"")), events.toString());
+        assertTrue(events.stream().anyMatch(l -> l.contains("\"position\":\"LOCKED\"")), events.toString());
+    }
+
+    @Test
+    void rejectedToken_is403WithItsReason_andMovesNothing() throws Exception {
+        HttpResponse<String> r = fx.post(port, "/v1/access", "v4.public.garbage");
+        assertEquals(403, r.statusCode());
+        assertTrue(r.body().contains("\"reason\":\"MALFORMED\""), r.body());
+        assertTrue(fx.get(port, "/v1/status").body().contains("\"state\":\"LOCKED\""));
+    }
+
+    @Test
+    void malformedHttp_getsItsStatus_asJson() throws Exception {
+        assertEquals(405, fx.get(port, "/v1/access").statusCode());
+        assertEquals(404, fx.get(port, "/v1/nothing").statusCode());
+        HttpResponse<String> wrongType = fx.http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/access"))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(415, wrongType.statusCode());
+        assertTrue(wrongType.body().contains("\"error\":\"UNSUPPORTED_MEDIA_TYPE\""));
+        HttpResponse<String> big = fx.post(port, "/v1/access", "A".repeat(10_000));
+        assertEquals(413, big.statusCode());
+        assertEquals(405, fx.http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/status"))
+                .DELETE().build(), HttpResponse.BodyHandlers.ofString()).statusCode());
+        assertEquals(400, fx.post(port, "/v1/sim/door", "dance").statusCode());
+        assertEquals(200, fx.get(port, "/v1/status").statusCode());
+    }
+
+    @Test
+    void hugeHeaders_areRefused_andTheDaemonCarriesOn() throws Exception {
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            OutputStream out = s.getOutputStream();
+            out.write(("GET /v1/status HTTP/1.1\r\nHost: x\r\nX-Big: " + "a".repeat(64 * 1024) + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            String status = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII)).readLine();
+            assertTrue(status == null || !status.contains(" 200 "), "huge header answered " + status);
+        } catch (java.net.SocketException e) {
+            // reset by the server: refused too
+        }
+        assertEquals(200, fx.get(port, "/v1/status").statusCode());
+    }
+
+    @Test
+    void slowSender_isCutOff_whileOthersAreServed() throws Exception {
+        try (Socket slow = new Socket("127.0.0.1", port)) {
+            slow.getOutputStream().write("POST /v1/access HTTP/1.1\r\nHost: x\r\n".getBytes(StandardCharsets.US_ASCII));
+            slow.getOutputStream().flush();
+            assertEquals(200, fx.get(port, "/v1/status").statusCode(), "served while the slow sender dawdles");
+            slow.setSoTimeout(10_000);
+            long start = System.nanoTime();
+            int read = slow.getInputStream().read(); // the server closes the connection after maxReqTime
+            assertEquals(-1, read);
+            assertTrue(Duration.ofNanos(System.nanoTime() - start).toSeconds() < 9);
+        }
+    }
+
+    @Test
+    void floodOfMalformedTokens_isRateLimited_butAValidTokenStillOpens() throws Exception {
+        int limited = 0;
+        for (int i = 0; i < 200; i++) {
+            HttpResponse<String> r = fx.post(port, "/v1/access", "v4.public.flood" + i);
+            if (r.statusCode() == 429) {
+                limited++;
+            }
+        }
+        assertTrue(limited > 100, "most of the flood was rate limited: " + limited);
+        fx.awaitStatus(port, s -> s.contains("\"state\":\"LOCKED\""), Duration.ofSeconds(10));
+        HttpResponse<String> owner = fx.post(port, "/v1/access", DaemonFixture.courierOnce());
+        assertEquals(200, owner.statusCode(), owner.body());
+        fx.awaitStatus(port, s -> s.contains("\"state\":\"UNLOCKED\""), Duration.ofSeconds(5));
+        fx.awaitStatus(port, s -> s.contains("\"state\":\"LOCKED\""), Duration.ofSeconds(10)); // unlock_wait 5 s
+    }
+}
