@@ -112,6 +112,10 @@ public final class DeviceConfigLoader {
         }
         HalConfig hal = HalSectionReader.read(root.table("hal"));
         DoorSettings door = door(root.table("door"));
+        if (door.requireCamera() && hal.driver() == HalConfig.Driver.PI4J && hal.camera().readyPin().isEmpty()) {
+            throw new ConfigException(file, "door.require_camera",
+                    "needs a camera ready signal: set hal.camera.ready_pin (see docs/wiring.md)");
+        }
         ApiSettings api = api(root.table("api"));
         Optional<Path> scanner = Optional.empty();
         Optional<Section> scannerSection = root.table("scanner");

@@ -125,8 +125,8 @@ public final class DoorMachine {
     /** Everything checked: answer granted and open (or keep open) the door. */
     private void admit(Step s, Grant g, Phase back) {
         s.audit("granted", grantFields(g));
-        s.cmd(new Reply(g.requestId(), Outcome.granted(back instanceof Phase.Unlocked ? "already unlocked" : "unlocking")));
         if (back instanceof Phase.Unlocked u && s.m.bolt() == BoltPosition.UNLOCKED) {
+            s.cmd(new Reply(g.requestId(), Outcome.granted("already unlocked")));
             s.m = s.m.with(new Phase.Unlocked(g, u.entered() || s.m.door() == DoorState.OPEN));
             if (s.m.door() == DoorState.CLOSED) {
                 s.cancel(Timer.RELOCK_DELAY);
@@ -138,6 +138,8 @@ public final class DoorMachine {
         s.cancel(Timer.RELOCK_DELAY);
         s.m = s.m.with(new Phase.Unlocking(g, 1)).withMaxUnlockedReached(false);
         s.cmd(new DriveBolt(BoltPosition.UNLOCKED));
+        // The answer goes out after the unlock command: "granted" means the bolt is already on its way.
+        s.cmd(new Reply(g.requestId(), Outcome.granted("unlocking")));
     }
 
     private void onceConsumed(Step s, OnceConsumed e) {

@@ -237,4 +237,56 @@ class DeviceConfigLoaderTest {
     private static String firstLine(String s) {
         return s.lines().findFirst().orElse("");
     }
+
+    @Test
+    void load_doorApiScannerAndStateDir_areRead_withDefaults() throws Exception {
+        DeviceConfig plain = DeviceConfigLoader.load(write(GOOD));
+        assertEquals(org.latchkey.door.DoorSettings.DEFAULTS, plain.door());
+        assertEquals(ApiSettings.DEFAULTS, plain.api());
+        assertEquals(java.util.Optional.empty(), plain.scanner());
+        assertEquals(Path.of("/var/lib/latchkey"), plain.stateDir());
+
+        DeviceConfig c = DeviceConfigLoader.load(write(GOOD.replace("timezone = \"Europe/Berlin\"",
+                "timezone = \"Europe/Berlin\"\nstate_dir = \"state\"") + """
+
+                [door]
+                mode = "privacy"
+                unlock_wait = "20s"
+                relock_delay = "5s"
+                ajar_after = "90s"
+                max_unlocked = "15m"
+                camera_post_roll = "30s"
+                require_camera = true
+                camera_ready_wait = "3s"
+                lock_retries = 3
+
+                [api]
+                bind = "127.0.0.1"
+                port = 9000
+                rejections_per_second = 5
+
+                [scanner]
+                device = "/dev/ttyACM0"
+                """));
+        assertEquals(new org.latchkey.door.DoorSettings(org.latchkey.door.Mode.PRIVACY, Duration.ofSeconds(20),
+                Duration.ofSeconds(5), Duration.ofSeconds(90), Duration.ofMinutes(15), Duration.ofSeconds(30), true,
+                Duration.ofSeconds(3), 3), c.door());
+        assertEquals(new ApiSettings("127.0.0.1", 9000, 5), c.api());
+        assertEquals(java.util.Optional.of(Path.of("/dev/ttyACM0")), c.scanner());
+        assertEquals(dir.resolve("state"), c.stateDir(), "relative to the config file");
+    }
+
+    @Test
+    void load_badDoorOrApiValues_areRefusedWithTheKey() throws Exception {
+        assertEquals("door.unlock_wait: must be between 5s and 5m", firstLine(error(GOOD + "[door]\nunlock_wait = \"1s\"\n")));
+        assertEquals("door.mode: must be \"normal\" or \"privacy\" (owner tokens only)",
+                firstLine(error(GOOD + "[door]\nmode = \"party\"\n")));
+        assertEquals("door.max_unlocked: must not be shorter than unlock_wait",
+                firstLine(error(GOOD + "[door]\nunlock_wait = \"2m\"\nmax_unlocked = \"1m\"\n")));
+        assertEquals("door.lock_retries: must be between 0 and 5", firstLine(error(GOOD + "[door]\nlock_retries = 9\n")));
+        assertEquals("api.port: must be between 0 and 65535", firstLine(error(GOOD + "[api]\nport = 70000\n")));
+        assertEquals("api.bind: must be an IP address such as \"127.0.0.1\"",
+                firstLine(error(GOOD + "[api]\nbind = \"my laptop\"\n")));
+        assertEquals("scanner.device: missing (required)", firstLine(error(GOOD + "[scanner]\n")));
+    }
 }
