@@ -267,6 +267,9 @@ class DeviceConfigLoaderTest {
 
                 [scanner]
                 device = "/dev/ttyACM0"
+
+                [hal]
+                driver = "simulated"
                 """));
         assertEquals(new org.latchkey.door.DoorSettings(org.latchkey.door.Mode.PRIVACY, Duration.ofSeconds(20),
                 Duration.ofSeconds(5), Duration.ofSeconds(90), Duration.ofMinutes(15), Duration.ofSeconds(30), true,
@@ -288,5 +291,7 @@ class DeviceConfigLoaderTest {
         assertEquals("api.bind: must be an IP address such as \"127.0.0.1\"",
                 firstLine(error(GOOD + "[api]\nbind = \"my laptop\"\n")));
         assertEquals("scanner.device: missing (required)", firstLine(error(GOOD + "[scanner]\n")));
+        assertEquals("door.require_camera: needs a camera ready signal: set hal.camera.ready_pin (see docs/wiring.md)",
+                firstLine(error(GOOD + "[door]\nrequire_camera = true\n")));
     }
 }
