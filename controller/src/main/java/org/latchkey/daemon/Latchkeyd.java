@@ -180,7 +180,7 @@ public final class Latchkeyd {
             OneTimeStore store = OneTimeStore.open(state, floor.get(), config.clock().skew());
             RealScheduler scheduler = new RealScheduler("latchkeyd-timers");
             DoorController[] controllerRef = new DoorController[1];
-            AuditLog audit = AuditLog.open(state, ROTATE_BYTES, e -> {
+            AuditLog audit = AuditLog.open(state, ROTATE_BYTES, wall, e -> {
                 Logger.error("audit log cannot be written: {}", e.getMessage());
                 if (controllerRef[0] != null) {
                     controllerRef[0].post(new DoorEvent.StoreHealth(false));

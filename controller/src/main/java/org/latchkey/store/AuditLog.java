@@ -15,6 +15,7 @@ import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -54,7 +55,8 @@ public final class AuditLog implements AutoCloseable {
      *
      * @param onFailure told when an append fails (full or read-only disk); the door keeps running
      */
-    public static AuditLog open(Path stateDir, long rotateBytes, Consumer<IOException> onFailure) throws IOException {
+    public static AuditLog open(Path stateDir, long rotateBytes, InstantSource clock, Consumer<IOException> onFailure)
+            throws IOException {
         Path dir = Files.createDirectories(stateDir.resolve(DIR));
         AuditLog log = new AuditLog(dir, rotateBytes, onFailure);
         Path current = dir.resolve(CURRENT);
@@ -70,7 +72,7 @@ public final class AuditLog implements AutoCloseable {
         if (last == null) {
             log.nextSeq = 0;
             log.lastHash = GENESIS_PREV;
-            log.append("genesis", Map.of(), Instant.now());
+            log.append("genesis", Map.of(), clock.instant());
         } else {
             JsonNode record = Json.MAPPER.readTree(last);
             log.nextSeq = record.path("seq").asLong() + 1;

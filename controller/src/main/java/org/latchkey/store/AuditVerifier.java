@@ -13,7 +13,11 @@ import org.latchkey.token.Json;
 /** Walks the audit log's hash chain across rotated files, from the genesis record to the last line. */
 public final class AuditVerifier {
     /** The result: how many records checked, and the first bad one if any. */
-    public record Report(long records, Optional<String> firstProblem) {
+    /**
+     * @param head the SHA-256 of the newest record: write it down to detect a later change of that record,
+     *     which no successor can reveal yet
+     */
+    public record Report(long records, Optional<String> firstProblem, String head) {
         public boolean intact() {
             return firstProblem.isEmpty();
         }
@@ -24,7 +28,7 @@ public final class AuditVerifier {
     public static Report verify(Path stateDir) throws IOException {
         Path dir = stateDir.resolve(AuditLog.DIR);
         if (!Files.isDirectory(dir)) {
-            return new Report(0, Optional.of(dir + ": no audit log"));
+            return new Report(0, Optional.of(dir + ": no audit log"), "");
         }
         List<Path> files = AuditLog.files(dir);
         String prev = null;
@@ -41,21 +45,21 @@ public final class AuditVerifier {
                     try {
                         record = Json.MAPPER.readTree(line);
                     } catch (IOException e) {
-                        return new Report(count, Optional.of(where + ": not a JSON record"));
+                        return new Report(count, Optional.of(where + ": not a JSON record"), "");
                     }
                     long seq = record.path("seq").asLong(-1);
                     String recordPrev = record.path("prev").asText("");
                     if (prev == null) {
                         if (seq != 0 || !"genesis".equals(record.path("type").asText())
                                 || !AuditLog.GENESIS_PREV.equals(recordPrev)) {
-                            return new Report(count, Optional.of(where + ": the chain does not start with the genesis record"));
+                            return new Report(count, Optional.of(where + ": the chain does not start with the genesis record"), "");
                         }
                     } else if (seq != expectedSeq) {
                         return new Report(count, Optional.of(where + ": seq " + seq + " where " + expectedSeq
-                                + " was expected (a record is missing or was inserted)"));
+                                + " was expected (a record is missing or was inserted)"), "");
                     } else if (!prev.equals(recordPrev)) {
                         return new Report(count, Optional.of(where + " (seq " + seq
-                                + "): prev does not match the previous record (it or the previous one was altered)"));
+                                + "): prev does not match the previous record (it or the previous one was altered)"), "");
                     }
                     prev = AuditLog.sha256(line);
                     expectedSeq = seq + 1;
@@ -64,8 +68,8 @@ public final class AuditVerifier {
             }
         }
         if (count == 0) {
-            return new Report(0, Optional.of(dir + ": the audit log is empty"));
+            return new Report(0, Optional.of(dir + ": the audit log is empty"), "");
         }
-        return new Report(count, Optional.empty());
+        return new Report(count, Optional.empty(), prev);
     }
 }

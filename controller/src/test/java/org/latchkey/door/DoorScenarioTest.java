@@ -62,7 +62,7 @@ class DoorScenarioTest {
         when(contact.state()).thenReturn(initialDoor);
         when(bolt.position()).thenReturn(BoltPosition.UNKNOWN);
         store = OneTimeStore.open(state, TestTokens.NOW, Duration.ofSeconds(60));
-        audit = AuditLog.open(state, 1 << 20, e -> { throw new AssertionError(e); });
+        audit = AuditLog.open(state, 1 << 20, InstantSource.fixed(TestTokens.NOW), e -> { throw new AssertionError(e); });
         door = new DoorController(settings, scheduler, store, audit, InstantSource.fixed(TestTokens.NOW));
         door.addObserver(new DoorController.Observer() {
             @Override

@@ -1,0 +1,35 @@
+package org.latchkey.cli;
+
+import java.nio.file.Path;
+import org.latchkey.config.ConfigException;
+import org.latchkey.config.DeviceConfigLoader;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Option;
+
+/** Where the door keeps its state: from {@code --state-dir}, or the config's {@code state_dir}. */
+final class StateDirOption {
+    static final Path DEFAULT_CONFIG = Path.of("/etc/latchkey/latchkey.toml");
+
+    @ArgGroup(exclusive = true)
+    Choice choice = new Choice();
+
+    static final class Choice {
+        @Option(names = "--config", paramLabel = "FILE", description = "The door's latchkey.toml (default: /etc/latchkey/latchkey.toml).")
+        Path config;
+
+        @Option(names = "--state-dir", paramLabel = "DIR", description = "The state directory itself.")
+        Path stateDir;
+    }
+
+    Path resolve() throws CliException {
+        if (choice.stateDir != null) {
+            return choice.stateDir;
+        }
+        Path config = choice.config != null ? choice.config : DEFAULT_CONFIG;
+        try {
+            return DeviceConfigLoader.load(config).stateDir();
+        } catch (ConfigException e) {
+            throw CliException.failed(e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,80 @@
+package org.latchkey.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.latchkey.store.AuditLog;
+
+class AuditCommandTest {
+    @TempDir
+    Path state;
+
+    final CliRun cli = new CliRun();
+
+    @BeforeEach
+    void writeLog() throws Exception {
+        // Small rotation size: the chain spans several files.
+        try (AuditLog log = AuditLog.open(state, 400, java.time.InstantSource.fixed(Instant.parse("2026-11-25T08:59:00Z")),
+                e -> { throw new AssertionError(e); })) {
+            for (int i = 0; i < 12; i++) {
+                log.append("door", Map.of("state", i % 2 == 0 ? "OPEN" : "CLOSED"), Instant.parse("2026-11-25T09:00:00Z").plusSeconds(i * 60L));
+            }
+        }
+        assertTrue(Files.list(state.resolve("audit")).count() > 2, "rotated");
+    }
+
+    @Test
+    void verify_intactChain_exit0() {
+        CliRun.Result r = cli.run("audit", "verify", "--state-dir", state.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("audit log intact: 13 records"), r.out());
+    }
+
+    @Test
+    void verify_tamperedLine_exit3_namingTheFirstBadRecord() throws Exception {
+        Path first = Files.list(state.resolve("audit")).filter(p -> p.getFileName().toString().startsWith("audit-"))
+                .sorted().findFirst().orElseThrow();
+        List<String> lines = Files.readAllLines(first, StandardCharsets.UTF_8);
+        lines.set(1, lines.get(1).replace("\"OPEN\"", "\"AJAR\"")); // seq 1: a door record
+        Files.write(first, lines, StandardCharsets.UTF_8);
+        CliRun.Result r = cli.run("audit", "verify", "--state-dir", state.toString());
+        assertEquals(ExitCode.REJECTED, r.code());
+        assertTrue(r.err().startsWith("rejected: AUDIT_CHAIN_BROKEN"), r.err());
+        assertTrue(r.err().contains("(seq 2): prev does not match the previous record"), r.err());
+    }
+
+    @Test
+    void verify_deletedRotatedFile_isDetected() throws Exception {
+        Path first = Files.list(state.resolve("audit")).filter(p -> p.getFileName().toString().startsWith("audit-")).sorted()
+                .findFirst().orElseThrow();
+        Files.delete(first);
+        assertEquals(ExitCode.REJECTED, cli.run("audit", "verify", "--state-dir", state.toString()).code());
+    }
+
+    @Test
+    void show_printsRecordsInOrder_andFiltersBySince() {
+        CliRun.Result r = cli.run("audit", "show", "--state-dir", state.toString(), "--since", "2026-11-25T09:10:00Z");
+        assertEquals(0, r.code(), r.err());
+        List<String> lines = r.out().lines().toList();
+        assertEquals(2, lines.size(), r.out());
+        assertTrue(lines.get(0).contains("#11  door  state=OPEN"), lines.get(0));
+        CliRun.Result json = cli.run("audit", "show", "--json", "--state-dir", state.toString());
+        assertEquals(13, json.out().lines().count());
+        assertTrue(json.out().lines().findFirst().orElseThrow().contains("\"type\":\"genesis\""));
+    }
+
+    @Test
+    void missingLog_fails() {
+        assertEquals(ExitCode.FAILED, cli.run("audit", "show", "--state-dir", state.resolve("nope").toString()).code());
+        assertEquals(ExitCode.REJECTED, cli.run("audit", "verify", "--state-dir", state.resolve("nope").toString()).code());
+    }
+}
