@@ -95,6 +95,7 @@ public final class ApiServer implements AutoCloseable {
             switch (path) {
                 case "/v1/access" -> post(ex, body -> answer(ex, gate.present(body, client(ex)), "granted"));
                 case "/v1/revocations" -> post(ex, body -> answer(ex, gate.installRevocations(body, client(ex)), "installed"));
+                case "/v1/mode" -> post(ex, body -> mode(ex, body));
                 case "/v1/status" -> get(ex, () -> json(ex, 200, StatusJson.of(door.model(), clockTrusted.getAsBoolean(),
                         sim.isPresent())));
                 case "/v1/events" -> get(ex, () -> stream(ex));
@@ -171,6 +172,26 @@ public final class ApiServer implements AutoCloseable {
         body.put("detail", o.detail());
         int status = o.granted() ? 200 : o.refusal().get() == RejectionReason.RATE_LIMITED ? 429 : 403;
         json(ex, status, body);
+    }
+
+    /** Body {@code normal} or {@code privacy}; header {@code Authorization: Bearer <owner token>}. */
+    private void mode(HttpExchange ex, String body) throws IOException {
+        org.latchkey.door.Mode mode = switch (body.strip()) {
+            case "normal" -> org.latchkey.door.Mode.NORMAL;
+            case "privacy" -> org.latchkey.door.Mode.PRIVACY;
+            default -> null;
+        };
+        if (mode == null) {
+            error(ex, 400, "BAD_REQUEST", "the body must be normal or privacy");
+            return;
+        }
+        String auth = Optional.ofNullable(ex.getRequestHeaders().getFirst("Authorization")).orElse("");
+        if (!auth.startsWith("Bearer ")) {
+            ex.getResponseHeaders().set("WWW-Authenticate", "Bearer");
+            error(ex, 401, "UNAUTHORIZED", "send an owner token as Authorization: Bearer <token>");
+            return;
+        }
+        answer(ex, gate.changeMode(mode, auth.substring(7), client(ex)), "changed");
     }
 
     /** {@code open} (a person pulls the door: a thrown bolt holds it), {@code force}, or {@code close}. */

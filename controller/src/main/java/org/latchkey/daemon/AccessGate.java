@@ -115,6 +115,32 @@ public final class AccessGate {
         }
     }
 
+    /**
+     * Switches the operating mode, authorised by an owner token (role owner, from an owner key) presented as
+     * the bearer. The token is verified like any other but not consumed.
+     */
+    public Outcome changeMode(org.latchkey.door.Mode mode, String ownerToken, String client) {
+        if (!limiter.allows(client) && !worthVerifying(ownerToken)) {
+            summary.count(RejectionReason.RATE_LIMITED);
+            return Outcome.refused(RejectionReason.RATE_LIMITED, "too many refused attempts; slow down");
+        }
+        VerifiedAccess access;
+        try {
+            access = verifier.verify(ownerToken, checkClock(), revocations.installed());
+        } catch (TokenRejectedException e) {
+            limiter.charge(client);
+            summary.count(e.reason());
+            return Outcome.refused(e.reason(), e.detail());
+        }
+        if (access.claims().role() != org.latchkey.token.Role.OWNER || !access.issuer().policy().isOwner()) {
+            limiter.charge(client);
+            auditRefusal(ownerToken, RejectionReason.ROLE_NOT_ALLOWED);
+            return Outcome.refused(RejectionReason.ROLE_NOT_ALLOWED, "only an owner token may change the mode");
+        }
+        door.post(new DoorEvent.ModeChange(mode));
+        return Outcome.granted("mode " + mode.name().toLowerCase(java.util.Locale.ROOT));
+    }
+
     /** Evaluates clock trust and tells the door when it changed. */
     public boolean checkClock() {
         boolean trusted = clock.trusted();

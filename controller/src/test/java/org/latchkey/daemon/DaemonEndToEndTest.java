@@ -85,6 +85,31 @@ class DaemonEndToEndTest {
     }
 
     @Test
+    void mode_changesOnlyWithAnOwnerToken_andPrivacyRefusesCouriers() throws Exception {
+        java.time.Instant now = java.time.Instant.now();
+        String owner = org.latchkey.token.AccessTokens.issue(DaemonFixture.OWNER, new org.latchkey.token.AccessClaims(
+                "home", "front-door", "owner-mode-0000001", now.minusSeconds(5), now.minusSeconds(5), now.plusSeconds(600),
+                org.latchkey.token.Use.WINDOW, org.latchkey.token.Role.OWNER, "me"));
+        HttpRequest.Builder mode = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/mode"))
+                .header("Content-Type", "text/plain");
+        assertEquals(401, fx.http.send(mode.copy().POST(HttpRequest.BodyPublishers.ofString("privacy")).build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode());
+        HttpResponse<String> courier = fx.http.send(mode.copy().header("Authorization", "Bearer " + DaemonFixture.courierOnce())
+                .POST(HttpRequest.BodyPublishers.ofString("privacy")).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(403, courier.statusCode());
+        assertTrue(courier.body().contains("ROLE_NOT_ALLOWED"), courier.body());
+        HttpResponse<String> ok = fx.http.send(mode.copy().header("Authorization", "Bearer " + owner)
+                .POST(HttpRequest.BodyPublishers.ofString("privacy")).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, ok.statusCode(), ok.body());
+        fx.awaitStatus(port, s -> s.contains("\"mode\":\"PRIVACY\""), Duration.ofSeconds(5));
+        HttpResponse<String> denied = fx.post(port, "/v1/access", DaemonFixture.courierOnce());
+        assertTrue(denied.body().contains("MODE_DENIES"), denied.body());
+        assertEquals(200, fx.http.send(mode.copy().header("Authorization", "Bearer " + owner)
+                .POST(HttpRequest.BodyPublishers.ofString("normal")).build(), HttpResponse.BodyHandlers.ofString()).statusCode());
+        fx.awaitStatus(port, s -> s.contains("\"mode\":\"NORMAL\""), Duration.ofSeconds(5));
+    }
+
+    @Test
     void rejectedToken_is403WithItsReason_andMovesNothing() throws Exception {
         HttpResponse<String> r = fx.post(port, "/v1/access", "v4.public.garbage");
         assertEquals(403, r.statusCode());
