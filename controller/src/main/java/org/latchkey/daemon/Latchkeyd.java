@@ -223,7 +223,7 @@ public final class Latchkeyd {
                 scheduler.close();
                 throw new IOException("cannot serve the API on " + config.api().bind() + ":" + port + ": " + e.getMessage(), e);
             }
-            Optional<ScannerInput> scanner = config.scanner().map(device -> new ScannerInput(device, gate));
+            Optional<ScannerInput> scanner = config.scanner().map(device -> new ScannerInput(device, gate::present));
             scanner.ifPresent(s -> Thread.ofVirtual().name("latchkeyd-scanner").start(s));
 
             SystemdNotify systemd = new SystemdNotify();

@@ -18,11 +18,17 @@ public final class ScannerInput implements Runnable {
     static final int MAX_LINE = 2048 + 2;
     private static final Duration RETRY = Duration.ofSeconds(5);
 
+    /** Where scanned tokens go: the {@link AccessGate} in the daemon. */
+    @FunctionalInterface
+    public interface Presenter {
+        Outcome present(String text, String client);
+    }
+
     private final Path device;
-    private final AccessGate gate;
+    private final Presenter gate;
     private volatile boolean running = true;
 
-    public ScannerInput(Path device, AccessGate gate) {
+    public ScannerInput(Path device, Presenter gate) {
         this.device = device;
         this.gate = gate;
     }

@@ -1,0 +1,56 @@
+package org.latchkey.daemon;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.latchkey.door.Outcome;
+
+class ScannerInputTest {
+    final List<String> presented = new ArrayList<>();
+    final ScannerInput scanner = new ScannerInput(Path.of("/dev/null"), (text, client) -> {
+        presented.add(client + ":" + text);
+        return Outcome.granted("test");
+    });
+
+    @Test
+    void eachLineIsPresented_crKeptForTheTokenLayerToTrim_blankLinesSkipped() throws Exception {
+        scanner.readLines(stream("v4.public.a\r\n\nv4.public.b\n"));
+        assertEquals(List.of("scanner:v4.public.a\r", "scanner:v4.public.b"), presented);
+    }
+
+    @Test
+    void overlongLine_isDroppedWhole_andTheNextLineStillWorks() throws Exception {
+        scanner.readLines(stream("x".repeat(100_000) + "\nv4.public.ok\n"));
+        assertEquals(List.of("scanner:v4.public.ok"), presented);
+    }
+
+    @Test
+    void endlessStreamWithoutNewline_keepsMemoryFlat_andPresentsNothing() throws Exception {
+        InputStream endless = new InputStream() {
+            long left = 50_000_000L;
+
+            @Override
+            public int read() {
+                return left-- > 0 ? 'A' : -1;
+            }
+        };
+        scanner.readLines(endless);
+        assertEquals(List.of(), presented);
+    }
+
+    @Test
+    void lastLineWithoutNewline_isNotPresented() throws Exception {
+        scanner.readLines(stream("v4.public.partial"));
+        assertEquals(List.of(), presented);
+    }
+
+    private static InputStream stream(String s) {
+        return new ByteArrayInputStream(s.getBytes(StandardCharsets.US_ASCII));
+    }
+}
