@@ -5,9 +5,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.latchkey.config.ConfigException;
 import org.latchkey.config.DeviceConfig;
-import org.latchkey.config.DeviceConfigLoader;
 import org.latchkey.config.Durations;
 import org.latchkey.hal.HalConfig;
 import org.latchkey.hal.HalException;
@@ -42,12 +40,7 @@ final class HwTestCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        DeviceConfig device;
-        try {
-            device = DeviceConfigLoader.load(config);
-        } catch (ConfigException e) {
-            throw CliException.failed(e.getMessage());
-        }
+        DeviceConfig device = DeviceConfigs.load(config);
         Duration timeout;
         try {
             timeout = Durations.parse(doorTimeout);

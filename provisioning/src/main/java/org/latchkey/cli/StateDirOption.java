@@ -1,8 +1,6 @@
 package org.latchkey.cli;
 
 import java.nio.file.Path;
-import org.latchkey.config.ConfigException;
-import org.latchkey.config.DeviceConfigLoader;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Option;
 
@@ -26,10 +24,6 @@ final class StateDirOption {
             return choice.stateDir;
         }
         Path config = choice.config != null ? choice.config : DEFAULT_CONFIG;
-        try {
-            return DeviceConfigLoader.load(config).stateDir();
-        } catch (ConfigException e) {
-            throw CliException.failed(e.getMessage());
-        }
+        return DeviceConfigs.load(config).stateDir();
     }
 }

@@ -6,9 +6,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.concurrent.Callable;
-import org.latchkey.config.ConfigException;
 import org.latchkey.config.DeviceConfig;
-import org.latchkey.config.DeviceConfigLoader;
 import org.latchkey.token.AccessClaims;
 import org.latchkey.token.AccessTokenVerifier;
 import org.latchkey.token.RevocationList;
@@ -48,12 +46,7 @@ final class TokenVerifyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        DeviceConfig device;
-        try {
-            device = DeviceConfigLoader.load(config);
-        } catch (ConfigException e) {
-            throw CliException.failed(e.getMessage());
-        }
+        DeviceConfig device = DeviceConfigs.load(config);
         Instant when = at == null ? context.clock().instant() : TokenInput.time(at, "--at", context.clock());
         AccessTokenVerifier verifier = new AccessTokenVerifier(device.lockId(), device.trustStore(), device.clock(),
                 device.zone(), InstantSource.fixed(when));
