@@ -77,6 +77,12 @@ final class TokenIssueCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the token, its kid and claims as JSON.")
     boolean json;
 
+    @Option(names = "--qr", description = "Also print the token as a QR code in the terminal.")
+    boolean qr;
+
+    @Option(names = "--png", paramLabel = "FILE", description = "Also write the token as a QR code image (PNG).")
+    Path png;
+
     TokenIssueCommand(CliContext context) {
         this.context = context;
     }
@@ -90,6 +96,16 @@ final class TokenIssueCommand implements Callable<Integer> {
             token = AccessTokens.issue(key, claims);
         } finally {
             key.destroy();
+        }
+        if (png != null) {
+            if (java.nio.file.Files.exists(png)) {
+                throw CliException.failed(png + " already exists: refusing to overwrite it");
+            }
+            QrCodes.png(QrCodes.encode(token), png);
+            spec.commandLine().getErr().println("wrote the QR code to " + png);
+        }
+        if (qr && !json) {
+            spec.commandLine().getOut().print(QrCodes.terminal(QrCodes.encode(token)));
         }
         if (json) {
             ObjectNode o = JsonOutput.object();

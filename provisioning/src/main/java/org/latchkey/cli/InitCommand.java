@@ -1,0 +1,137 @@
+package org.latchkey.cli;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.latchkey.config.DeviceConfigLoader;
+import org.latchkey.token.SigningKey;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "init", mixinStandardHelpOptions = true,
+        description = {"Set up a door: write a complete, commented latchkey.toml with safe defaults, generate the",
+            "owner key pair (encrypted unless --no-passphrase) and trust it as owner. Refuses to overwrite an",
+            "existing setup unless --force (then the old files are kept as *.replaced-<time>)."})
+final class InitCommand implements Callable<Integer> {
+    static final String CONFIG = "latchkey.toml";
+    static final String OWNER = "owner";
+
+    private final CliContext context;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--config-dir", required = true, paramLabel = "DIR", description = "Where latchkey.toml and the owner keys go, e.g. /etc/latchkey.")
+    Path dir;
+
+    @Option(names = "--lock-id", required = true, paramLabel = "ID", description = "This door's id, e.g. front-door.")
+    String lockId;
+
+    @Option(names = "--driver", paramLabel = "pi4j|simulated", defaultValue = "pi4j",
+            description = "The hardware driver (default: ${DEFAULT-VALUE}).")
+    String driver;
+
+    @Option(names = "--state-dir", paramLabel = "DIR",
+            description = "The state directory (default: /var/lib/latchkey for pi4j, DIR/state for simulated).")
+    Path stateDir;
+
+    @ArgGroup(exclusive = true)
+    KeysGenerateCommand.PassphraseChoice passphrase = new KeysGenerateCommand.PassphraseChoice();
+
+    @Option(names = "--force", description = "Replace an existing setup (the old files are renamed, not deleted).")
+    boolean force;
+
+    InitCommand(CliContext context) {
+        this.context = context;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if (!DeviceConfigLoader.LOCK_ID.matcher(lockId).matches()) {
+            throw CliException.usage("--lock-id: 1–64 characters of A–Z a–z 0–9 . _ -");
+        }
+        if (!driver.equals("pi4j") && !driver.equals("simulated")) {
+            throw CliException.usage("--driver: pi4j or simulated");
+        }
+        Path config = dir.resolve(CONFIG);
+        List<Path> existing = List.of(config, dir.resolve(OWNER + ".key"), dir.resolve(OWNER + ".pub")).stream()
+                .filter(Files::exists).toList();
+        if (!existing.isEmpty() && !force) {
+            throw CliException.failed("a setup already exists in " + dir + " (" + existing.stream()
+                    .map(p -> p.getFileName().toString()).toList() + "): refusing to overwrite it; use --force to replace it");
+        }
+        char[] pass = passphrase.none ? null
+                : passphrase.file != null ? Passphrases.fromFile(passphrase.file)
+                : Passphrases.ask(context, "Passphrase for the owner key: ", true);
+        Files.createDirectories(dir);
+        long stamp = context.clock().instant().getEpochSecond();
+        for (Path p : existing) {
+            Files.move(p, p.resolveSibling(p.getFileName() + ".replaced-" + stamp));
+        }
+        SigningKey owner = SigningKey.generate(context.random());
+        try {
+            KeyFiles.write(dir.resolve(OWNER + ".key"), dir.resolve(OWNER + ".pub"), owner, pass, context.random());
+        } finally {
+            owner.destroy();
+            if (pass != null) {
+                Arrays.fill(pass, '\0');
+            }
+        }
+        String state = stateDir != null ? stateDir.toString()
+                : driver.equals("simulated") ? "state" : DeviceConfigLoader.DEFAULT_STATE_DIR;
+        String text = template(Map.of(
+                "DATE", LocalDate.ofInstant(context.clock().instant(), ZoneOffset.UTC).toString(),
+                "LOCK_ID", lockId,
+                "STATE_DIR", ConfigFile.quote(state),
+                "DRIVER", driver,
+                "OWNER_KEY_FILE", OWNER + ".key",
+                "OWNER_PUBLIC_KEY", owner.publicKey().paserk()));
+        KeyFiles.writeNew(config, text.getBytes(StandardCharsets.UTF_8),
+                java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                        java.nio.file.attribute.PosixFilePermissions.fromString("rw-r-----")));
+        ConfigFile.replace(config, text); // loads it once more: what init writes must be a valid config
+
+        PrintWriter out = spec.commandLine().getOut();
+        out.println("latchkey is set up for lock \"" + lockId + "\" in " + dir + ":");
+        out.println("  " + config + "      the configuration (" + driver + " driver, state in " + state + ")");
+        out.println("  " + dir.resolve(OWNER + ".key") + (pass == null ? "         the owner's private key (NOT encrypted: keep it safe)"
+                : "         the owner's private key (encrypted)"));
+        out.println("  " + dir.resolve(OWNER + ".pub") + "         its public key, trusted as owner (" + owner.publicKey().pid() + ")");
+        out.println();
+        out.println("Next steps:");
+        if (driver.equals("pi4j")) {
+            out.println("  1. Wire the door (docs/wiring.md), then check it:  latchkey hw-test --config " + config);
+            out.println("  2. Start the daemon:                                sudo systemctl enable --now latchkeyd");
+        } else {
+            out.println("  1. Start the simulated door:   latchkeyd --config " + config + " --simulate");
+        }
+        out.println("  " + (driver.equals("pi4j") ? "3" : "2") + ". Trust a delivery company:    latchkey issuer add --config " + config
+                + " --name parcel-co --key parcel-co.pub --roles delivery --max-window 4h --once-only");
+        out.println("  " + (driver.equals("pi4j") ? "4" : "3") + ". Issue a first token:         latchkey token issue --key "
+                + dir.resolve(OWNER + ".key") + " --lock " + lockId + " --role guest --sub visitor --window --for 2h --qr");
+        return ExitCode.OK;
+    }
+
+    private static String template(Map<String, String> values) throws IOException {
+        String text;
+        try (InputStream in = InitCommand.class.getResourceAsStream("latchkey.toml.template")) {
+            text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        for (Map.Entry<String, String> e : values.entrySet()) {
+            text = text.replace("${" + e.getKey() + "}", e.getValue());
+        }
+        return text;
+    }
+}

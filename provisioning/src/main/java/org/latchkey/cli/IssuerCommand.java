@@ -1,0 +1,228 @@
+package org.latchkey.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.latchkey.config.DeviceConfig;
+import org.latchkey.config.Durations;
+import org.latchkey.token.PublicKey;
+import org.latchkey.token.Role;
+import org.latchkey.token.TrustedIssuer;
+import org.latchkey.token.WeeklyHours;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "issuer", mixinStandardHelpOptions = true,
+        description = "Manage the keys the door trusts: delivery and service companies, guests' issuers.",
+        subcommands = {IssuerCommand.Add.class, IssuerCommand.ListIssuers.class, IssuerCommand.Remove.class})
+final class IssuerCommand {
+    static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9 ._-]{0,63}");
+    private static final Pattern HEADER = Pattern.compile("^\\s*\\[.*");
+    private static final Pattern ISSUERS_HEADER = Pattern.compile("^\\s*\\[\\[\\s*issuers\\s*]]\\s*(#.*)?$");
+
+    @Command(name = "add", mixinStandardHelpOptions = true,
+            description = "Trust a public key with its policy. The config is rewritten atomically and keeps its comments.")
+    static final class Add implements Callable<Integer> {
+        private final CliContext context;
+
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--config", required = true, paramLabel = "FILE", description = "The door's latchkey.toml.")
+        Path config;
+
+        @Option(names = "--name", required = true, paramLabel = "NAME", description = "A name for people and the audit log, e.g. parcel-co.")
+        String name;
+
+        @Option(names = "--key", required = true, paramLabel = "KEY", description = "Its public key: k4.public.… or a .pub file.")
+        String key;
+
+        @Option(names = "--roles", required = true, split = ",", paramLabel = "ROLE",
+                description = "Roles it may grant: owner, delivery, service, guest (comma-separated).")
+        List<String> roles;
+
+        @Option(names = "--max-window", required = true, paramLabel = "DURATION", description = "Longest window it may grant, e.g. 4h.")
+        String maxWindow;
+
+        @Option(names = "--hours", paramLabel = "HOURS", description = "When its tokens may be used, e.g. \"Mon-Sat 08:00-20:00\".")
+        String hours;
+
+        @Option(names = "--once-only", description = "It may issue only once tokens.")
+        boolean onceOnly;
+
+        Add(CliContext context) {
+            this.context = context;
+        }
+
+        @Override
+        public Integer call() throws Exception {
+            if (!NAME.matcher(name).matches()) {
+                throw CliException.usage("--name: 1–64 characters of letters, digits, space . _ -");
+            }
+            PublicKey publicKey = KeyFiles.readPublic(key);
+            Set<Role> roleSet = EnumSet.noneOf(Role.class);
+            for (String r : roles) {
+                roleSet.add(Role.fromWireName(r.strip()).orElseThrow(
+                        () -> CliException.usage("--roles: '" + r + "' is not one of owner, delivery, service, guest")));
+            }
+            Duration window;
+            try {
+                window = Durations.parse(maxWindow);
+            } catch (IllegalArgumentException e) {
+                throw CliException.usage("--max-window: " + e.getMessage());
+            }
+            if (hours != null) {
+                try {
+                    WeeklyHours.parse(hours);
+                } catch (IllegalArgumentException e) {
+                    throw CliException.usage("--hours: " + e.getMessage());
+                }
+            }
+            StringBuilder block = new StringBuilder();
+            block.append("\n# Added by `latchkey issuer add` on ")
+                    .append(LocalDate.ofInstant(context.clock().instant(), ZoneOffset.UTC)).append(".\n");
+            block.append("[[issuers]]\n");
+            block.append("name = ").append(ConfigFile.quote(name)).append('\n');
+            block.append("public_key = ").append(ConfigFile.quote(publicKey.paserk())).append('\n');
+            block.append("roles = [").append(roleSet.stream().map(r -> ConfigFile.quote(r.wireName()))
+                    .collect(Collectors.joining(", "))).append("]\n");
+            block.append("max_window = ").append(ConfigFile.quote(Durations.format(window))).append('\n');
+            if (hours != null) {
+                block.append("hours = ").append(ConfigFile.quote(hours)).append('\n');
+            }
+            if (onceOnly) {
+                block.append("once_only = true\n");
+            }
+            String text = ConfigFile.read(config);
+            String next = (text.endsWith("\n") ? text : text + "\n") + block;
+            DeviceConfig updated = ConfigFile.replace(config, next);
+            TrustedIssuer added = updated.trustStore().find(publicKey.pid()).orElseThrow();
+            spec.commandLine().getOut().println("trusted " + added.name() + " (" + added.kid() + "): " + policy(added));
+            spec.commandLine().getErr().println("restart latchkeyd to apply (sudo systemctl restart latchkeyd)");
+            return ExitCode.OK;
+        }
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List the trusted keys with their kid and policy.")
+    static final class ListIssuers implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--config", required = true, paramLabel = "FILE", description = "The door's latchkey.toml.")
+        Path config;
+
+        @Option(names = "--json", description = "Print as JSON.")
+        boolean json;
+
+        @Override
+        public Integer call() throws Exception {
+            DeviceConfig c = DeviceConfigs.load(config);
+            PrintWriter out = spec.commandLine().getOut();
+            if (json) {
+                ArrayNode list = JsonOutput.object().arrayNode();
+                for (TrustedIssuer i : c.trustStore().issuers()) {
+                    ObjectNode o = list.addObject();
+                    o.put("name", i.name());
+                    o.put("kid", i.kid());
+                    o.put("public_key", i.key().paserk());
+                    ArrayNode r = o.putArray("roles");
+                    i.policy().roles().forEach(x -> r.add(x.wireName()));
+                    o.put("max_window", Durations.format(i.policy().maxWindow()));
+                    i.policy().hours().ifPresent(h -> o.put("hours", h.toString()));
+                    o.put("once_only", i.policy().onceOnly());
+                }
+                ObjectNode root = JsonOutput.object();
+                root.set("issuers", list);
+                JsonOutput.print(spec, root);
+                return ExitCode.OK;
+            }
+            for (TrustedIssuer i : c.trustStore().issuers()) {
+                out.printf("%-16s %s%n", i.name(), i.kid());
+                out.printf("%-16s %s%n", "", policy(i));
+            }
+            return ExitCode.OK;
+        }
+    }
+
+    @Command(name = "remove", mixinStandardHelpOptions = true, description = "Stop trusting a key (by name). Its tokens are refused as UNKNOWN_KEY.")
+    static final class Remove implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--config", required = true, paramLabel = "FILE", description = "The door's latchkey.toml.")
+        Path config;
+
+        @Option(names = "--name", required = true, paramLabel = "NAME", description = "The issuer's name, as in `issuer list`.")
+        String name;
+
+        @Override
+        public Integer call() throws Exception {
+            String text = ConfigFile.read(config);
+            List<String> lines = new ArrayList<>(Arrays.asList(text.split("\n", -1)));
+            int[] block = find(lines, name);
+            if (block == null) {
+                throw CliException.failed("no issuer named '" + name + "' in " + config);
+            }
+            // Take the comment lines directly above the table along with it.
+            int from = block[0];
+            while (from > 0 && lines.get(from - 1).strip().startsWith("#")) {
+                from--;
+            }
+            if (from > 0 && lines.get(from - 1).isBlank()) {
+                from--;
+            }
+            lines.subList(from, block[1]).clear();
+            ConfigFile.replace(config, String.join("\n", lines));
+            spec.commandLine().getOut().println("removed " + name);
+            spec.commandLine().getErr().println("restart latchkeyd to apply (sudo systemctl restart latchkeyd)");
+            return ExitCode.OK;
+        }
+
+        /** The [[issuers]] table whose name is {@code name}: [header line, end exclusive], or null. */
+        private static int[] find(List<String> lines, String name) {
+            String wanted = "name = " + ConfigFile.quote(name);
+            for (int i = 0; i < lines.size(); i++) {
+                if (!ISSUERS_HEADER.matcher(lines.get(i)).matches()) {
+                    continue;
+                }
+                int end = i + 1;
+                boolean match = false;
+                while (end < lines.size() && !HEADER.matcher(lines.get(end)).matches()) {
+                    match |= lines.get(end).strip().replaceAll("\\s*=\\s*", " = ").startsWith(wanted);
+                    end++;
+                }
+                // Trailing comment lines belong to the next table.
+                while (end > i + 1 && lines.get(end - 1).strip().startsWith("#")) {
+                    end--;
+                }
+                if (match) {
+                    return new int[] {i, end};
+                }
+            }
+            return null;
+        }
+    }
+
+    static String policy(TrustedIssuer i) {
+        return "roles " + i.policy().roles().stream().map(Role::wireName).collect(Collectors.joining(","))
+                + ", up to " + Durations.format(i.policy().maxWindow())
+                + i.policy().hours().map(h -> ", " + h).orElse("")
+                + (i.policy().onceOnly() ? ", once only" : "")
+                + (i.policy().isOwner() ? " (owner)" : "");
+    }
+
+}
