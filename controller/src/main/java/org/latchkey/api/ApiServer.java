@@ -31,6 +31,8 @@ import org.tinylog.Logger;
 public final class ApiServer implements AutoCloseable {
     /** Request bodies larger than this are refused with 413 without being read. */
     public static final int MAX_BODY_BYTES = 4096;
+    /** The one exception: a revocation list may grow to the size its verifier accepts. */
+    public static final int MAX_REVOCATION_BODY_BYTES = org.latchkey.token.RevocationListVerifier.MAX_TEXT_BYTES;
     private static final long KEEPALIVE_SECONDS = 15;
 
     private final HttpServer server;
@@ -93,9 +95,10 @@ public final class ApiServer implements AutoCloseable {
         try (ex) {
             String path = ex.getRequestURI().getPath();
             switch (path) {
-                case "/v1/access" -> post(ex, body -> answer(ex, gate.present(body, client(ex)), "granted"));
-                case "/v1/revocations" -> post(ex, body -> answer(ex, gate.installRevocations(body, client(ex)), "installed"));
-                case "/v1/mode" -> post(ex, body -> mode(ex, body));
+                case "/v1/access" -> post(ex, MAX_BODY_BYTES, body -> answer(ex, gate.present(body, client(ex)), "granted"));
+                case "/v1/revocations" -> post(ex, MAX_REVOCATION_BODY_BYTES,
+                        body -> answer(ex, gate.installRevocations(body, client(ex)), "installed"));
+                case "/v1/mode" -> post(ex, MAX_BODY_BYTES, body -> mode(ex, body));
                 case "/v1/status" -> get(ex, () -> json(ex, 200, StatusJson.of(door.model(), clockTrusted.getAsBoolean(),
                         sim.isPresent())));
                 case "/v1/events" -> get(ex, () -> stream(ex));
@@ -129,7 +132,7 @@ public final class ApiServer implements AutoCloseable {
         h.handle();
     }
 
-    private void post(HttpExchange ex, BodyHandler h) throws IOException {
+    private void post(HttpExchange ex, int maxBytes, BodyHandler h) throws IOException {
         if (!ex.getRequestMethod().equals("POST")) {
             ex.getResponseHeaders().set("Allow", "POST");
             error(ex, 405, "METHOD_NOT_ALLOWED", "use POST");
@@ -141,16 +144,16 @@ public final class ApiServer implements AutoCloseable {
             return;
         }
         String length = ex.getRequestHeaders().getFirst("Content-Length");
-        if (length != null && (!length.matches("\\d{1,10}") || Long.parseLong(length) > MAX_BODY_BYTES)) {
-            error(ex, 413, "PAYLOAD_TOO_LARGE", "bodies are at most " + MAX_BODY_BYTES + " bytes");
+        if (length != null && (!length.matches("\\d{1,10}") || Long.parseLong(length) > maxBytes)) {
+            error(ex, 413, "PAYLOAD_TOO_LARGE", "bodies here are at most " + maxBytes + " bytes");
             return;
         }
         byte[] body;
         try (InputStream in = ex.getRequestBody()) {
-            body = in.readNBytes(MAX_BODY_BYTES + 1);
+            body = in.readNBytes(maxBytes + 1);
         }
-        if (body.length > MAX_BODY_BYTES) {
-            error(ex, 413, "PAYLOAD_TOO_LARGE", "bodies are at most " + MAX_BODY_BYTES + " bytes");
+        if (body.length > maxBytes) {
+            error(ex, 413, "PAYLOAD_TOO_LARGE", "bodies here are at most " + maxBytes + " bytes");
             return;
         }
         // Latin-1 keeps every byte visible to the token checks, which refuse anything but ASCII.
@@ -162,7 +165,7 @@ public final class ApiServer implements AutoCloseable {
             error(ex, 404, "NOT_FOUND", "simulation endpoints exist only under latchkeyd --simulate");
             return;
         }
-        post(ex, h);
+        post(ex, MAX_BODY_BYTES, h);
     }
 
     private void answer(HttpExchange ex, Outcome o, String okField) throws IOException {

@@ -97,7 +97,7 @@ public final class AccessGate {
         try {
             RevocationList list = revocations.install(text);
             Map<String, Object> f = new LinkedHashMap<>();
-            f.put("seq", list.seq());
+            f.put("list_seq", list.seq());
             f.put("tokens", list.tokenIds().size());
             f.put("keys", list.keyIds().size());
             door.record("revocations_installed", f);

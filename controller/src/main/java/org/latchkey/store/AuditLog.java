@@ -34,6 +34,7 @@ public final class AuditLog implements AutoCloseable {
     public static final String DIR = "audit";
     static final String CURRENT = "audit.log";
     static final String GENESIS_PREV = "0".repeat(64);
+    private static final java.util.Set<String> RESERVED = java.util.Set.of("seq", "ts", "type", "prev");
 
     private final Path dir;
     private final long rotateBytes;
@@ -87,7 +88,12 @@ public final class AuditLog implements AutoCloseable {
         o.put("seq", nextSeq);
         o.put("ts", Rfc3339.format(at));
         o.put("type", type);
-        fields.forEach((k, v) -> o.set(k, Json.MAPPER.valueToTree(v)));
+        fields.forEach((k, v) -> {
+            if (RESERVED.contains(k)) {
+                throw new IllegalArgumentException("audit field '" + k + "' is reserved for the chain");
+            }
+            o.set(k, Json.MAPPER.valueToTree(v));
+        });
         o.put("prev", lastHash);
         String line;
         try {

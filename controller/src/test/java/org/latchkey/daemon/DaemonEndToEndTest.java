@@ -110,6 +110,25 @@ class DaemonEndToEndTest {
     }
 
     @Test
+    void revocationList_installedOverHttp_refusesTheToken_staleListRefused() throws Exception {
+        String token = DaemonFixture.courierOnce();
+        org.latchkey.token.UnverifiedToken t = org.latchkey.token.UnverifiedToken.read(token);
+        String ref = t.kid() + "/" + t.claims().path("jti").asText();
+        long seq = 1000 + System.nanoTime() % 1000;
+        String list = org.latchkey.token.AccessTokens.sign(DaemonFixture.OWNER, ("{\"typ\":\"latchkey-revocation\","
+                + "\"aud\":\"front-door\",\"seq\":" + seq + ",\"iat\":\"2026-11-25T09:00:00Z\",\"jti\":[\"" + ref
+                + "\"],\"kid\":[]}").getBytes(StandardCharsets.UTF_8));
+        HttpResponse<String> installed = fx.post(port, "/v1/revocations", list);
+        assertEquals(200, installed.statusCode(), installed.body());
+        HttpResponse<String> again = fx.post(port, "/v1/revocations", list);
+        assertEquals(403, again.statusCode());
+        assertTrue(again.body().contains("SEQ_NOT_NEWER"), again.body());
+        HttpResponse<String> refused = fx.post(port, "/v1/access", token);
+        assertTrue(refused.body().contains("\"reason\":\"REVOKED\""), refused.body());
+        assertTrue(AuditVerifier.verify(dir.resolve("state")).intact(), "the install record keeps the chain");
+    }
+
+    @Test
     void rejectedToken_is403WithItsReason_andMovesNothing() throws Exception {
         HttpResponse<String> r = fx.post(port, "/v1/access", "v4.public.garbage");
         assertEquals(403, r.statusCode());

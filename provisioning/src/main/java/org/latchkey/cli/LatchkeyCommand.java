@@ -11,8 +11,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = LatchkeyCommand.Version.class,
         description = "Provision and operate a latchkey door: keys, tokens, configuration.",
-        subcommands = {InitCommand.class, KeysCommand.class, TokenCommand.class, IssuerCommand.class, HwTestCommand.class,
-            AuditCommand.class,
+        subcommands = {InitCommand.class, KeysCommand.class, TokenCommand.class, IssuerCommand.class, RevokeCommand.class,
+            StatusCommand.class, HwTestCommand.class, AuditCommand.class,
             CommandLine.HelpCommand.class},
         footerHeading = "%nExit codes:%n",
         footer = {

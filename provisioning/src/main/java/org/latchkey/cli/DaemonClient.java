@@ -1,0 +1,70 @@
+package org.latchkey.cli;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.time.Duration;
+import java.util.Optional;
+import org.latchkey.config.DeviceConfig;
+
+/** Talks to a running latchkeyd's local API. */
+final class DaemonClient {
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+    private final URI base;
+
+    DaemonClient(URI base) {
+        this.base = base;
+    }
+
+    /** {@code --url} if given, else the config's [api] address, else the default. */
+    static URI baseUrl(Optional<String> url, Optional<DeviceConfig> config) throws CliException {
+        if (url.isPresent()) {
+            try {
+                URI u = URI.create(url.get());
+                if (!"http".equals(u.getScheme()) || u.getHost() == null) {
+                    throw new IllegalArgumentException();
+                }
+                return u;
+            } catch (IllegalArgumentException e) {
+                throw CliException.usage("--url: '" + url.get() + "' is not an http://host:port URL");
+            }
+        }
+        String host = config.map(c -> c.api().bind()).orElse("127.0.0.1");
+        int port = config.map(c -> c.api().port()).orElse(8787);
+        return URI.create("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port);
+    }
+
+    /** The response, or empty when no daemon answers at this address. */
+    Optional<HttpResponse<String>> get(String path) throws CliException {
+        return send(HttpRequest.newBuilder(base.resolve(path)).timeout(TIMEOUT).GET().build());
+    }
+
+    Optional<HttpResponse<String>> post(String path, String body) throws CliException {
+        return send(HttpRequest.newBuilder(base.resolve(path)).timeout(TIMEOUT).header("Content-Type", "text/plain")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build());
+    }
+
+    URI base() {
+        return base;
+    }
+
+    private Optional<HttpResponse<String>> send(HttpRequest request) throws CliException {
+        try {
+            return Optional.of(http.send(request, HttpResponse.BodyHandlers.ofString()));
+        } catch (ConnectException e) {
+            return Optional.empty();
+        } catch (HttpTimeoutException e) {
+            throw CliException.failed("latchkeyd at " + base + " did not answer within " + TIMEOUT.toSeconds() + " s");
+        } catch (IOException e) {
+            throw CliException.failed("cannot talk to latchkeyd at " + base + ": " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw CliException.failed("interrupted");
+        }
+    }
+}

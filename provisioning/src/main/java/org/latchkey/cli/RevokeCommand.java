@@ -1,0 +1,156 @@
+package org.latchkey.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.concurrent.Callable;
+import org.latchkey.config.DeviceConfig;
+import org.latchkey.daemon.RevocationStore;
+import org.latchkey.token.AccessClaims;
+import org.latchkey.token.AccessTokens;
+import org.latchkey.token.Json;
+import org.latchkey.token.Paserk;
+import org.latchkey.token.RejectionReason;
+import org.latchkey.token.RevocationList;
+import org.latchkey.token.RevocationListVerifier;
+import org.latchkey.token.Rfc3339;
+import org.latchkey.token.SigningKey;
+import org.latchkey.token.TokenRejectedException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "revoke", mixinStandardHelpOptions = true,
+        description = {"Revoke tokens (KID/JTI) or whole issuer keys (KID): builds the next revocation list (seq + 1,",
+            "everything revoked so far plus the new entries), signs it with the owner key and installs it, through",
+            "the running daemon's API when it is up, else into the state directory. --list shows what is revoked."})
+final class RevokeCommand implements Callable<Integer> {
+    private final CliContext context;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--config", required = true, paramLabel = "FILE", description = "The door's latchkey.toml.")
+    Path config;
+
+    @Option(names = "--jti", paramLabel = "KID/JTI", description = "A token to revoke: its issuer's kid, a slash, its jti.")
+    List<String> jtis = new ArrayList<>();
+
+    @Option(names = "--kid", paramLabel = "KID", description = "An issuer key to revoke: every token it signed is refused.")
+    List<String> kids = new ArrayList<>();
+
+    @Option(names = "--key", paramLabel = "OWNER.key", description = "The owner's private key (default: owner.key beside the config).")
+    Path key;
+
+    @Option(names = "--passphrase-file", paramLabel = "FILE", description = "Passphrase of an encrypted owner key (else asked).")
+    Path passphraseFile;
+
+    @Option(names = "--url", paramLabel = "URL", description = "latchkeyd's API (default: from the config).")
+    String url;
+
+    @Option(names = "--list", description = "Show the installed revocation list instead.")
+    boolean list;
+
+    RevokeCommand(CliContext context) {
+        this.context = context;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        DeviceConfig device = DeviceConfigs.load(config);
+        RevocationListVerifier verifier = new RevocationListVerifier(device.lockId(), device.trustStore());
+        RevocationList installed = installed(device, verifier);
+        PrintWriter out = spec.commandLine().getOut();
+        if (list) {
+            out.println("revocation list seq " + installed.seq() + (installed.seq() == 0 ? " (none installed)"
+                    : ", issued " + Rfc3339.format(installed.issuedAt())));
+            new TreeSet<>(installed.keyIds()).forEach(k -> out.println("key    " + k));
+            new TreeSet<>(installed.tokenIds()).forEach(t -> out.println("token  " + t));
+            return ExitCode.OK;
+        }
+        if (jtis.isEmpty() && kids.isEmpty()) {
+            throw CliException.usage("name at least one --jti KID/JTI or --kid KID (or use --list)");
+        }
+        for (String j : jtis) {
+            int slash = j.indexOf('/');
+            if (slash < 0 || !Paserk.PID.matcher(j.substring(0, slash)).matches()
+                    || !AccessClaims.TOKEN_ID.matcher(j.substring(slash + 1)).matches()) {
+                throw CliException.usage("--jti: '" + j + "' is not k4.pid.…/<jti>");
+            }
+        }
+        for (String k : kids) {
+            if (!Paserk.PID.matcher(k).matches()) {
+                throw CliException.usage("--kid: '" + k + "' is not a k4.pid.… key id");
+            }
+        }
+        String text = sign(installed, device);
+        // Check locally first: a list signed with the wrong key never leaves this machine.
+        RevocationList next = verifier.verify(text, installed);
+
+        DaemonClient client = new DaemonClient(DaemonClient.baseUrl(Optional.ofNullable(url), Optional.of(device)));
+        Optional<HttpResponse<String>> sent = client.post("/v1/revocations", text);
+        if (sent.isPresent()) {
+            JsonNode answer = Json.MAPPER.readTree(sent.get().body());
+            if (sent.get().statusCode() != 200) {
+                String reason = answer.path("reason").asText("");
+                if (!reason.isEmpty()) {
+                    throw new TokenRejectedException(RejectionReason.valueOf(reason), answer.path("detail").asText());
+                }
+                throw CliException.failed("latchkeyd refused the list: " + sent.get().statusCode() + " " + sent.get().body().strip());
+            }
+            out.println("installed revocation list " + next.seq() + " through latchkeyd at " + client.base());
+        } else {
+            try {
+                RevocationStore.open(device.stateDir(), verifier).install(text);
+            } catch (IOException e) {
+                throw CliException.failed("latchkeyd is not running and the state directory cannot be written: " + e.getMessage());
+            }
+            out.println("installed revocation list " + next.seq() + " into " + device.stateDir()
+                    + " (latchkeyd is not running; it loads the list when it starts)");
+        }
+        out.println("revoked: " + next.keyIds().size() + " key(s), " + next.tokenIds().size() + " token(s)");
+        return ExitCode.OK;
+    }
+
+    private static RevocationList installed(DeviceConfig device, RevocationListVerifier verifier) throws CliException {
+        if (!Files.isDirectory(device.stateDir())) {
+            return RevocationList.NONE;
+        }
+        try {
+            return RevocationStore.open(device.stateDir(), verifier).installed();
+        } catch (IOException e) {
+            throw CliException.failed(e.getMessage());
+        }
+    }
+
+    private String sign(RevocationList installed, DeviceConfig device) throws CliException {
+        TreeSet<String> tokenIds = new TreeSet<>(installed.tokenIds());
+        tokenIds.addAll(jtis);
+        TreeSet<String> keyIds = new TreeSet<>(installed.keyIds());
+        keyIds.addAll(kids);
+        ObjectNode o = Json.MAPPER.createObjectNode();
+        o.put("typ", RevocationListVerifier.TYPE);
+        o.put("aud", device.lockId());
+        o.put("seq", installed.seq() + 1);
+        o.put("iat", Rfc3339.format(context.clock().instant()));
+        tokenIds.forEach(o.putArray("jti")::add);
+        keyIds.forEach(o.putArray("kid")::add);
+        Path keyFile = key != null ? key : device.source().toAbsolutePath().getParent().resolve("owner.key");
+        SigningKey owner = SigningKeys.load(keyFile, passphraseFile, context);
+        try {
+            return AccessTokens.sign(owner, o.toString().getBytes(StandardCharsets.UTF_8));
+        } finally {
+            owner.destroy();
+        }
+    }
+}
