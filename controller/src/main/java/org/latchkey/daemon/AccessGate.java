@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Supplier;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -25,7 +26,7 @@ import org.tinylog.Logger;
  * never queues in front of a good one in the door's loop.
  */
 public final class AccessGate {
-    private final AccessTokenVerifier verifier;
+    private final Supplier<AccessTokenVerifier> verifier;
     private final DoorController door;
     private final OneTimeStore store;
     private final RevocationStore revocations;
@@ -35,7 +36,7 @@ public final class AccessGate {
     private final Duration answerTimeout;
     private volatile boolean lastTrusted = true;
 
-    public AccessGate(AccessTokenVerifier verifier, DoorController door, OneTimeStore store, RevocationStore revocations,
+    public AccessGate(Supplier<AccessTokenVerifier> verifier, DoorController door, OneTimeStore store, RevocationStore revocations,
             ClockTrust clock, RateLimiter limiter, RejectionSummary summary, Duration answerTimeout) {
         this.verifier = verifier;
         this.door = door;
@@ -56,7 +57,7 @@ public final class AccessGate {
         boolean trusted = checkClock();
         VerifiedAccess access;
         try {
-            access = verifier.verify(text, trusted, revocations.installed());
+            access = verifier.get().verify(text, trusted, revocations.installed());
         } catch (TokenRejectedException e) {
             limiter.charge(client);
             if (RejectionSummary.summarised(e.reason())) {
@@ -126,7 +127,7 @@ public final class AccessGate {
         }
         VerifiedAccess access;
         try {
-            access = verifier.verify(ownerToken, checkClock(), revocations.installed());
+            access = verifier.get().verify(ownerToken, checkClock(), revocations.installed());
         } catch (TokenRejectedException e) {
             limiter.charge(client);
             summary.count(e.reason());
@@ -162,7 +163,7 @@ public final class AccessGate {
     }
 
     private boolean verifierKnows(String kid) {
-        return verifier.trusts(kid);
+        return verifier.get().trusts(kid);
     }
 
     /** A refusal of a token signed by a trusted key: audited on its own, with its ids but never the token. */

@@ -25,8 +25,6 @@ import org.latchkey.hal.sim.SimulatedDoor;
 import org.latchkey.store.AuditLog;
 import org.latchkey.store.OneTimeStore;
 import org.latchkey.store.TimeFloor;
-import org.latchkey.token.AccessTokenVerifier;
-import org.latchkey.token.RevocationListVerifier;
 import org.tinylog.Logger;
 import org.tinylog.provider.ProviderRegistry;
 
@@ -135,8 +133,14 @@ public final class Latchkeyd {
         return 0;
     }
 
+    /** Starts a door in this JVM (tools and tests); {@link Running#stop()} ends it as SIGTERM would. */
+    public static Running start(Path config, boolean simulate, int port)
+            throws ConfigException, HalException, IOException, InterruptedException {
+        return Running.start(new Options(config, simulate, Optional.of(port)));
+    }
+
     /** A started door and everything that must be stopped with it. */
-    static final class Running {
+    public static final class Running {
         private final DeviceConfig config;
         private final DoorController controller;
         private final DoorHardware hardware;
@@ -188,12 +192,10 @@ public final class Latchkeyd {
             });
             DoorController controller = new DoorController(config.door(), scheduler, store, audit, wall);
             controllerRef[0] = controller;
-            RevocationStore revocations = RevocationStore.open(state,
-                    new RevocationListVerifier(config.lockId(), config.trustStore()));
-            AccessTokenVerifier verifier = new AccessTokenVerifier(config.lockId(), config.trustStore(), config.clock(),
-                    config.zone(), wall);
+            TrustReloader trust = new TrustReloader(config, wall, scheduler::elapsed, controller::record);
+            RevocationStore revocations = RevocationStore.open(state, trust::revocationVerifier);
             RejectionSummary summary = new RejectionSummary();
-            AccessGate gate = new AccessGate(verifier, controller, store, revocations, clock,
+            AccessGate gate = new AccessGate(trust::verifier, controller, store, revocations, clock,
                     new RateLimiter(config.api().rejectionsPerSecond(), scheduler::elapsed), summary,
                     config.door().cameraReadyWait().plus(Duration.ofSeconds(10)));
 
@@ -290,7 +292,7 @@ public final class Latchkeyd {
         }
 
         /** SIGTERM: finish the motion, lock if closed, flush, release the hardware. Bounded in time. */
-        void stop() {
+        public void stop() {
             if (stopping) {
                 return;
             }
@@ -327,6 +329,10 @@ public final class Latchkeyd {
         ApiServer api() {
             return api;
         }
+
+        public int port() {
+            return api.port();
+        }
     }
 
     /** Last of all: flush and close the log (tinylog's own shutdown hook is off, so ours can still log). */
@@ -339,7 +345,7 @@ public final class Latchkeyd {
     }
 
     /** The state directory, created owner-only if missing; refused if it is not a writable folder. */
-    static Path openStateDir(Path dir) throws IOException {
+    public static Path openStateDir(Path dir) throws IOException {
         if (!Files.exists(dir)) {
             Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         }

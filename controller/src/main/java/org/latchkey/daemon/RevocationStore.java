@@ -14,10 +14,11 @@ public final class RevocationStore {
     public static final String FILE = "revocations.paseto";
 
     private final Path file;
-    private final RevocationListVerifier verifier;
+    private final java.util.function.Supplier<RevocationListVerifier> verifier;
     private volatile RevocationList installed;
 
-    private RevocationStore(Path file, RevocationListVerifier verifier, RevocationList installed) {
+    private RevocationStore(Path file, java.util.function.Supplier<RevocationListVerifier> verifier,
+            RevocationList installed) {
         this.file = file;
         this.verifier = verifier;
         this.installed = installed;
@@ -25,12 +26,18 @@ public final class RevocationStore {
 
     /** @throws IOException when a stored list exists but no longer verifies: fail secure, do not start without it */
     public static RevocationStore open(Path stateDir, RevocationListVerifier verifier) throws IOException {
+        return open(stateDir, () -> verifier);
+    }
+
+    /** With the verifier looked up at each install, so trust reloads apply. */
+    public static RevocationStore open(Path stateDir, java.util.function.Supplier<RevocationListVerifier> verifier)
+            throws IOException {
         Path file = stateDir.resolve(FILE);
         RevocationList list = RevocationList.NONE;
         if (Files.exists(file)) {
             String text = Files.readString(file, StandardCharsets.US_ASCII).strip();
             try {
-                list = verifier.verify(text, RevocationList.NONE);
+                list = verifier.get().verify(text, RevocationList.NONE);
             } catch (TokenRejectedException e) {
                 throw new IOException(file + " does not verify (" + e.getMessage() + "): restore it, or install a new"
                         + " list signed by an owner key with `latchkey revoke`");
@@ -45,7 +52,7 @@ public final class RevocationStore {
 
     /** Verifies a new list against the installed one and, only if it passes, stores and installs it. */
     public synchronized RevocationList install(String text) throws TokenRejectedException, IOException {
-        RevocationList next = verifier.verify(text, installed);
+        RevocationList next = verifier.get().verify(text, installed);
         AtomicFiles.write(file, (next.signedText() + "\n").getBytes(StandardCharsets.US_ASCII));
         installed = next;
         return next;

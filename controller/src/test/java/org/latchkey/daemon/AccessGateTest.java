@@ -92,7 +92,8 @@ class AccessGateTest {
             java.nio.file.Files.createFile(flag);
         }
         ClockTrust trust2 = new ClockTrust(clock, floor, flag, false, Duration.ofSeconds(60));
-        gate = new AccessGate(new AccessTokenVerifier("front-door", trust, ClockRules.DEFAULT, ZoneOffset.UTC, clock), door,
+        AccessTokenVerifier tokens = new AccessTokenVerifier("front-door", trust, ClockRules.DEFAULT, ZoneOffset.UTC, clock);
+        gate = new AccessGate(() -> tokens, door,
                 store, RevocationStore.open(state, new RevocationListVerifier("front-door", trust)), trust2,
                 new RateLimiter(2, scheduler::elapsed), summary, Duration.ofSeconds(5));
         return gate;

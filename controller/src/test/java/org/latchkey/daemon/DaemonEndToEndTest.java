@@ -129,6 +129,32 @@ class DaemonEndToEndTest {
     }
 
     @Test
+    void issuerAddedToTheConfig_isTrustedWithoutARestart() throws Exception {
+        org.latchkey.token.SigningKey guestCo = org.latchkey.token.SigningKey.fromSeed(new byte[] {
+            5, 4, 3, 2, 1, 0, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0, 9, 8, 7, 6, 5, 4});
+        java.time.Instant now = java.time.Instant.now();
+        String token = org.latchkey.token.AccessTokens.issue(guestCo, new org.latchkey.token.AccessClaims("guests", "front-door",
+                "guest-reload-000001", now.minusSeconds(5), now.minusSeconds(5), now.plusSeconds(600),
+                org.latchkey.token.Use.ONCE, org.latchkey.token.Role.GUEST, "visitor"));
+        assertTrue(fx.post(port, "/v1/access", token).body().contains("UNKNOWN_KEY"));
+        java.nio.file.Files.writeString(dir.resolve("latchkey.toml"), "\n[[issuers]]\nname = \"guests\"\npublic_key = \""
+                + guestCo.publicKey().paserk() + "\"\nroles = [\"guest\"]\nmax_window = \"1h\"\n",
+                java.nio.file.StandardOpenOption.APPEND);
+        long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        HttpResponse<String> r;
+        do {
+            Thread.sleep(100); // the daemon looks at the file at most once a second
+            fx.awaitStatus(port, s -> s.contains("\"state\":\"LOCKED\""), Duration.ofSeconds(10));
+            r = fx.post(port, "/v1/access", token);
+        } while (r.statusCode() != 200 && System.nanoTime() < end);
+        assertEquals(200, r.statusCode(), r.body());
+        fx.awaitStatus(port, s -> s.contains("\"state\":\"UNLOCKED\""), Duration.ofSeconds(5));
+        fx.post(port, "/v1/sim/door", "open");
+        fx.post(port, "/v1/sim/door", "close");
+        fx.awaitStatus(port, s -> s.contains("\"state\":\"LOCKED\""), Duration.ofSeconds(5));
+    }
+
+    @Test
     void rejectedToken_is403WithItsReason_andMovesNothing() throws Exception {
         HttpResponse<String> r = fx.post(port, "/v1/access", "v4.public.garbage");
         assertEquals(403, r.statusCode());

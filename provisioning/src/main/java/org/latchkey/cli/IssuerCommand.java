@@ -112,7 +112,7 @@ final class IssuerCommand {
             DeviceConfig updated = ConfigFile.replace(config, next);
             TrustedIssuer added = updated.trustStore().find(publicKey.pid()).orElseThrow();
             spec.commandLine().getOut().println("trusted " + added.name() + " (" + added.kid() + "): " + policy(added));
-            spec.commandLine().getErr().println("restart latchkeyd to apply (sudo systemctl restart latchkeyd)");
+            spec.commandLine().getErr().println("a running latchkeyd picks this up within a second");
             return ExitCode.OK;
         }
     }
@@ -188,7 +188,7 @@ final class IssuerCommand {
             lines.subList(from, block[1]).clear();
             ConfigFile.replace(config, String.join("\n", lines));
             spec.commandLine().getOut().println("removed " + name);
-            spec.commandLine().getErr().println("restart latchkeyd to apply (sudo systemctl restart latchkeyd)");
+            spec.commandLine().getErr().println("a running latchkeyd picks this up within a second");
             return ExitCode.OK;
         }
 

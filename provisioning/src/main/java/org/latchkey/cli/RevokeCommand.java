@@ -111,7 +111,7 @@ final class RevokeCommand implements Callable<Integer> {
             out.println("installed revocation list " + next.seq() + " through latchkeyd at " + client.base());
         } else {
             try {
-                RevocationStore.open(device.stateDir(), verifier).install(text);
+                RevocationStore.open(org.latchkey.daemon.Latchkeyd.openStateDir(device.stateDir()), verifier).install(text);
             } catch (IOException e) {
                 throw CliException.failed("latchkeyd is not running and the state directory cannot be written: " + e.getMessage());
             }

@@ -21,7 +21,8 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "verify", mixinStandardHelpOptions = true,
         description = {"Verify a token as the door would: exit 0 and the grant on stdout,",
-            "or exit 3 and 'rejected: REASON' on stderr. The clock is taken as trusted."})
+            "or exit 3 and 'rejected: REASON' on stderr. The clock is taken as trusted; the revocation list",
+            "installed in the config's state directory applies when it is readable here."})
 final class TokenVerifyCommand implements Callable<Integer> {
     private final CliContext context;
 
@@ -51,7 +52,7 @@ final class TokenVerifyCommand implements Callable<Integer> {
         AccessTokenVerifier verifier = new AccessTokenVerifier(device.lockId(), device.trustStore(), device.clock(),
                 device.zone(), InstantSource.fixed(when));
         try {
-            print(verifier.verify(TokenInput.read(token, System.in), true, RevocationList.NONE));
+            print(verifier.verify(TokenInput.read(token, System.in), true, installedRevocations(device)));
             return ExitCode.OK;
         } catch (TokenRejectedException e) {
             if (json) {
@@ -62,6 +63,19 @@ final class TokenVerifyCommand implements Callable<Integer> {
                 JsonOutput.print(spec, o);
             }
             throw e;
+        }
+    }
+
+    /** The door's installed revocation list when its state directory is readable here; none otherwise. */
+    private static RevocationList installedRevocations(DeviceConfig device) throws CliException {
+        if (!java.nio.file.Files.isReadable(device.stateDir().resolve(org.latchkey.daemon.RevocationStore.FILE))) {
+            return RevocationList.NONE;
+        }
+        try {
+            return org.latchkey.daemon.RevocationStore.open(device.stateDir(),
+                    new org.latchkey.token.RevocationListVerifier(device.lockId(), device.trustStore())).installed();
+        } catch (java.io.IOException e) {
+            throw CliException.failed(e.getMessage());
         }
     }
 

@@ -1,0 +1,97 @@
+package org.latchkey.daemon;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.Map;
+import java.util.function.BiConsumer;
+import java.util.function.Supplier;
+import org.latchkey.config.ConfigException;
+import org.latchkey.config.DeviceConfig;
+import org.latchkey.config.DeviceConfigLoader;
+import org.latchkey.token.AccessTokenVerifier;
+import org.latchkey.token.RevocationListVerifier;
+import org.tinylog.Logger;
+
+/**
+ * Picks up `latchkey issuer add|remove` without a restart: when the config file changes (checked at most once
+ * a second, on use), the trusted issuers are reloaded. A file that does not load keeps the trust in force.
+ * Other settings (lock id, timers, hardware) take a restart.
+ */
+final class TrustReloader {
+    private static final Duration CHECK_EVERY = Duration.ofSeconds(1);
+
+    private final Path file;
+    private final InstantSource wall;
+    private final Supplier<Duration> monotonic;
+    private final BiConsumer<String, Map<String, Object>> audit;
+    private volatile DeviceConfig config;
+    private volatile AccessTokenVerifier verifier;
+    private volatile RevocationListVerifier revocationVerifier;
+    private FileTime seen;
+    private Duration lastCheck = Duration.ofDays(-1);
+
+    TrustReloader(DeviceConfig config, InstantSource wall, Supplier<Duration> monotonic,
+            BiConsumer<String, Map<String, Object>> audit) {
+        this.file = config.source();
+        this.wall = wall;
+        this.monotonic = monotonic;
+        this.audit = audit;
+        this.seen = modified();
+        install(config);
+    }
+
+    AccessTokenVerifier verifier() {
+        check();
+        return verifier;
+    }
+
+    RevocationListVerifier revocationVerifier() {
+        check();
+        return revocationVerifier;
+    }
+
+    private synchronized void check() {
+        Duration now = monotonic.get();
+        if (now.minus(lastCheck).compareTo(CHECK_EVERY) < 0) {
+            return;
+        }
+        lastCheck = now;
+        FileTime m = modified();
+        if (m == null || m.equals(seen)) {
+            return;
+        }
+        seen = m;
+        try {
+            DeviceConfig next = DeviceConfigLoader.load(file);
+            if (!next.lockId().equals(config.lockId()) || !next.clock().equals(config.clock())
+                    || !next.zone().equals(config.zone())) {
+                Logger.warn("{} changed lock_id, clock or timezone: restart latchkeyd to apply those", file);
+            }
+            install(next);
+            Logger.info("trusted issuers reloaded from {}: {}", file, next.trustStore().issuers().size());
+            audit.accept("trust_reloaded", Map.of("issuers", next.trustStore().issuers().size()));
+        } catch (ConfigException e) {
+            Logger.error("{} no longer loads; the trusted issuers stay as they were: {}", file, e.getMessage());
+        }
+    }
+
+    private void install(DeviceConfig c) {
+        // Lock id, clock rules and zone stay as started: only the trust store follows the file.
+        DeviceConfig base = config == null ? c : config;
+        config = base;
+        verifier = new AccessTokenVerifier(base.lockId(), c.trustStore(), base.clock(), base.zone(), wall);
+        revocationVerifier = new RevocationListVerifier(base.lockId(), c.trustStore());
+    }
+
+    private FileTime modified() {
+        try {
+            return Files.getLastModifiedTime(file);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+}
