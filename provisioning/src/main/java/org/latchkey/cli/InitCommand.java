@@ -102,6 +102,7 @@ final class InitCommand implements Callable<Integer> {
                 java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
                         java.nio.file.attribute.PosixFilePermissions.fromString("rw-r-----")));
         ConfigFile.replace(config, text); // loads it once more: what init writes must be a valid config
+        boolean daemonCanRead = giveToDaemonGroup(config);
 
         PrintWriter out = spec.commandLine().getOut();
         out.println("latchkey is set up for lock \"" + lockId + "\" in " + dir + ":");
@@ -109,6 +110,9 @@ final class InitCommand implements Callable<Integer> {
         out.println("  " + dir.resolve(OWNER + ".key") + (pass == null ? "         the owner's private key (NOT encrypted: keep it safe)"
                 : "         the owner's private key (encrypted)"));
         out.println("  " + dir.resolve(OWNER + ".pub") + "         its public key, trusted as owner (" + owner.publicKey().pid() + ")");
+        if (!daemonCanRead && driver.equals("pi4j")) {
+            out.println("  (no \"latchkey\" group here: make " + config + " readable by the daemon's user)");
+        }
         out.println();
         out.println("Next steps:");
         if (driver.equals("pi4j")) {
@@ -122,6 +126,17 @@ final class InitCommand implements Callable<Integer> {
         out.println("  " + (driver.equals("pi4j") ? "4" : "3") + ". Issue a first token:         latchkey token issue --key "
                 + dir.resolve(OWNER + ".key") + " --lock " + lockId + " --role guest --sub visitor --window --for 2h --qr");
         return ExitCode.OK;
+    }
+
+    /** The packaged daemon runs as user and group "latchkey": let it read the config (mode 0640). */
+    private static boolean giveToDaemonGroup(Path config) {
+        try {
+            var view = Files.getFileAttributeView(config, java.nio.file.attribute.PosixFileAttributeView.class);
+            view.setGroup(config.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByGroupName("latchkey"));
+            return true;
+        } catch (IOException | UnsupportedOperationException | NullPointerException e) {
+            return false;
+        }
     }
 
     private static String template(Map<String, String> values) throws IOException {
