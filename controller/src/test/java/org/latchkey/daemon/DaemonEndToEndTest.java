@@ -60,6 +60,12 @@ class DaemonEndToEndTest {
                 // the stream ends when the test is over
             }
         });
+        // The stream starts with the current state: once that arrived, the subscription is in place.
+        long subscribed = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (!events.contains("event: state") && System.nanoTime() < subscribed) {
+            Thread.sleep(10);
+        }
+        assertTrue(events.contains("event: state"), "subscribed to the event stream");
         String token = DaemonFixture.courierOnce();
         HttpResponse<String> granted = fx.post(port, "/v1/access", token);
         assertEquals(200, granted.statusCode(), granted.body());
