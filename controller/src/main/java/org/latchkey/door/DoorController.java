@@ -52,6 +52,8 @@ public final class DoorController implements HardwareListener {
     private final Map<Timer, Long> generations = new EnumMap<>(Timer.class);
     private final List<Observer> observers = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final CountDownLatch stopped = new CountDownLatch(1);
+    /** Queued or in-progress items: zero when the loop is idle (the bench waits for that on virtual time). */
+    private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
 
     private DoorHardware hardware;
     private volatile DoorModel model;
@@ -90,7 +92,20 @@ public final class DoorController implements HardwareListener {
 
     /** Any thread: hand an event to the loop. */
     public void post(DoorEvent event) {
+        inFlight.incrementAndGet();
         queue.add(event);
+    }
+
+    /** Whether events are queued or being handled. */
+    public boolean busy() {
+        return inFlight.get() > 0;
+    }
+
+    /** Waits until every posted event has been handled; for the bench on virtual time. */
+    public void awaitIdle() {
+        while (inFlight.get() > 0 && !isStopped()) {
+            java.util.concurrent.locks.LockSupport.parkNanos(20_000);
+        }
     }
 
     @Override
@@ -124,7 +139,12 @@ public final class DoorController implements HardwareListener {
     /** The loop: blocks for events until the machine stops. Run on one dedicated thread. */
     public void run() throws InterruptedException {
         while (stopped.getCount() > 0) {
-            handle(queue.take());
+            Object next = queue.take();
+            try {
+                handle(next);
+            } finally {
+                inFlight.decrementAndGet();
+            }
         }
     }
 
@@ -132,7 +152,11 @@ public final class DoorController implements HardwareListener {
     public void processPending() {
         Object next;
         while (stopped.getCount() > 0 && (next = queue.poll()) != null) {
-            handle(next);
+            try {
+                handle(next);
+            } finally {
+                inFlight.decrementAndGet();
+            }
         }
     }
 
@@ -187,7 +211,10 @@ public final class DoorController implements HardwareListener {
             case DoorCommand.StartTimer s -> {
                 cancelTimer(s.timer());
                 long gen = generations.merge(s.timer(), 1L, Long::sum);
-                timers.put(s.timer(), scheduler.schedule(s.after(), () -> queue.add(new TimerTick(s.timer(), gen))));
+                timers.put(s.timer(), scheduler.schedule(s.after(), () -> {
+                    inFlight.incrementAndGet();
+                    queue.add(new TimerTick(s.timer(), gen));
+                }));
             }
             case DoorCommand.CancelTimer x -> cancelTimer(x.timer());
             case DoorCommand.ConsumeOnce co -> {

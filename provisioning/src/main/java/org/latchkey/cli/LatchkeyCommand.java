@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
         versionProvider = LatchkeyCommand.Version.class,
         description = "Provision and operate a latchkey door: keys, tokens, configuration.",
         subcommands = {InitCommand.class, KeysCommand.class, TokenCommand.class, IssuerCommand.class, RevokeCommand.class,
-            StatusCommand.class, HwTestCommand.class, AuditCommand.class,
+            StatusCommand.class, HwTestCommand.class, AuditCommand.class, org.latchkey.bench.BenchCommand.class,
             CommandLine.HelpCommand.class},
         footerHeading = "%nExit codes:%n",
         footer = {

@@ -43,10 +43,19 @@ public final class SimulatedDoor implements DoorHardware {
     private final Camera camera = new SimCamera();
 
     public SimulatedDoor(Scheduler scheduler, HardwareListener listener, Duration travelTime, Set<Fault> initialFaults) {
+        this(scheduler, listener, travelTime, initialFaults, true, false);
+    }
+
+    /** A door found as it was left: for a restart after a power cut, say. */
+    public SimulatedDoor(Scheduler scheduler, HardwareListener listener, Duration travelTime, Set<Fault> initialFaults,
+            boolean boltThrown, boolean doorOpen) {
         this.scheduler = scheduler;
         this.listener = listener;
         this.travelTime = travelTime;
         this.faults.addAll(initialFaults);
+        this.boltThrown = boltThrown;
+        this.doorOpen = doorOpen;
+        this.reported = boltThrown ? BoltPosition.LOCKED : BoltPosition.UNLOCKED;
     }
 
     @Override

@@ -1,0 +1,102 @@
+package org.latchkey.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.latchkey.store.AuditLog;
+
+/** Runs scenarios, each on a fresh temporary device, and collects what happened. */
+final class Bench {
+    /** One scenario's outcome. */
+    record Result(Scenarios.Scenario scenario, BenchDoor.Gpio gpio, boolean passed, Optional<String> diverged,
+            List<BenchDoor.Entry> timeline, List<String> audit, Duration elapsed) {}
+
+    private final BenchDoor.Gpio gpio;
+    private final boolean realtime;
+    private final SecureRandom random;
+
+    Bench(BenchDoor.Gpio gpio, boolean realtime, SecureRandom random) {
+        this.gpio = gpio;
+        this.realtime = realtime;
+        this.random = random;
+    }
+
+    Result run(Scenarios.Scenario scenario) throws IOException {
+        Path dir = Files.createTempDirectory("latchkey-bench-" + scenario.name() + "-");
+        long t0 = System.nanoTime();
+        List<BenchDoor.Entry> timeline = BenchDoor.newTimeline();
+        List<BenchDoor> doors = new ArrayList<>();
+        BenchKeys keys = new BenchKeys(random);
+        Optional<String> diverged = Optional.empty();
+        try {
+            keys.writeDevice(dir, scenario.setup() == Scenarios.Setup.REQUIRE_CAMERA);
+            if (scenario.setup() == Scenarios.Setup.CLOCK_BEHIND_FLOOR) {
+                Scenarios.floorAhead(dir.resolve("state"), scenario.start().plus(Duration.ofDays(1)));
+            } else {
+                Files.createFile(dir.resolve("timesync-synchronized"));
+            }
+            BenchDoor first = new BenchDoor(dir, gpio, realtime, scenario.start(), Optional.empty(), timeline, Duration.ZERO);
+            doors.add(first);
+            scenario.script().play(new Scenarios.Run() {
+                @Override
+                public BenchDoor door() {
+                    return first;
+                }
+
+                @Override
+                public BenchKeys keys() {
+                    return keys;
+                }
+
+                @Override
+                public Instant start() {
+                    return scenario.start();
+                }
+
+                @Override
+                public BenchDoor restart(boolean[] physical, Duration offset) throws Exception {
+                    BenchDoor next = new BenchDoor(dir, gpio, realtime, scenario.start(), Optional.of(physical), timeline, offset);
+                    doors.add(next);
+                    return next;
+                }
+            });
+        } catch (Scenarios.Diverged e) {
+            diverged = Optional.of(e.getMessage());
+        } catch (Exception e) {
+            diverged = Optional.of("the bench itself failed: " + e);
+        } finally {
+            for (BenchDoor d : doors) {
+                try {
+                    d.stop();
+                } catch (Exception | Error e) {
+                    // already stopped (power cut) or stopping: nothing left to release
+                }
+            }
+        }
+        List<String> audit = readAudit(dir.resolve("state"));
+        deleteTree(dir);
+        return new Result(scenario, gpio, diverged.isEmpty(), diverged, List.copyOf(timeline), audit,
+                Duration.ofNanos(System.nanoTime() - t0));
+    }
+
+    private static List<String> readAudit(Path state) throws IOException {
+        Path audit = state.resolve(AuditLog.DIR).resolve("audit.log");
+        return Files.exists(audit) ? Files.readAllLines(audit) : List.of();
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (Stream<Path> s = Files.walk(dir)) {
+            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}

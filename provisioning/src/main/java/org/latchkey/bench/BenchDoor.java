@@ -1,0 +1,287 @@
+package org.latchkey.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.latchkey.config.DeviceConfig;
+import org.latchkey.config.DeviceConfigLoader;
+import org.latchkey.daemon.AccessGate;
+import org.latchkey.daemon.ClockTrust;
+import org.latchkey.daemon.RateLimiter;
+import org.latchkey.daemon.RejectionSummary;
+import org.latchkey.daemon.RevocationStore;
+import org.latchkey.door.DoorController;
+import org.latchkey.door.DoorModel;
+import org.latchkey.door.Outcome;
+import org.latchkey.hal.ManualScheduler;
+import org.latchkey.hal.RealScheduler;
+import org.latchkey.hal.Scheduler;
+import org.latchkey.store.AuditLog;
+import org.latchkey.store.OneTimeStore;
+import org.latchkey.store.TimeFloor;
+import org.latchkey.token.AccessTokenVerifier;
+
+/**
+ * One door under test: a real config file, real keys' trust, the real controller loop, token verification,
+ * one-time store, time floor and audit log in a temporary state directory, on one of the two hardware
+ * back-ends. Time is virtual (fast) or real.
+ */
+final class BenchDoor {
+    /** One line of the timeline: when, what happened, and the door as it then was. */
+    record Entry(Duration at, String event, String detail, String state, String bolt, String door, boolean camera,
+            List<String> alarms) {}
+
+    enum Gpio {
+        SIMULATED,
+        MOCK_PI4J
+    }
+
+    private final Path dir;
+    private final DeviceConfig config;
+    private final Scheduler scheduler;
+    private final DoorController controller;
+    private final AccessGate gate;
+    private final OneTimeStore store;
+    private final AuditLog audit;
+    private final Backend backend;
+    private final Thread loop;
+    private final ExecutorService presenters = Executors.newVirtualThreadPerTaskExecutor();
+    private final List<Entry> timeline;
+    private final Duration offset;
+    private volatile boolean released;
+
+    /**
+     * @param physical where a previous run left the bolt and the door (a power cut), or empty for a new door
+     * @param timeline shared with a previous run of the same scenario, so the story continues
+     */
+    BenchDoor(Path dir, Gpio gpio, boolean realtime, Instant start, Optional<boolean[]> physical, List<Entry> timeline,
+            Duration offset) throws Exception {
+        this.dir = dir;
+        this.timeline = timeline;
+        this.offset = offset;
+        this.config = DeviceConfigLoader.load(dir.resolve("latchkey.toml"));
+        this.scheduler = realtime ? new RealScheduler("bench-timers") : new ManualScheduler();
+        InstantSource wall = () -> start.plus(offset).plus(scheduler.elapsed());
+        Path state = Files.createDirectories(config.stateDir());
+        TimeFloor floor = TimeFloor.open(state);
+        this.store = OneTimeStore.open(state, floor.get(), config.clock().skew());
+        this.audit = AuditLog.open(state, 1 << 20, wall, e -> record("audit_failed", e.getMessage()));
+        this.controller = new DoorController(config.door(), scheduler, store, audit, wall);
+        controller.addObserver(new DoorController.Observer() {
+            private String last = "";
+
+            @Override
+            public void onStatus(DoorModel m) {
+                String now = m.stateName() + m.bolt() + m.door() + m.cameraOn() + m.alarms();
+                if (!now.equals(last)) {
+                    last = now;
+                    BenchDoor.this.onStatus(m);
+                }
+            }
+
+            @Override
+            public void onRecord(String type, Map<String, Object> fields) {
+                record(type, fields.isEmpty() ? "" : fields.toString());
+            }
+        });
+        boolean boltThrown = physical.map(p -> p[0]).orElse(true);
+        boolean doorOpen = physical.map(p -> p[1]).orElse(false);
+        this.backend = gpio == Gpio.SIMULATED
+                ? new SimulatedBackend(scheduler, controller, config.hal().bolt().travelTime(), boltThrown, doorOpen)
+                : new MockPi4jBackend(dir.resolve("sys-class-pwm"), scheduler, controller, config.hal().bolt().travelTime(),
+                        boltThrown, doorOpen);
+        ClockTrust clock = new ClockTrust(wall, floor, dir.resolve("timesync-synchronized"), false, config.clock().skew());
+        AccessTokenVerifier verifier = new AccessTokenVerifier(config.lockId(), config.trustStore(), config.clock(),
+                config.zone(), wall);
+        RevocationStore revocations = RevocationStore.open(state,
+                new org.latchkey.token.RevocationListVerifier(config.lockId(), config.trustStore()));
+        this.gate = new AccessGate(() -> verifier, controller, store, revocations, clock,
+                new RateLimiter(config.api().rejectionsPerSecond(), scheduler::elapsed), new RejectionSummary(),
+                Duration.ofMinutes(2));
+        this.loop = Thread.ofPlatform().name("bench-door").start(() -> {
+            try {
+                controller.run();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        controller.start(backend.hardware());
+        if (!clock.trusted()) {
+            controller.post(new org.latchkey.door.DoorEvent.ClockTrust(false));
+        }
+        settle();
+        advance(START_UP); // the start-up lock takes the bolt's travel time
+    }
+
+    /** Long enough for the start-up motion: travel time and a margin. */
+    static final Duration START_UP = Duration.ofSeconds(1);
+
+    Backend backend() {
+        return backend;
+    }
+
+    DoorModel model() {
+        return controller.model();
+    }
+
+    OneTimeStore store() {
+        return store;
+    }
+
+    Duration now() {
+        return offset.plus(scheduler.elapsed());
+    }
+
+    /** Presents a token as the API or the scanner would; the door's answer arrives later on virtual time. */
+    CompletableFuture<Outcome> presentAsync(String token) {
+        record("present", token.length() > 24 ? token.substring(0, 24) + "…" : token);
+        return CompletableFuture.supplyAsync(() -> gate.present(token, "bench"), presenters);
+    }
+
+    /** Presents and lets time run (at most two minutes) until the door has answered. */
+    Outcome present(String token) throws Exception {
+        CompletableFuture<Outcome> answer = presentAsync(token);
+        // The gate verifies on its own thread: wait until it has answered or handed the grant to the door.
+        while (!answer.isDone() && !controller.busy()) {
+            java.util.concurrent.locks.LockSupport.parkNanos(20_000);
+        }
+        Duration waited = Duration.ZERO;
+        while (!answer.isDone() && waited.compareTo(Duration.ofMinutes(2)) < 0) {
+            settle();
+            long until = System.nanoTime() + 5_000_000L; // a reply just sent reaches the gate's thread
+            while (!answer.isDone() && System.nanoTime() < until) {
+                Thread.onSpinWait();
+            }
+            if (!answer.isDone()) {
+                advance(Duration.ofMillis(100));
+                waited = waited.plusMillis(100);
+            }
+        }
+        Outcome o = answer.get();
+        record("answer", o.granted() ? "granted" : "refused " + o.refusal().get());
+        return o;
+    }
+
+    void open() {
+        record("person", "opens the door");
+        backend.open();
+        settle();
+    }
+
+    void shut() {
+        record("person", "closes the door");
+        backend.shut();
+        settle();
+    }
+
+    void force() {
+        record("person", "forces the door open");
+        backend.force();
+        settle();
+    }
+
+    void inject(org.latchkey.hal.HalConfig.Fault fault) {
+        record("fault", fault.configName());
+        backend.inject(fault);
+        settle();
+    }
+
+    /** Lets {@code d} pass: on virtual time, step by step from one due timer to the next, the loop idle between. */
+    void advance(Duration d) throws InterruptedException {
+        if (scheduler instanceof ManualScheduler manual) {
+            Duration target = manual.elapsed().plus(d);
+            while (true) {
+                Optional<Duration> due = manual.nextDue();
+                if (due.isEmpty() || due.get().compareTo(target) > 0) {
+                    manual.advance(target.minus(manual.elapsed()));
+                    controller.awaitIdle();
+                    return;
+                }
+                manual.advance(due.get().minus(manual.elapsed()));
+                controller.awaitIdle();
+            }
+        }
+        Thread.sleep(d.toMillis());
+    }
+
+    /** Waits until the door has handled everything that happened so far. */
+    void settle() {
+        controller.awaitIdle();
+    }
+
+    /** An orderly stop, as on SIGTERM. Nothing to do after a power cut. */
+    void stop() throws InterruptedException {
+        if (released) {
+            return;
+        }
+        controller.post(new org.latchkey.door.DoorEvent.ShutdownRequested());
+        for (int i = 0; i < 200 && !controller.isStopped(); i++) {
+            advance(Duration.ofMillis(100));
+        }
+        release();
+    }
+
+    /**
+     * The power goes: nothing more runs, not even a shutdown. Returns where the bolt and the door physically are.
+     */
+    boolean[] powerCut() throws IOException {
+        loop.interrupt();
+        boolean[] physical = {backend.boltThrown(), backend.doorOpen()};
+        record("power", "cut: the process stops dead");
+        release();
+        return physical;
+    }
+
+    private void release() {
+        released = true;
+        loop.interrupt();
+        presenters.shutdownNow();
+        backend.release();
+        if (scheduler instanceof RealScheduler real) {
+            real.close();
+        }
+        try {
+            audit.close();
+        } catch (IOException e) {
+            record("audit_failed", e.getMessage());
+        }
+    }
+
+    Path stateDir() {
+        return config.stateDir();
+    }
+
+    Path dir() {
+        return dir;
+    }
+
+    private void onStatus(DoorModel m) {
+        synchronized (timeline) {
+            timeline.add(new Entry(now(), "state", "", m.stateName(), m.bolt().name(), m.door().name(), m.cameraOn(),
+                    m.alarms().stream().map(Enum::name).sorted().toList()));
+        }
+    }
+
+    private void record(String event, String detail) {
+        DoorModel m = controller == null ? null : controller.model();
+        synchronized (timeline) {
+            timeline.add(new Entry(now(), event, detail, m == null ? "" : m.stateName(), m == null ? "" : m.bolt().name(),
+                    m == null ? "" : m.door().name(), m != null && m.cameraOn(),
+                    m == null ? List.of() : m.alarms().stream().map(Enum::name).sorted().toList()));
+        }
+    }
+
+    static List<Entry> newTimeline() {
+        return new ArrayList<>();
+    }
+}

@@ -1,0 +1,83 @@
+package org.latchkey.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import org.latchkey.token.AccessClaims;
+import org.latchkey.token.AccessTokens;
+import org.latchkey.token.Role;
+import org.latchkey.token.SigningKey;
+import org.latchkey.token.Use;
+
+/**
+ * A fresh device's keys and config: an owner, a delivery company trusted for once-only deliveries of up to
+ * 4 h, Mon–Sat 08:00–20:00, and a stranger nobody trusts. The bench's clock starts on a Wednesday at 10:00.
+ */
+final class BenchKeys {
+    static final Instant WEDNESDAY_10AM = Instant.parse("2026-11-25T10:00:00Z");
+    static final Instant SUNDAY_10AM = Instant.parse("2026-11-29T10:00:00Z");
+    static final String LOCK = "front-door";
+
+    final SigningKey owner;
+    final SigningKey courier;
+    final SigningKey stranger;
+    private int counter;
+
+    BenchKeys(SecureRandom random) {
+        owner = SigningKey.generate(random);
+        courier = SigningKey.generate(random);
+        stranger = SigningKey.generate(random);
+    }
+
+    /** Writes the device's latchkey.toml (and the public keys beside it) into {@code dir}. */
+    void writeDevice(Path dir, boolean requireCamera) throws IOException {
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve("owner.pub"), owner.publicKey().paserk() + "\n");
+        Files.writeString(dir.resolve("parcel-co.pub"), courier.publicKey().paserk() + "\n");
+        Files.writeString(dir.resolve("latchkey.toml"), """
+                # A bench device: written by `latchkey bench`, thrown away after the run.
+                lock_id = "%s"
+                timezone = "UTC"
+                state_dir = "state"
+
+                [door]
+                require_camera = %s
+
+                [hal]
+                driver = "simulated"
+
+                [[issuers]]
+                name = "owner"
+                public_key = "%s"
+                roles = ["owner"]
+                max_window = "30d"
+
+                [[issuers]]
+                name = "parcel-co"
+                public_key = "%s"
+                roles = ["delivery"]
+                max_window = "4h"
+                hours = "Mon-Sat 08:00-20:00"
+                once_only = true
+                """.formatted(LOCK, requireCamera, owner.publicKey().paserk(), courier.publicKey().paserk()));
+    }
+
+    /** A courier's once token for this door, valid from 5 minutes before {@code at} for two hours. */
+    String courierOnce(Instant at) {
+        return token(courier, LOCK, Role.DELIVERY, Use.ONCE, at.minusSeconds(300), at.plus(Duration.ofHours(2)), "order");
+    }
+
+    String ownerWindow(Instant at) {
+        return token(owner, LOCK, Role.OWNER, Use.WINDOW, at.minusSeconds(300), at.plus(Duration.ofHours(2)), "owner");
+    }
+
+    String token(SigningKey key, String lock, Role role, Use use, Instant nbf, Instant exp, String sub) {
+        counter++;
+        Instant iat = nbf.isBefore(exp.minusSeconds(1)) ? nbf : exp.minusSeconds(1);
+        return AccessTokens.issue(key, new AccessClaims("bench", lock, String.format("bench-%s-%06d", sub, counter), iat,
+                nbf, exp, use, role, sub + " " + counter));
+    }
+}

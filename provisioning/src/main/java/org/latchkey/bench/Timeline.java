@@ -1,0 +1,54 @@
+package org.latchkey.bench;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.PrintWriter;
+import org.latchkey.token.Json;
+
+/** A scenario's story as text: time offset, event, state and outputs, and the verdict. */
+final class Timeline {
+    private Timeline() {}
+
+    static void print(Bench.Result r, PrintWriter out) {
+        out.printf("== %s — %s%n", r.scenario().name(), r.scenario().story());
+        out.printf("   %9s  %-22s %-10s %-9s %-7s %-6s %s%n", "time", "event", "state", "bolt", "door", "camera", "alarms");
+        for (BenchDoor.Entry e : r.timeline()) {
+            if (e.event().equals("state")) {
+                continue; // the state column of the other lines shows it
+            }
+            String event = e.event() + (e.detail().isEmpty() ? "" : " " + e.detail());
+            out.printf("   %8.3fs  %-22s %-10s %-9s %-7s %-6s %s%n", e.at().toMillis() / 1000.0, clip(event, 22), e.state(),
+                    e.bolt(), e.door(), e.camera() ? "on" : "off", e.alarms().isEmpty() ? "" : String.join(",", e.alarms()));
+        }
+        if (r.passed()) {
+            out.printf("   PASS %s (%d ms)%n%n", r.scenario().name(), r.elapsed().toMillis());
+        } else {
+            out.printf("   FAIL %s: diverged at: %s%n%n", r.scenario().name(), r.diverged().get());
+        }
+    }
+
+    static ObjectNode json(Bench.Result r) {
+        ObjectNode o = Json.MAPPER.createObjectNode();
+        o.put("name", r.scenario().name());
+        o.put("passed", r.passed());
+        r.diverged().ifPresent(d -> o.put("diverged", d));
+        o.put("elapsed_ms", r.elapsed().toMillis());
+        ArrayNode t = o.putArray("timeline");
+        for (BenchDoor.Entry e : r.timeline()) {
+            ObjectNode x = t.addObject();
+            x.put("t_ms", e.at().toMillis());
+            x.put("event", e.event());
+            x.put("detail", e.detail());
+            x.put("state", e.state());
+            x.put("bolt", e.bolt());
+            x.put("door", e.door());
+            x.put("camera", e.camera());
+            e.alarms().forEach(x.putArray("alarms")::add);
+        }
+        return o;
+    }
+
+    private static String clip(String s, int n) {
+        return s.length() <= n ? s : s.substring(0, n - 1) + "…";
+    }
+}
