@@ -54,6 +54,7 @@ public final class DoorController implements HardwareListener {
     private final CountDownLatch stopped = new CountDownLatch(1);
     /** Queued or in-progress items: zero when the loop is idle (the bench waits for that on virtual time). */
     private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicLong presented = new AtomicLong();
 
     private DoorHardware hardware;
     private volatile DoorModel model;
@@ -96,6 +97,11 @@ public final class DoorController implements HardwareListener {
         queue.add(event);
     }
 
+    /** How many verified tokens have been handed to the door so far (each already posted when counted). */
+    public long presented() {
+        return presented.get();
+    }
+
     /** Whether events are queued or being handled. */
     public boolean busy() {
         return inFlight.get() > 0;
@@ -127,6 +133,7 @@ public final class DoorController implements HardwareListener {
         long id = requestIds.incrementAndGet();
         pending.put(id, answer);
         post(new DoorEvent.GrantRequested(new Grant(id, access)));
+        presented.incrementAndGet();
         return answer;
     }
 

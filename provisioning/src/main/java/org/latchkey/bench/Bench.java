@@ -23,10 +23,19 @@ final class Bench {
     private final boolean realtime;
     private final SecureRandom random;
 
+    private final java.util.function.UnaryOperator<org.latchkey.hal.DoorHardware> boundary;
+
     Bench(BenchDoor.Gpio gpio, boolean realtime, SecureRandom random) {
+        this(gpio, realtime, random, java.util.function.UnaryOperator.identity());
+    }
+
+    /** @param boundary wraps the hardware the controller drives (tests: Mockito spies) */
+    Bench(BenchDoor.Gpio gpio, boolean realtime, SecureRandom random,
+            java.util.function.UnaryOperator<org.latchkey.hal.DoorHardware> boundary) {
         this.gpio = gpio;
         this.realtime = realtime;
         this.random = random;
+        this.boundary = boundary;
     }
 
     Result run(Scenarios.Scenario scenario) throws IOException {
@@ -43,7 +52,8 @@ final class Bench {
             } else {
                 Files.createFile(dir.resolve("timesync-synchronized"));
             }
-            BenchDoor first = new BenchDoor(dir, gpio, realtime, scenario.start(), Optional.empty(), timeline, Duration.ZERO);
+            BenchDoor first = new BenchDoor(dir, gpio, realtime, scenario.start(), Optional.empty(), timeline, Duration.ZERO,
+                    boundary);
             doors.add(first);
             scenario.script().play(new Scenarios.Run() {
                 @Override
@@ -63,7 +73,8 @@ final class Bench {
 
                 @Override
                 public BenchDoor restart(boolean[] physical, Duration offset) throws Exception {
-                    BenchDoor next = new BenchDoor(dir, gpio, realtime, scenario.start(), Optional.of(physical), timeline, offset);
+                    BenchDoor next = new BenchDoor(dir, gpio, realtime, scenario.start(), Optional.of(physical), timeline, offset,
+                            boundary);
                     doors.add(next);
                     return next;
                 }

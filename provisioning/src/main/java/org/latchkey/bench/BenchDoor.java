@@ -13,6 +13,8 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.UnaryOperator;
+import org.latchkey.hal.DoorHardware;
 import org.latchkey.config.DeviceConfig;
 import org.latchkey.config.DeviceConfigLoader;
 import org.latchkey.daemon.AccessGate;
@@ -66,6 +68,12 @@ final class BenchDoor {
      */
     BenchDoor(Path dir, Gpio gpio, boolean realtime, Instant start, Optional<boolean[]> physical, List<Entry> timeline,
             Duration offset) throws Exception {
+        this(dir, gpio, realtime, start, physical, timeline, offset, UnaryOperator.identity());
+    }
+
+    /** @param boundary wraps the hardware the controller sees: tests put Mockito spies at the HAL boundary */
+    BenchDoor(Path dir, Gpio gpio, boolean realtime, Instant start, Optional<boolean[]> physical, List<Entry> timeline,
+            Duration offset, UnaryOperator<DoorHardware> boundary) throws Exception {
         this.dir = dir;
         this.timeline = timeline;
         this.offset = offset;
@@ -91,7 +99,7 @@ final class BenchDoor {
 
             @Override
             public void onRecord(String type, Map<String, Object> fields) {
-                record(type, fields.isEmpty() ? "" : fields.toString());
+                record(type, describe(fields));
             }
         });
         boolean boltThrown = physical.map(p -> p[0]).orElse(true);
@@ -115,7 +123,7 @@ final class BenchDoor {
                 Thread.currentThread().interrupt();
             }
         });
-        controller.start(backend.hardware());
+        controller.start(boundary.apply(backend.hardware()));
         if (!clock.trusted()) {
             controller.post(new org.latchkey.door.DoorEvent.ClockTrust(false));
         }
@@ -150,9 +158,10 @@ final class BenchDoor {
 
     /** Presents and lets time run (at most two minutes) until the door has answered. */
     Outcome present(String token) throws Exception {
+        long before = controller.presented();
         CompletableFuture<Outcome> answer = presentAsync(token);
         // The gate verifies on its own thread: wait until it has answered or handed the grant to the door.
-        while (!answer.isDone() && !controller.busy()) {
+        while (!answer.isDone() && controller.presented() == before) {
             java.util.concurrent.locks.LockSupport.parkNanos(20_000);
         }
         Duration waited = Duration.ZERO;
@@ -279,6 +288,20 @@ final class BenchDoor {
                     m == null ? "" : m.door().name(), m != null && m.cameraOn(),
                     m == null ? List.of() : m.alarms().stream().map(Enum::name).sorted().toList()));
         }
+    }
+
+    /** An audit record's fields, short: long ids abbreviated. */
+    static String describe(Map<String, Object> fields) {
+        StringBuilder sb = new StringBuilder();
+        fields.forEach((k, v) -> {
+            if (k.equals("kid") || k.equals("jti")) {
+                return;
+            }
+            String text = String.valueOf(v);
+            sb.append(sb.isEmpty() ? "" : " ").append(k).append('=')
+                    .append(text.length() > 18 ? text.substring(0, 17) + "…" : text);
+        });
+        return sb.toString();
     }
 
     static List<Entry> newTimeline() {

@@ -85,9 +85,10 @@ final class MockPi4jBackend implements Backend {
     private synchronized void physics() {
         try {
             boolean driven = Files.readString(pwm.resolve("enable")).strip().equals("1");
-            long duty = Long.parseLong(Files.readString(pwm.resolve("duty_cycle")).strip());
-            if (driven && !faults.contains(HalConfig.Fault.BOLT_JAM)) {
-                boltThrown = duty < 1_500_000L; // the locked pulse (1000 us) throws the bolt
+            String dutyText = Files.readString(pwm.resolve("duty_cycle")).strip();
+            // A plain file, unlike a sysfs attribute, can be read half-written: then wait for the next step.
+            if (driven && dutyText.matches("\\d{1,12}") && !faults.contains(HalConfig.Fault.BOLT_JAM)) {
+                boltThrown = Long.parseLong(dutyText) < 1_500_000L; // the locked pulse (1000 us) throws the bolt
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -126,6 +127,16 @@ final class MockPi4jBackend implements Backend {
 
     private MockDigitalOutput output(int pin) {
         return pi4j.registry().get("camera-trigger", MockDigitalOutput.class);
+    }
+
+    /** The camera trigger output as Pi4J holds it. */
+    DigitalState triggerState() {
+        return output(TRIGGER_PIN).state();
+    }
+
+    /** Whether the servo's PWM channel is switched on. */
+    boolean pwmEnabled() throws IOException {
+        return Files.readString(pwm.resolve("enable")).strip().equals("1");
     }
 
     @Override
