@@ -108,7 +108,9 @@ final class Report {
         for (int k = 0; k <= 5; k++) {
             double t = end * k / 5;
             double x = LABEL + (WIDTH - LABEL - 8) * k / 5.0;
-            s.append("<text x=\"").append(fmt(x - 10)).append("\" y=\"").append(axis).append("\">")
+            String anchor = k == 0 ? "start" : k == 5 ? "end" : "middle";
+            s.append("<text x=\"").append(fmt(x)).append("\" y=\"").append(axis).append("\" text-anchor=\"").append(anchor)
+                    .append("\">")
                     .append(String.format(Locale.ROOT, "%.1fs", t / 1000)).append("</text>");
         }
         s.append("</svg>");
