@@ -140,7 +140,17 @@ public final class DoorController implements HardwareListener {
     /** Any thread: an audit record that needs no decision by the machine (refusals before the door, summaries). */
     public void record(String type, Map<String, Object> fields) {
         audit.append(type, fields, clock.instant());
-        observers.forEach(o -> o.onRecord(type, fields));
+        notifyObservers(o -> o.onRecord(type, fields));
+    }
+
+    private void notifyObservers(java.util.function.Consumer<Observer> call) {
+        for (Observer o : observers) {
+            try {
+                call.accept(o);
+            } catch (RuntimeException e) {
+                org.tinylog.Logger.error(e, "an observer failed");
+            }
+        }
     }
 
     /** The loop: blocks for events until the machine stops. Run on one dedicated thread. */
@@ -192,9 +202,14 @@ public final class DoorController implements HardwareListener {
             DoorMachine.Transition t = machine.apply(model, now.poll());
             model = t.model();
             for (DoorCommand c : t.commands()) {
-                execute(c).ifPresent(now::add);
+                try {
+                    execute(c).ifPresent(now::add);
+                } catch (RuntimeException e) {
+                    // One failing device call must not take the door's loop down with it.
+                    org.tinylog.Logger.error(e, "command {} failed", c);
+                }
             }
-            observers.forEach(o -> o.onStatus(model));
+            notifyObservers(o -> o.onStatus(model));
         }
     }
 

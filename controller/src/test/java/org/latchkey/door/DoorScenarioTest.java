@@ -346,4 +346,23 @@ class DoorScenarioTest {
         verify(bolt, never()).unlock();
         assertTrue(present(TestTokens.ownerWindow()).granted());
     }
+
+    @Test
+    void failingDeviceCall_orObserver_doesNotStopTheDoor() throws Exception {
+        startLocked(DoorSettings.DEFAULTS);
+        org.mockito.Mockito.doThrow(new IllegalStateException("camera unplugged")).when(camera).startRecording();
+        door.addObserver(new DoorController.Observer() {
+            @Override
+            public void onStatus(DoorModel model) {
+                throw new IllegalStateException("broken observer");
+            }
+
+            @Override
+            public void onRecord(String type, java.util.Map<String, Object> fields) {}
+        });
+        assertTrue(present(TestTokens.courierOnce()).granted());
+        verify(bolt).unlock();
+        settle(BoltPosition.UNLOCKED);
+        assertEquals("UNLOCKED", door.model().stateName());
+    }
 }
