@@ -205,8 +205,12 @@ public final class DoorController implements HardwareListener {
                 try {
                     execute(c).ifPresent(now::add);
                 } catch (RuntimeException e) {
-                    // One failing device call must not take the door's loop down with it.
+                    // One failing device call must not take the door's loop down with it. A bolt that could
+                    // not be driven is where nobody knows: the retries and JAMMED take it from there.
                     org.tinylog.Logger.error(e, "command {} failed", c);
+                    if (c instanceof DoorCommand.DriveBolt) {
+                        now.add(new DoorEvent.BoltSettled(BoltPosition.UNKNOWN));
+                    }
                 }
             }
             notifyObservers(o -> o.onStatus(model));

@@ -365,4 +365,14 @@ class DoorScenarioTest {
         settle(BoltPosition.UNLOCKED);
         assertEquals("UNLOCKED", door.model().stateName());
     }
+
+    @Test
+    void boltThatCannotBeDriven_endsJammed_notStuck() throws Exception {
+        startLocked(DoorSettings.DEFAULTS);
+        org.mockito.Mockito.doThrow(new IllegalStateException("PWM gone")).when(bolt).unlock();
+        assertTrue(present(TestTokens.courierOnce()).granted());
+        assertEquals("JAMMED", door.model().stateName());
+        assertEquals(Set.of(Alarm.LOCK_JAMMED), door.model().alarms());
+        verify(bolt, times(3)).unlock();
+    }
 }
