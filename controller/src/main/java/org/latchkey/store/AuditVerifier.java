@@ -12,8 +12,9 @@ import org.latchkey.token.Json;
 
 /** Walks the audit log's hash chain across rotated files, from the genesis record to the last line. */
 public final class AuditVerifier {
-    /** The result: how many records checked, and the first bad one if any. */
     /**
+     * The result: how many records checked, and the first bad one if any.
+     *
      * @param head the SHA-256 of the newest record: write it down to detect a later change of that record,
      *     which no successor can reveal yet
      */

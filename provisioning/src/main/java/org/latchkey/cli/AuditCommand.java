@@ -8,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.Iterator;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
@@ -104,9 +103,7 @@ final class AuditCommand {
                     StringBuilder sb = new StringBuilder();
                     sb.append(rec.path("ts").asText()).append("  #").append(rec.path("seq").asLong()).append("  ")
                             .append(rec.path("type").asText());
-                    Iterator<Map.Entry<String, JsonNode>> fields = rec.fields();
-                    while (fields.hasNext()) {
-                        Map.Entry<String, JsonNode> e = fields.next();
+                    for (Map.Entry<String, JsonNode> e : rec.properties()) {
                         if (!java.util.Set.of("seq", "ts", "type", "prev").contains(e.getKey())) {
                             sb.append("  ").append(e.getKey()).append('=')
                                     .append(e.getValue().isTextual() ? e.getValue().textValue() : e.getValue().toString());

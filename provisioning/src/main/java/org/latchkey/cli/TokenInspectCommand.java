@@ -3,7 +3,6 @@ package org.latchkey.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
-import java.util.Iterator;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.latchkey.token.UnverifiedToken;
@@ -39,9 +38,7 @@ final class TokenInspectCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         out.println("NOT VERIFIED: this is what the token claims; only `latchkey token verify` checks it.");
         out.printf("%-5s %s%n", "kid", t.kid());
-        Iterator<Map.Entry<String, JsonNode>> fields = t.claims().fields();
-        while (fields.hasNext()) {
-            Map.Entry<String, JsonNode> e = fields.next();
+        for (Map.Entry<String, JsonNode> e : t.claims().properties()) {
             String value = e.getValue().isTextual() ? e.getValue().textValue() : e.getValue().toString();
             out.printf("%-5s %s%n", printable(e.getKey()), printable(value));
         }
