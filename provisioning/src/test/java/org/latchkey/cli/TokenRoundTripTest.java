@@ -234,7 +234,10 @@ class TokenRoundTripTest {
     void everyCommand_hasHelp_andVersionWorks() {
         for (String[] args : new String[][] {
             {"--help"}, {"keys", "--help"}, {"keys", "generate", "--help"}, {"token", "--help"},
-            {"token", "issue", "--help"}, {"token", "inspect", "--help"}, {"token", "verify", "--help"}
+            {"token", "issue", "--help"}, {"token", "inspect", "--help"}, {"token", "verify", "--help"},
+            {"init", "--help"}, {"issuer", "--help"}, {"issuer", "add", "--help"}, {"issuer", "list", "--help"},
+            {"issuer", "remove", "--help"}, {"revoke", "--help"}, {"status", "--help"}, {"hw-test", "--help"},
+            {"audit", "--help"}, {"audit", "verify", "--help"}, {"audit", "show", "--help"}, {"bench", "--help"}
         }) {
             CliRun.Result r = cli.run(args);
             assertEquals(0, r.code(), String.join(" ", args));
