@@ -15,7 +15,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-@Command(name = "bench", mixinStandardHelpOptions = true,
+@Command(name = "bench", mixinStandardHelpOptions = true, header = "Watch the whole door work through scripted scenarios.",
         description = {"Run the whole door on simulated GPIO through scripted scenarios: the real controller, token",
             "verification and persistence, each scenario on a fresh temporary device. Prints a timeline and PASS/FAIL",
             "per scenario; exit 0 only if all pass. Fast by default (virtual time); --realtime plays real speed."},

@@ -25,7 +25,7 @@ import picocli.CommandLine.Spec;
         subcommands = {AuditCommand.Verify.class, AuditCommand.Show.class})
 final class AuditCommand {
 
-    @Command(name = "verify", mixinStandardHelpOptions = true,
+    @Command(name = "verify", mixinStandardHelpOptions = true, header = "Check the audit log's hash chain.",
             description = {"Walk the audit log's hash chain across rotated files, from the genesis record.",
                 "Exit 0 when intact; exit 3 naming the first bad record when not."})
     static final class Verify implements Callable<Integer> {

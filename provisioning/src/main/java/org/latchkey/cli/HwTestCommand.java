@@ -14,7 +14,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-@Command(name = "hw-test", mixinStandardHelpOptions = true,
+@Command(name = "hw-test", mixinStandardHelpOptions = true, header = "Check the wiring: bolt, door contact, camera.",
         description = {"Check the door's wiring step by step: the bolt unlocks, the door contact follows the door,",
             "the bolt locks, the camera triggers. Each step prints PASS or FAIL with the reason; exit 0 only if",
             "all pass. On the simulated driver it runs unattended. Do not run it while latchkeyd is running."})

@@ -20,7 +20,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-@Command(name = "init", mixinStandardHelpOptions = true,
+@Command(name = "init", mixinStandardHelpOptions = true, header = "Set up a door: config, owner keys, trust.",
         description = {"Set up a door: write a complete, commented latchkey.toml with safe defaults, generate the",
             "owner key pair (encrypted unless --no-passphrase) and trust it as owner. Refuses to overwrite an",
             "existing setup unless --force (then the old files are kept as *.replaced-<time>)."})

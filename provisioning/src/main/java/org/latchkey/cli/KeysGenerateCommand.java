@@ -13,7 +13,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-@Command(name = "generate", mixinStandardHelpOptions = true,
+@Command(name = "generate", mixinStandardHelpOptions = true, header = "Generate an Ed25519 key pair (NAME.key, NAME.pub).",
         description = {"Generate an Ed25519 key pair: NAME.key (PKCS#8 PEM, encrypted unless --no-passphrase)",
             "and NAME.pub (k4.public…). Prints the key id (k4.pid…). Existing files are never overwritten."})
 final class KeysGenerateCommand implements Callable<Integer> {

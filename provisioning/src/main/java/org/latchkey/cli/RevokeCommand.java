@@ -30,7 +30,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-@Command(name = "revoke", mixinStandardHelpOptions = true,
+@Command(name = "revoke", mixinStandardHelpOptions = true, header = "Revoke tokens or issuer keys; --list shows what is revoked.",
         description = {"Revoke tokens (KID/JTI) or whole issuer keys (KID): builds the next revocation list (seq + 1,",
             "everything revoked so far plus the new entries), signs it with the owner key and installs it, through",
             "the running daemon's API when it is up, else into the state directory. --list shows what is revoked."})
