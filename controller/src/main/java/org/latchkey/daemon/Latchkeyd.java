@@ -23,8 +23,6 @@ import org.latchkey.hal.HalException;
 import org.latchkey.hal.RealScheduler;
 import org.latchkey.hal.sim.SimulatedDoor;
 import org.latchkey.store.AuditLog;
-import org.latchkey.store.OneTimeStore;
-import org.latchkey.store.TimeFloor;
 import org.tinylog.Logger;
 import org.tinylog.provider.ProviderRegistry;
 
@@ -40,7 +38,6 @@ public final class Latchkeyd {
               --port N        serve the API on port N instead of the configured one (0: any free port)
               --help, --version
             Exit codes: 0 stopped cleanly, 1 could not start (the reason is logged), 2 usage error.""";
-    private static final long ROTATE_BYTES = 4L * 1024 * 1024;
     private static final Duration SUMMARY_PERIOD = Duration.ofSeconds(10);
     private static final Duration CLOCK_PERIOD = Duration.ofSeconds(30);
 
@@ -177,27 +174,15 @@ public final class Latchkeyd {
             }
             Path state = openStateDir(config.stateDir());
             InstantSource wall = InstantSource.system();
-            TimeFloor floor = TimeFloor.open(state);
-            // A simulated door runs on a developer's machine: its clock counts as synchronised (the floor still applies).
-            ClockTrust clock = new ClockTrust(wall, floor, ClockTrust.TIMESYNC_FLAG,
-                    config.batteryBackedRtc() || hal.driver() == HalConfig.Driver.SIMULATED, config.clock().skew());
-            OneTimeStore store = OneTimeStore.open(state, floor.get(), config.clock().skew());
             RealScheduler scheduler = new RealScheduler("latchkeyd-timers");
-            DoorController[] controllerRef = new DoorController[1];
-            AuditLog audit = AuditLog.open(state, ROTATE_BYTES, wall, e -> {
-                Logger.error("audit log cannot be written: {}", e.getMessage());
-                if (controllerRef[0] != null) {
-                    controllerRef[0].post(new DoorEvent.StoreHealth(false));
-                }
-            });
-            DoorController controller = new DoorController(config.door(), scheduler, store, audit, wall);
-            controllerRef[0] = controller;
-            TrustReloader trust = new TrustReloader(config, wall, scheduler::elapsed, controller::record);
-            RevocationStore revocations = RevocationStore.open(state, trust::revocationVerifier);
-            RejectionSummary summary = new RejectionSummary();
-            AccessGate gate = new AccessGate(trust::verifier, controller, store, revocations, clock,
-                    new RateLimiter(config.api().rejectionsPerSecond(), scheduler::elapsed), summary,
-                    config.door().cameraReadyWait().plus(Duration.ofSeconds(10)));
+            // A simulated door runs on a developer's machine: its clock counts as synchronised (the floor still applies).
+            DoorAssembly parts = DoorAssembly.assemble(config, state, scheduler, wall, ClockTrust.TIMESYNC_FLAG,
+                    hal.driver() == HalConfig.Driver.SIMULATED);
+            DoorController controller = parts.controller();
+            AccessGate gate = parts.gate();
+            ClockTrust clock = parts.clock();
+            RejectionSummary summary = parts.summary();
+            AuditLog audit = parts.audit();
 
             DoorHardware hardware = DoorHardwareFactory.open(hal, scheduler, controller);
             Thread loop = Thread.ofPlatform().name("latchkeyd-door").start(() -> {
@@ -210,10 +195,7 @@ public final class Latchkeyd {
                 }
             });
             controller.start(hardware);
-            if (!clock.trusted()) {
-                controller.post(new DoorEvent.ClockTrust(false));
-            }
-            gate.checkClock();
+            gate.checkClock(); // an untrusted clock raises CLOCK_UNTRUSTED from the start
 
             int port = options.port().orElse(config.api().port());
             Optional<SimulatedDoor> sim = hardware instanceof SimulatedDoor s ? Optional.of(s) : Optional.empty();

@@ -18,10 +18,7 @@ import org.latchkey.hal.DoorHardware;
 import org.latchkey.config.DeviceConfig;
 import org.latchkey.config.DeviceConfigLoader;
 import org.latchkey.daemon.AccessGate;
-import org.latchkey.daemon.ClockTrust;
-import org.latchkey.daemon.RateLimiter;
-import org.latchkey.daemon.RejectionSummary;
-import org.latchkey.daemon.RevocationStore;
+import org.latchkey.daemon.DoorAssembly;
 import org.latchkey.door.DoorController;
 import org.latchkey.door.DoorModel;
 import org.latchkey.door.Outcome;
@@ -30,8 +27,6 @@ import org.latchkey.hal.RealScheduler;
 import org.latchkey.hal.Scheduler;
 import org.latchkey.store.AuditLog;
 import org.latchkey.store.OneTimeStore;
-import org.latchkey.store.TimeFloor;
-import org.latchkey.token.AccessTokenVerifier;
 
 /**
  * One door under test: a real config file, real keys' trust, the real controller loop, token verification,
@@ -81,10 +76,13 @@ final class BenchDoor {
         this.scheduler = realtime ? new RealScheduler("bench-timers") : new ManualScheduler();
         InstantSource wall = () -> start.plus(offset).plus(scheduler.elapsed());
         Path state = Files.createDirectories(config.stateDir());
-        TimeFloor floor = TimeFloor.open(state);
-        this.store = OneTimeStore.open(state, floor.get(), config.clock().skew());
-        this.audit = AuditLog.open(state, 1 << 20, wall, e -> record("audit_failed", e.getMessage()));
-        this.controller = new DoorController(config.door(), scheduler, store, audit, wall);
+        // The same wiring as latchkeyd; only the clock (virtual) and the hardware (the back-end) differ.
+        DoorAssembly parts = DoorAssembly.assemble(config, state, scheduler, wall, dir.resolve("timesync-synchronized"),
+                false);
+        this.store = parts.store();
+        this.audit = parts.audit();
+        this.controller = parts.controller();
+        this.gate = parts.gate();
         controller.addObserver(new DoorController.Observer() {
             private String last = "";
 
@@ -108,14 +106,6 @@ final class BenchDoor {
                 ? new SimulatedBackend(scheduler, controller, config.hal().bolt().travelTime(), boltThrown, doorOpen)
                 : new MockPi4jBackend(dir.resolve("sys-class-pwm"), scheduler, controller, config.hal().bolt().travelTime(),
                         boltThrown, doorOpen);
-        ClockTrust clock = new ClockTrust(wall, floor, dir.resolve("timesync-synchronized"), false, config.clock().skew());
-        AccessTokenVerifier verifier = new AccessTokenVerifier(config.lockId(), config.trustStore(), config.clock(),
-                config.zone(), wall);
-        RevocationStore revocations = RevocationStore.open(state,
-                new org.latchkey.token.RevocationListVerifier(config.lockId(), config.trustStore()));
-        this.gate = new AccessGate(() -> verifier, controller, store, revocations, clock,
-                new RateLimiter(config.api().rejectionsPerSecond(), scheduler::elapsed), new RejectionSummary(),
-                Duration.ofMinutes(2));
         this.loop = Thread.ofPlatform().name("bench-door").start(() -> {
             try {
                 controller.run();
@@ -124,9 +114,7 @@ final class BenchDoor {
             }
         });
         controller.start(boundary.apply(backend.hardware()));
-        if (!clock.trusted()) {
-            controller.post(new org.latchkey.door.DoorEvent.ClockTrust(false));
-        }
+        gate.checkClock();
         settle();
         advance(START_UP); // the start-up lock takes the bolt's travel time
     }
