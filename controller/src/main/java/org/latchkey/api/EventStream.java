@@ -38,7 +38,9 @@ final class EventStream implements DoorController.Observer {
             return Optional.empty();
         }
         BlockingQueue<String> q = new ArrayBlockingQueue<>(QUEUE);
-        q.add(frame("state", StatusJson.of(current, clockTrusted.getAsBoolean(), simulated)));
+        ObjectNode status = StatusJson.of(current, clockTrusted.getAsBoolean(), simulated);
+        lastStatus = status.toString(); // what the next change is compared with
+        q.add(frame("state", status));
         subscribers.add(q);
         return Optional.of(q);
     }
@@ -49,6 +51,9 @@ final class EventStream implements DoorController.Observer {
 
     @Override
     public void onStatus(DoorModel model) {
+        if (subscribers.isEmpty()) {
+            return; // nobody listens: no JSON, no clock check on the door's loop
+        }
         ObjectNode status = StatusJson.of(model, clockTrusted.getAsBoolean(), simulated);
         String text = status.toString();
         if (!text.equals(lastStatus)) {
@@ -59,6 +64,9 @@ final class EventStream implements DoorController.Observer {
 
     @Override
     public void onRecord(String type, Map<String, Object> fields) {
+        if (subscribers.isEmpty()) {
+            return;
+        }
         ObjectNode o = Json.MAPPER.valueToTree(fields);
         broadcast(frame(type, o));
     }

@@ -51,8 +51,4 @@ public final class ClockTrust {
             floor.advance(clock.instant());
         }
     }
-
-    public Instant floor() {
-        return floor.get();
-    }
 }

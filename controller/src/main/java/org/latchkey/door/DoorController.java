@@ -87,10 +87,6 @@ public final class DoorController implements HardwareListener {
         return model;
     }
 
-    public DoorHardware hardware() {
-        return hardware;
-    }
-
     /** Any thread: hand an event to the loop. */
     public void post(DoorEvent event) {
         inFlight.incrementAndGet();
@@ -100,11 +96,6 @@ public final class DoorController implements HardwareListener {
     /** How many verified tokens have been handed to the door so far (each already posted when counted). */
     public long presented() {
         return presented.get();
-    }
-
-    /** Whether events are queued or being handled. */
-    public boolean busy() {
-        return inFlight.get() > 0;
     }
 
     /** Waits until every posted event has been handled; for the bench on virtual time. */
@@ -156,12 +147,7 @@ public final class DoorController implements HardwareListener {
     /** The loop: blocks for events until the machine stops. Run on one dedicated thread. */
     public void run() throws InterruptedException {
         while (stopped.getCount() > 0) {
-            Object next = queue.take();
-            try {
-                handle(next);
-            } finally {
-                inFlight.decrementAndGet();
-            }
+            handleCounted(queue.take());
         }
     }
 
@@ -169,11 +155,7 @@ public final class DoorController implements HardwareListener {
     public void processPending() {
         Object next;
         while (stopped.getCount() > 0 && (next = queue.poll()) != null) {
-            try {
-                handle(next);
-            } finally {
-                inFlight.decrementAndGet();
-            }
+            handleCounted(next);
         }
     }
 
@@ -183,6 +165,14 @@ public final class DoorController implements HardwareListener {
 
     public boolean isStopped() {
         return stopped.getCount() == 0;
+    }
+
+    private void handleCounted(Object item) {
+        try {
+            handle(item);
+        } finally {
+            inFlight.decrementAndGet();
+        }
     }
 
     private void handle(Object item) {

@@ -6,7 +6,6 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.latchkey.cli.CliContext;
 import org.latchkey.token.Json;
@@ -98,9 +97,5 @@ public final class BenchCommand implements Callable<Integer> {
                             .map(r -> r.scenario().name()).toList()));
         }
         return failed == 0 ? 0 : 1;
-    }
-
-    static String lower(Enum<?> e) {
-        return e.name().toLowerCase(Locale.ROOT);
     }
 }

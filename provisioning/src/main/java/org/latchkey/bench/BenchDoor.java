@@ -258,10 +258,6 @@ final class BenchDoor {
         return config.stateDir();
     }
 
-    Path dir() {
-        return dir;
-    }
-
     private void onStatus(DoorModel m) {
         synchronized (timeline) {
             timeline.add(new Entry(now(), "state", "", m.stateName(), m.bolt().name(), m.door().name(), m.cameraOn(),

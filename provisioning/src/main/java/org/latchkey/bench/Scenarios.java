@@ -4,9 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.latchkey.door.Outcome;
 import org.latchkey.hal.HalConfig;
@@ -265,11 +263,5 @@ final class Scenarios {
     static void floorAhead(Path stateDir, Instant floor) throws java.io.IOException {
         Files.createDirectories(stateDir);
         Files.writeString(stateDir.resolve("time-floor"), floor.getEpochSecond() + "\n");
-    }
-
-    static Map<String, String> names() {
-        Map<String, String> m = new LinkedHashMap<>();
-        ALL.forEach(s -> m.put(s.name(), s.story()));
-        return m;
     }
 }
