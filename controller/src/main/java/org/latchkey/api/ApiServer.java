@@ -15,7 +15,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-import org.latchkey.daemon.AccessGate;
+import org.latchkey.access.AccessGate;
 import org.latchkey.door.DoorController;
 import org.latchkey.door.Outcome;
 import org.latchkey.hal.HalConfig;

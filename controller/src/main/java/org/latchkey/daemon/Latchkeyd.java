@@ -22,7 +22,13 @@ import org.latchkey.hal.HalConfig;
 import org.latchkey.hal.HalException;
 import org.latchkey.hal.RealScheduler;
 import org.latchkey.hal.sim.SimulatedDoor;
+import org.latchkey.access.AccessGate;
+import org.latchkey.access.ClockTrust;
+import org.latchkey.access.RejectionSummary;
+import org.latchkey.assembly.DoorAssembly;
+import org.latchkey.scanner.ScannerInput;
 import org.latchkey.store.AuditLog;
+import org.latchkey.store.StateDir;
 import org.tinylog.Logger;
 import org.tinylog.provider.ProviderRegistry;
 
@@ -172,7 +178,7 @@ public final class Latchkeyd {
                 hal = new HalConfig(HalConfig.Driver.SIMULATED, hal.gpioChip(), hal.contact(), hal.bolt(), hal.camera(),
                         hal.faults());
             }
-            Path state = openStateDir(config.stateDir());
+            Path state = StateDir.open(config.stateDir());
             InstantSource wall = InstantSource.system();
             RealScheduler scheduler = new RealScheduler("latchkeyd-timers");
             // A simulated door runs on a developer's machine: its clock counts as synchronised (the floor still applies).
@@ -324,16 +330,5 @@ public final class Latchkeyd {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    /** The state directory, created owner-only if missing; refused if it is not a writable folder. */
-    public static Path openStateDir(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        }
-        if (!Files.isDirectory(dir)) {
-            throw new IOException("state_dir " + dir + " is not a folder");
-        }
-        return dir;
     }
 }

@@ -17,9 +17,9 @@ import org.latchkey.token.SigningKey;
 import org.latchkey.token.Use;
 
 /** A simulated door's config and tokens for it, and an HTTP client, for tests of the real daemon. */
-final class DaemonFixture {
-    static final SigningKey OWNER = SigningKey.fromSeed(seed(21));
-    static final SigningKey COURIER = SigningKey.fromSeed(seed(22));
+public final class DaemonFixture {
+    public static final SigningKey OWNER = SigningKey.fromSeed(seed(21));
+    public static final SigningKey COURIER = SigningKey.fromSeed(seed(22));
     final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static int counter;
 

@@ -14,7 +14,7 @@ import java.util.Optional;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import org.latchkey.config.DeviceConfig;
-import org.latchkey.daemon.RevocationStore;
+import org.latchkey.store.RevocationStore;
 import org.latchkey.token.AccessClaims;
 import org.latchkey.token.AccessTokens;
 import org.latchkey.token.Json;
@@ -111,7 +111,7 @@ final class RevokeCommand implements Callable<Integer> {
             out.println("installed revocation list " + next.seq() + " through latchkeyd at " + client.base());
         } else {
             try {
-                RevocationStore.open(org.latchkey.daemon.Latchkeyd.openStateDir(device.stateDir()), verifier).install(text);
+                RevocationStore.open(org.latchkey.store.StateDir.open(device.stateDir()), verifier).install(text);
             } catch (IOException e) {
                 throw CliException.failed("latchkeyd is not running and the state directory cannot be written: " + e.getMessage());
             }

@@ -68,11 +68,11 @@ final class TokenVerifyCommand implements Callable<Integer> {
 
     /** The door's installed revocation list when its state directory is readable here; none otherwise. */
     private static RevocationList installedRevocations(DeviceConfig device) throws CliException {
-        if (!java.nio.file.Files.isReadable(device.stateDir().resolve(org.latchkey.daemon.RevocationStore.FILE))) {
+        if (!java.nio.file.Files.isReadable(device.stateDir().resolve(org.latchkey.store.RevocationStore.FILE))) {
             return RevocationList.NONE;
         }
         try {
-            return org.latchkey.daemon.RevocationStore.open(device.stateDir(),
+            return org.latchkey.store.RevocationStore.open(device.stateDir(),
                     new org.latchkey.token.RevocationListVerifier(device.lockId(), device.trustStore())).installed();
         } catch (java.io.IOException e) {
             throw CliException.failed(e.getMessage());

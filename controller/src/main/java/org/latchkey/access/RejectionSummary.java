@@ -1,4 +1,4 @@
-package org.latchkey.daemon;
+package org.latchkey.access;
 
 import java.util.EnumMap;
 import java.util.LinkedHashMap;

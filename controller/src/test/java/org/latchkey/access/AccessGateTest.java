@@ -1,4 +1,4 @@
-package org.latchkey.daemon;
+package org.latchkey.access;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -31,7 +31,9 @@ import org.latchkey.hal.DoorHardware;
 import org.latchkey.hal.DoorState;
 import org.latchkey.hal.HardwareEvent;
 import org.latchkey.hal.ManualScheduler;
+import org.latchkey.daemon.DaemonFixture;
 import org.latchkey.store.AuditLog;
+import org.latchkey.store.RevocationStore;
 import org.latchkey.store.OneTimeStore;
 import org.latchkey.store.TimeFloor;
 import org.latchkey.token.AccessClaims;

@@ -1,4 +1,4 @@
-package org.latchkey.daemon;
+package org.latchkey.store;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

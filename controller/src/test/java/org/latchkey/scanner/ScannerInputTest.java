@@ -1,4 +1,4 @@
-package org.latchkey.daemon;
+package org.latchkey.scanner;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

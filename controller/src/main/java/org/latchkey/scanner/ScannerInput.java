@@ -1,4 +1,4 @@
-package org.latchkey.daemon;
+package org.latchkey.scanner;
 
 import java.io.IOException;
 import java.io.InputStream;

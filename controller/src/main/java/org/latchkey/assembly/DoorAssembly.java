@@ -1,4 +1,4 @@
-package org.latchkey.daemon;
+package org.latchkey.assembly;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -8,7 +8,13 @@ import org.latchkey.config.DeviceConfig;
 import org.latchkey.door.DoorController;
 import org.latchkey.door.DoorEvent;
 import org.latchkey.hal.Scheduler;
+import org.latchkey.access.AccessGate;
+import org.latchkey.access.ClockTrust;
+import org.latchkey.access.RateLimiter;
+import org.latchkey.access.RejectionSummary;
+import org.latchkey.access.TrustReloader;
 import org.latchkey.store.AuditLog;
+import org.latchkey.store.RevocationStore;
 import org.latchkey.store.OneTimeStore;
 import org.latchkey.store.TimeFloor;
 import org.tinylog.Logger;

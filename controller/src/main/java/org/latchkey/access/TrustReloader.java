@@ -1,4 +1,4 @@
-package org.latchkey.daemon;
+package org.latchkey.access;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -21,7 +21,7 @@ import org.tinylog.Logger;
  * a second, on use), the trusted issuers are reloaded. A file that does not load keeps the trust in force.
  * Other settings (lock id, timers, hardware) take a restart.
  */
-final class TrustReloader {
+public final class TrustReloader {
     private static final Duration CHECK_EVERY = Duration.ofSeconds(1);
 
     private final Path file;
@@ -34,7 +34,7 @@ final class TrustReloader {
     private FileTime seen;
     private Duration lastCheck = Duration.ofDays(-1);
 
-    TrustReloader(DeviceConfig config, InstantSource wall, Supplier<Duration> monotonic,
+    public TrustReloader(DeviceConfig config, InstantSource wall, Supplier<Duration> monotonic,
             BiConsumer<String, Map<String, Object>> audit) {
         this.file = config.source();
         this.wall = wall;
@@ -44,12 +44,12 @@ final class TrustReloader {
         install(config);
     }
 
-    AccessTokenVerifier verifier() {
+    public AccessTokenVerifier verifier() {
         check();
         return verifier;
     }
 
-    RevocationListVerifier revocationVerifier() {
+    public RevocationListVerifier revocationVerifier() {
         check();
         return revocationVerifier;
     }

@@ -1,4 +1,4 @@
-package org.latchkey.daemon;
+package org.latchkey.access;
 
 import java.io.IOException;
 import java.time.Duration;
@@ -12,6 +12,7 @@ import org.latchkey.door.DoorController;
 import org.latchkey.door.DoorEvent;
 import org.latchkey.door.Outcome;
 import org.latchkey.store.OneTimeStore;
+import org.latchkey.store.RevocationStore;
 import org.latchkey.token.AccessTokenVerifier;
 import org.latchkey.token.RejectionReason;
 import org.latchkey.token.RevocationList;
