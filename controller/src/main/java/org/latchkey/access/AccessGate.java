@@ -2,29 +2,46 @@ package org.latchkey.access;
 
 import java.io.IOException;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 import java.util.function.Supplier;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import org.latchkey.door.AuditRecord;
+import org.latchkey.door.AuditRecord.TokenRef;
+import org.latchkey.door.Condition;
 import org.latchkey.door.DoorController;
 import org.latchkey.door.DoorEvent;
+import org.latchkey.door.Mode;
 import org.latchkey.door.Outcome;
 import org.latchkey.store.OneTimeStore;
 import org.latchkey.store.RevocationStore;
+import org.latchkey.token.AccessClaims;
 import org.latchkey.token.AccessTokenVerifier;
+import org.latchkey.token.ClockReading;
 import org.latchkey.token.RejectionReason;
 import org.latchkey.token.RevocationList;
+import org.latchkey.token.SignedToken;
 import org.latchkey.token.TokenRejectedException;
-import org.latchkey.token.UnverifiedToken;
+import org.latchkey.token.Use;
 import org.latchkey.token.VerifiedAccess;
 import org.tinylog.Logger;
 
 /**
- * Where presented tokens enter, from the API or the scanner, on the caller's thread: rate limit, verify,
- * one-time pre-check, then the door decides. Verification runs here, in parallel, so a flood of bad tokens
- * never queues in front of a good one in the door's loop.
+ * Where signed texts enter, from the API, the scanner or the MQTT bridge, on the caller's thread: access
+ * tokens, owner tokens for a mode change, revocation lists. Each takes one path: the rate-limit prologue, one
+ * parse, one verification, and for a refusal one rule —
+ *
+ * <ul>
+ *   <li>every refusal (but BUSY) is charged to the client's budget; over budget, only a well-formed text naming a
+ *       trusted key, and not refused in the last ten minutes, is still verified: a flood never locks out a valid
+ *       token, and a replay of a refused one is answered RATE_LIMITED without work;
+ *   <li>a refusal is audited on its own record only when the text was signed by a trusted key and it is the
+ *       text's first refusal in ten minutes; everything else (garbage, unknown keys, bad signatures, repeated
+ *       refusals of one token, rate limiting) is counted and summarised once per period.
+ * </ul>
+ *
+ * Verification runs here, in parallel, so a flood of bad tokens never queues in front of a good one in the
+ * door's loop.
  */
 public final class AccessGate {
     private final Supplier<AccessTokenVerifier> verifier;
@@ -34,11 +51,14 @@ public final class AccessGate {
     private final ClockTrust clock;
     private final RateLimiter limiter;
     private final RejectionSummary summary;
+    private final RepeatFilter repeats;
     private final Duration answerTimeout;
-    private volatile boolean lastTrusted = true;
+    private volatile Boolean lastTrusted;
+    private volatile boolean lastSignerUntrusted;
 
-    public AccessGate(Supplier<AccessTokenVerifier> verifier, DoorController door, OneTimeStore store, RevocationStore revocations,
-            ClockTrust clock, RateLimiter limiter, RejectionSummary summary, Duration answerTimeout) {
+    public AccessGate(Supplier<AccessTokenVerifier> verifier, DoorController door, OneTimeStore store,
+            RevocationStore revocations, ClockTrust clock, RateLimiter limiter, RejectionSummary summary,
+            Supplier<Duration> monotonic, Duration answerTimeout) {
         this.verifier = verifier;
         this.door = door;
         this.store = store;
@@ -46,140 +66,174 @@ public final class AccessGate {
         this.clock = clock;
         this.limiter = limiter;
         this.summary = summary;
+        this.repeats = new RepeatFilter(monotonic);
         this.answerTimeout = answerTimeout;
     }
 
-    /** A token presented at the door by {@code client} (an address, or "scanner"). Blocks until the door answers. */
-    public Outcome present(String text, String client) {
-        if (!limiter.allows(client) && !worthVerifying(text)) {
-            summary.count(RejectionReason.RATE_LIMITED);
-            return Outcome.refused(RejectionReason.RATE_LIMITED, "too many refused attempts; slow down");
-        }
-        boolean trusted = checkClock();
-        VerifiedAccess access;
-        try {
-            access = verifier.get().verify(text, trusted, revocations.installed());
-        } catch (TokenRejectedException e) {
-            limiter.charge(client);
-            if (RejectionSummary.summarised(e.reason())) {
-                summary.count(e.reason());
-            } else {
-                auditRefusal(text, e.reason());
-            }
-            return Outcome.refused(e.reason(), e.detail());
-        }
-        if (access.issuedAheadOfClock()) {
-            clock.issuedAhead(access.claims().issuedAt());
-            checkClock();
-        }
-        if (access.claims().use() == org.latchkey.token.Use.ONCE
-                && store.isUsed(access.kid(), access.claims().tokenId())) {
-            auditRefusal(text, RejectionReason.ALREADY_USED);
-            return Outcome.refused(RejectionReason.ALREADY_USED, "this once token was already used");
-        }
-        try {
-            return door.present(access).get(answerTimeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            return Outcome.refused(RejectionReason.BUSY, "the door did not answer in time");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return Outcome.refused(RejectionReason.BUSY, "interrupted");
-        } catch (ExecutionException e) {
-            Logger.error(e.getCause(), "door failed to answer");
-            return Outcome.refused(RejectionReason.BUSY, "internal error");
-        }
+    /** What a text's check came to: the verified value, or the answer to give. */
+    private sealed interface Checked<T> {
+        /** @param repeat the text was refused within the window: a refusal now is counted, not audited */
+        record Passed<T>(T value, boolean repeat) implements Checked<T> {}
+
+        record Refused<T>(Outcome outcome) implements Checked<T> {}
     }
 
-    /** Installs a revocation list (verified against the installed one) and audits it. */
-    public Outcome installRevocations(String text, String client) {
-        if (!limiter.allows(client) && !worthVerifying(text)) {
-            summary.count(RejectionReason.RATE_LIMITED);
-            return Outcome.refused(RejectionReason.RATE_LIMITED, "too many refused attempts; slow down");
+    @FunctionalInterface
+    private interface Verification<T> {
+        T verify(SignedToken token, ClockReading clock) throws TokenRejectedException, IOException;
+    }
+
+    /** A token presented at the door by {@code client} (an address, "scanner", "mqtt"): completes with the answer. */
+    public CompletableFuture<Outcome> present(String text, String client) {
+        Checked<VerifiedAccess> checked = check(text, client, false,
+                (token, now) -> verifier.get().verify(token, now, revocations.installed()), AccessGate::refusedToken);
+        if (checked instanceof Checked.Refused<VerifiedAccess> r) {
+            return CompletableFuture.completedFuture(r.outcome());
         }
-        try {
-            RevocationList list = revocations.install(text);
-            Map<String, Object> f = new LinkedHashMap<>();
-            f.put("list_seq", list.seq());
-            f.put("tokens", list.tokenIds().size());
-            f.put("keys", list.keyIds().size());
-            door.record("revocations_installed", f);
-            return Outcome.granted("revocation list " + list.seq() + " installed");
-        } catch (TokenRejectedException e) {
-            limiter.charge(client);
-            Map<String, Object> f = new LinkedHashMap<>();
-            f.put("reason", e.reason().name());
-            f.put("installed_seq", revocations.installed().seq());
-            door.record("revocations_refused", f);
-            return Outcome.refused(e.reason(), e.detail());
-        } catch (IOException e) {
-            door.post(new DoorEvent.StoreHealth(false));
-            return Outcome.refused(RejectionReason.STORE_UNAVAILABLE, "the list could not be stored: " + e.getMessage());
+        var passed = (Checked.Passed<VerifiedAccess>) checked;
+        VerifiedAccess access = passed.value();
+        if (access.claims().use() == Use.ONCE && store.isUsed(access.kid(), access.claims().tokenId())) {
+            return CompletableFuture.completedFuture(refuseSigned(client, text,
+                    new AuditRecord.Refused(TokenRef.of(access), RejectionReason.ALREADY_USED),
+                    Outcome.refused(RejectionReason.ALREADY_USED, "this once token was already used")));
         }
+        return door.present(access, !passed.repeat())
+                .completeOnTimeout(Outcome.refused(RejectionReason.BUSY, "the door did not answer in time"),
+                        answerTimeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+                .thenApply(o -> {
+                    o.refusal().filter(reason -> reason != RejectionReason.BUSY).ifPresent(reason -> {
+                        limiter.charge(client);
+                        repeats.firstRefusal(text);
+                        if (passed.repeat()) {
+                            summary.count(reason); // the door kept quiet about a repeat: counted here
+                        }
+                    });
+                    return o;
+                });
     }
 
     /**
-     * Switches the operating mode, authorised by an owner token (role owner, from an owner key) presented as
-     * the bearer. The token is verified like any other but not consumed.
+     * Switches the operating mode, authorised by an owner token (role owner, from an owner key). A {@code window}
+     * token is not consumed; a {@code once} token is (a used one is refused ALREADY_USED).
      */
-    public Outcome changeMode(org.latchkey.door.Mode mode, String ownerToken, String client) {
-        if (!limiter.allows(client) && !worthVerifying(ownerToken)) {
-            summary.count(RejectionReason.RATE_LIMITED);
-            return Outcome.refused(RejectionReason.RATE_LIMITED, "too many refused attempts; slow down");
+    public Outcome changeMode(Mode mode, String ownerToken, String client) {
+        Checked<VerifiedAccess> checked = check(ownerToken, client, false,
+                (token, now) -> verifier.get().verify(token, now, revocations.installed()), AccessGate::refusedToken);
+        if (checked instanceof Checked.Refused<VerifiedAccess> r) {
+            return r.outcome();
         }
-        VerifiedAccess access;
-        try {
-            access = verifier.get().verify(ownerToken, checkClock(), revocations.installed());
-        } catch (TokenRejectedException e) {
-            limiter.charge(client);
-            summary.count(e.reason());
-            return Outcome.refused(e.reason(), e.detail());
-        }
+        var passed = (Checked.Passed<VerifiedAccess>) checked;
+        VerifiedAccess access = passed.value();
         if (access.claims().role() != org.latchkey.token.Role.OWNER || !access.issuer().policy().isOwner()) {
-            limiter.charge(client);
-            auditRefusal(ownerToken, RejectionReason.ROLE_NOT_ALLOWED);
-            return Outcome.refused(RejectionReason.ROLE_NOT_ALLOWED, "only an owner token may change the mode");
+            return refuseSigned(client, ownerToken,
+                    new AuditRecord.Refused(TokenRef.of(access), RejectionReason.ROLE_NOT_ALLOWED),
+                    Outcome.refused(RejectionReason.ROLE_NOT_ALLOWED, "only an owner token may change the mode"));
+        }
+        if (access.claims().use() == Use.ONCE) {
+            AccessClaims c = access.claims();
+            try {
+                if (store.consume(access.kid(), c.tokenId(), c.expires()) == OneTimeStore.Result.ALREADY_USED) {
+                    return refuseSigned(client, ownerToken,
+                            new AuditRecord.Refused(TokenRef.of(access), RejectionReason.ALREADY_USED),
+                            Outcome.refused(RejectionReason.ALREADY_USED, "this once token was already used"));
+                }
+            } catch (IOException e) {
+                door.post(new DoorEvent.ConditionChanged(Condition.STORE_UNAVAILABLE, true));
+                return Outcome.refused(RejectionReason.STORE_UNAVAILABLE, "the one-time store cannot be written");
+            }
         }
         door.post(new DoorEvent.ModeChange(mode));
-        return Outcome.granted("mode " + mode.name().toLowerCase(java.util.Locale.ROOT));
+        return Outcome.granted("mode " + mode.name().toLowerCase(Locale.ROOT));
     }
 
-    /** Evaluates clock trust and tells the door when it changed. */
-    public boolean checkClock() {
-        boolean trusted = clock.trusted();
-        if (trusted != lastTrusted) {
+    /** Installs a revocation list (verified against the installed ones, stored, fsync'ed) and audits it. */
+    public Outcome installRevocations(String text, String client) {
+        Checked<RevocationList> checked = check(text, client, true, (token, now) -> revocations.install(token),
+                e -> new AuditRecord.RevocationsRefused(e.reason(), revocations.installed().lock().seq()));
+        if (checked instanceof Checked.Refused<RevocationList> r) {
+            return r.outcome();
+        }
+        RevocationList list = ((Checked.Passed<RevocationList>) checked).value();
+        door.record(new AuditRecord.RevocationsInstalled(list.seq(), list.tokenIds().size(), list.keyIds().size()));
+        checkRevocationSigner();
+        return Outcome.granted((list.scope() == RevocationList.Scope.FLEET ? "fleet " : "") + "revocation list "
+                + list.seq() + " installed");
+    }
+
+    /** The one path: rate-limit prologue, one parse, one verification, the refusal rule (see the class comment). */
+    private <T> Checked<T> check(String text, String client, boolean document, Verification<T> verification,
+            Function<TokenRejectedException, AuditRecord> refusalRecord) {
+        boolean overBudget = !limiter.allows(client);
+        SignedToken token;
+        try {
+            token = document ? SignedToken.document(text) : SignedToken.accessToken(text);
+        } catch (TokenRejectedException e) {
+            return overBudget ? rateLimited() : refused(client, text, e, refusalRecord);
+        }
+        boolean repeat = repeats.refusedRecently(text);
+        if (overBudget && (repeat || !verifier.get().trusts(token.kid()))) {
+            return rateLimited();
+        }
+        try {
+            return new Checked.Passed<>(verification.verify(token, checkClock()), repeat);
+        } catch (TokenRejectedException e) {
+            return refused(client, text, e, refusalRecord);
+        } catch (IOException e) {
+            Logger.error("the state directory cannot be written: {}", e.getMessage());
+            door.post(new DoorEvent.ConditionChanged(Condition.STORE_UNAVAILABLE, true));
+            return new Checked.Refused<>(Outcome.refused(RejectionReason.STORE_UNAVAILABLE,
+                    "it could not be stored: " + e.getMessage()));
+        }
+    }
+
+    private <T> Checked<T> rateLimited() {
+        summary.count(RejectionReason.RATE_LIMITED);
+        return new Checked.Refused<>(Outcome.refused(RejectionReason.RATE_LIMITED, "too many refused attempts; slow down"));
+    }
+
+    private <T> Checked<T> refused(String client, String text, TokenRejectedException e,
+            Function<TokenRejectedException, AuditRecord> refusalRecord) {
+        Outcome answer = Outcome.refused(e.reason(), e.detail());
+        if (e.signer().isEmpty()) {
+            limiter.charge(client);
+            summary.count(e.reason());
+            return new Checked.Refused<>(answer);
+        }
+        return new Checked.Refused<>(refuseSigned(client, text, refusalRecord.apply(e), answer));
+    }
+
+    /** A refusal of a text a trusted key signed: charged; audited the first time in the window, counted after. */
+    private Outcome refuseSigned(String client, String text, AuditRecord record, Outcome answer) {
+        limiter.charge(client);
+        if (repeats.firstRefusal(text)) {
+            door.record(record);
+        } else {
+            summary.count(answer.refusal().orElseThrow());
+        }
+        return answer;
+    }
+
+    private static AuditRecord refusedToken(TokenRejectedException e) {
+        return new AuditRecord.Refused(TokenRef.of(e), e.reason());
+    }
+
+    /** Reads the clock's trust and tells the door when it changed. */
+    public ClockReading checkClock() {
+        ClockReading reading = clock.read();
+        boolean trusted = reading instanceof ClockReading.Trusted;
+        if (lastTrusted == null || trusted != lastTrusted) {
             lastTrusted = trusted;
-            door.post(new DoorEvent.ClockTrust(trusted));
+            door.post(new DoorEvent.ConditionChanged(Condition.CLOCK_UNTRUSTED, !trusted));
         }
-        return trusted;
+        return reading;
     }
 
-    /** Over the limit, only a well-formed token naming a trusted key is still worth a signature check. */
-    private boolean worthVerifying(String text) {
-        try {
-            UnverifiedToken t = UnverifiedToken.read(text);
-            return verifierKnows(t.kid());
-        } catch (TokenRejectedException e) {
-            return false;
+    /** Tells the door whether an installed revocation list's signer is still trusted. */
+    public void checkRevocationSigner() {
+        boolean untrusted = revocations.signerUntrusted();
+        if (untrusted != lastSignerUntrusted) {
+            lastSignerUntrusted = untrusted;
+            door.post(new DoorEvent.ConditionChanged(Condition.REVOCATION_SIGNER_UNTRUSTED, untrusted));
         }
-    }
-
-    private boolean verifierKnows(String kid) {
-        return verifier.get().trusts(kid);
-    }
-
-    /** A refusal of a token signed by a trusted key: audited on its own, with its ids but never the token. */
-    private void auditRefusal(String text, RejectionReason reason) {
-        Map<String, Object> f = new LinkedHashMap<>();
-        try {
-            UnverifiedToken t = UnverifiedToken.read(text);
-            f.put("kid", t.kid());
-            f.put("jti", t.claims().path("jti").asText(""));
-            f.put("sub", t.claims().path("sub").asText(""));
-            f.put("role", t.claims().path("role").asText(""));
-        } catch (TokenRejectedException e) {
-            // cannot happen for a token that got past the signature; record the reason alone
-        }
-        f.put("reason", reason.name());
-        door.record("refused", f);
     }
 }

@@ -3,15 +3,16 @@ package org.latchkey.access;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import org.latchkey.store.TimeFloor;
+import org.latchkey.token.ClockReading;
+import org.latchkey.token.Rfc3339;
 
 /**
- * Whether the door trusts its wall clock (token-profile.md, Time): NTP synchronised since boot (or a
- * battery-backed RTC declared), not behind the persisted time floor, and no verified token issued more
- * than the skew ahead of it.
+ * Whether the door trusts its wall clock (docs/token-profile.md, Time): NTP-synchronised since boot (or a
+ * battery-backed RTC declared) and not behind the persisted time floor. No token moves it: a token issued ahead
+ * of a trusted clock is refused instead.
  */
 public final class ClockTrust {
     /** systemd-timesyncd creates this once the clock is synchronised. */
@@ -21,34 +22,42 @@ public final class ClockTrust {
     private final TimeFloor floor;
     private final Path syncFlag;
     private final boolean rtc;
-    private final Duration skew;
-    private volatile Instant untrustedUntil = Instant.MIN;
 
-    public ClockTrust(InstantSource clock, TimeFloor floor, Path syncFlag, boolean rtc, Duration skew) {
+    public ClockTrust(InstantSource clock, TimeFloor floor, Path syncFlag, boolean rtc) {
         this.clock = clock;
         this.floor = floor;
         this.syncFlag = syncFlag;
         this.rtc = rtc;
-        this.skew = skew;
+    }
+
+    public ClockReading read() {
+        Instant now = clock.instant();
+        if (floor.damage().isPresent()) {
+            return new ClockReading.Untrusted(now, "the time floor could not be read at start");
+        }
+        if (!rtc && !Files.exists(syncFlag)) {
+            return new ClockReading.Untrusted(now, "not synchronised by NTP since boot");
+        }
+        if (now.isBefore(floor.get())) {
+            return new ClockReading.Untrusted(now, "it reads earlier than the time floor " + Rfc3339.format(floor.get()));
+        }
+        return new ClockReading.Trusted(now);
     }
 
     public boolean trusted() {
-        Instant now = clock.instant();
-        return (rtc || Files.exists(syncFlag)) && !now.isBefore(floor.get()) && !now.isBefore(untrustedUntil);
+        return read() instanceof ClockReading.Trusted;
     }
 
-    /** A verified token's iat lies ahead of the clock: the clock is behind; distrust it until it catches up. */
-    public void issuedAhead(Instant iat) {
-        Instant until = iat.minus(skew);
-        if (until.isAfter(untrustedUntil)) {
-            untrustedUntil = until;
+    /**
+     * Moves the persisted floor up to now, only while the clock is trusted.
+     *
+     * @return the floor, when a trusted clock has just confirmed it
+     */
+    public java.util.Optional<Instant> persistFloor() throws IOException {
+        if (read() instanceof ClockReading.Trusted t) {
+            floor.advance(t.now());
+            return java.util.Optional.of(floor.get());
         }
-    }
-
-    /** Moves the persisted floor up to now, only while the clock is trusted. */
-    public void persistFloor() throws IOException {
-        if (trusted()) {
-            floor.advance(clock.instant());
-        }
+        return java.util.Optional.empty();
     }
 }

@@ -1,14 +1,13 @@
 package org.latchkey.access;
 
 import java.util.EnumMap;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
 import org.latchkey.token.RejectionReason;
 
 /**
- * Counts refusals that come before a signature is known good (garbage, unknown keys, bad signatures, rate
- * limiting), so that a flood costs one summary record per period, not one record each.
+ * Counts the refusals that are not audited one by one (see {@link AccessGate}'s rule), so that a flood costs
+ * one summary record per period, not one record each.
  */
 public final class RejectionSummary {
     private final Map<RejectionReason, LongAdder> counts = new EnumMap<>(RejectionReason.class);
@@ -23,23 +22,15 @@ public final class RejectionSummary {
         counts.get(reason).increment();
     }
 
-    /** The counts since the last drain, non-zero only; empty when nothing was refused. */
-    public Map<String, Object> drain() {
-        Map<String, Object> out = new LinkedHashMap<>();
+    /** The counts since the last drain, non-zero only, in the reasons' order; empty when nothing was refused. */
+    public Map<RejectionReason, Long> drain() {
+        Map<RejectionReason, Long> out = new EnumMap<>(RejectionReason.class);
         counts.forEach((reason, adder) -> {
             long n = adder.sumThenReset();
             if (n > 0) {
-                out.put(reason.name(), n);
+                out.put(reason, n);
             }
         });
         return out;
-    }
-
-    /** Refusals that say nothing about a real token holder: summarised rather than audited one by one. */
-    public static boolean summarised(RejectionReason reason) {
-        return switch (reason) {
-            case MALFORMED, UNKNOWN_KEY, BAD_SIGNATURE, RATE_LIMITED -> true;
-            default -> false;
-        };
     }
 }

@@ -5,13 +5,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
-import java.time.InstantSource;
-import java.util.Map;
-import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.latchkey.config.ConfigException;
 import org.latchkey.config.DeviceConfig;
 import org.latchkey.config.DeviceConfigLoader;
+import org.latchkey.door.AuditRecord;
 import org.latchkey.token.AccessTokenVerifier;
 import org.latchkey.token.RevocationListVerifier;
 import org.tinylog.Logger;
@@ -25,19 +24,17 @@ public final class TrustReloader {
     private static final Duration CHECK_EVERY = Duration.ofSeconds(1);
 
     private final Path file;
-    private final InstantSource wall;
     private final Supplier<Duration> monotonic;
-    private final BiConsumer<String, Map<String, Object>> audit;
+    private final Consumer<AuditRecord> audit;
     private volatile DeviceConfig config;
     private volatile AccessTokenVerifier verifier;
     private volatile RevocationListVerifier revocationVerifier;
     private FileTime seen;
     private Duration lastCheck = Duration.ofDays(-1);
 
-    public TrustReloader(DeviceConfig config, InstantSource wall, Supplier<Duration> monotonic,
-            BiConsumer<String, Map<String, Object>> audit) {
+    public TrustReloader(DeviceConfig config, Supplier<Duration> monotonic,
+            Consumer<AuditRecord> audit) {
         this.file = config.source();
-        this.wall = wall;
         this.monotonic = monotonic;
         this.audit = audit;
         this.seen = modified();
@@ -67,13 +64,13 @@ public final class TrustReloader {
         seen = m;
         try {
             DeviceConfig next = DeviceConfigLoader.load(file);
-            if (!next.lockId().equals(config.lockId()) || !next.clock().equals(config.clock())
-                    || !next.zone().equals(config.zone())) {
-                Logger.warn("{} changed lock_id, clock or timezone: restart latchkeyd to apply those", file);
+            if (!next.lockId().equals(config.lockId()) || !next.fleetId().equals(config.fleetId())
+                    || !next.clock().equals(config.clock()) || !next.zone().equals(config.zone())) {
+                Logger.warn("{} changed lock_id, fleet_id, clock or timezone: restart latchkeyd to apply those", file);
             }
             install(next);
             Logger.info("trusted issuers reloaded from {}: {}", file, next.trustStore().issuers().size());
-            audit.accept("trust_reloaded", Map.of("issuers", next.trustStore().issuers().size()));
+            audit.accept(new AuditRecord.TrustReloaded(next.trustStore().issuers().size()));
         } catch (ConfigException e) {
             Logger.error("{} no longer loads; the trusted issuers stay as they were: {}", file, e.getMessage());
         }
@@ -83,8 +80,8 @@ public final class TrustReloader {
         // Lock id, clock rules and zone stay as started: only the trust store follows the file.
         DeviceConfig base = config == null ? c : config;
         config = base;
-        verifier = new AccessTokenVerifier(base.lockId(), c.trustStore(), base.clock(), base.zone(), wall);
-        revocationVerifier = new RevocationListVerifier(base.lockId(), c.trustStore());
+        verifier = new AccessTokenVerifier(base.lockId(), c.trustStore(), base.clock(), base.zone());
+        revocationVerifier = new RevocationListVerifier(base.lockId(), base.fleetId(), c.trustStore());
     }
 
     private FileTime modified() {

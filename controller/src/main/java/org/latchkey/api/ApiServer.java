@@ -14,9 +14,12 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.function.Function;
 import org.latchkey.access.AccessGate;
 import org.latchkey.door.DoorController;
+import org.latchkey.door.DoorModel;
 import org.latchkey.door.Outcome;
 import org.latchkey.hal.HalConfig;
 import org.latchkey.hal.sim.SimulatedDoor;
@@ -32,7 +35,7 @@ public final class ApiServer implements AutoCloseable {
     /** Request bodies larger than this are refused with 413 without being read. */
     public static final int MAX_BODY_BYTES = 4096;
     /** The one exception: a revocation list may grow to the size its verifier accepts. */
-    public static final int MAX_REVOCATION_BODY_BYTES = org.latchkey.token.RevocationListVerifier.MAX_TEXT_BYTES;
+    public static final int MAX_REVOCATION_BODY_BYTES = org.latchkey.token.SignedToken.MAX_DOCUMENT_BYTES;
     private static final long KEEPALIVE_SECONDS = 15;
 
     private final HttpServer server;
@@ -40,32 +43,33 @@ public final class ApiServer implements AutoCloseable {
     private final AccessGate gate;
     private final DoorController door;
     private final Optional<SimulatedDoor> sim;
-    private final BooleanSupplier clockTrusted;
+    private final Function<DoorModel, ObjectNode> status;
     private final EventStream events;
 
     private ApiServer(HttpServer server, ExecutorService executor, AccessGate gate, DoorController door,
-            Optional<SimulatedDoor> sim, BooleanSupplier clockTrusted) {
+            Optional<SimulatedDoor> sim, Function<DoorModel, ObjectNode> status) {
         this.server = server;
         this.executor = executor;
         this.gate = gate;
         this.door = door;
         this.sim = sim;
-        this.clockTrusted = clockTrusted;
-        this.events = new EventStream(clockTrusted, sim.isPresent());
+        this.status = status;
+        this.events = new EventStream(status);
     }
 
     /**
      * Binds and starts serving. The simulation endpoints exist only when {@code sim} is present.
      *
+     * @param status the door as {@code GET /v1/status} shows it
      * @throws IOException when the address cannot be bound (in use, not local)
      */
     public static ApiServer start(InetSocketAddress address, AccessGate gate, DoorController door,
-            Optional<SimulatedDoor> sim, BooleanSupplier clockTrusted) throws IOException {
+            Optional<SimulatedDoor> sim, Function<DoorModel, ObjectNode> status) throws IOException {
         limitTheJdkServer();
         HttpServer http = HttpServer.create(address, 64);
         ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
         http.setExecutor(executor);
-        ApiServer api = new ApiServer(http, executor, gate, door, sim, clockTrusted);
+        ApiServer api = new ApiServer(http, executor, gate, door, sim, status);
         door.addObserver(api.events);
         http.createContext("/", api::dispatch);
         http.start();
@@ -95,12 +99,11 @@ public final class ApiServer implements AutoCloseable {
         try (ex) {
             String path = ex.getRequestURI().getPath();
             switch (path) {
-                case "/v1/access" -> post(ex, MAX_BODY_BYTES, body -> answer(ex, gate.present(body, client(ex)), "granted"));
+                case "/v1/access" -> post(ex, MAX_BODY_BYTES, body -> answer(ex, await(gate.present(body, client(ex))), "granted"));
                 case "/v1/revocations" -> post(ex, MAX_REVOCATION_BODY_BYTES,
                         body -> answer(ex, gate.installRevocations(body, client(ex)), "installed"));
                 case "/v1/mode" -> post(ex, MAX_BODY_BYTES, body -> mode(ex, body));
-                case "/v1/status" -> get(ex, () -> json(ex, 200, StatusJson.of(door.model(), clockTrusted.getAsBoolean(),
-                        sim.isPresent())));
+                case "/v1/status" -> get(ex, () -> json(ex, 200, status.apply(door.model())));
                 case "/v1/events" -> get(ex, () -> stream(ex));
                 case "/v1/sim/door" -> simulated(ex, body -> simDoor(ex, body));
                 case "/v1/sim/fault" -> simulated(ex, body -> simFault(ex, body));
@@ -168,8 +171,21 @@ public final class ApiServer implements AutoCloseable {
         post(ex, MAX_BODY_BYTES, h);
     }
 
+    /** Waits, on this exchange's own virtual thread, for the door's answer (the gate bounds how long). */
+    private static Outcome await(CompletableFuture<Outcome> answer) {
+        try {
+            return answer.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Outcome.refused(RejectionReason.BUSY, "interrupted");
+        } catch (ExecutionException e) {
+            Logger.error(e.getCause(), "the door failed to answer");
+            return Outcome.refused(RejectionReason.BUSY, "internal error");
+        }
+    }
+
     private void answer(HttpExchange ex, Outcome o, String okField) throws IOException {
-        ObjectNode body = Json.MAPPER.createObjectNode();
+        ObjectNode body = Json.object();
         body.put(okField, o.granted());
         o.refusal().ifPresent(r -> body.put("reason", r.name()));
         body.put("detail", o.detail());
@@ -214,7 +230,7 @@ public final class ApiServer implements AutoCloseable {
                 return;
             }
         }
-        json(ex, 200, Json.MAPPER.createObjectNode().put("ok", true).put("door", d.contact().state().name()));
+        json(ex, 200, Json.object().put("ok", true).put("door", d.contact().state().name()));
     }
 
     /** {@code bolt-jam}, {@code contact-cut}, {@code camera-offline}, or {@code clear}. */
@@ -231,7 +247,7 @@ public final class ApiServer implements AutoCloseable {
             }
             d.inject(f.get());
         }
-        ObjectNode o = Json.MAPPER.createObjectNode().put("ok", true);
+        ObjectNode o = Json.object().put("ok", true);
         var faults = o.putArray("faults");
         d.faults().forEach(x -> faults.add(x.configName()));
         json(ex, 200, o);
@@ -270,7 +286,7 @@ public final class ApiServer implements AutoCloseable {
     }
 
     static void json(HttpExchange ex, int status, ObjectNode body) throws IOException {
-        byte[] bytes = (body.toString() + "\n").getBytes(StandardCharsets.UTF_8);
+        byte[] bytes = (Json.write(body) + "\n").getBytes(StandardCharsets.UTF_8);
         ex.getResponseHeaders().set("Content-Type", "application/json");
         ex.sendResponseHeaders(status, bytes.length);
         try (OutputStream out = ex.getResponseBody()) {
@@ -279,7 +295,7 @@ public final class ApiServer implements AutoCloseable {
     }
 
     static void error(HttpExchange ex, int status, String error, String detail) throws IOException {
-        ObjectNode body = Json.MAPPER.createObjectNode();
+        ObjectNode body = Json.object();
         body.put("error", error);
         body.put("detail", detail);
         json(ex, status, body);

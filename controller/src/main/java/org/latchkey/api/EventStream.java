@@ -1,14 +1,14 @@
 package org.latchkey.api;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.BooleanSupplier;
+import java.util.function.Function;
+import org.latchkey.audit.AuditJson;
+import org.latchkey.door.AuditRecord;
 import org.latchkey.door.DoorController;
 import org.latchkey.door.DoorModel;
 import org.latchkey.token.Json;
@@ -23,13 +23,11 @@ final class EventStream implements DoorController.Observer {
     private static final int QUEUE = 512;
 
     private final Set<BlockingQueue<String>> subscribers = ConcurrentHashMap.newKeySet();
-    private final BooleanSupplier clockTrusted;
-    private final boolean simulated;
+    private final Function<DoorModel, ObjectNode> status;
     private volatile String lastStatus = "";
 
-    EventStream(BooleanSupplier clockTrusted, boolean simulated) {
-        this.clockTrusted = clockTrusted;
-        this.simulated = simulated;
+    EventStream(Function<DoorModel, ObjectNode> status) {
+        this.status = status;
     }
 
     /** A new subscriber's queue, starting with the current state; empty when there are too many. */
@@ -38,9 +36,9 @@ final class EventStream implements DoorController.Observer {
             return Optional.empty();
         }
         BlockingQueue<String> q = new ArrayBlockingQueue<>(QUEUE);
-        ObjectNode status = StatusJson.of(current, clockTrusted.getAsBoolean(), simulated);
-        lastStatus = status.toString(); // what the next change is compared with
-        q.add(frame("state", status));
+        ObjectNode now = status.apply(current);
+        lastStatus = now.toString(); // what the next change is compared with
+        q.add(frame("state", now));
         subscribers.add(q);
         return Optional.of(q);
     }
@@ -54,21 +52,20 @@ final class EventStream implements DoorController.Observer {
         if (subscribers.isEmpty()) {
             return; // nobody listens: no JSON, no clock check on the door's loop
         }
-        ObjectNode status = StatusJson.of(model, clockTrusted.getAsBoolean(), simulated);
-        String text = status.toString();
+        ObjectNode now = status.apply(model);
+        String text = now.toString();
         if (!text.equals(lastStatus)) {
             lastStatus = text;
-            broadcast(frame("state", status));
+            broadcast(frame("state", now));
         }
     }
 
     @Override
-    public void onRecord(String type, Map<String, Object> fields) {
+    public void onRecord(AuditRecord record, Optional<String> line) {
         if (subscribers.isEmpty()) {
             return;
         }
-        ObjectNode o = Json.MAPPER.valueToTree(fields);
-        broadcast(frame(type, o));
+        broadcast(frame(AuditJson.type(record), AuditJson.fields(record)));
     }
 
     private void broadcast(String frame) {
@@ -82,10 +79,6 @@ final class EventStream implements DoorController.Observer {
     }
 
     private static String frame(String event, ObjectNode data) {
-        try {
-            return "event: " + event + "\ndata: " + Json.MAPPER.writeValueAsString(data) + "\n\n";
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        return "event: " + event + "\ndata: " + Json.write(data) + "\n\n";
     }
 }

@@ -10,15 +10,17 @@ import org.latchkey.token.Json;
 public final class StatusJson {
     private StatusJson() {}
 
-    public static ObjectNode of(DoorModel m, boolean clockTrusted, boolean simulated) {
-        ObjectNode o = Json.MAPPER.createObjectNode();
+    /** @param modeSource where the mode the door started in came from: {@code config} or {@code persisted} */
+    public static ObjectNode of(DoorModel m, boolean clockTrusted, boolean simulated, String modeSource) {
+        ObjectNode o = Json.object();
         o.put("state", m.stateName());
         o.put("door", m.door().name());
         o.put("bolt", m.bolt().name());
         ObjectNode camera = o.putObject("camera");
-        camera.put("recording", m.cameraOn());
-        camera.put("ready", m.cameraReady());
+        camera.put("recording", m.camera().recording());
+        camera.put("ready", m.camera().ready());
         o.put("mode", m.mode().name());
+        o.put("mode_source", modeSource);
         o.putObject("clock").put("trusted", clockTrusted);
         ArrayNode alarms = o.putArray("alarms");
         for (Alarm a : m.alarms()) {

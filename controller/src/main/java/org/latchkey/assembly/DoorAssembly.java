@@ -3,57 +3,224 @@ package org.latchkey.assembly;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.InstantSource;
-import org.latchkey.config.DeviceConfig;
-import org.latchkey.door.DoorController;
-import org.latchkey.door.DoorEvent;
-import org.latchkey.hal.Scheduler;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.latchkey.access.AccessGate;
 import org.latchkey.access.ClockTrust;
 import org.latchkey.access.RateLimiter;
 import org.latchkey.access.RejectionSummary;
 import org.latchkey.access.TrustReloader;
-import org.latchkey.store.AuditLog;
-import org.latchkey.store.RevocationStore;
+import org.latchkey.audit.AuditLog;
+import org.latchkey.config.DeviceConfig;
+import org.latchkey.door.AuditRecord;
+import org.latchkey.door.Condition;
+import org.latchkey.door.DoorController;
+import org.latchkey.door.DoorEvent;
+import org.latchkey.door.Mode;
+import org.latchkey.hal.DoorHardware;
+import org.latchkey.hal.Scheduler;
+import org.latchkey.store.Damage;
+import org.latchkey.store.ModeFile;
 import org.latchkey.store.OneTimeStore;
+import org.latchkey.store.RevocationStore;
+import org.latchkey.store.Storage;
 import org.latchkey.store.TimeFloor;
+import org.latchkey.token.RejectionReason;
 import org.tinylog.Logger;
 
 /**
  * The door's parts wired together from a config and a state directory: the one place that does it, for
- * latchkeyd and for the bench, so the bench runs exactly what the daemon runs.
+ * latchkeyd and for the bench, so the bench runs exactly what the daemon runs — its upkeep included.
  */
-public record DoorAssembly(DoorController controller, AccessGate gate, OneTimeStore store, AuditLog audit,
-        ClockTrust clock, RejectionSummary summary) {
+public final class DoorAssembly {
+    /** Refusals that are not audited one by one are summarised this often. */
+    public static final Duration SUMMARY_PERIOD = Duration.ofSeconds(10);
+    /** Clock trust, the time floor, one-time store compaction and the state directory's health, this often. */
+    public static final Duration UPKEEP_PERIOD = Duration.ofSeconds(30);
 
-    /** The audit log starts a new file beyond this size. */
-    static final long AUDIT_ROTATE_BYTES = 4L * 1024 * 1024;
+    private final DeviceConfig config;
+    private final Scheduler scheduler;
+    private final DoorController controller;
+    private final AccessGate gate;
+    private final OneTimeStore store;
+    private final AuditLog audit;
+    private final ClockTrust clock;
+    private final RejectionSummary summary;
+    private final String modeSource;
+    private final List<Damage> damage;
+    private final AtomicBoolean stopped = new AtomicBoolean();
+
+    private DoorAssembly(DeviceConfig config, Scheduler scheduler, DoorController controller, AccessGate gate,
+            OneTimeStore store, AuditLog audit, ClockTrust clock, RejectionSummary summary, String modeSource,
+            List<Damage> damage) {
+        this.config = config;
+        this.scheduler = scheduler;
+        this.controller = controller;
+        this.gate = gate;
+        this.store = store;
+        this.audit = audit;
+        this.clock = clock;
+        this.summary = summary;
+        this.modeSource = modeSource;
+        this.damage = damage;
+    }
 
     /**
+     * Opens the state and wires the door. Nothing in the state directory stops it: what cannot be read or
+     * written leaves the door running degraded, with an alarm (see {@link #start}).
+     *
      * @param syncFlag the file whose presence says the clock is NTP-synchronised
      * @param clockAssumedSynced count the clock as synchronised anyway (an RTC declared, a simulated door)
      */
-    public static DoorAssembly assemble(DeviceConfig config, Path state, Scheduler scheduler, InstantSource wall,
-            Path syncFlag, boolean clockAssumedSynced) throws IOException {
-        TimeFloor floor = TimeFloor.open(state);
-        ClockTrust clock = new ClockTrust(wall, floor, syncFlag, config.batteryBackedRtc() || clockAssumedSynced,
-                config.clock().skew());
-        OneTimeStore store = OneTimeStore.open(state, floor.get(), config.clock().skew());
-        DoorController[] door = new DoorController[1];
-        AuditLog audit = AuditLog.open(state, AUDIT_ROTATE_BYTES, wall, e -> {
-            Logger.error("audit log cannot be written: {}", e.getMessage());
-            if (door[0] != null) {
-                door[0].post(new DoorEvent.StoreHealth(false));
+    public static DoorAssembly assemble(DeviceConfig config, Path state, Storage storage, Scheduler scheduler,
+            InstantSource wall, Path syncFlag, boolean clockAssumedSynced) {
+        TimeFloor floor = TimeFloor.open(storage, state);
+        ClockTrust clock = new ClockTrust(wall, floor, syncFlag, config.batteryBackedRtc() || clockAssumedSynced);
+        OneTimeStore store = OneTimeStore.open(storage, state);
+        ModeFile modeFile = new ModeFile(storage, state);
+        Optional<String> persisted = modeFile.load();
+        Mode mode = persisted.map(m -> m.equals("privacy") ? Mode.PRIVACY : Mode.NORMAL).orElse(config.door().mode());
+        AtomicReference<DoorController> door = new AtomicReference<>();
+        AuditLog audit = AuditLog.open(storage, state, AuditLog.Limits.of(config.auditMaxBytes()), wall, new AuditLog.Health() {
+            @Override
+            public void failed(IOException e) {
+                post(door, new DoorEvent.ConditionChanged(Condition.STORE_UNAVAILABLE, true));
+            }
+
+            @Override
+            public void recovered() {
+                post(door, new DoorEvent.ConditionChanged(Condition.STORE_UNAVAILABLE, false));
             }
         });
-        DoorController controller = new DoorController(config.door(), scheduler, store, audit, wall);
-        door[0] = controller;
-        TrustReloader trust = new TrustReloader(config, wall, scheduler::elapsed, controller::record);
-        RevocationStore revocations = RevocationStore.open(state, trust::revocationVerifier);
+        DoorController controller = new DoorController(config.door(), mode, scheduler, store, modeFile, audit, wall);
+        door.set(controller);
+        TrustReloader trust = new TrustReloader(config, scheduler::elapsed, controller::record);
+        RevocationStore revocations = RevocationStore.open(storage, state, trust::revocationVerifier);
         RejectionSummary summary = new RejectionSummary();
         AccessGate gate = new AccessGate(trust::verifier, controller, store, revocations, clock,
-                new RateLimiter(config.api().rejectionsPerSecond(), scheduler::elapsed), summary,
+                new RateLimiter(config.api().rejectionsPerSecond(), scheduler::elapsed), summary, scheduler::elapsed,
                 config.door().cameraReadyWait().plus(Duration.ofSeconds(10)));
-        return new DoorAssembly(controller, gate, store, audit, clock, summary);
+        List<Damage> damage = new ArrayList<>();
+        floor.damage().ifPresent(damage::add);
+        damage.addAll(store.damage());
+        damage.addAll(audit.damage());
+        damage.addAll(revocations.damage());
+        return new DoorAssembly(config, scheduler, controller, gate, store, audit, clock, summary,
+                persisted.isPresent() ? "persisted" : "config", damage);
+    }
+
+    private static void post(AtomicReference<DoorController> door, DoorEvent event) {
+        DoorController c = door.get();
+        if (c != null) {
+            c.post(event);
+        }
+    }
+
+    /**
+     * Attaches the hardware (opened with {@link #controller()} as its listener) and reads the sensors; reports
+     * what the state directory could not give (alarms and audit records); starts the upkeep.
+     */
+    public void start(DoorHardware hardware) {
+        controller.start(hardware, modeSource);
+        for (Damage d : damage) {
+            controller.record(new AuditRecord.StateDamaged(d.file(), d.keptAs(), d.problem()));
+        }
+        if (!damage.isEmpty()) {
+            controller.post(new DoorEvent.ConditionChanged(Condition.STATE_DAMAGED, true));
+        }
+        if (audit.failing()) {
+            controller.post(new DoorEvent.ConditionChanged(Condition.STORE_UNAVAILABLE, true));
+        }
+        gate.checkClock(); // an untrusted clock raises CLOCK_UNTRUSTED from the start
+        gate.checkRevocationSigner();
+        every(SUMMARY_PERIOD, this::summarise);
+        every(UPKEEP_PERIOD, this::upkeep);
+    }
+
+    /** Counted refusals of the last period, as one record. */
+    private void summarise() {
+        Map<RejectionReason, Long> counts = summary.drain();
+        if (!counts.isEmpty()) {
+            Logger.warn("refused in the last {} s: {}", SUMMARY_PERIOD.toSeconds(), counts);
+            controller.record(new AuditRecord.RefusalsSummary(SUMMARY_PERIOD.toSeconds(), counts));
+        }
+    }
+
+    /** Clock trust and the time floor; compaction against a floor a trusted clock reached; the audit's health. */
+    private void upkeep() {
+        gate.checkClock();
+        try {
+            Optional<Instant> floor = clock.persistFloor();
+            if (floor.isPresent()) {
+                int dropped = store.compact(floor.get(), config.clock().skew());
+                if (dropped > 0) {
+                    Logger.info("one-time store: dropped {} record(s) of tokens expired before {}", dropped, floor.get());
+                }
+            }
+        } catch (IOException e) {
+            Logger.error("the state directory cannot be written (time floor, one-time store): {}", e.getMessage());
+            controller.post(new DoorEvent.ConditionChanged(Condition.STORE_UNAVAILABLE, true));
+        }
+        audit.retry();
+    }
+
+    /** Runs {@code task} every {@code period} on the door's scheduler until {@link #stop()}. */
+    private void every(Duration period, Runnable task) {
+        scheduler.schedule(period, () -> {
+            if (stopped.get()) {
+                return;
+            }
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                Logger.error(e, "periodic task failed");
+            }
+            every(period, task);
+        });
+    }
+
+    /** Ends the upkeep and persists the floor; the caller stops the door first. */
+    public void stop() {
+        stopped.set(true);
+        try {
+            clock.persistFloor();
+        } catch (IOException e) {
+            Logger.error("time floor cannot be written: {}", e.getMessage());
+        }
+        try {
+            audit.close();
+        } catch (IOException e) {
+            Logger.error("audit log close failed: {}", e.getMessage());
+        }
+    }
+
+    public DoorController controller() {
+        return controller;
+    }
+
+    public AccessGate gate() {
+        return gate;
+    }
+
+    public OneTimeStore store() {
+        return store;
+    }
+
+    public ClockTrust clock() {
+        return clock;
+    }
+
+    public AuditLog audit() {
+        return audit;
+    }
+
+    public String modeSource() {
+        return modeSource;
     }
 }

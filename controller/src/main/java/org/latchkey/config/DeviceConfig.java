@@ -14,6 +14,7 @@ import org.latchkey.token.TrustStore;
  *
  * @param source the file it came from
  * @param lockId this door's id: tokens must carry it as {@code aud}
+ * @param fleetId the fleet this door belongs to: revocation lists for the fleet carry it as {@code aud}
  * @param zone local time for weekly hours
  * @param clock skew and which roles need a trusted clock
  * @param batteryBackedRtc the installer declared a battery-backed real-time clock
@@ -23,13 +24,16 @@ import org.latchkey.token.TrustStore;
  * @param api the local HTTP API
  * @param scanner a QR scanner's serial device, read line by line
  * @param stateDir where the one-time store, time floor, revocations and audit log live
+ * @param auditMaxBytes the audit log's files together stay within this; the oldest are removed
  */
 public record DeviceConfig(
-        Path source, String lockId, ZoneId zone, ClockRules clock, boolean batteryBackedRtc, TrustStore trustStore,
-        HalConfig hal, DoorSettings door, ApiSettings api, Optional<Path> scanner, Path stateDir) {
+        Path source, String lockId, Optional<String> fleetId, ZoneId zone, ClockRules clock, boolean batteryBackedRtc,
+        TrustStore trustStore, HalConfig hal, DoorSettings door, ApiSettings api, Optional<Path> scanner, Path stateDir,
+        long auditMaxBytes) {
     public DeviceConfig {
         Objects.requireNonNull(source);
         Objects.requireNonNull(lockId);
+        Objects.requireNonNull(fleetId);
         Objects.requireNonNull(zone);
         Objects.requireNonNull(clock);
         Objects.requireNonNull(trustStore);

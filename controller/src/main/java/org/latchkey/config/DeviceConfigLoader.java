@@ -41,6 +41,9 @@ public final class DeviceConfigLoader {
     /** No key may grant windows longer than this, whatever the file says. */
     public static final Duration LONGEST_WINDOW = Duration.ofDays(366);
 
+    /** The audit log's default bound: years of an ordinary door's records. */
+    public static final long DEFAULT_AUDIT_MAX_BYTES = 64L << 20;
+
     private static final TomlMapper TOML = new TomlMapper();
 
     private DeviceConfigLoader() {}
@@ -71,11 +74,16 @@ public final class DeviceConfigLoader {
 
     public static DeviceConfig parse(Path file, String text) throws ConfigException {
         Section root = new Section(file, "", readToml(file, text));
-        root.requireOnly(Set.of("lock_id", "timezone", "state_dir", "clock", "issuers", "hal", "door", "api", "scanner"));
+        root.requireOnly(Set.of("lock_id", "fleet_id", "timezone", "state_dir", "clock", "issuers", "hal", "door", "api",
+                "scanner", "audit"));
 
         String lockId = root.string("lock_id");
         if (!LOCK_ID.matcher(lockId).matches()) {
             throw root.error("lock_id", "must be 1–64 characters of A–Z a–z 0–9 . _ -");
+        }
+        Optional<String> fleetId = root.optionalString("fleet_id");
+        if (fleetId.isPresent() && (!LOCK_ID.matcher(fleetId.get()).matches() || fleetId.get().equals(lockId))) {
+            throw root.error("fleet_id", "must be 1–64 characters of A–Z a–z 0–9 . _ - and differ from lock_id");
         }
         ZoneId zone = zone(root);
 
@@ -128,7 +136,36 @@ public final class DeviceConfigLoader {
             // Relative to the config file, so a config and its state can travel together.
             stateDir = file.toAbsolutePath().getParent().resolve(stateDir).normalize();
         }
-        return new DeviceConfig(file, lockId, zone, clock, rtc, trust, hal, door, api, scanner, stateDir);
+        long auditMaxBytes = audit(root.table("audit"));
+        return new DeviceConfig(file, lockId, fleetId, zone, clock, rtc, trust, hal, door, api, scanner, stateDir,
+                auditMaxBytes);
+    }
+
+    /** {@code [audit] max_size}: how much disk the audit log may take, e.g. {@code "64MiB"}. */
+    private static long audit(Optional<Section> section) throws ConfigException {
+        if (section.isEmpty()) {
+            return DEFAULT_AUDIT_MAX_BYTES;
+        }
+        Section s = section.get();
+        s.requireOnly(Set.of("max_size"));
+        Optional<String> text = s.optionalString("max_size");
+        if (text.isEmpty()) {
+            return DEFAULT_AUDIT_MAX_BYTES;
+        }
+        var m = java.util.regex.Pattern.compile("(\\d{1,6})(KiB|MiB|GiB)").matcher(text.get());
+        if (!m.matches()) {
+            throw s.error("max_size", "'" + text.get() + "' is not a size like \"64MiB\" (KiB, MiB or GiB)");
+        }
+        long unit = switch (m.group(2)) {
+            case "KiB" -> 1L << 10;
+            case "MiB" -> 1L << 20;
+            default -> 1L << 30;
+        };
+        long bytes = Long.parseLong(m.group(1)) * unit;
+        if (bytes < (1L << 20) || bytes > (64L << 30)) {
+            throw s.error("max_size", "must be between 1MiB and 64GiB");
+        }
+        return bytes;
     }
 
     private static DoorSettings door(Optional<Section> section) throws ConfigException {

@@ -6,30 +6,25 @@ import java.util.regex.Pattern;
 
 /** Durations as people write them in the config and on the command line: {@code 90s}, {@code 4h}, {@code 1h30m}, {@code 7d}. */
 public final class Durations {
-    private static final Pattern WHOLE = Pattern.compile("(?:\\d{1,6}(?:ms|[dhms]))+");
-    private static final Pattern PART = Pattern.compile("(\\d{1,6})(ms|[dhms])");
+    /** Units from the largest down, each at most once: {@code 1h30m}, not {@code 30m1h} or {@code 1h1h}. */
+    private static final Pattern WHOLE =
+            Pattern.compile("(?:(\\d{1,6})d)?(?:(\\d{1,6})h)?(?:(\\d{1,6})m(?!s))?(?:(\\d{1,6})s)?(?:(\\d{1,6})ms)?");
 
     private Durations() {}
 
     /** @throws IllegalArgumentException unless the text is like {@code 30s}, {@code 4h} or {@code 1h30m} */
     public static Duration parse(String text) {
-        if (text.length() > 32 || !WHOLE.matcher(text).matches()) {
-            throw new IllegalArgumentException("'" + text + "' is not a duration like 90s, 30m, 4h, 1h30m or 7d");
+        Matcher m = WHOLE.matcher(text);
+        if (text.isEmpty() || text.length() > 32 || !m.matches()) {
+            throw new IllegalArgumentException("'" + text + "' is not a duration like 90s, 30m, 4h, 1h30m or 7d"
+                    + " (units from days down to ms, each at most once)");
         }
-        Duration total = Duration.ZERO;
-        Matcher m = PART.matcher(text);
-        while (m.find()) {
-            long n = Long.parseLong(m.group(1));
-            total = total.plus(switch (m.group(2)) {
-                case "d" -> Duration.ofDays(n);
-                case "h" -> Duration.ofHours(n);
-                case "m" -> Duration.ofMinutes(n);
-                case "s" -> Duration.ofSeconds(n);
-                case "ms" -> Duration.ofMillis(n);
-                default -> throw new IllegalStateException(m.group(2));
-            });
-        }
-        return total;
+        return Duration.ofDays(part(m, 1)).plusHours(part(m, 2)).plusMinutes(part(m, 3)).plusSeconds(part(m, 4))
+                .plusMillis(part(m, 5));
+    }
+
+    private static long part(Matcher m, int group) {
+        return m.group(group) == null ? 0 : Long.parseLong(m.group(group));
     }
 
     /** The shortest readable form, e.g. {@code 4h}, {@code 1h30m}, {@code 90s} → {@code 1m30s}. */

@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.InstantSource;
-import java.util.Map;
 import java.util.Optional;
 import org.latchkey.api.ApiServer;
 import org.latchkey.config.ConfigException;
@@ -22,13 +21,12 @@ import org.latchkey.hal.HalConfig;
 import org.latchkey.hal.HalException;
 import org.latchkey.hal.RealScheduler;
 import org.latchkey.hal.sim.SimulatedDoor;
-import org.latchkey.access.AccessGate;
 import org.latchkey.access.ClockTrust;
-import org.latchkey.access.RejectionSummary;
 import org.latchkey.assembly.DoorAssembly;
 import org.latchkey.scanner.ScannerInput;
-import org.latchkey.store.AuditLog;
 import org.latchkey.store.StateDir;
+import org.latchkey.store.Storage;
+import org.latchkey.api.StatusJson;
 import org.tinylog.Logger;
 import org.tinylog.provider.ProviderRegistry;
 
@@ -44,8 +42,6 @@ public final class Latchkeyd {
               --port N        serve the API on port N instead of the configured one (0: any free port)
               --help, --version
             Exit codes: 0 stopped cleanly, 1 could not start (the reason is logged), 2 usage error.""";
-    private static final Duration SUMMARY_PERIOD = Duration.ofSeconds(10);
-    private static final Duration CLOCK_PERIOD = Duration.ofSeconds(30);
 
     private Latchkeyd() {}
 
@@ -123,8 +119,6 @@ public final class Latchkeyd {
             Logger.error("cannot start: {}", e.getMessage());
             shutdownLogging();
             return 1;
-        } catch (InterruptedException e) {
-            return 1;
         }
         Thread hook = new Thread(door::stop, "latchkeyd-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
@@ -138,40 +132,35 @@ public final class Latchkeyd {
 
     /** Starts a door in this JVM (tools and tests); {@link Running#stop()} ends it as SIGTERM would. */
     public static Running start(Path config, boolean simulate, int port)
-            throws ConfigException, HalException, IOException, InterruptedException {
+            throws ConfigException, HalException, IOException {
         return Running.start(new Options(config, simulate, Optional.of(port)));
     }
 
     /** A started door and everything that must be stopped with it. */
     public static final class Running {
         private final DeviceConfig config;
-        private final DoorController controller;
+        private final DoorAssembly door;
         private final DoorHardware hardware;
         private final RealScheduler scheduler;
         private final ApiServer api;
-        private final AuditLog audit;
-        private final ClockTrust clock;
         private final SystemdNotify systemd;
         private final Optional<ScannerInput> scanner;
         private final Thread loop;
         private volatile boolean stopping;
 
-        private Running(DeviceConfig config, DoorController controller, DoorHardware hardware, RealScheduler scheduler,
-                ApiServer api, AuditLog audit, ClockTrust clock, SystemdNotify systemd, Optional<ScannerInput> scanner,
-                Thread loop) {
+        private Running(DeviceConfig config, DoorAssembly door, DoorHardware hardware, RealScheduler scheduler,
+                ApiServer api, SystemdNotify systemd, Optional<ScannerInput> scanner, Thread loop) {
             this.config = config;
-            this.controller = controller;
+            this.door = door;
             this.hardware = hardware;
             this.scheduler = scheduler;
             this.api = api;
-            this.audit = audit;
-            this.clock = clock;
             this.systemd = systemd;
             this.scanner = scanner;
             this.loop = loop;
         }
 
-        static Running start(Options options) throws ConfigException, HalException, IOException, InterruptedException {
+        static Running start(Options options) throws ConfigException, HalException, IOException {
             DeviceConfig config = DeviceConfigLoader.load(options.config());
             HalConfig hal = config.hal();
             if (options.simulate() && hal.driver() != HalConfig.Driver.SIMULATED) {
@@ -182,15 +171,18 @@ public final class Latchkeyd {
             InstantSource wall = InstantSource.system();
             RealScheduler scheduler = new RealScheduler("latchkeyd-timers");
             // A simulated door runs on a developer's machine: its clock counts as synchronised (the floor still applies).
-            DoorAssembly parts = DoorAssembly.assemble(config, state, scheduler, wall, ClockTrust.TIMESYNC_FLAG,
-                    hal.driver() == HalConfig.Driver.SIMULATED);
-            DoorController controller = parts.controller();
-            AccessGate gate = parts.gate();
-            ClockTrust clock = parts.clock();
-            RejectionSummary summary = parts.summary();
-            AuditLog audit = parts.audit();
-
-            DoorHardware hardware = DoorHardwareFactory.open(hal, scheduler, controller);
+            boolean simulated = hal.driver() == HalConfig.Driver.SIMULATED;
+            DoorAssembly door = DoorAssembly.assemble(config, state, Storage.REAL, scheduler, wall, ClockTrust.TIMESYNC_FLAG,
+                    simulated);
+            DoorController controller = door.controller();
+            DoorHardware hardware;
+            try {
+                hardware = DoorHardwareFactory.open(hal, scheduler, controller);
+            } catch (HalException e) {
+                scheduler.close();
+                door.stop();
+                throw e;
+            }
             Thread loop = Thread.ofPlatform().name("latchkeyd-door").start(() -> {
                 try {
                     controller.run();
@@ -200,25 +192,28 @@ public final class Latchkeyd {
                     Logger.error(e, "the door loop failed");
                 }
             });
-            controller.start(hardware);
-            gate.checkClock(); // an untrusted clock raises CLOCK_UNTRUSTED from the start
+            door.start(hardware);
 
             int port = options.port().orElse(config.api().port());
             Optional<SimulatedDoor> sim = hardware instanceof SimulatedDoor s ? Optional.of(s) : Optional.empty();
+            ClockTrust clock = door.clock();
+            String modeSource = door.modeSource();
             ApiServer api;
             try {
-                api = ApiServer.start(new InetSocketAddress(config.api().bind(), port), gate, controller, sim, clock::trusted);
+                api = ApiServer.start(new InetSocketAddress(config.api().bind(), port), door.gate(), controller, sim,
+                        m -> StatusJson.of(m, clock.trusted(), sim.isPresent(), modeSource));
             } catch (IOException e) {
                 hardware.close();
                 scheduler.close();
+                door.stop();
                 throw new IOException("cannot serve the API on " + config.api().bind() + ":" + port + ": " + e.getMessage(), e);
             }
-            Optional<ScannerInput> scanner = config.scanner().map(device -> new ScannerInput(device, gate::present));
+            Optional<ScannerInput> scanner = config.scanner().map(device -> new ScannerInput(device, door.gate()::present));
             scanner.ifPresent(s -> Thread.ofVirtual().name("latchkeyd-scanner").start(s));
 
             SystemdNotify systemd = new SystemdNotify();
-            Running running = new Running(config, controller, hardware, scheduler, api, audit, clock, systemd, scanner, loop);
-            running.schedulePeriodic(summary, gate);
+            Running running = new Running(config, door, hardware, scheduler, api, systemd, scanner, loop);
+            running.feedWatchdog();
             Logger.info("latchkeyd serving {} on http://{}:{}{} (state in {})", config.lockId(), config.api().bind(),
                     api.port(), sim.isPresent() ? ", simulated hardware" : "", state);
             System.out.println("latchkeyd: ready on http://" + config.api().bind() + ":" + api.port());
@@ -227,52 +222,27 @@ public final class Latchkeyd {
             return running;
         }
 
-        private void schedulePeriodic(RejectionSummary summary, AccessGate gate) {
-            every(SUMMARY_PERIOD, () -> {
-                Map<String, Object> counts = summary.drain();
-                if (!counts.isEmpty()) {
-                    Logger.warn("refused in the last {} s: {}", SUMMARY_PERIOD.toSeconds(), counts);
-                    controller.record("refusals_summary", Map.of("seconds", SUMMARY_PERIOD.toSeconds(), "counts", counts));
-                }
-            });
-            every(CLOCK_PERIOD, () -> {
-                gate.checkClock();
-                try {
-                    clock.persistFloor();
-                } catch (IOException e) {
-                    Logger.error("time floor cannot be written: {}", e.getMessage());
-                    controller.post(new DoorEvent.StoreHealth(false));
-                }
-            });
+        /** Pings systemd's watchdog at half its interval, each time only after the health check passes. */
+        private void feedWatchdog() {
             long ping = systemd.watchdogPingMillis();
             if (ping > 0) {
-                every(Duration.ofMillis(ping), () -> {
+                scheduler.schedule(Duration.ofMillis(ping), () -> {
+                    if (stopping) {
+                        return;
+                    }
                     if (healthy()) {
                         systemd.watchdog();
                     } else {
                         Logger.error("health check failed: not pinging the watchdog");
                     }
+                    feedWatchdog();
                 });
             }
         }
 
         /** The door loop is alive and the door has not stopped: what the watchdog vouches for. */
         boolean healthy() {
-            return loop.isAlive() && !controller.isStopped();
-        }
-
-        private void every(Duration period, Runnable task) {
-            scheduler.schedule(period, () -> {
-                if (stopping) {
-                    return;
-                }
-                try {
-                    task.run();
-                } catch (RuntimeException e) {
-                    Logger.error(e, "periodic task failed");
-                }
-                every(period, task);
-            });
+            return loop.isAlive() && !door.controller().isStopped();
         }
 
         void awaitStopped() throws InterruptedException {
@@ -289,6 +259,7 @@ public final class Latchkeyd {
             Logger.info("shutting down");
             scanner.ifPresent(ScannerInput::stop);
             api.close();
+            DoorController controller = door.controller();
             controller.post(new DoorEvent.ShutdownRequested());
             Duration budget = config.hal().bolt().travelTime().multipliedBy(2L * (config.door().lockRetries() + 2))
                     .plus(Duration.ofSeconds(2));
@@ -296,20 +267,13 @@ public final class Latchkeyd {
                 if (!controller.awaitStop(budget)) {
                     Logger.error("the door did not settle within {} ms; releasing the hardware anyway", budget.toMillis());
                 }
-                clock.persistFloor();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-            } catch (IOException e) {
-                Logger.error("time floor cannot be written: {}", e.getMessage());
             }
             loop.interrupt();
             hardware.close();
             scheduler.close();
-            try {
-                audit.close();
-            } catch (IOException e) {
-                Logger.error("audit log close failed: {}", e.getMessage());
-            }
+            door.stop();
             Logger.info("stopped: {}", controller.model().stateName());
             shutdownLogging();
         }

@@ -1,7 +1,6 @@
 package org.latchkey.door;
 
 import java.time.Duration;
-import java.util.Map;
 import org.latchkey.hal.BoltPosition;
 
 /** Side effects the state machine asks for; one loop executes them in order. */
@@ -20,7 +19,10 @@ public sealed interface DoorCommand {
 
     record Reply(long requestId, Outcome outcome) implements DoorCommand {}
 
-    record Audit(String type, Map<String, Object> fields) implements DoorCommand {}
+    record Audit(AuditRecord record) implements DoorCommand {}
+
+    /** Persist the mode (fsync'ed), so that a restart keeps it. */
+    record SaveMode(Mode mode) implements DoorCommand {}
 
     /** Shutdown is complete: the loop ends. */
     record Stop() implements DoorCommand {}

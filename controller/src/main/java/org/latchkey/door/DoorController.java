@@ -7,72 +7,87 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import org.latchkey.hal.BoltPosition;
 import org.latchkey.hal.DoorHardware;
 import org.latchkey.hal.HardwareEvent;
 import org.latchkey.hal.HardwareListener;
 import org.latchkey.hal.Scheduler;
-import org.latchkey.store.AuditLog;
+import org.latchkey.store.ModeFile;
 import org.latchkey.store.OneTimeStore;
+import org.latchkey.token.RejectionReason;
 import org.latchkey.token.VerifiedAccess;
+import org.tinylog.Logger;
 
 /**
- * The thin loop around {@link DoorMachine}: one queue of events, one thread taking them, the machine's
- * commands executed in order (bolt, camera, timers, one-time store, audit, replies). Tests drive it without
- * a thread through {@link #processPending()} and a virtual-time scheduler.
+ * The thin loop around {@link DoorMachine}: one queue, one thread taking from it, the machine's commands
+ * executed in order (bolt, camera, timers, one-time store, mode file, audit, replies). Tests and the bench on
+ * virtual time drive it without a thread through {@link #processPending()}.
  */
 public final class DoorController implements HardwareListener {
-    /** What the door tells the API: state snapshots and audit records (for the event stream). */
+    /** What the door tells the API, the bench and the MQTT bridge: state snapshots and audit records. */
     public interface Observer {
         void onStatus(DoorModel model);
 
-        void onRecord(String type, Map<String, Object> fields);
+        /** @param line the record's line exactly as the audit log holds it; empty when it could not be written */
+        void onRecord(AuditRecord record, Optional<String> line);
     }
 
-    /** A timer firing, stamped so that one cancelled or restarted meanwhile is ignored. */
-    private record TimerTick(Timer timer, long generation) {}
+    /** What the loop takes from its queue. */
+    private sealed interface Item {
+        record Event(DoorEvent event) implements Item {}
+
+        /** A timer firing, stamped so that one cancelled or restarted meanwhile is ignored. */
+        record Tick(Timer timer, long generation) implements Item {}
+    }
 
     private final DoorMachine machine;
     private final Scheduler scheduler;
     private final OneTimeStore store;
-    private final AuditLog audit;
+    private final ModeFile modeFile;
+    private final AuditTrail audit;
     private final InstantSource clock;
-    private final LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>();
+    private final LinkedBlockingQueue<Item> queue = new LinkedBlockingQueue<>();
     private final Map<Long, CompletableFuture<Outcome>> pending = new ConcurrentHashMap<>();
     private final AtomicLong requestIds = new AtomicLong();
     private final Map<Timer, Scheduler.Cancellable> timers = new EnumMap<>(Timer.class);
     private final Map<Timer, Long> generations = new EnumMap<>(Timer.class);
-    private final List<Observer> observers = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<Observer> observers = new CopyOnWriteArrayList<>();
     private final CountDownLatch stopped = new CountDownLatch(1);
-    /** Queued or in-progress items: zero when the loop is idle (the bench waits for that on virtual time). */
-    private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
-    private final AtomicLong presented = new AtomicLong();
 
     private DoorHardware hardware;
     private volatile DoorModel model;
 
-    public DoorController(DoorSettings settings, Scheduler scheduler, OneTimeStore store, AuditLog audit,
-            InstantSource clock) {
+    /** @param mode the mode the door starts in: the persisted one if there is one, else the config's */
+    public DoorController(DoorSettings settings, Mode mode, Scheduler scheduler, OneTimeStore store, ModeFile modeFile,
+            AuditTrail audit, InstantSource clock) {
         this.machine = new DoorMachine(settings);
         this.scheduler = scheduler;
         this.store = store;
+        this.modeFile = modeFile;
         this.audit = audit;
         this.clock = clock;
-        this.model = DoorModel.initial(settings.mode());
+        this.model = DoorModel.initial(mode);
     }
 
-    /** Attaches the hardware (opened with this controller as its listener) and reads the sensors. */
-    public void start(DoorHardware hw) {
+    /**
+     * Attaches the hardware (opened with this controller as its listener) and reads the sensors.
+     *
+     * @param modeSource where the starting mode came from, for the start-up record
+     */
+    public void start(DoorHardware hw, String modeSource) {
         this.hardware = hw;
-        post(new DoorEvent.Started(hw.contact().state(), hw.bolt().position(), hw.camera().ready()));
+        post(new DoorEvent.Started(hw.contact().state(), hw.bolt().position(), hw.camera().ready(), modeSource));
     }
 
     public void addObserver(Observer o) {
@@ -89,20 +104,7 @@ public final class DoorController implements HardwareListener {
 
     /** Any thread: hand an event to the loop. */
     public void post(DoorEvent event) {
-        inFlight.incrementAndGet();
-        queue.add(event);
-    }
-
-    /** How many verified tokens have been handed to the door so far (each already posted when counted). */
-    public long presented() {
-        return presented.get();
-    }
-
-    /** Waits until every posted event has been handled; for the bench on virtual time. */
-    public void awaitIdle() {
-        while (inFlight.get() > 0 && !isStopped()) {
-            java.util.concurrent.locks.LockSupport.parkNanos(20_000);
-        }
+        queue.add(new Item.Event(event));
     }
 
     @Override
@@ -114,48 +116,51 @@ public final class DoorController implements HardwareListener {
         });
     }
 
-    /** Any thread: present a verified token; completes with the door's answer. */
-    public CompletableFuture<Outcome> present(VerifiedAccess access) {
+    /**
+     * Any thread: present a verified token; completes with the door's answer.
+     *
+     * @param auditRefusal whether a refusal is audited on its own record (else the caller counts it)
+     */
+    public CompletableFuture<Outcome> present(VerifiedAccess access, boolean auditRefusal) {
         CompletableFuture<Outcome> answer = new CompletableFuture<>();
         if (isStopped()) {
-            answer.complete(Outcome.refused(org.latchkey.token.RejectionReason.BUSY, "the door stopped"));
+            answer.complete(Outcome.refused(RejectionReason.BUSY, "the door has stopped"));
             return answer;
         }
         long id = requestIds.incrementAndGet();
         pending.put(id, answer);
-        post(new DoorEvent.GrantRequested(new Grant(id, access)));
-        presented.incrementAndGet();
+        post(new DoorEvent.GrantRequested(new Grant(id, access, auditRefusal)));
         return answer;
     }
 
     /** Any thread: an audit record that needs no decision by the machine (refusals before the door, summaries). */
-    public void record(String type, Map<String, Object> fields) {
-        audit.append(type, fields, clock.instant());
-        notifyObservers(o -> o.onRecord(type, fields));
+    public void record(AuditRecord record) {
+        Optional<String> line = audit.append(record, clock.instant());
+        notifyObservers(o -> o.onRecord(record, line));
     }
 
-    private void notifyObservers(java.util.function.Consumer<Observer> call) {
+    private void notifyObservers(Consumer<Observer> call) {
         for (Observer o : observers) {
             try {
                 call.accept(o);
             } catch (RuntimeException e) {
-                org.tinylog.Logger.error(e, "an observer failed");
+                Logger.error(e, "an observer failed");
             }
         }
     }
 
     /** The loop: blocks for events until the machine stops. Run on one dedicated thread. */
     public void run() throws InterruptedException {
-        while (stopped.getCount() > 0) {
-            handleCounted(queue.take());
+        while (!isStopped()) {
+            handle(queue.take());
         }
     }
 
-    /** Tests and the fast bench: process everything queued, on the caller's thread. */
+    /** Tests and the bench on virtual time: process everything queued, on the caller's thread. */
     public void processPending() {
-        Object next;
-        while (stopped.getCount() > 0 && (next = queue.poll()) != null) {
-            handleCounted(next);
+        Item next;
+        while (!isStopped() && (next = queue.poll()) != null) {
+            handle(next);
         }
     }
 
@@ -167,24 +172,15 @@ public final class DoorController implements HardwareListener {
         return stopped.getCount() == 0;
     }
 
-    private void handleCounted(Object item) {
-        try {
-            handle(item);
-        } finally {
-            inFlight.decrementAndGet();
-        }
-    }
-
-    private void handle(Object item) {
+    private void handle(Item item) {
         DoorEvent event = switch (item) {
-            case TimerTick t -> generations.getOrDefault(t.timer(), -1L) == t.generation()
+            case Item.Tick t -> generations.getOrDefault(t.timer(), -1L) == t.generation()
                     ? new DoorEvent.TimerFired(t.timer())
                     : null;
-            case DoorEvent e -> e;
-            default -> throw new IllegalStateException("unexpected queue item " + item);
+            case Item.Event e -> e.event();
         };
         if (event == null) {
-            return;
+            return; // a tick of a timer cancelled or restarted since
         }
         ArrayDeque<DoorEvent> now = new ArrayDeque<>();
         now.add(event);
@@ -197,7 +193,7 @@ public final class DoorController implements HardwareListener {
                 } catch (RuntimeException e) {
                     // One failing device call must not take the door's loop down with it. A bolt that could
                     // not be driven is where nobody knows: the retries and JAMMED take it from there.
-                    org.tinylog.Logger.error(e, "command {} failed", c);
+                    Logger.error(e, "command {} failed", c);
                     if (c instanceof DoorCommand.DriveBolt) {
                         now.add(new DoorEvent.BoltSettled(BoltPosition.UNKNOWN));
                     }
@@ -227,10 +223,7 @@ public final class DoorController implements HardwareListener {
             case DoorCommand.StartTimer s -> {
                 cancelTimer(s.timer());
                 long gen = generations.merge(s.timer(), 1L, Long::sum);
-                timers.put(s.timer(), scheduler.schedule(s.after(), () -> {
-                    inFlight.incrementAndGet();
-                    queue.add(new TimerTick(s.timer(), gen));
-                }));
+                timers.put(s.timer(), scheduler.schedule(s.after(), () -> queue.add(new Item.Tick(s.timer(), gen))));
             }
             case DoorCommand.CancelTimer x -> cancelTimer(x.timer());
             case DoorCommand.ConsumeOnce co -> {
@@ -239,8 +232,16 @@ public final class DoorController implements HardwareListener {
                     return Optional.of(new DoorEvent.OnceConsumed(co.grant(),
                             Optional.of(store.consume(co.grant().access().kid(), claims.tokenId(), claims.expires()))));
                 } catch (IOException e) {
-                    org.tinylog.Logger.error("one-time store cannot be written: {}", e.getMessage());
+                    Logger.error("one-time store cannot be written: {}", e.getMessage());
                     return Optional.of(new DoorEvent.OnceConsumed(co.grant(), Optional.empty()));
+                }
+            }
+            case DoorCommand.SaveMode m -> {
+                try {
+                    modeFile.save(m.mode().name().toLowerCase(Locale.ROOT));
+                } catch (IOException e) {
+                    Logger.error("the mode cannot be saved, so a restart would forget it: {}", e.getMessage());
+                    return Optional.of(new DoorEvent.ConditionChanged(Condition.STORE_UNAVAILABLE, true));
                 }
             }
             case DoorCommand.Reply r -> {
@@ -249,13 +250,12 @@ public final class DoorController implements HardwareListener {
                     f.complete(r.outcome());
                 }
             }
-            case DoorCommand.Audit a -> record(a.type(), a.fields());
+            case DoorCommand.Audit a -> record(a.record());
             case DoorCommand.Stop s -> {
                 for (Timer t : new ArrayList<>(timers.keySet())) {
                     cancelTimer(t);
                 }
-                pending.values().forEach(f -> f.complete(
-                        Outcome.refused(org.latchkey.token.RejectionReason.BUSY, "the door stopped")));
+                pending.values().forEach(f -> f.complete(Outcome.refused(RejectionReason.BUSY, "the door has stopped")));
                 pending.clear();
                 stopped.countDown();
             }

@@ -1,13 +1,18 @@
 package org.latchkey.door;
 
+import java.util.Optional;
 import org.latchkey.hal.BoltPosition;
 import org.latchkey.hal.DoorState;
 import org.latchkey.store.OneTimeStore;
 
 /** Everything that can happen to the door, as the state machine sees it. */
 public sealed interface DoorEvent {
-    /** The daemon started and read its sensors. */
-    record Started(DoorState door, BoltPosition bolt, boolean cameraReady) implements DoorEvent {}
+    /**
+     * The daemon started and read its sensors.
+     *
+     * @param modeSource where the mode the door starts in came from: {@code config} or {@code persisted}
+     */
+    record Started(DoorState door, BoltPosition bolt, boolean cameraReady, String modeSource) implements DoorEvent {}
 
     /** A token passed verification, the one-time pre-check and the rate limit. */
     record GrantRequested(Grant grant) implements DoorEvent {}
@@ -17,7 +22,7 @@ public sealed interface DoorEvent {
      *
      * @param result empty when the store could not be written
      */
-    record OnceConsumed(Grant grant, java.util.Optional<OneTimeStore.Result> result) implements DoorEvent {}
+    record OnceConsumed(Grant grant, Optional<OneTimeStore.Result> result) implements DoorEvent {}
 
     record DoorMoved(DoorState state) implements DoorEvent {}
 
@@ -27,12 +32,10 @@ public sealed interface DoorEvent {
 
     record TimerFired(Timer timer) implements DoorEvent {}
 
-    /** Clock trust was evaluated (token-profile.md, Time) and changed. */
-    record ClockTrust(boolean trusted) implements DoorEvent {}
+    /** A condition outside the door's own cycle appeared or went away (its alarm follows it). */
+    record ConditionChanged(Condition condition, boolean present) implements DoorEvent {}
 
-    /** The state directory could not be written (audit, floor), or works again. */
-    record StoreHealth(boolean writable) implements DoorEvent {}
-
+    /** The owner (or a remote LOCK) chose a mode. */
     record ModeChange(Mode mode) implements DoorEvent {}
 
     /** SIGTERM: finish the motion, lock if the door is closed, stop. */

@@ -1,29 +1,29 @@
 package org.latchkey.door;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import org.latchkey.door.AuditRecord.TokenRef;
 import org.latchkey.door.DoorCommand.Audit;
-import org.latchkey.door.DoorCommand.Camera;
 import org.latchkey.door.DoorCommand.CancelTimer;
 import org.latchkey.door.DoorCommand.ConsumeOnce;
 import org.latchkey.door.DoorCommand.DriveBolt;
 import org.latchkey.door.DoorCommand.Reply;
+import org.latchkey.door.DoorCommand.SaveMode;
 import org.latchkey.door.DoorCommand.StartTimer;
 import org.latchkey.door.DoorCommand.Stop;
 import org.latchkey.door.DoorEvent.BoltSettled;
 import org.latchkey.door.DoorEvent.CameraReady;
-import org.latchkey.door.DoorEvent.ClockTrust;
+import org.latchkey.door.DoorEvent.ConditionChanged;
 import org.latchkey.door.DoorEvent.DoorMoved;
 import org.latchkey.door.DoorEvent.GrantRequested;
 import org.latchkey.door.DoorEvent.ModeChange;
 import org.latchkey.door.DoorEvent.OnceConsumed;
 import org.latchkey.door.DoorEvent.ShutdownRequested;
 import org.latchkey.door.DoorEvent.Started;
-import org.latchkey.door.DoorEvent.StoreHealth;
 import org.latchkey.door.DoorEvent.TimerFired;
 import org.latchkey.hal.BoltPosition;
 import org.latchkey.hal.DoorState;
@@ -48,12 +48,18 @@ public final class DoorMachine {
 
     public Transition apply(DoorModel model, DoorEvent event) {
         Step s = new Step(model);
-        if (model.phase() instanceof Phase.Stopped) {
-            if (event instanceof GrantRequested g) {
-                s.refuse(g.grant(), RejectionReason.BUSY, "the door is shutting down");
+        switch (model.phase()) {
+            case Phase.Stopped x -> {
+                if (event instanceof GrantRequested g) {
+                    s.refuse(g.grant(), RejectionReason.BUSY, "the door has stopped");
+                }
             }
-            return s.done();
+            case Phase.Running r -> running(s, event);
         }
+        return s.done();
+    }
+
+    private void running(Step s, DoorEvent event) {
         switch (event) {
             case Started e -> started(s, e);
             case GrantRequested e -> grantRequested(s, e.grant());
@@ -62,17 +68,15 @@ public final class DoorMachine {
             case BoltSettled e -> boltSettled(s, e.position());
             case CameraReady e -> cameraReady(s, e.ready());
             case TimerFired e -> timerFired(s, e.timer());
-            case ClockTrust e -> s.alarm(Alarm.CLOCK_UNTRUSTED, !e.trusted());
-            case StoreHealth e -> s.alarm(Alarm.STORE_UNAVAILABLE, !e.writable());
+            case ConditionChanged e -> s.alarm(e.condition().alarm(), e.present());
             case ModeChange e -> modeChange(s, e.mode());
             case ShutdownRequested e -> shutdown(s);
         }
-        return s.done();
     }
 
     private void started(Step s, Started e) {
-        s.m = s.m.withDoor(e.door()).withBolt(e.bolt()).withCamera(false, e.cameraReady());
-        s.audit("startup", Map.of("door", e.door().name(), "bolt", e.bolt().name(), "mode", s.m.mode().name()));
+        s.m = s.m.withDoor(e.door()).withBolt(e.bolt()).withCamera(CameraState.OFF.readyLine(e.cameraReady()));
+        s.audit(new AuditRecord.Startup(e.door(), e.bolt(), s.m.mode(), Optional.of(e.modeSource())));
         secure(s);
     }
 
@@ -87,7 +91,12 @@ public final class DoorMachine {
             s.refuse(g, RejectionReason.MODE_DENIES, "privacy mode admits owner tokens only");
             return;
         }
-        Phase back = s.m.phase();
+        if (s.m.alarms().contains(Alarm.STORE_UNAVAILABLE) && g.role() != Role.OWNER) {
+            s.refuse(g, RejectionReason.STORE_UNAVAILABLE,
+                    "the door cannot write its state (audit log, one-time store), so it admits owner tokens only");
+            return;
+        }
+        Phase.Running back = running(s);
         switch (back) {
             case Phase.Locked l -> beginGrant(s, g, back);
             case Phase.Unlocked u -> beginGrant(s, g, back);
@@ -98,14 +107,13 @@ public final class DoorMachine {
             case Phase.Unlocking x -> s.refuse(g, RejectionReason.BUSY, "the door is opening for another token");
             case Phase.CameraCheck x -> s.refuse(g, RejectionReason.BUSY, "the door is opening for another token");
             case Phase.Consuming x -> s.refuse(g, RejectionReason.BUSY, "the door is opening for another token");
-            case Phase.Stopped x -> s.refuse(g, RejectionReason.BUSY, "the door is shutting down");
         }
     }
 
-    private void beginGrant(Step s, Grant g, Phase back) {
+    private void beginGrant(Step s, Grant g, Phase.Running back) {
         s.cancel(Timer.POST_ROLL);
         s.camera(true);
-        if (settings.requireCamera() && !s.m.cameraReady()) {
+        if (settings.requireCamera() && !s.m.camera().ready()) {
             s.m = s.m.with(new Phase.CameraCheck(g, back));
             s.start(Timer.CAMERA_READY, settings.cameraReadyWait());
             return;
@@ -113,7 +121,7 @@ public final class DoorMachine {
         afterCamera(s, g, back);
     }
 
-    private void afterCamera(Step s, Grant g, Phase back) {
+    private void afterCamera(Step s, Grant g, Phase.Running back) {
         if (g.once()) {
             s.m = s.m.with(new Phase.Consuming(g, back));
             s.cmd(new ConsumeOnce(g));
@@ -123,11 +131,11 @@ public final class DoorMachine {
     }
 
     /** Everything checked: answer granted and open (or keep open) the door. */
-    private void admit(Step s, Grant g, Phase back) {
-        s.audit("granted", grantFields(g));
+    private void admit(Step s, Grant g, Phase.Running back) {
+        s.audit(new AuditRecord.Granted(TokenRef.of(g.access())));
         if (back instanceof Phase.Unlocked u && s.m.bolt() == BoltPosition.UNLOCKED) {
             s.cmd(new Reply(g.requestId(), Outcome.granted("already unlocked")));
-            s.m = s.m.with(new Phase.Unlocked(g, u.entered() || s.m.door() == DoorState.OPEN));
+            s.m = s.m.with(new Phase.Unlocked(g, u.entered() || s.m.door() == DoorState.OPEN, u.capped()));
             if (s.m.door() == DoorState.CLOSED) {
                 s.cancel(Timer.RELOCK_DELAY);
                 s.start(Timer.UNLOCK_WAIT, settings.unlockWait());
@@ -136,7 +144,7 @@ public final class DoorMachine {
         }
         s.cancel(Timer.UNLOCK_WAIT);
         s.cancel(Timer.RELOCK_DELAY);
-        s.m = s.m.with(new Phase.Unlocking(g, 1)).withMaxUnlockedReached(false);
+        s.m = s.m.with(new Phase.Unlocking(g, 1));
         s.cmd(new DriveBolt(BoltPosition.UNLOCKED));
         // The answer goes out after the unlock command: "granted" means the bolt is already on its way.
         s.cmd(new Reply(g.requestId(), Outcome.granted("unlocking")));
@@ -144,7 +152,7 @@ public final class DoorMachine {
 
     private void onceConsumed(Step s, OnceConsumed e) {
         if (!(s.m.phase() instanceof Phase.Consuming c) || c.grant().requestId() != e.grant().requestId()) {
-            return;
+            return; // an answer for a grant the door has already given up (shutdown): nothing moves for it
         }
         if (e.result().isEmpty()) {
             s.alarm(Alarm.STORE_UNAVAILABLE, true);
@@ -161,7 +169,7 @@ public final class DoorMachine {
     }
 
     /** A grant refused after the camera started: back where it was, the camera off again unless needed. */
-    private void undoGrant(Step s, Grant g, Phase back, RejectionReason reason, String detail) {
+    private void undoGrant(Step s, Grant g, Phase.Running back, RejectionReason reason, String detail) {
         s.refuse(g, reason, detail);
         s.m = s.m.with(back);
         if (back instanceof Phase.Locked && !s.m.alarms().contains(Alarm.DOOR_FORCED_OPEN)) {
@@ -176,116 +184,147 @@ public final class DoorMachine {
             return;
         }
         s.m = s.m.withDoor(d);
-        s.audit("door", Map.of("state", d.name()));
+        s.audit(new AuditRecord.Door(d));
         if (d == DoorState.OPEN) {
-            s.start(Timer.AJAR, settings.ajarAfter());
-            switch (s.m.phase()) {
-                case Phase.Locked l -> {
-                    s.alarm(Alarm.DOOR_FORCED_OPEN, true);
-                    s.cancel(Timer.POST_ROLL);
-                    s.camera(true);
-                    s.m = s.m.with(new Phase.Unsecured());
-                }
-                case Phase.Locking l -> {
-                    // Never throw the bolt into an open door: pull it back, lock once the door closes.
-                    s.cmd(new DriveBolt(BoltPosition.UNLOCKED));
-                    s.m = s.m.with(new Phase.Unsecured());
-                }
-                case Phase.Unlocked u -> {
-                    s.cancel(Timer.UNLOCK_WAIT);
-                    s.cancel(Timer.RELOCK_DELAY);
-                    s.m = s.m.with(new Phase.Unlocked(u.grant(), true));
-                }
-                default -> s.cancel(Timer.RELOCK_DELAY);
-            }
-            return;
+            doorOpened(s);
+        } else {
+            doorClosed(s);
         }
+    }
+
+    private void doorOpened(Step s) {
+        s.start(Timer.AJAR, settings.ajarAfter());
+        switch (running(s)) {
+            case Phase.Locked l -> {
+                s.alarm(Alarm.DOOR_FORCED_OPEN, true);
+                s.cancel(Timer.POST_ROLL);
+                s.camera(true);
+                s.m = s.m.with(new Phase.Unsecured());
+            }
+            case Phase.Locking l -> {
+                // Never throw the bolt into an open door: pull it back, lock once the door closes.
+                s.cmd(new DriveBolt(BoltPosition.UNLOCKED));
+                s.m = s.m.with(new Phase.Unsecured());
+            }
+            case Phase.Unlocked u -> {
+                s.cancel(Timer.UNLOCK_WAIT);
+                s.cancel(Timer.RELOCK_DELAY);
+                s.m = s.m.with(new Phase.Unlocked(u.grant(), true, u.capped()));
+            }
+            // The bolt is on its way out or already out; a pending relock waits for the door to close again.
+            case Phase.Starting x -> s.cancel(Timer.RELOCK_DELAY);
+            case Phase.CameraCheck x -> s.cancel(Timer.RELOCK_DELAY);
+            case Phase.Consuming x -> s.cancel(Timer.RELOCK_DELAY);
+            case Phase.Unlocking x -> s.cancel(Timer.RELOCK_DELAY);
+            case Phase.Unsecured x -> s.cancel(Timer.RELOCK_DELAY);
+            case Phase.Jammed x -> s.cancel(Timer.RELOCK_DELAY);
+        }
+    }
+
+    private void doorClosed(Step s) {
         s.cancel(Timer.AJAR);
         s.alarm(Alarm.DOOR_AJAR, false);
-        switch (s.m.phase()) {
-            case Phase.Unlocked u when s.m.maxUnlockedReached() || s.m.shuttingDown() -> lock(s);
+        switch (running(s)) {
+            case Phase.Unlocked u when u.capped() || s.m.shuttingDown() -> lock(s);
             case Phase.Unlocked u -> s.start(Timer.RELOCK_DELAY, settings.relockDelay());
             case Phase.Unsecured u -> s.start(Timer.RELOCK_DELAY, settings.relockDelay());
             case Phase.Jammed j -> s.start(Timer.RELOCK_DELAY, settings.relockDelay());
-            default -> { }
+            // Mid-motion or mid-grant: the phase's own end decides (Unlocking arms the waits when it settles).
+            case Phase.Starting x -> { }
+            case Phase.Locked x -> { }
+            case Phase.Locking x -> { }
+            case Phase.CameraCheck x -> { }
+            case Phase.Consuming x -> { }
+            case Phase.Unlocking x -> { }
         }
     }
 
     private void boltSettled(Step s, BoltPosition p) {
         s.m = s.m.withBolt(p);
-        switch (s.m.phase()) {
-            case Phase.Locking l -> {
-                if (p == BoltPosition.LOCKED) {
-                    s.audit("bolt", Map.of("position", p.name()));
-                    s.m = s.m.with(new Phase.Locked());
-                    s.alarm(Alarm.LOCK_JAMMED, false);
-                    s.alarm(Alarm.DOOR_FORCED_OPEN, false);
-                    if (s.m.cameraOn()) {
-                        s.start(Timer.POST_ROLL, settings.cameraPostRoll());
-                    }
-                    stopIfShuttingDown(s);
-                } else if (l.attempt() <= settings.lockRetries()) {
-                    s.audit("bolt_retry", Map.of("target", "LOCKED", "position", p.name(), "attempt", l.attempt() + 1));
-                    s.m = s.m.with(new Phase.Locking(l.attempt() + 1));
-                    s.cmd(new DriveBolt(BoltPosition.LOCKED));
-                } else {
-                    jammed(s, "LOCKED", p);
-                }
-            }
-            case Phase.Unlocking u -> {
-                if (p == BoltPosition.UNLOCKED) {
-                    s.audit("bolt", Map.of("position", p.name()));
-                    s.m = s.m.with(new Phase.Unlocked(u.grant(), s.m.door() == DoorState.OPEN));
-                    s.start(Timer.MAX_UNLOCKED, settings.maxUnlocked());
-                    if (s.m.door() == DoorState.CLOSED) {
-                        s.start(Timer.UNLOCK_WAIT, settings.unlockWait());
-                    }
-                    if (s.m.shuttingDown()) {
-                        secure(s);
-                    }
-                } else if (u.attempt() <= settings.lockRetries()) {
-                    s.audit("bolt_retry", Map.of("target", "UNLOCKED", "position", p.name(), "attempt", u.attempt() + 1));
-                    s.m = s.m.with(new Phase.Unlocking(u.grant(), u.attempt() + 1));
-                    s.cmd(new DriveBolt(BoltPosition.UNLOCKED));
-                } else {
-                    jammed(s, "UNLOCKED", p);
-                }
-            }
+        switch (running(s)) {
+            case Phase.Locking l -> lockingSettled(s, l, p);
+            case Phase.Unlocking u -> unlockingSettled(s, u, p);
             case Phase.Locked l when p != BoltPosition.LOCKED -> {
                 // Moved by hand (the thumb-turn) or lost: not secured; relock as after an unopened unlock.
-                s.audit("bolt", Map.of("position", p.name(), "by", "hand"));
+                s.audit(new AuditRecord.Bolt(p, true));
                 s.m = s.m.with(new Phase.Unsecured());
                 if (s.m.door() == DoorState.CLOSED) {
                     s.start(Timer.UNLOCK_WAIT, settings.unlockWait());
                 }
             }
             case Phase.Jammed j when p == BoltPosition.LOCKED && s.m.door() == DoorState.CLOSED -> {
-                s.audit("bolt", Map.of("position", p.name(), "by", "hand"));
+                s.audit(new AuditRecord.Bolt(p, true));
                 s.m = s.m.with(new Phase.Locked());
                 s.alarm(Alarm.LOCK_JAMMED, false);
                 stopIfShuttingDown(s);
             }
             case Phase.Unsecured u when p == BoltPosition.UNLOCKED && s.m.shuttingDown() -> secure(s);
-            default -> s.audit("bolt", Map.of("position", p.name()));
+            // Nothing was commanded: the bolt's report is recorded, the phase stays.
+            case Phase.Locked x -> s.audit(new AuditRecord.Bolt(p, false));
+            case Phase.Jammed x -> s.audit(new AuditRecord.Bolt(p, false));
+            case Phase.Unsecured x -> s.audit(new AuditRecord.Bolt(p, false));
+            case Phase.Starting x -> s.audit(new AuditRecord.Bolt(p, false));
+            case Phase.CameraCheck x -> s.audit(new AuditRecord.Bolt(p, false));
+            case Phase.Consuming x -> s.audit(new AuditRecord.Bolt(p, false));
+            case Phase.Unlocked x -> s.audit(new AuditRecord.Bolt(p, false));
         }
     }
 
-    private void jammed(Step s, String target, BoltPosition p) {
-        s.audit("bolt_jammed", Map.of("target", target, "position", p.name()));
+    private void lockingSettled(Step s, Phase.Locking l, BoltPosition p) {
+        if (p == BoltPosition.LOCKED) {
+            s.audit(new AuditRecord.Bolt(p, false));
+            s.m = s.m.with(new Phase.Locked());
+            s.alarm(Alarm.LOCK_JAMMED, false);
+            s.alarm(Alarm.DOOR_FORCED_OPEN, false);
+            if (s.m.camera().recording()) {
+                s.start(Timer.POST_ROLL, settings.cameraPostRoll());
+            }
+            stopIfShuttingDown(s);
+        } else if (l.attempt() <= settings.lockRetries()) {
+            s.audit(new AuditRecord.BoltRetry(BoltPosition.LOCKED, p, l.attempt() + 1));
+            s.m = s.m.with(new Phase.Locking(l.attempt() + 1));
+            s.cmd(new DriveBolt(BoltPosition.LOCKED));
+        } else {
+            jammed(s, BoltPosition.LOCKED, p);
+        }
+    }
+
+    private void unlockingSettled(Step s, Phase.Unlocking u, BoltPosition p) {
+        if (p == BoltPosition.UNLOCKED) {
+            s.audit(new AuditRecord.Bolt(p, false));
+            s.m = s.m.with(new Phase.Unlocked(u.grant(), s.m.door() == DoorState.OPEN, false));
+            s.start(Timer.MAX_UNLOCKED, settings.maxUnlocked());
+            if (s.m.door() == DoorState.CLOSED) {
+                s.start(Timer.UNLOCK_WAIT, settings.unlockWait());
+            }
+            if (s.m.shuttingDown()) {
+                secure(s);
+            }
+        } else if (u.attempt() <= settings.lockRetries()) {
+            s.audit(new AuditRecord.BoltRetry(BoltPosition.UNLOCKED, p, u.attempt() + 1));
+            s.m = s.m.with(new Phase.Unlocking(u.grant(), u.attempt() + 1));
+            s.cmd(new DriveBolt(BoltPosition.UNLOCKED));
+        } else {
+            jammed(s, BoltPosition.UNLOCKED, p);
+        }
+    }
+
+    private void jammed(Step s, BoltPosition target, BoltPosition p) {
+        s.audit(new AuditRecord.BoltJammed(target, p));
         s.m = s.m.with(new Phase.Jammed());
         s.alarm(Alarm.LOCK_JAMMED, true);
         stopIfShuttingDown(s);
     }
 
     private void cameraReady(Step s, boolean ready) {
-        s.m = s.m.withCamera(s.m.cameraOn(), ready);
+        s.m = s.m.withCamera(s.m.camera().readyLine(ready));
         if (ready) {
             s.alarm(Alarm.CAMERA_FAULT, false);
             if (s.m.phase() instanceof Phase.CameraCheck c) {
                 s.cancel(Timer.CAMERA_READY);
                 afterCamera(s, c.grant(), c.back());
             }
-        } else if (s.m.cameraOn() && settings.requireCamera()) {
+        } else if (s.m.camera().recording() && settings.requireCamera()) {
             s.alarm(Alarm.CAMERA_FAULT, true);
         }
     }
@@ -298,7 +337,7 @@ public final class DoorMachine {
         switch (t) {
             case UNLOCK_WAIT -> {
                 if (closed && (p instanceof Phase.Unlocked || p instanceof Phase.Unsecured)) {
-                    s.audit("relock", Map.of("why", "not opened within " + settings.unlockWait().toSeconds() + " s"));
+                    s.audit(new AuditRecord.Relock("not opened within " + settings.unlockWait().toSeconds() + " s"));
                     lock(s);
                 }
             }
@@ -308,10 +347,10 @@ public final class DoorMachine {
                 }
             }
             case MAX_UNLOCKED -> {
-                if (p instanceof Phase.Unlocked) {
-                    s.m = s.m.withMaxUnlockedReached(true);
+                if (p instanceof Phase.Unlocked u) {
+                    s.m = s.m.with(new Phase.Unlocked(u.grant(), u.entered(), true));
                     if (closed) {
-                        s.audit("relock", Map.of("why", "max_unlocked reached"));
+                        s.audit(new AuditRecord.Relock("max_unlocked reached"));
                         lock(s);
                     }
                 }
@@ -329,7 +368,7 @@ public final class DoorMachine {
                 }
             }
             case POST_ROLL -> {
-                if (p instanceof Phase.Locked && s.m.cameraOn()) {
+                if (p instanceof Phase.Locked && s.m.camera().recording()) {
                     s.camera(false);
                 }
             }
@@ -340,8 +379,9 @@ public final class DoorMachine {
 
     private void modeChange(Step s, Mode mode) {
         if (mode != s.m.mode()) {
-            s.audit("mode", Map.of("from", s.m.mode().name(), "to", mode.name()));
+            s.audit(new AuditRecord.ModeChanged(s.m.mode(), mode));
             s.m = s.m.withMode(mode);
+            s.cmd(new SaveMode(mode));
         }
     }
 
@@ -350,8 +390,8 @@ public final class DoorMachine {
             return;
         }
         s.m = s.m.beginShutdown();
-        s.audit("shutdown", Map.of("state", s.m.stateName()));
-        switch (s.m.phase()) {
+        s.audit(new AuditRecord.Shutdown(s.m.stateName()));
+        switch (running(s)) {
             case Phase.CameraCheck c -> {
                 undoGrant(s, c.grant(), c.back(), RejectionReason.BUSY, "the door is shutting down");
                 shutdownFrom(s);
@@ -364,21 +404,33 @@ public final class DoorMachine {
             }
             case Phase.Locking l -> { } // finish the motion; its end stops us
             case Phase.Unlocking u -> { } // finish the motion, then lock if closed
-            default -> shutdownFrom(s);
+            case Phase.Starting x -> shutdownFrom(s);
+            case Phase.Locked x -> shutdownFrom(s);
+            case Phase.Unlocked x -> shutdownFrom(s);
+            case Phase.Unsecured x -> shutdownFrom(s);
+            case Phase.Jammed x -> shutdownFrom(s);
         }
     }
 
     private void shutdownFrom(Step s) {
-        switch (s.m.phase()) {
+        switch (running(s)) {
             case Phase.Locked l -> stop(s);
             case Phase.Jammed j -> stop(s);
-            default -> {
-                if (s.m.door() == DoorState.CLOSED) {
-                    lock(s);
-                } else {
-                    stop(s); // cannot lock an open door; it stays unsecured and says so
-                }
-            }
+            case Phase.Starting x -> lockOrStop(s);
+            case Phase.Locking x -> lockOrStop(s);
+            case Phase.CameraCheck x -> lockOrStop(s);
+            case Phase.Consuming x -> lockOrStop(s);
+            case Phase.Unlocking x -> lockOrStop(s);
+            case Phase.Unlocked x -> lockOrStop(s);
+            case Phase.Unsecured x -> lockOrStop(s);
+        }
+    }
+
+    private void lockOrStop(Step s) {
+        if (s.m.door() == DoorState.CLOSED) {
+            lock(s);
+        } else {
+            stop(s); // cannot lock an open door; it stays unsecured and says so
         }
     }
 
@@ -393,7 +445,7 @@ public final class DoorMachine {
         for (Timer t : Timer.values()) {
             s.cancel(t);
         }
-        s.audit("stopped", Map.of("state", s.m.stateName(), "door", s.m.door().name(), "bolt", s.m.bolt().name()));
+        s.audit(new AuditRecord.Stopped(s.m.stateName(), s.m.door(), s.m.bolt()));
         s.m = s.m.with(new Phase.Stopped());
         s.cmd(new Stop());
     }
@@ -416,19 +468,16 @@ public final class DoorMachine {
         s.cancel(Timer.UNLOCK_WAIT);
         s.cancel(Timer.RELOCK_DELAY);
         s.cancel(Timer.MAX_UNLOCKED);
-        s.m = s.m.with(new Phase.Locking(1)).withMaxUnlockedReached(false);
+        s.m = s.m.with(new Phase.Locking(1));
         s.cmd(new DriveBolt(BoltPosition.LOCKED));
     }
 
-    static Map<String, Object> grantFields(Grant g) {
-        Map<String, Object> f = new LinkedHashMap<>();
-        f.put("kid", g.access().kid());
-        f.put("jti", g.access().claims().tokenId());
-        f.put("issuer", g.access().issuer().name());
-        f.put("sub", g.access().claims().subject());
-        f.put("role", g.role().wireName());
-        f.put("use", g.access().claims().use().wireName());
-        return f;
+    /** The phase while the door runs; a step never looks at the phase after it stopped the door. */
+    private static Phase.Running running(Step s) {
+        if (s.m.phase() instanceof Phase.Running r) {
+            return r;
+        }
+        throw new IllegalStateException("the door has stopped");
     }
 
     /** The transition under construction. */
@@ -444,11 +493,11 @@ public final class DoorMachine {
             commands.add(c);
         }
 
-        void audit(String type, Map<String, Object> fields) {
-            cmd(new Audit(type, fields));
+        void audit(AuditRecord r) {
+            cmd(new Audit(r));
         }
 
-        void start(Timer t, java.time.Duration d) {
+        void start(Timer t, Duration d) {
             cmd(new StartTimer(t, d));
         }
 
@@ -457,10 +506,10 @@ public final class DoorMachine {
         }
 
         void camera(boolean on) {
-            if (m.cameraOn() != on) {
-                m = m.withCamera(on, on && m.cameraReady());
-                cmd(new Camera(on));
-                audit("camera", Map.of("recording", on));
+            if (m.camera().recording() != on) {
+                m = m.withCamera(m.camera().commanded(on));
+                cmd(new DoorCommand.Camera(on));
+                audit(new AuditRecord.Camera(on));
             }
         }
 
@@ -475,13 +524,13 @@ public final class DoorMachine {
                 next.remove(a);
             }
             m = m.withAlarms(next);
-            audit(raised ? "alarm_raised" : "alarm_cleared", Map.of("alarm", a.name()));
+            audit(raised ? new AuditRecord.AlarmRaised(a) : new AuditRecord.AlarmCleared(a));
         }
 
         void refuse(Grant g, RejectionReason reason, String detail) {
-            Map<String, Object> f = grantFields(g);
-            f.put("reason", reason.name());
-            audit("refused", f);
+            if (g.auditRefusal()) {
+                audit(new AuditRecord.Refused(TokenRef.of(g.access()), reason));
+            }
             cmd(new Reply(g.requestId(), Outcome.refused(reason, detail)));
         }
 

@@ -9,26 +9,24 @@ import org.latchkey.hal.DoorState;
 /**
  * The door's whole state as the state machine keeps it: immutable, replaced by every transition.
  *
- * @param maxUnlockedReached the current unlocked period hit max_unlocked: lock as soon as the door is closed
+ * @param shuttingDown SIGTERM arrived: finish the motion, lock if closed, stop
  */
 public record DoorModel(
         Phase phase,
         DoorState door,
         BoltPosition bolt,
-        boolean cameraOn,
-        boolean cameraReady,
+        CameraState camera,
         Set<Alarm> alarms,
         Mode mode,
-        boolean shuttingDown,
-        boolean maxUnlockedReached) {
+        boolean shuttingDown) {
 
     public DoorModel {
         alarms = alarms.isEmpty() ? Set.of() : Collections.unmodifiableSet(EnumSet.copyOf(alarms));
     }
 
     public static DoorModel initial(Mode mode) {
-        return new DoorModel(new Phase.Starting(), DoorState.OPEN, BoltPosition.UNKNOWN, false, false, Set.of(), mode,
-                false, false);
+        return new DoorModel(new Phase.Starting(), DoorState.OPEN, BoltPosition.UNKNOWN, CameraState.OFF, Set.of(), mode,
+                false);
     }
 
     /** The state name the API and the audit log show. */
@@ -48,34 +46,30 @@ public record DoorModel(
     }
 
     DoorModel with(Phase p) {
-        return new DoorModel(p, door, bolt, cameraOn, cameraReady, alarms, mode, shuttingDown, maxUnlockedReached);
+        return new DoorModel(p, door, bolt, camera, alarms, mode, shuttingDown);
     }
 
     DoorModel withDoor(DoorState d) {
-        return new DoorModel(phase, d, bolt, cameraOn, cameraReady, alarms, mode, shuttingDown, maxUnlockedReached);
+        return new DoorModel(phase, d, bolt, camera, alarms, mode, shuttingDown);
     }
 
     DoorModel withBolt(BoltPosition b) {
-        return new DoorModel(phase, door, b, cameraOn, cameraReady, alarms, mode, shuttingDown, maxUnlockedReached);
+        return new DoorModel(phase, door, b, camera, alarms, mode, shuttingDown);
     }
 
-    DoorModel withCamera(boolean on, boolean ready) {
-        return new DoorModel(phase, door, bolt, on, ready, alarms, mode, shuttingDown, maxUnlockedReached);
+    DoorModel withCamera(CameraState c) {
+        return new DoorModel(phase, door, bolt, c, alarms, mode, shuttingDown);
     }
 
     DoorModel withAlarms(Set<Alarm> a) {
-        return new DoorModel(phase, door, bolt, cameraOn, cameraReady, a, mode, shuttingDown, maxUnlockedReached);
+        return new DoorModel(phase, door, bolt, camera, a, mode, shuttingDown);
     }
 
     DoorModel withMode(Mode m) {
-        return new DoorModel(phase, door, bolt, cameraOn, cameraReady, alarms, m, shuttingDown, maxUnlockedReached);
+        return new DoorModel(phase, door, bolt, camera, alarms, m, shuttingDown);
     }
 
     DoorModel beginShutdown() {
-        return new DoorModel(phase, door, bolt, cameraOn, cameraReady, alarms, mode, true, maxUnlockedReached);
-    }
-
-    DoorModel withMaxUnlockedReached(boolean reached) {
-        return new DoorModel(phase, door, bolt, cameraOn, cameraReady, alarms, mode, shuttingDown, reached);
+        return new DoorModel(phase, door, bolt, camera, alarms, mode, true);
     }
 }

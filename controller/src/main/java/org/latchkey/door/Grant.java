@@ -9,8 +9,9 @@ import org.latchkey.token.VerifiedAccess;
  * A verified token presented at the door, with the id its answer goes back under.
  *
  * @param requestId correlates the {@link DoorCommand.Reply}
+ * @param auditRefusal whether a refusal gets its own audit record (the gate counts repeats instead)
  */
-public record Grant(long requestId, VerifiedAccess access) {
+public record Grant(long requestId, VerifiedAccess access, boolean auditRefusal) {
     public Grant {
         Objects.requireNonNull(access);
     }

@@ -6,12 +6,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import org.latchkey.door.Outcome;
 import org.tinylog.Logger;
 
 /**
  * A QR scanner in serial mode (e.g. {@code /dev/ttyACM0}): each line is a presented token. Lines longer than
- * a token can be are dropped whole with one log line; an unplugged scanner is retried.
+ * a token can be are dropped whole (and counted in the log); an unplugged scanner is retried.
  */
 public final class ScannerInput implements Runnable {
     /** A token's limit plus its line end. */
@@ -21,12 +22,13 @@ public final class ScannerInput implements Runnable {
     /** Where scanned tokens go: the {@link AccessGate} in the daemon. */
     @FunctionalInterface
     public interface Presenter {
-        Outcome present(String text, String client);
+        CompletableFuture<Outcome> present(String text, String client);
     }
 
     private final Path device;
     private final Presenter gate;
     private volatile boolean running = true;
+    private long dropped;
 
     public ScannerInput(Path device, Presenter gate) {
         this.device = device;
@@ -51,16 +53,22 @@ public final class ScannerInput implements Runnable {
         }
     }
 
-    /** Reads lines until the stream ends; each complete line goes to the gate. */
+    /**
+     * Reads lines until the stream ends; each complete line goes to the gate. A line ends with LF, CR or CR LF
+     * (a scanner in raw tty mode sends CR alone); empty lines are skipped.
+     */
     void readLines(InputStream in) throws IOException {
         byte[] line = new byte[MAX_LINE];
         int length = 0;
         boolean overlong = false;
         int b;
         while (running && (b = in.read()) >= 0) {
-            if (b == '\n') {
+            if (b == '\n' || b == '\r') {
                 if (overlong) {
-                    Logger.warn("dropped an overlong scanner line (more than {} bytes)", MAX_LINE);
+                    dropped++;
+                    if (dropped == 1 || dropped % 1000 == 0) {
+                        Logger.warn("dropped {} overlong scanner line(s) (more than {} bytes each)", dropped, MAX_LINE);
+                    }
                 } else if (length > 0) {
                     present(new String(line, 0, length, StandardCharsets.ISO_8859_1));
                 }
@@ -74,9 +82,12 @@ public final class ScannerInput implements Runnable {
         }
     }
 
+    /** Grants are logged; refusals are counted and summarised by the gate, never logged one by one. */
     private void present(String text) {
-        Outcome o = gate.present(text, "scanner");
-        Logger.info("scanner token: {}", o.granted() ? "granted" : "refused " + o.refusal().get());
+        Outcome o = gate.present(text, "scanner").join();
+        if (o.granted()) {
+            Logger.info("scanner token granted");
+        }
     }
 
     public void stop() {

@@ -1,22 +1,34 @@
 package org.latchkey.store;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.zip.CRC32C;
+import org.tinylog.Logger;
 
 /**
- * The consumed {@code once} tokens: (kid, jti, exp), one line each, appended and fsync'ed before the bolt
- * moves, so a token can never open twice, across restarts and power cuts. An entry is dropped only when
- * its {@code exp + skew} lies before the time floor (it could not verify any more anyway).
+ * The consumed {@code once} tokens, one record per line in {@code once.log}, appended and fsync'ed before the
+ * bolt moves, so a token can never open twice, across restarts and power cuts.
+ *
+ * <p>A record is {@code once <kid> <jti> <exp> <crc32c>}: self-delimiting and checked, so that one damaged
+ * record cannot take another with it. A failed append is cut back to the last good length before anything
+ * else is written. Loading keeps every well-formed record, in this format or the first release's
+ * {@code <kid> <jti> <exp>}; a torn last record (a crash mid-append, before the bolt could move) is dropped;
+ * anything else that cannot be read is kept aside in {@code once.log.damaged-<time>}, never deleted, and
+ * reported, and any token ids still legible in it stay consumed. A record is dropped only by {@link #compact}, when its {@code exp + skew} lies behind a time floor
+ * that a trusted clock has reached.
  */
 public final class OneTimeStore {
     public enum Result {
@@ -24,42 +36,160 @@ public final class OneTimeStore {
         ALREADY_USED
     }
 
-    static final String FILE = "once.log";
-    private static final Pattern LINE = Pattern.compile("(k4\\.pid\\.[A-Za-z0-9_-]{44}) ([A-Za-z0-9_-]{16,64}) (-?\\d{1,19})");
+    public static final String FILE = "once.log";
 
+    private static final String KID = "(k4\\.pid\\.[A-Za-z0-9_-]{44})";
+    private static final String JTI = "([A-Za-z0-9_-]{16,64})";
+    private static final Pattern RECORD = Pattern.compile("once " + KID + " " + JTI + " (-?\\d{1,19}) ([0-9a-f]{8})$");
+    /** A token's ids anywhere in a damaged line: they stay consumed, whatever else is lost. */
+    private static final Pattern IDS = Pattern.compile(KID + " " + JTI);
+    /** The first release's records: no marker, no checksum. */
+    private static final Pattern FIRST_RELEASE = Pattern.compile(KID + " " + JTI + " (-?\\d{1,19})$");
+
+    private final Storage storage;
     private final Path file;
-    private final Map<String, Instant> used = new HashMap<>();
+    private final Map<String, Instant> used = new LinkedHashMap<>();
+    private final List<Damage> damage = new ArrayList<>();
+    /** Set when the file cannot be read at all: every once token is refused rather than risk a second use. */
+    private Optional<String> unreadable = Optional.empty();
+    /** The file's length up to its last whole record: anything beyond is a failed append's fragment. */
+    private long goodLength;
 
-    private OneTimeStore(Path file) {
+    private OneTimeStore(Storage storage, Path file) {
+        this.storage = storage;
         this.file = file;
     }
 
-    /** Loads the store, dropping entries expired before the floor; a torn last line (a crash mid-write) is ignored. */
-    public static OneTimeStore open(Path stateDir, Instant floor, Duration skew) throws IOException {
-        OneTimeStore store = new OneTimeStore(stateDir.resolve(FILE));
-        boolean pruned = false;
-        if (Files.exists(store.file)) {
-            String text = Files.readString(store.file, StandardCharsets.US_ASCII);
-            int end = text.lastIndexOf('\n') + 1; // anything after the last newline was never durable
-            for (String line : text.substring(0, end).split("\n")) {
-                var m = LINE.matcher(line);
-                if (!m.matches()) {
-                    pruned |= !line.isEmpty();
-                    continue;
-                }
-                Instant exp = Instant.ofEpochSecond(Long.parseLong(m.group(3)));
-                if (exp.plus(skew).isBefore(floor)) {
-                    pruned = true;
-                } else {
-                    store.used.put(key(m.group(1), m.group(2)), exp);
-                }
-            }
-            pruned |= end != text.length();
-        }
-        if (pruned) {
-            store.rewrite();
+    /** Loads the store (see the class comment); a store that cannot be read at all refuses every once token. */
+    public static OneTimeStore open(Storage storage, Path stateDir) {
+        OneTimeStore store = new OneTimeStore(storage, stateDir.resolve(FILE));
+        try {
+            store.load(Files.readAllBytes(store.file));
+        } catch (NoSuchFileException e) {
+            store.goodLength = 0;
+        } catch (IOException e) {
+            String why = store.file + " cannot be read (" + e.getMessage() + "): once tokens are refused until it can";
+            store.unreadable = Optional.of(why);
+            store.damage.add(new Damage(store.file.toString(), "", why));
+            Logger.error(why);
         }
         return store;
+    }
+
+    private void load(byte[] bytes) {
+        String text = new String(bytes, StandardCharsets.ISO_8859_1); // every byte one char: nothing fails to decode
+        int end = text.lastIndexOf('\n') + 1;
+        StringBuilder unreadableLines = new StringBuilder();
+        boolean rewrite = false;
+        for (String line : text.substring(0, end).split("\n", -1)) {
+            if (line.isEmpty()) {
+                continue;
+            }
+            Matcher v2 = RECORD.matcher(line);
+            Matcher v1 = FIRST_RELEASE.matcher(line);
+            if (v2.find() && checks(v2)) {
+                add(v2.group(1), v2.group(2), v2.group(3));
+                rewrite |= v2.start() > 0;
+                keepUnreadable(unreadableLines, line.substring(0, v2.start()));
+            } else if (v1.find()) {
+                add(v1.group(1), v1.group(2), v1.group(3));
+                rewrite = true; // upgraded to checked records
+                keepUnreadable(unreadableLines, line.substring(0, v1.start()));
+            } else {
+                salvageIds(line);
+                keepUnreadable(unreadableLines, line);
+            }
+        }
+        String tail = text.substring(end);
+        if (!tail.isEmpty()) {
+            Matcher whole = RECORD.matcher(tail);
+            if (whole.matches() && checks(whole)) {
+                add(whole.group(1), whole.group(2), whole.group(3)); // complete but for its line end
+            } else {
+                Logger.warn("{}: dropped a torn last record ({} bytes) left by a crash mid-write", file, tail.length());
+            }
+            rewrite = true;
+        }
+        goodLength = end;
+        if (!unreadableLines.isEmpty()) {
+            rewrite &= keepAside(unreadableLines.toString());
+        }
+        if (rewrite) {
+            try {
+                writeAll();
+            } catch (IOException e) {
+                Logger.warn("{} could not be rewritten ({}); its records stay in force from memory", file, e.getMessage());
+            }
+        }
+    }
+
+    /** Fail secure: a token named in a damaged line stays consumed (and never expires from the store). */
+    private void salvageIds(String line) {
+        Matcher m = IDS.matcher(line);
+        while (m.find()) {
+            used.putIfAbsent(key(m.group(1), m.group(2)), Instant.MAX);
+        }
+    }
+
+    private static void keepUnreadable(StringBuilder sink, String fragment) {
+        if (!fragment.isEmpty()) {
+            sink.append(fragment).append('\n');
+        }
+    }
+
+    /** Copies what could not be read to a file of its own; only then may once.log be rewritten without it. */
+    private boolean keepAside(String unreadableText) {
+        Path aside = file.resolveSibling(FILE + ".damaged-" + Instant.now().getEpochSecond());
+        for (int i = 1; Files.exists(aside); i++) {
+            aside = file.resolveSibling(FILE + ".damaged-" + Instant.now().getEpochSecond() + "-" + i);
+        }
+        int lines = (int) unreadableText.chars().filter(c -> c == '\n').count();
+        String problem = lines + " unreadable line(s) among the records";
+        try {
+            storage.replace(aside, unreadableText.getBytes(StandardCharsets.ISO_8859_1));
+            damage.add(new Damage(file.toString(), aside.toString(), problem));
+            Logger.error("{}: {}; kept aside in {}", file, problem, aside);
+            return true;
+        } catch (IOException e) {
+            damage.add(new Damage(file.toString(), "", problem + "; left in place (" + e.getMessage() + ")"));
+            Logger.error("{}: {}; could not copy them aside ({}), so the file is left as it is", file, problem,
+                    e.getMessage());
+            return false;
+        }
+    }
+
+    private void add(String kid, String jti, String exp) {
+        used.put(key(kid, jti), epochSecond(exp));
+    }
+
+    private static Instant epochSecond(String digits) {
+        try {
+            long s = Long.parseLong(digits);
+            return s > Instant.MAX.getEpochSecond() ? Instant.MAX : s < Instant.MIN.getEpochSecond() ? Instant.MIN
+                    : Instant.ofEpochSecond(s);
+        } catch (NumberFormatException e) {
+            return Instant.MAX; // more digits than a long: kept, and never expires
+        }
+    }
+
+    private static boolean checks(Matcher m) {
+        return crc(m.group(1), m.group(2), m.group(3)).equals(m.group(4));
+    }
+
+    private static String crc(String kid, String jti, String exp) {
+        CRC32C c = new CRC32C();
+        c.update(("once " + kid + " " + jti + " " + exp).getBytes(StandardCharsets.US_ASCII));
+        return HexFormat.of().toHexDigits((int) c.getValue());
+    }
+
+    static String record(String kid, String jti, Instant exp) {
+        String e = Long.toString(exp.getEpochSecond());
+        return "once " + kid + " " + jti + " " + e + " " + crc(kid, jti, e) + "\n";
+    }
+
+    /** What could not be read when the store was loaded: for an alarm and the audit log. */
+    public synchronized List<Damage> damage() {
+        return List.copyOf(damage);
     }
 
     public synchronized boolean isUsed(String kid, String jti) {
@@ -73,35 +203,87 @@ public final class OneTimeStore {
      * @throws IOException when the store cannot be written (full, read-only): the token must be refused
      */
     public synchronized Result consume(String kid, String jti, Instant exp) throws IOException {
-        String key = key(kid, jti);
-        if (used.containsKey(key)) {
+        if (unreadable.isPresent()) {
+            throw new IOException(unreadable.get());
+        }
+        if (used.containsKey(key(kid, jti))) {
             return Result.ALREADY_USED;
         }
-        byte[] line = (kid + " " + jti + " " + exp.getEpochSecond() + "\n").getBytes(StandardCharsets.US_ASCII);
-        boolean created = !Files.exists(file);
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.APPEND)) {
-            ByteBuffer buf = ByteBuffer.wrap(line);
-            while (buf.hasRemaining()) {
-                ch.write(buf);
+        byte[] line = record(kid, jti, exp).getBytes(StandardCharsets.US_ASCII);
+        try (Storage.Appender out = storage.append(file)) {
+            long size = out.size();
+            if (size > goodLength) {
+                out.truncate(goodLength); // a failed append's fragment: never let a record start behind it
+            } else if (size < goodLength) {
+                goodLength = size; // shortened from outside: carry on from what is there
             }
-            ch.force(true);
+            try {
+                out.write(line);
+                out.force();
+            } catch (IOException e) {
+                cutBack(out);
+                throw e;
+            }
         }
-        if (created) {
-            AtomicFiles.syncDirectory(file.getParent());
-        }
-        used.put(key, exp);
+        goodLength += line.length;
+        used.put(key(kid, jti), exp);
         return Result.CONSUMED;
+    }
+
+    private void cutBack(Storage.Appender out) {
+        try {
+            out.truncate(goodLength);
+        } catch (IOException again) {
+            Logger.warn("{}: could not cut back a failed append ({}); the next append does", file, again.getMessage());
+        }
+    }
+
+    /**
+     * Drops the records whose {@code exp + skew} lies before {@code floor}: such tokens can no longer verify.
+     * Call it only with a floor a trusted clock has reached.
+     *
+     * @return how many records were dropped
+     */
+    public synchronized int compact(Instant floor, Duration skew) throws IOException {
+        if (unreadable.isPresent()) {
+            return 0;
+        }
+        Map<String, Instant> kept = new LinkedHashMap<>();
+        used.forEach((k, exp) -> {
+            if (exp == Instant.MAX || !exp.plus(skew).isBefore(floor)) {
+                kept.put(k, exp);
+            }
+        });
+        int dropped = used.size() - kept.size();
+        if (dropped == 0) {
+            return 0;
+        }
+        Map<String, Instant> before = new LinkedHashMap<>(used);
+        used.clear();
+        used.putAll(kept);
+        try {
+            writeAll();
+        } catch (IOException e) {
+            used.clear();
+            used.putAll(before);
+            throw e;
+        }
+        return dropped;
+    }
+
+    private void writeAll() throws IOException {
+        StringBuilder sb = new StringBuilder();
+        used.forEach((k, exp) -> {
+            int space = k.indexOf(' ');
+            sb.append(record(k.substring(0, space), k.substring(space + 1), exp));
+        });
+        byte[] content = sb.toString().getBytes(StandardCharsets.US_ASCII);
+        storage.replace(file, content);
+        goodLength = content.length;
     }
 
     public synchronized int size() {
         return used.size();
-    }
-
-    private void rewrite() throws IOException {
-        StringBuilder sb = new StringBuilder();
-        used.forEach((k, exp) -> sb.append(k).append(' ').append(exp.getEpochSecond()).append('\n'));
-        AtomicFiles.write(file, sb.toString().getBytes(StandardCharsets.US_ASCII));
     }
 
     private static String key(String kid, String jti) {

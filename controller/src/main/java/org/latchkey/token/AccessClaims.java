@@ -2,7 +2,6 @@ package org.latchkey.token;
 
 import static org.latchkey.token.RejectionReason.MALFORMED;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
@@ -84,7 +83,7 @@ public record AccessClaims(
 
     /** The payload JSON an issuer signs. */
     public byte[] toJson() {
-        ObjectNode o = Json.MAPPER.createObjectNode();
+        ObjectNode o = Json.object();
         if (!issuer.isEmpty()) {
             o.put("iss", issuer);
         }
@@ -98,11 +97,7 @@ public record AccessClaims(
         if (!subject.isEmpty()) {
             o.put("sub", subject);
         }
-        try {
-            return Json.MAPPER.writeValueAsString(o).getBytes(StandardCharsets.UTF_8);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        return Json.write(o).getBytes(StandardCharsets.UTF_8);
     }
 
     static String text(ObjectNode o, String name) {
@@ -133,8 +128,32 @@ public record AccessClaims(
         if (value.length() < min || value.length() > MAX_TEXT) {
             throw new IllegalArgumentException(name + " must be " + min + "–" + MAX_TEXT + " characters");
         }
-        if (value.chars().anyMatch(c -> c < 0x20 || c == 0x7F)) {
-            throw new IllegalArgumentException(name + " must not contain control characters");
+        if (!printable(value)) {
+            throw new IllegalArgumentException(name + " must not contain control, bidirectional-override or"
+                    + " unpaired surrogate characters");
         }
+    }
+
+    /**
+     * Text that is safe to show on a terminal and in a log: no C0 or C1 control characters (a C1 CSI starts a
+     * terminal escape), no bidirectional overrides (which reorder what a reader sees), no unpaired surrogates.
+     */
+    public static boolean printable(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c < 0x20 || (c >= 0x7F && c <= 0x9F) || (c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069)
+                    || c == 0x200E || c == 0x200F || c == 0x061C) {
+                return false;
+            }
+            if (Character.isHighSurrogate(c)) {
+                if (i + 1 >= value.length() || !Character.isLowSurrogate(value.charAt(i + 1))) {
+                    return false;
+                }
+                i++;
+            } else if (Character.isLowSurrogate(c)) {
+                return false;
+            }
+        }
+        return true;
     }
 }

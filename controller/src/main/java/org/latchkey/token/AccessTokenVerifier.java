@@ -1,26 +1,23 @@
 package org.latchkey.token;
 
-import static org.latchkey.token.RejectionReason.BAD_SIGNATURE;
 import static org.latchkey.token.RejectionReason.CLOCK_UNTRUSTED;
 import static org.latchkey.token.RejectionReason.EXPIRED;
 import static org.latchkey.token.RejectionReason.NOT_YET_VALID;
 import static org.latchkey.token.RejectionReason.OUTSIDE_HOURS;
 import static org.latchkey.token.RejectionReason.REVOKED;
 import static org.latchkey.token.RejectionReason.ROLE_NOT_ALLOWED;
-import static org.latchkey.token.RejectionReason.UNKNOWN_KEY;
 import static org.latchkey.token.RejectionReason.USE_NOT_ALLOWED;
 import static org.latchkey.token.RejectionReason.WINDOW_TOO_LONG;
 import static org.latchkey.token.RejectionReason.WRONG_LOCK;
 
 import java.time.Instant;
-import java.time.InstantSource;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.util.Objects;
 
 /**
- * Verifies access tokens against the latchkey profile: input limits, then the key, the signature, and only
- * then the claims and the door's rules. The one place a {@link VerifiedAccess} is made.
+ * Verifies access tokens against the latchkey profile (docs/token-profile.md): input limits, then the key, the
+ * signature, and only then the claims and the door's rules. The one place a {@link VerifiedAccess} is made.
  *
  * <p>The one-time store, the operating mode and the camera are the controller's checks, after this one.
  */
@@ -29,15 +26,12 @@ public final class AccessTokenVerifier {
     private final TrustStore trustStore;
     private final ClockRules clockRules;
     private final ZoneId zone;
-    private final InstantSource clock;
 
-    public AccessTokenVerifier(String lockId, TrustStore trustStore, ClockRules clockRules, ZoneId zone,
-            InstantSource clock) {
+    public AccessTokenVerifier(String lockId, TrustStore trustStore, ClockRules clockRules, ZoneId zone) {
         this.lockId = Objects.requireNonNull(lockId);
         this.trustStore = Objects.requireNonNull(trustStore);
         this.clockRules = Objects.requireNonNull(clockRules);
         this.zone = Objects.requireNonNull(zone);
-        this.clock = Objects.requireNonNull(clock);
     }
 
     /** Whether the trust store holds this key id (cheap; no verification). */
@@ -45,27 +39,35 @@ public final class AccessTokenVerifier {
         return trustStore.find(kid).isPresent();
     }
 
-    /**
-     * @param clockTrusted whether the door currently trusts its clock (token-profile.md, Time)
-     * @param revocations the installed revocation list
-     */
-    public VerifiedAccess verify(String text, boolean clockTrusted, RevocationList revocations)
+    /** Parses and verifies a token text. */
+    public VerifiedAccess verify(String text, ClockReading clock, RevocationLists revocations)
             throws TokenRejectedException {
-        SignedToken token = SignedToken.parse(text, SignedToken.MAX_ACCESS_TOKEN_BYTES);
-        TrustedIssuer issuer = trustStore.find(token.kid())
-                .orElseThrow(() -> new TokenRejectedException(UNKNOWN_KEY, "no trusted key " + token.kid()));
-        if (!issuer.key().verify(token.preAuth(), token.parts().signature())) {
-            throw new TokenRejectedException(BAD_SIGNATURE, "signature does not verify with key '" + issuer.name() + "'");
-        }
-        AccessClaims claims = AccessClaims.parse(token.parts().payload());
-        Instant now = clock.instant();
-        boolean issuedAhead = claims.issuedAt().isAfter(now.plus(clockRules.skew()));
-        checkRules(issuer, claims, now, clockTrusted && !issuedAhead, revocations);
-        return new VerifiedAccess(issuer, claims, issuedAhead);
+        return verify(SignedToken.accessToken(text), clock, revocations);
     }
 
-    private void checkRules(TrustedIssuer issuer, AccessClaims claims, Instant now, boolean clockTrusted,
-            RevocationList revocations) throws TokenRejectedException {
+    /**
+     * @param clock the door's clock now, and whether it is trusted
+     * @param revocations the installed revocation list
+     */
+    public VerifiedAccess verify(SignedToken token, ClockReading clock, RevocationLists revocations)
+            throws TokenRejectedException {
+        TrustedIssuer issuer = token.signer(trustStore);
+        AccessClaims claims;
+        try {
+            claims = AccessClaims.parse(token.payload());
+        } catch (TokenRejectedException e) {
+            throw e.signedBy(issuer, null);
+        }
+        try {
+            checkRules(issuer, claims, clock, revocations);
+        } catch (TokenRejectedException e) {
+            throw e.signedBy(issuer, claims);
+        }
+        return new VerifiedAccess(issuer, claims);
+    }
+
+    private void checkRules(TrustedIssuer issuer, AccessClaims claims, ClockReading clock, RevocationLists revocations)
+            throws TokenRejectedException {
         if (revocations.revokesKey(issuer.kid())) {
             throw new TokenRejectedException(REVOKED, "key '" + issuer.name() + "' is revoked");
         }
@@ -87,9 +89,19 @@ public final class AccessTokenVerifier {
             throw new TokenRejectedException(WINDOW_TOO_LONG, "window of " + claims.window()
                     + " is longer than the " + policy.maxWindow() + " key '" + issuer.name() + "' may grant");
         }
-        if (!clockTrusted && clockRules.rolesNeedingTrustedClock().contains(claims.role())) {
-            throw new TokenRejectedException(CLOCK_UNTRUSTED,
-                    "the door's clock is not trusted, so " + claims.role().wireName() + " tokens are refused");
+        Instant now = clock.now();
+        switch (clock) {
+            case ClockReading.Untrusted u when clockRules.rolesNeedingTrustedClock().contains(claims.role()) ->
+                throw new TokenRejectedException(CLOCK_UNTRUSTED, "the door's clock is not trusted (" + u.why()
+                        + "), so " + claims.role().wireName() + " tokens are refused");
+            case ClockReading.Untrusted u -> { } // roles that may enter on an untrusted clock: iat says nothing here
+            case ClockReading.Trusted t -> {
+                // A trusted clock is the better witness: a token issued ahead of it is refused, and never moves it.
+                if (claims.issuedAt().isAfter(now.plus(clockRules.skew()))) {
+                    throw new TokenRejectedException(NOT_YET_VALID, "issued at " + Rfc3339.format(claims.issuedAt())
+                            + ", ahead of the door's trusted clock (" + Rfc3339.format(now) + ")");
+                }
+            }
         }
         if (now.isBefore(claims.notBefore().minus(clockRules.skew()))) {
             throw new TokenRejectedException(NOT_YET_VALID, "valid from " + Rfc3339.format(claims.notBefore()));

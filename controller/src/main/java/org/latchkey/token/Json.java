@@ -1,52 +1,96 @@
 package org.latchkey.token;
 
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 
-/** Strict JSON for signed payloads: strict UTF-8, one object, no duplicate keys, shallow nesting. */
+/**
+ * JSON in one place, as two immutable halves: a strict reader for everything that comes in (signed payloads,
+ * the door's own files, the daemon's answers) and a writer for everything that goes out.
+ */
 public final class Json {
-    public static final ObjectMapper MAPPER = JsonMapper.builder()
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-            .disable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .build();
+    /**
+     * Strict: no duplicate keys, no NaN, nothing after the value, shallow nesting, bounded strings. Numbers may be
+     * as long as a payload: an unknown claim may hold any valid JSON, and known ones are range-checked.
+     */
+    public static final ObjectReader READER;
+    /** Compact output in the order fields were put. */
+    public static final ObjectWriter WRITER;
 
     static {
-        MAPPER.getFactory().setStreamReadConstraints(StreamReadConstraints.builder()
+        JsonMapper strict = JsonMapper.builder()
+                .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+                .disable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .build();
+        strict.getFactory().setStreamReadConstraints(StreamReadConstraints.builder()
                 .maxNestingDepth(8)
                 .maxStringLength(16 * 1024)
-                .maxNumberLength(20)
+                .maxNumberLength(1024)
                 .build());
+        READER = strict.reader();
+        WRITER = JsonMapper.builder().build().writer();
     }
 
     private Json() {}
+
+    public static ObjectNode object() {
+        return JsonNodeFactory.instance.objectNode();
+    }
+
+    public static ArrayNode array() {
+        return JsonNodeFactory.instance.arrayNode();
+    }
+
+    /** One line of JSON. */
+    public static String write(JsonNode node) {
+        try {
+            return WRITER.writeValueAsString(node);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e); // a tree of plain nodes always serialises
+        }
+    }
+
+    /** Indented, for people. */
+    public static String pretty(JsonNode node) {
+        try {
+            return WRITER.withDefaultPrettyPrinter().writeValueAsString(node);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Parses text with the strict reader. */
+    public static JsonNode read(String text) throws IOException {
+        return READER.readTree(text);
+    }
 
     /** @throws IllegalArgumentException naming what is wrong */
     static ObjectNode parseObject(byte[] utf8) {
         String text;
         try {
-            text = StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(utf8))
-                    .toString();
+            text = strictUtf8(utf8);
         } catch (CharacterCodingException e) {
             throw new IllegalArgumentException("payload is not valid UTF-8");
         }
         JsonNode node;
         try {
-            node = MAPPER.readTree(text);
+            node = READER.readTree(text);
         } catch (IOException e) {
             throw new IllegalArgumentException("payload is not valid JSON: " + firstLine(e.getMessage()));
         }
@@ -54,6 +98,15 @@ public final class Json {
             throw new IllegalArgumentException("payload is not a JSON object");
         }
         return object;
+    }
+
+    /** Decodes UTF-8, refusing malformed input rather than replacing it. */
+    public static String strictUtf8(byte[] bytes) throws CharacterCodingException {
+        return StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT)
+                .decode(ByteBuffer.wrap(bytes))
+                .toString();
     }
 
     private static String firstLine(String message) {

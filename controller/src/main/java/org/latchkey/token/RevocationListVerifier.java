@@ -1,46 +1,47 @@
 package org.latchkey.token;
 
-import static org.latchkey.token.RejectionReason.BAD_SIGNATURE;
 import static org.latchkey.token.RejectionReason.MALFORMED;
 import static org.latchkey.token.RejectionReason.REVOKED;
 import static org.latchkey.token.RejectionReason.ROLE_NOT_ALLOWED;
 import static org.latchkey.token.RejectionReason.SEQ_NOT_NEWER;
-import static org.latchkey.token.RejectionReason.UNKNOWN_KEY;
 import static org.latchkey.token.RejectionReason.WRONG_LOCK;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
 import java.util.LinkedHashSet;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * Verifies a revocation list: a v4.public token signed by a trusted owner key, for this lock, with a
- * {@code seq} greater than the installed list's. A refused list leaves the installed one in force.
+ * Verifies a revocation list: a v4.public token signed by a trusted owner key, for this lock (or its fleet),
+ * with a {@code seq} greater than the installed list's of the same scope. A refused list leaves the installed
+ * one in force.
  */
 public final class RevocationListVerifier {
     public static final String TYPE = "latchkey-revocation";
-    /** Revocation lists are bigger than access tokens; still bounded. */
-    public static final int MAX_TEXT_BYTES = 16 * 1024;
+    /** The largest seq: every JSON parser reads it exactly, and there is always room for one more. */
+    public static final long MAX_SEQ = (1L << 53) - 1;
 
     private static final Pattern TOKEN_REF = Pattern.compile(Paserk.PID.pattern() + "/" + AccessClaims.TOKEN_ID.pattern());
 
     private final String lockId;
+    private final Optional<String> fleetId;
     private final TrustStore trustStore;
 
-    public RevocationListVerifier(String lockId, TrustStore trustStore) {
+    public RevocationListVerifier(String lockId, Optional<String> fleetId, TrustStore trustStore) {
         this.lockId = lockId;
+        this.fleetId = fleetId;
         this.trustStore = trustStore;
     }
 
-    public RevocationList verify(String text, RevocationList installed) throws TokenRejectedException {
-        SignedToken token = SignedToken.parse(text, MAX_TEXT_BYTES);
-        TrustedIssuer signer = trustStore.find(token.kid())
-                .orElseThrow(() -> new TokenRejectedException(UNKNOWN_KEY, "no trusted key " + token.kid()));
-        if (!signer.key().verify(token.preAuth(), token.parts().signature())) {
-            throw new TokenRejectedException(BAD_SIGNATURE, "signature does not verify with key '" + signer.name() + "'");
-        }
+    public RevocationList verify(String text, RevocationLists installed) throws TokenRejectedException {
+        return verify(SignedToken.document(text), installed);
+    }
+
+    public RevocationList verify(SignedToken token, RevocationLists installed) throws TokenRejectedException {
+        TrustedIssuer signer = token.signer(trustStore);
         if (!signer.policy().isOwner()) {
             throw new TokenRejectedException(ROLE_NOT_ALLOWED,
                     "key '" + signer.name() + "' is not an owner key and may not sign revocation lists");
@@ -48,15 +49,24 @@ public final class RevocationListVerifier {
         if (installed.revokesKey(signer.kid())) {
             throw new TokenRejectedException(REVOKED, "key '" + signer.name() + "' is revoked");
         }
-        RevocationList list = parse(token.parts().payload(), text.strip());
-        if (list.seq() <= installed.seq()) {
-            throw new TokenRejectedException(SEQ_NOT_NEWER,
-                    "seq " + list.seq() + " is not greater than the installed list's " + installed.seq());
+        RevocationList list = read(token);
+        long current = installed.of(list.scope()).seq();
+        if (list.seq() <= current) {
+            throw new TokenRejectedException(SEQ_NOT_NEWER, "seq " + list.seq() + " is not greater than the installed "
+                    + list.scope().name().toLowerCase(java.util.Locale.ROOT) + " list's " + current);
         }
         return list;
     }
 
-    private RevocationList parse(byte[] payload, String text) throws TokenRejectedException {
+    /**
+     * Reads a list's content without checking who signed it: only for a list this door verified when it was
+     * installed and whose signer it no longer trusts. Enforcing it can only refuse more, never admit more.
+     */
+    public RevocationList readInstalled(String text) throws TokenRejectedException {
+        return read(SignedToken.document(text));
+    }
+
+    private RevocationList read(SignedToken token) throws TokenRejectedException {
         ObjectNode o;
         long seq;
         Instant iat;
@@ -64,14 +74,14 @@ public final class RevocationListVerifier {
         Set<String> kids;
         String aud;
         try {
-            o = Json.parseObject(payload);
+            o = Json.parseObject(token.payload());
             if (!TYPE.equals(AccessClaims.text(o, "typ"))) {
                 throw new IllegalArgumentException("typ is not \"" + TYPE + "\"");
             }
             JsonNode seqNode = o.get("seq");
-            if (seqNode == null || !seqNode.canConvertToExactIntegral() || !seqNode.canConvertToLong()
-                    || seqNode.longValue() < 1) {
-                throw new IllegalArgumentException("seq must be a positive integer");
+            if (seqNode == null || !seqNode.isIntegralNumber() || !seqNode.canConvertToLong() || seqNode.longValue() < 1
+                    || seqNode.longValue() > MAX_SEQ) {
+                throw new IllegalArgumentException("seq must be a whole number from 1 to " + MAX_SEQ);
             }
             seq = seqNode.longValue();
             iat = AccessClaims.time(o, "iat");
@@ -81,10 +91,16 @@ public final class RevocationListVerifier {
         } catch (IllegalArgumentException e) {
             throw new TokenRejectedException(MALFORMED, "revocation list: " + e.getMessage());
         }
-        if (!lockId.equals(aud)) {
-            throw new TokenRejectedException(WRONG_LOCK, "the list is for lock '" + Rfc3339.abbreviate(aud) + "'");
+        RevocationList.Scope scope;
+        if (lockId.equals(aud)) {
+            scope = RevocationList.Scope.LOCK;
+        } else if (fleetId.isPresent() && fleetId.get().equals(aud)) {
+            scope = RevocationList.Scope.FLEET;
+        } else {
+            throw new TokenRejectedException(WRONG_LOCK, "the list is for '" + Rfc3339.abbreviate(aud) + "', not lock '"
+                    + lockId + "'" + fleetId.map(f -> " or fleet '" + f + "'").orElse(""));
         }
-        return new RevocationList(seq, iat, jtis, kids, text);
+        return new RevocationList(scope, seq, iat, jtis, kids, token.text());
     }
 
     private static Set<String> strings(ObjectNode o, String name, Pattern shape, String what) {

@@ -1,6 +1,8 @@
 package org.latchkey.token;
 
+import static org.latchkey.token.RejectionReason.BAD_SIGNATURE;
 import static org.latchkey.token.RejectionReason.MALFORMED;
+import static org.latchkey.token.RejectionReason.UNKNOWN_KEY;
 
 import java.nio.charset.StandardCharsets;
 import java.util.regex.Matcher;
@@ -9,15 +11,37 @@ import java.util.regex.Pattern;
 /**
  * A token text that passed the latchkey profile's input rules, not yet verified: at most a size limit,
  * ASCII, canonical base64url, a footer of exactly {@code {"kid":"k4.pid.…"}}. All of this is checked before
- * any cryptography, so malformed input costs almost nothing.
+ * any cryptography, so malformed input costs almost nothing. Parsed once, then handed to a verifier.
  */
-record SignedToken(PasetoV4Public.Parts parts, String kid) {
+public final class SignedToken {
     /** Access tokens: the whole text, in bytes. */
-    static final int MAX_ACCESS_TOKEN_BYTES = 2048;
+    public static final int MAX_ACCESS_TOKEN_BYTES = 2048;
+    /** Revocation lists are bigger than access tokens; still bounded. */
+    public static final int MAX_DOCUMENT_BYTES = 16 * 1024;
 
     // The footer is attacker-controlled until the signature checks: a fixed shape, never a JSON parser.
     private static final Pattern FOOTER = Pattern.compile("\\{\"kid\":\"(" + Paserk.PID.pattern() + ")\"}");
     private static final int FOOTER_LENGTH = 61;
+
+    private final String text;
+    private final PasetoV4Public.Parts parts;
+    private final String kid;
+
+    private SignedToken(String text, PasetoV4Public.Parts parts, String kid) {
+        this.text = text;
+        this.parts = parts;
+        this.kid = kid;
+    }
+
+    /** An access token as presented (a scanner's line end is allowed). */
+    public static SignedToken accessToken(String text) throws TokenRejectedException {
+        return parse(text, MAX_ACCESS_TOKEN_BYTES);
+    }
+
+    /** A signed document: a revocation list. */
+    public static SignedToken document(String text) throws TokenRejectedException {
+        return parse(text, MAX_DOCUMENT_BYTES);
+    }
 
     static SignedToken parse(String text, int maxBytes) throws TokenRejectedException {
         if (text == null || text.isEmpty()) {
@@ -48,7 +72,7 @@ record SignedToken(PasetoV4Public.Parts parts, String kid) {
         if (!m.matches()) {
             throw new TokenRejectedException(MALFORMED, "footer is not {\"kid\":\"k4.pid.…\"}");
         }
-        return new SignedToken(parts, m.group(1));
+        return new SignedToken(token, parts, m.group(1));
     }
 
     /** A scanner ends its line with CR LF, LF or CR: drop one such line end, and nothing else. */
@@ -62,7 +86,32 @@ record SignedToken(PasetoV4Public.Parts parts, String kid) {
         return text;
     }
 
-    byte[] preAuth() {
-        return parts.preAuth(new byte[0]);
+    /** The token's text, without a scanner's line end: what a store keeps. Never for logs. */
+    String text() {
+        return text;
+    }
+
+    /** The signing key's id, from the footer: a claim until {@link #signer} has checked the signature. */
+    public String kid() {
+        return kid;
+    }
+
+    /**
+     * The one signature check: the key must be in the trust store and the signature must verify with it.
+     *
+     * @return the trusted issuer that signed this token
+     */
+    TrustedIssuer signer(TrustStore trust) throws TokenRejectedException {
+        TrustedIssuer issuer = trust.find(kid)
+                .orElseThrow(() -> new TokenRejectedException(UNKNOWN_KEY, "no trusted key " + kid));
+        if (!issuer.key().verify(parts.preAuth(new byte[0]), parts.signature())) {
+            throw new TokenRejectedException(BAD_SIGNATURE, "signature does not verify with key '" + issuer.name() + "'");
+        }
+        return issuer;
+    }
+
+    /** The payload: read it only after {@link #signer} (or to show it, marked unverified). */
+    byte[] payload() {
+        return parts.payload();
     }
 }

@@ -11,9 +11,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 public record UnverifiedToken(String kid, ObjectNode claims) {
 
     public static UnverifiedToken read(String text) throws TokenRejectedException {
-        SignedToken token = SignedToken.parse(text, SignedToken.MAX_ACCESS_TOKEN_BYTES);
+        SignedToken token = SignedToken.accessToken(text);
         try {
-            return new UnverifiedToken(token.kid(), Json.parseObject(token.parts().payload()));
+            return new UnverifiedToken(token.kid(), Json.parseObject(token.payload()));
         } catch (IllegalArgumentException e) {
             throw new TokenRejectedException(RejectionReason.MALFORMED, e.getMessage());
         }

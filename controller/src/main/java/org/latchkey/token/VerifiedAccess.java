@@ -7,12 +7,10 @@ package org.latchkey.token;
 public final class VerifiedAccess {
     private final TrustedIssuer issuer;
     private final AccessClaims claims;
-    private final boolean issuedAheadOfClock;
 
-    VerifiedAccess(TrustedIssuer issuer, AccessClaims claims, boolean issuedAheadOfClock) {
+    VerifiedAccess(TrustedIssuer issuer, AccessClaims claims) {
         this.issuer = issuer;
         this.claims = claims;
-        this.issuedAheadOfClock = issuedAheadOfClock;
     }
 
     public TrustedIssuer issuer() {
@@ -25,14 +23,6 @@ public final class VerifiedAccess {
 
     public String kid() {
         return issuer.kid();
-    }
-
-    /**
-     * The token's {@code iat} lies more than the skew ahead of the door's clock: evidence that the clock is
-     * behind, so the controller stops trusting it. Only owner-class tokens get here in that case.
-     */
-    public boolean issuedAheadOfClock() {
-        return issuedAheadOfClock;
     }
 
     @Override

@@ -1,27 +1,33 @@
 package org.latchkey.access;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.times;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
-import java.time.ZoneOffset;
-import java.util.EnumSet;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.latchkey.assembly.DoorAssembly;
+import org.latchkey.config.DeviceConfigLoader;
 import org.latchkey.door.Alarm;
+import org.latchkey.door.AuditRecord;
 import org.latchkey.door.DoorController;
-import org.latchkey.door.DoorSettings;
+import org.latchkey.door.DoorModel;
+import org.latchkey.door.Mode;
 import org.latchkey.door.Outcome;
 import org.latchkey.hal.BoltPosition;
 import org.latchkey.hal.Camera;
@@ -31,143 +37,187 @@ import org.latchkey.hal.DoorHardware;
 import org.latchkey.hal.DoorState;
 import org.latchkey.hal.HardwareEvent;
 import org.latchkey.hal.ManualScheduler;
-import org.latchkey.daemon.DaemonFixture;
-import org.latchkey.store.AuditLog;
-import org.latchkey.store.RevocationStore;
-import org.latchkey.store.OneTimeStore;
-import org.latchkey.store.TimeFloor;
+import org.latchkey.store.Storage;
+import org.latchkey.testing.TestDoor;
 import org.latchkey.token.AccessClaims;
-import org.latchkey.token.AccessTokenVerifier;
 import org.latchkey.token.AccessTokens;
-import org.latchkey.token.ClockRules;
-import org.latchkey.token.IssuerPolicy;
 import org.latchkey.token.RejectionReason;
-import org.latchkey.token.RevocationListVerifier;
 import org.latchkey.token.Role;
-import org.latchkey.token.TrustStore;
-import org.latchkey.token.TrustedIssuer;
 import org.latchkey.token.Use;
 
-/** The gate in front of the door: clock trust, the one-time pre-check, rate limiting, summaries. */
+/**
+ * The gate in front of the door, wired as latchkeyd wires it (the assembly), on virtual time with Mockito at the
+ * hardware boundary: verification, the clock rules, the one-time pre-check, rate limiting and the refusal rule.
+ */
 class AccessGateTest {
     private static final Instant NOW = Instant.parse("2026-11-25T09:00:00Z");
 
     @TempDir
-    Path state;
+    Path dir;
 
     final ManualScheduler scheduler = new ManualScheduler();
     final Deadbolt bolt = mock(Deadbolt.class);
-    final DoorHardware hw = mock(DoorHardware.class);
-    final RejectionSummary summary = new RejectionSummary();
+    final List<AuditRecord> records = new ArrayList<>();
+    DoorAssembly assembly;
     DoorController door;
-    Thread loop;
     AccessGate gate;
 
-    private AccessGate gate(boolean synced) throws Exception {
-        when(hw.bolt()).thenReturn(bolt);
+    private void start(boolean synced) throws Exception {
+        Path config = TestDoor.config().set("state_dir = \"state\"").table("[api]\nrejections_per_second = 2").write(dir);
+        Path flag = dir.resolve("synchronized");
+        if (synced) {
+            Files.createFile(flag);
+        }
+        assembly = DoorAssembly.assemble(DeviceConfigLoader.load(config), Files.createDirectories(dir.resolve("state")),
+                Storage.REAL, scheduler, InstantSource.fixed(NOW), flag, false);
+        door = assembly.controller();
+        gate = assembly.gate();
+        door.addObserver(new DoorController.Observer() {
+            @Override
+            public void onStatus(DoorModel model) {}
+
+            @Override
+            public void onRecord(AuditRecord record, Optional<String> line) {
+                records.add(record);
+            }
+        });
+        DoorHardware hw = mock(DoorHardware.class);
         DoorContact contact = mock(DoorContact.class);
         when(contact.state()).thenReturn(DoorState.CLOSED);
         when(hw.contact()).thenReturn(contact);
+        when(hw.bolt()).thenReturn(bolt);
         when(hw.camera()).thenReturn(mock(Camera.class));
         when(bolt.position()).thenReturn(BoltPosition.LOCKED);
-        TrustStore trust = TrustStore.of(List.of(
-                new TrustedIssuer("owner", DaemonFixture.OWNER.publicKey(),
-                        new IssuerPolicy(EnumSet.of(Role.OWNER), Duration.ofDays(30), Optional.empty(), false)),
-                new TrustedIssuer("parcel-co", DaemonFixture.COURIER.publicKey(),
-                        new IssuerPolicy(EnumSet.of(Role.DELIVERY), Duration.ofHours(4), Optional.empty(), false))));
-        InstantSource clock = InstantSource.fixed(NOW);
-        TimeFloor floor = TimeFloor.open(state);
-        OneTimeStore store = OneTimeStore.open(state, floor.get(), Duration.ofSeconds(60));
-        AuditLog audit = AuditLog.open(state, 1 << 20, clock, e -> { throw new AssertionError(e); });
-        door = new DoorController(DoorSettings.DEFAULTS, scheduler, store, audit, clock);
-        loop = Thread.ofPlatform().start(() -> {
-            try {
-                door.run();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
-        door.start(hw);
-        door.onEvent(new HardwareEvent.BoltSettled(BoltPosition.LOCKED));
-        Path flag = state.resolve("synchronized");
-        if (synced) {
-            java.nio.file.Files.createFile(flag);
-        }
-        ClockTrust trust2 = new ClockTrust(clock, floor, flag, false, Duration.ofSeconds(60));
-        AccessTokenVerifier tokens = new AccessTokenVerifier("front-door", trust, ClockRules.DEFAULT, ZoneOffset.UTC, clock);
-        gate = new AccessGate(() -> tokens, door,
-                store, RevocationStore.open(state, new RevocationListVerifier("front-door", trust)), trust2,
-                new RateLimiter(2, scheduler::elapsed), summary, Duration.ofSeconds(5));
-        return gate;
+        assembly.start(hw);
+        door.processPending();
+        boltSettles(BoltPosition.LOCKED);
+        assertEquals("LOCKED", door.model().stateName());
     }
 
-    @AfterEach
-    void stopLoop() {
-        if (loop != null) {
-            loop.interrupt();
-        }
+    private void boltSettles(BoltPosition p) {
+        door.onEvent(new HardwareEvent.BoltSettled(p));
+        door.processPending();
+    }
+
+    /** Presents on this thread and lets the door's loop answer. */
+    private Outcome present(String token, String client) throws Exception {
+        CompletableFuture<Outcome> answer = gate.present(token, client);
+        door.processPending();
+        assertTrue(answer.isDone(), "answered at once");
+        return answer.get();
     }
 
     private static String token(Role role, Use use, Instant iat) {
-        return AccessTokens.issue(role == Role.OWNER ? DaemonFixture.OWNER : DaemonFixture.COURIER,
-                new AccessClaims("t", "front-door", "gate-" + System.nanoTime(), iat, NOW.minusSeconds(60),
+        return AccessTokens.issue(role == Role.OWNER ? TestDoor.OWNER : TestDoor.COURIER,
+                new AccessClaims("t", TestDoor.LOCK, "gate-" + System.nanoTime(), iat, NOW.minusSeconds(60),
                         NOW.plus(Duration.ofHours(1)), use, role, "s"));
     }
 
-    private void awaitLocked() throws InterruptedException {
-        long end = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        while (!door.model().stateName().equals("LOCKED") && System.nanoTime() < end) {
-            Thread.sleep(5);
-        }
+    private long count(Class<? extends AuditRecord> type) {
+        return records.stream().filter(type::isInstance).count();
     }
 
     @Test
     void clockNotSynchronised_refusesCourier_admitsOwner_raisesAlarm() throws Exception {
-        gate(false);
-        awaitLocked();
-        Outcome courier = gate.present(token(Role.DELIVERY, Use.ONCE, NOW), "127.0.0.1");
-        assertEquals(RejectionReason.CLOCK_UNTRUSTED, courier.refusal().orElseThrow());
-        assertTrue(gate.present(token(Role.OWNER, Use.WINDOW, NOW), "127.0.0.1").granted());
-        long end = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        while (!door.model().alarms().contains(Alarm.CLOCK_UNTRUSTED) && System.nanoTime() < end) {
-            Thread.sleep(5);
-        }
+        start(false);
         assertTrue(door.model().alarms().contains(Alarm.CLOCK_UNTRUSTED));
+        assertEquals(RejectionReason.CLOCK_UNTRUSTED,
+                present(token(Role.DELIVERY, Use.ONCE, NOW), "127.0.0.1").refusal().orElseThrow());
+        assertTrue(present(token(Role.OWNER, Use.WINDOW, NOW), "127.0.0.1").granted());
     }
 
     @Test
-    void tokenIssuedFarAhead_makesTheClockUntrusted_forLaterCouriers() throws Exception {
-        gate(true);
-        awaitLocked();
-        // An owner token issued an hour "in the future": the door's clock must be behind.
-        assertTrue(gate.present(token(Role.OWNER, Use.WINDOW, NOW.plus(Duration.ofHours(1))), "127.0.0.1").granted());
-        Outcome courier = gate.present(token(Role.DELIVERY, Use.ONCE, NOW), "127.0.0.1");
-        assertEquals(RejectionReason.CLOCK_UNTRUSTED, courier.refusal().orElseThrow());
+    void tokenIssuedFarAhead_isRefused_andCannotPoisonTheClock() throws Exception {
+        start(true);
+        // An owner token "issued" in 9999: before, the door distrusted its own clock until restart.
+        assertEquals(RejectionReason.NOT_YET_VALID, present(token(Role.OWNER, Use.WINDOW,
+                Instant.parse("9999-12-31T00:00:00Z")), "127.0.0.1").refusal().orElseThrow());
+        assertFalse(door.model().alarms().contains(Alarm.CLOCK_UNTRUSTED));
+        assertTrue(present(token(Role.DELIVERY, Use.ONCE, NOW), "127.0.0.1").granted(), "couriers still get in");
     }
 
     @Test
     void usedOnceToken_isRefusedBeforeTheDoor_andNothingMoves() throws Exception {
-        gate(true);
-        awaitLocked();
+        start(true);
         String t = token(Role.DELIVERY, Use.ONCE, NOW);
-        assertTrue(gate.present(t, "127.0.0.1").granted());
-        assertEquals(RejectionReason.ALREADY_USED, gate.present(t, "127.0.0.1").refusal().orElseThrow());
+        assertTrue(present(t, "127.0.0.1").granted());
+        verify(bolt, times(1)).unlock();
+        assertEquals(RejectionReason.ALREADY_USED, present(t, "127.0.0.1").refusal().orElseThrow());
+        verify(bolt, times(1)).unlock();
     }
 
     @Test
     void flood_isRateLimitedAndSummarised_validTokenFromTheSameClientStillChecked() throws Exception {
-        gate(true);
-        awaitLocked();
+        start(true);
         int limited = 0;
         for (int i = 0; i < 100; i++) {
-            if (gate.present("garbage-" + i, "10.0.0.9").refusal().orElseThrow() == RejectionReason.RATE_LIMITED) {
+            if (present("garbage-" + i, "10.0.0.9").refusal().orElseThrow() == RejectionReason.RATE_LIMITED) {
                 limited++;
             }
         }
         assertEquals(90, limited, "a burst of 5 × 2/s, then 429s");
-        assertEquals(java.util.Map.of("MALFORMED", 10L, "RATE_LIMITED", 90L), summary.drain());
         verify(bolt, never()).unlock(); // the flood moved nothing
-        assertTrue(gate.present(token(Role.DELIVERY, Use.ONCE, NOW), "10.0.0.9").granted());
+        assertTrue(present(token(Role.DELIVERY, Use.ONCE, NOW), "10.0.0.9").granted());
         verify(bolt).unlock();
+        scheduler.advance(DoorAssembly.SUMMARY_PERIOD);
+        assertTrue(records.contains(new AuditRecord.RefusalsSummary(DoorAssembly.SUMMARY_PERIOD.toSeconds(),
+                Map.of(RejectionReason.MALFORMED, 10L, RejectionReason.RATE_LIMITED, 90L))), records.toString());
+        assertEquals(0, count(AuditRecord.Refused.class), "garbage is never audited one by one");
+    }
+
+    @Test
+    void signedButRefusedReplays_costOneRecord_areCharged_thenAnsweredWithoutWork() throws Exception {
+        start(true);
+        AccessClaims c = new AccessClaims("t", TestDoor.LOCK, "expired-000000000001", NOW.minusSeconds(7200),
+                NOW.minusSeconds(7200), NOW.minusSeconds(3600), Use.ONCE, Role.DELIVERY, "s");
+        String expired = AccessTokens.issue(TestDoor.COURIER, c);
+        List<RejectionReason> answers = new ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            answers.add(present(expired, "10.0.0.7").refusal().orElseThrow());
+        }
+        assertEquals(RejectionReason.EXPIRED, answers.get(0));
+        assertEquals(10, answers.stream().filter(r -> r == RejectionReason.EXPIRED).count(), "charged: burst of 10");
+        assertEquals(990, answers.stream().filter(r -> r == RejectionReason.RATE_LIMITED).count());
+        assertEquals(1, count(AuditRecord.Refused.class), "one record for the token, however often it comes back");
+        scheduler.advance(DoorAssembly.SUMMARY_PERIOD);
+        assertTrue(records.contains(new AuditRecord.RefusalsSummary(DoorAssembly.SUMMARY_PERIOD.toSeconds(),
+                Map.of(RejectionReason.EXPIRED, 9L, RejectionReason.RATE_LIMITED, 990L))), records.toString());
+        // Another client with a fresh token is not affected.
+        assertTrue(present(token(Role.DELIVERY, Use.ONCE, NOW), "10.0.0.8").granted());
+    }
+
+    @Test
+    void doorRefusalsOfARepeatedToken_areCountedNotAudited() throws Exception {
+        start(true);
+        String owner = token(Role.OWNER, Use.WINDOW, NOW);
+        assertTrue(gate.changeMode(Mode.PRIVACY, owner, "127.0.0.1").granted());
+        door.processPending();
+        String courier = token(Role.DELIVERY, Use.WINDOW, NOW);
+        for (int i = 0; i < 5; i++) {
+            assertEquals(RejectionReason.MODE_DENIES, present(courier, "10.0.0.5").refusal().orElseThrow());
+        }
+        assertEquals(1, count(AuditRecord.Refused.class), "the door audits the first; the gate counts the rest");
+        scheduler.advance(DoorAssembly.SUMMARY_PERIOD);
+        assertTrue(records.contains(new AuditRecord.RefusalsSummary(DoorAssembly.SUMMARY_PERIOD.toSeconds(),
+                Map.of(RejectionReason.MODE_DENIES, 4L))), records.toString());
+    }
+
+    @Test
+    void modeChange_needsAnOwnerToken_andAConsumedOnceTokenNoLongerCounts() throws Exception {
+        start(true);
+        assertEquals(RejectionReason.ROLE_NOT_ALLOWED,
+                gate.changeMode(Mode.PRIVACY, token(Role.DELIVERY, Use.WINDOW, NOW), "127.0.0.1").refusal().orElseThrow());
+        String once = token(Role.OWNER, Use.ONCE, NOW);
+        assertTrue(present(once, "127.0.0.1").granted(), "the owner's once token opens the door once");
+        assertEquals(RejectionReason.ALREADY_USED,
+                gate.changeMode(Mode.PRIVACY, once, "127.0.0.1").refusal().orElseThrow(), "and is spent after that");
+        door.processPending();
+        assertEquals(Mode.NORMAL, door.model().mode());
+        String fresh = token(Role.OWNER, Use.ONCE, NOW);
+        assertTrue(gate.changeMode(Mode.PRIVACY, fresh, "127.0.0.1").granted());
+        door.processPending();
+        assertEquals(Mode.PRIVACY, door.model().mode());
+        assertEquals(RejectionReason.ALREADY_USED, present(fresh, "127.0.0.1").refusal().orElseThrow(),
+                "a once token that changed the mode is used");
     }
 }

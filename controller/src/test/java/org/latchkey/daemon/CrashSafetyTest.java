@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.latchkey.store.AuditVerifier;
+import org.latchkey.audit.AuditVerifier;
 
 /** kill -9 of a real latchkeyd process right after a once token was consumed, then a restart. */
 class CrashSafetyTest {

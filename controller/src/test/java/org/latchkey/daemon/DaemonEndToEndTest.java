@@ -21,7 +21,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.latchkey.store.AuditVerifier;
+import org.latchkey.audit.AuditVerifier;
 
 /** The real daemon in-process on an ephemeral port, simulated hardware, HTTP from the outside. */
 class DaemonEndToEndTest {
@@ -93,7 +93,7 @@ class DaemonEndToEndTest {
     @Test
     void mode_changesOnlyWithAnOwnerToken_andPrivacyRefusesCouriers() throws Exception {
         java.time.Instant now = java.time.Instant.now();
-        String owner = org.latchkey.token.AccessTokens.issue(DaemonFixture.OWNER, new org.latchkey.token.AccessClaims(
+        String owner = org.latchkey.token.AccessTokens.issue(org.latchkey.testing.TestDoor.OWNER, new org.latchkey.token.AccessClaims(
                 "home", "front-door", "owner-mode-0000001", now.minusSeconds(5), now.minusSeconds(5), now.plusSeconds(600),
                 org.latchkey.token.Use.WINDOW, org.latchkey.token.Role.OWNER, "me"));
         HttpRequest.Builder mode = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/mode"))
@@ -121,7 +121,7 @@ class DaemonEndToEndTest {
         org.latchkey.token.UnverifiedToken t = org.latchkey.token.UnverifiedToken.read(token);
         String ref = t.kid() + "/" + t.claims().path("jti").asText();
         long seq = 1000 + System.nanoTime() % 1000;
-        String list = org.latchkey.token.AccessTokens.sign(DaemonFixture.OWNER, ("{\"typ\":\"latchkey-revocation\","
+        String list = org.latchkey.token.AccessTokens.sign(org.latchkey.testing.TestDoor.OWNER, ("{\"typ\":\"latchkey-revocation\","
                 + "\"aud\":\"front-door\",\"seq\":" + seq + ",\"iat\":\"2026-11-25T09:00:00Z\",\"jti\":[\"" + ref
                 + "\"],\"kid\":[]}").getBytes(StandardCharsets.UTF_8));
         HttpResponse<String> installed = fx.post(port, "/v1/revocations", list);

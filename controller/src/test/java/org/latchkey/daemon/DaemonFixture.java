@@ -5,69 +5,37 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.function.Predicate;
-import org.latchkey.token.AccessClaims;
-import org.latchkey.token.AccessTokens;
-import org.latchkey.token.Role;
-import org.latchkey.token.SigningKey;
-import org.latchkey.token.Use;
+import org.latchkey.testing.TestDoor;
 
 /** A simulated door's config and tokens for it, and an HTTP client, for tests of the real daemon. */
 public final class DaemonFixture {
-    public static final SigningKey OWNER = SigningKey.fromSeed(seed(21));
-    public static final SigningKey COURIER = SigningKey.fromSeed(seed(22));
     final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    private static int counter;
 
-    private static byte[] seed(int n) {
-        byte[] s = new byte[32];
-        s[0] = (byte) n;
-        s[5] = 7;
-        return s;
-    }
-
+    /** A simulated door with short waits, its state in {@code dir/state}. */
     static Path writeConfig(Path dir) throws IOException {
-        Path config = dir.resolve("latchkey.toml");
-        Files.writeString(config, """
-                lock_id = "front-door"
-                state_dir = "state"
+        return TestDoor.config()
+                .set("state_dir = \"state\"")
+                .table("""
+                        [door]
+                        unlock_wait = "5s"
+                        relock_delay = "0s"
+                        camera_post_roll = "0s"
+                        """)
+                .table("""
+                        [hal]
+                        driver = "simulated"
 
-                [door]
-                unlock_wait = "5s"
-                relock_delay = "0s"
-                camera_post_roll = "0s"
-
-                [hal]
-                driver = "simulated"
-
-                [hal.bolt]
-                travel_time = "100ms"
-
-                [[issuers]]
-                name = "owner"
-                public_key = "%s"
-                roles = ["owner"]
-                max_window = "30d"
-
-                [[issuers]]
-                name = "parcel-co"
-                public_key = "%s"
-                roles = ["delivery"]
-                max_window = "4h"
-                """.formatted(OWNER.publicKey().paserk(), COURIER.publicKey().paserk()));
-        return config;
+                        [hal.bolt]
+                        travel_time = "100ms"
+                        """)
+                .write(dir);
     }
 
     static String courierOnce() {
-        counter++;
-        Instant now = Instant.now();
-        return AccessTokens.issue(COURIER, new AccessClaims("parcel-co", "front-door",
-                String.format("e2e-%s-%04d", Long.toHexString(now.toEpochMilli()), counter), now.minusSeconds(5),
-                now.minusSeconds(5), now.plus(Duration.ofHours(1)), Use.ONCE, Role.DELIVERY, "order " + counter));
+        return TestDoor.courierOnce();
     }
 
     HttpResponse<String> post(int port, String path, String body) throws Exception {

@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
@@ -28,9 +29,11 @@ import org.latchkey.hal.DoorHardware;
 import org.latchkey.hal.DoorState;
 import org.latchkey.hal.HardwareEvent;
 import org.latchkey.hal.ManualScheduler;
-import org.latchkey.store.AuditLog;
-import org.latchkey.store.AuditVerifier;
+import org.latchkey.audit.AuditLog;
+import org.latchkey.audit.AuditVerifier;
+import org.latchkey.store.ModeFile;
 import org.latchkey.store.OneTimeStore;
+import org.latchkey.store.Storage;
 import org.latchkey.token.RejectionReason;
 import org.latchkey.token.VerifiedAccess;
 import org.mockito.InOrder;
@@ -50,7 +53,7 @@ class DoorScenarioTest {
     final DoorContact contact = mock(DoorContact.class);
     final Camera camera = mock(Camera.class);
     final DoorHardware hw = mock(DoorHardware.class);
-    final List<String> records = new ArrayList<>();
+    final List<AuditRecord> records = new ArrayList<>();
     OneTimeStore store;
     AuditLog audit;
     DoorController door;
@@ -61,20 +64,29 @@ class DoorScenarioTest {
         when(hw.camera()).thenReturn(camera);
         when(contact.state()).thenReturn(initialDoor);
         when(bolt.position()).thenReturn(BoltPosition.UNKNOWN);
-        store = OneTimeStore.open(state, TestTokens.NOW, Duration.ofSeconds(60));
-        audit = AuditLog.open(state, 1 << 20, InstantSource.fixed(TestTokens.NOW), e -> { throw new AssertionError(e); });
-        door = new DoorController(settings, scheduler, store, audit, InstantSource.fixed(TestTokens.NOW));
+        store = OneTimeStore.open(Storage.REAL, state);
+        audit = AuditLog.open(Storage.REAL, state, AuditLog.Limits.of(64L << 20), InstantSource.fixed(TestTokens.NOW),
+                new AuditLog.Health() {
+                    @Override
+                    public void failed(java.io.IOException e) {
+                        throw new AssertionError(e);
+                    }
+
+                    @Override
+                    public void recovered() {}
+                });
+        door = new DoorController(settings, settings.mode(), scheduler, store, new ModeFile(Storage.REAL, state), audit,
+                InstantSource.fixed(TestTokens.NOW));
         door.addObserver(new DoorController.Observer() {
             @Override
             public void onStatus(DoorModel model) {}
 
             @Override
-            public void onRecord(String type, java.util.Map<String, Object> fields) {
-                records.add(type + (fields.containsKey("alarm") ? ":" + fields.get("alarm")
-                        : fields.containsKey("reason") ? ":" + fields.get("reason") : ""));
+            public void onRecord(AuditRecord record, Optional<String> line) {
+                records.add(record);
             }
         });
-        door.start(hw);
+        door.start(hw, "config");
         door.processPending();
     }
 
@@ -110,7 +122,7 @@ class DoorScenarioTest {
     }
 
     private Outcome present(VerifiedAccess access) throws Exception {
-        CompletableFuture<Outcome> f = door.present(access);
+        CompletableFuture<Outcome> f = door.present(access, true);
         door.processPending();
         assertTrue(f.isDone(), "the door answered at once");
         return f.get();
@@ -145,11 +157,12 @@ class DoorScenarioTest {
         verify(bolt, times(2)).lock();
         settle(BoltPosition.LOCKED);
         assertEquals("LOCKED", door.model().stateName());
-        assertTrue(door.model().cameraOn());
+        assertTrue(door.model().camera().recording());
         advance(Duration.ofSeconds(10));
         verify(camera).stopRecording();
-        assertFalse(door.model().cameraOn());
-        assertTrue(records.contains("granted"));
+        assertFalse(door.model().camera().recording());
+        assertTrue(records.stream().anyMatch(r -> r instanceof AuditRecord.Granted g
+                && g.token().jti().equals(token.claims().tokenId())));
         assertEquals(Set.of(), door.model().alarms());
     }
 
@@ -164,7 +177,7 @@ class DoorScenarioTest {
         verify(bolt, times(2)).lock();
         settle(BoltPosition.LOCKED);
         assertEquals("LOCKED", door.model().stateName());
-        assertTrue(records.contains("relock"));
+        assertTrue(records.contains(new AuditRecord.Relock("not opened within 30 s")));
     }
 
     @Test
@@ -180,7 +193,8 @@ class DoorScenarioTest {
         assertEquals(Set.of(), door.model().alarms());
         verify(bolt, times(2)).lock(); // max_unlocked passed: lock as soon as it is closed
         settle(BoltPosition.LOCKED);
-        assertTrue(records.contains("alarm_raised:DOOR_AJAR") && records.contains("alarm_cleared:DOOR_AJAR"));
+        assertTrue(records.contains(new AuditRecord.AlarmRaised(Alarm.DOOR_AJAR)));
+        assertTrue(records.contains(new AuditRecord.AlarmCleared(Alarm.DOOR_AJAR)));
     }
 
     @Test
@@ -221,7 +235,7 @@ class DoorScenarioTest {
     void cameraRequiredButOffline_refusesCameraNotReady_tokenNotConsumed_boltNeverMoves() throws Exception {
         startLocked(settings(true, Mode.NORMAL));
         VerifiedAccess token = TestTokens.courierOnce();
-        CompletableFuture<Outcome> answer = door.present(token);
+        CompletableFuture<Outcome> answer = door.present(token, true);
         door.processPending();
         verify(camera).startRecording();
         assertFalse(answer.isDone(), "waiting for the camera");
@@ -237,7 +251,7 @@ class DoorScenarioTest {
     @Test
     void cameraRequired_andReady_unlocksOnlyAfterConfirmation() throws Exception {
         startLocked(settings(true, Mode.NORMAL));
-        CompletableFuture<Outcome> answer = door.present(TestTokens.courierOnce());
+        CompletableFuture<Outcome> answer = door.present(TestTokens.courierOnce(), true);
         door.processPending();
         verify(bolt, never()).unlock();
         advance(Duration.ofMillis(300));
@@ -268,7 +282,7 @@ class DoorScenarioTest {
         Outcome replay = present(token);
         assertEquals(RejectionReason.ALREADY_USED, replay.refusal().orElseThrow());
         verify(bolt, times(1)).unlock();
-        assertTrue(records.contains("refused:ALREADY_USED"));
+        assertTrue(records.contains(new AuditRecord.Refused(AuditRecord.TokenRef.of(token), RejectionReason.ALREADY_USED)));
     }
 
     @Test
@@ -319,7 +333,7 @@ class DoorScenarioTest {
         settle(BoltPosition.LOCKED);
         assertTrue(door.isStopped());
         assertEquals("STOPPED", door.model().stateName());
-        assertEquals(RejectionReason.BUSY, door.present(TestTokens.ownerWindow()).getNow(null).refusal().orElseThrow());
+        assertEquals(RejectionReason.BUSY, door.present(TestTokens.ownerWindow(), true).getNow(null).refusal().orElseThrow());
     }
 
     @Test
@@ -337,13 +351,15 @@ class DoorScenarioTest {
     }
 
     @Test
-    void storeUnwritable_refusesOnceTokens_raisesAlarm_windowTokensStillWork() throws Exception {
+    void storeUnwritable_refusesOnceTokens_raisesAlarm_thenOwnerTokensOnly() throws Exception {
         startLocked(DoorSettings.DEFAULTS);
         java.nio.file.Files.createDirectories(state.resolve("once.log")); // writes to it now fail
         VerifiedAccess token = TestTokens.courierOnce();
         assertEquals(RejectionReason.STORE_UNAVAILABLE, present(token).refusal().orElseThrow());
         assertTrue(door.model().alarms().contains(Alarm.STORE_UNAVAILABLE));
         verify(bolt, never()).unlock();
+        // While the state cannot be written, nobody but the owner gets in: no courier enters unrecorded.
+        assertEquals(RejectionReason.STORE_UNAVAILABLE, present(TestTokens.courierWindow()).refusal().orElseThrow());
         assertTrue(present(TestTokens.ownerWindow()).granted());
     }
 
@@ -358,7 +374,7 @@ class DoorScenarioTest {
             }
 
             @Override
-            public void onRecord(String type, java.util.Map<String, Object> fields) {}
+            public void onRecord(AuditRecord record, Optional<String> line) {}
         });
         assertTrue(present(TestTokens.courierOnce()).granted());
         verify(bolt).unlock();

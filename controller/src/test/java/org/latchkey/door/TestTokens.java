@@ -2,7 +2,6 @@ package org.latchkey.door;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.time.InstantSource;
 import java.time.ZoneOffset;
 import java.util.EnumSet;
 import java.util.List;
@@ -12,7 +11,8 @@ import org.latchkey.token.AccessTokenVerifier;
 import org.latchkey.token.AccessTokens;
 import org.latchkey.token.ClockRules;
 import org.latchkey.token.IssuerPolicy;
-import org.latchkey.token.RevocationList;
+import org.latchkey.token.ClockReading;
+import org.latchkey.token.RevocationLists;
 import org.latchkey.token.Role;
 import org.latchkey.token.SigningKey;
 import org.latchkey.token.TokenRejectedException;
@@ -32,7 +32,7 @@ final class TestTokens {
             new TrustedIssuer("parcel-co", COURIER.publicKey(),
                     new IssuerPolicy(EnumSet.of(Role.DELIVERY), Duration.ofHours(4), Optional.empty(), false))));
     static final AccessTokenVerifier VERIFIER =
-            new AccessTokenVerifier("front-door", TRUST, ClockRules.DEFAULT, ZoneOffset.UTC, InstantSource.fixed(NOW));
+            new AccessTokenVerifier("front-door", TRUST, ClockRules.DEFAULT, ZoneOffset.UTC);
 
     private static int counter;
 
@@ -52,7 +52,7 @@ final class TestTokens {
 
     static VerifiedAccess verified(String text) {
         try {
-            return VERIFIER.verify(text, true, RevocationList.NONE);
+            return VERIFIER.verify(text, new ClockReading.Trusted(NOW), RevocationLists.NONE);
         } catch (TokenRejectedException e) {
             throw new IllegalStateException(e);
         }

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 import org.latchkey.door.Outcome;
 
@@ -15,13 +16,14 @@ class ScannerInputTest {
     final List<String> presented = new ArrayList<>();
     final ScannerInput scanner = new ScannerInput(Path.of("/dev/null"), (text, client) -> {
         presented.add(client + ":" + text);
-        return Outcome.granted("test");
+        return CompletableFuture.completedFuture(Outcome.granted("test"));
     });
 
     @Test
-    void eachLineIsPresented_crKeptForTheTokenLayerToTrim_blankLinesSkipped() throws Exception {
-        scanner.readLines(stream("v4.public.a\r\n\nv4.public.b\n"));
-        assertEquals(List.of("scanner:v4.public.a\r", "scanner:v4.public.b"), presented);
+    void eachLineIsPresented_anyLineEnd_blankLinesSkipped() throws Exception {
+        scanner.readLines(stream("v4.public.a\r\n\nv4.public.b\nv4.public.c\rv4.public.d\r"));
+        assertEquals(List.of("scanner:v4.public.a", "scanner:v4.public.b", "scanner:v4.public.c", "scanner:v4.public.d"),
+                presented, "LF, CRLF and a raw tty's CR alone all end a line");
     }
 
     @Test

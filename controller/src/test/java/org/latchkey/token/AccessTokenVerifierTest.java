@@ -12,7 +12,6 @@ import static org.latchkey.token.Fixture.OWNER;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.InstantSource;
 import java.time.ZoneId;
 import java.util.EnumSet;
 import java.util.List;
@@ -24,7 +23,7 @@ class AccessTokenVerifierTest {
     private static final Duration SKEW = ClockRules.DEFAULT_SKEW;
 
     private static VerifiedAccess verify(String token, Instant at) throws TokenRejectedException {
-        return Fixture.verifierAt(at).verify(token, true, RevocationList.NONE);
+        return Fixture.verifyAt(token, at);
     }
 
     private static RejectionReason reason(String token, Instant at) {
@@ -50,7 +49,6 @@ class AccessTokenVerifierTest {
         assertEquals(Use.ONCE, v.claims().use());
         assertEquals("courier 42", v.claims().subject());
         assertEquals(COURIER.publicKey().pid(), v.kid());
-        assertFalse(v.issuedAheadOfClock());
     }
 
     @Test
@@ -145,38 +143,52 @@ class AccessTokenVerifierTest {
     void verify_revokedTokenId_and_revokedKey_areRevoked() {
         String token = Fixture.courierToken();
         String kid = COURIER.publicKey().pid();
-        RevocationList byJti = new RevocationList(1, NOW, Set.of(kid + "/" + Fixture.courierClaims().tokenId()), Set.of(), "");
-        RevocationList byKid = new RevocationList(2, NOW, Set.of(), Set.of(kid), "");
-        for (RevocationList list : List.of(byJti, byKid)) {
+        RevocationLists byJti = Fixture.lockList(1, Set.of(kid + "/" + Fixture.courierClaims().tokenId()), Set.of());
+        RevocationLists byKid = Fixture.lockList(2, Set.of(), Set.of(kid));
+        RevocationLists byFleet = RevocationLists.NONE.with(new RevocationList(RevocationList.Scope.FLEET, 7, NOW, Set.of(),
+                Set.of(kid), ""));
+        for (RevocationLists list : List.of(byJti, byKid, byFleet)) {
             TokenRejectedException e = assertThrows(TokenRejectedException.class,
-                    () -> Fixture.verifierAt(NOW).verify(token, true, list));
+                    () -> Fixture.VERIFIER.verify(token, new ClockReading.Trusted(NOW), list));
             assertEquals(RejectionReason.REVOKED, e.reason());
         }
     }
 
     @Test
     void verify_clockUntrusted_refusesCourier_admitsOwner() throws Exception {
-        AccessTokenVerifier verifier = Fixture.verifierAt(NOW);
+        ClockReading untrusted = new ClockReading.Untrusted(NOW, "test");
         TokenRejectedException e = assertThrows(TokenRejectedException.class,
-                () -> verifier.verify(Fixture.courierToken(), false, RevocationList.NONE));
+                () -> Fixture.VERIFIER.verify(Fixture.courierToken(), untrusted, RevocationLists.NONE));
         assertEquals(RejectionReason.CLOCK_UNTRUSTED, e.reason());
+        assertTrue(e.signer().isPresent(), "a refusal after the signature names its signer");
         AccessClaims owner = new AccessClaims("home", LOCK, "owner-000000000000002", NOW, NOW, NOW.plusSeconds(600),
                 Use.ONCE, Role.OWNER, "me");
-        assertEquals(Role.OWNER, verifier.verify(AccessTokens.issue(OWNER, owner), false, RevocationList.NONE)
+        assertEquals(Role.OWNER, Fixture.VERIFIER.verify(AccessTokens.issue(OWNER, owner), untrusted, RevocationLists.NONE)
                 .claims().role());
     }
 
     @Test
-    void verify_iatFarAheadOfClock_marksClockUntrusted() throws Exception {
-        Instant behind = NOW.minus(Duration.ofHours(1)); // the door's clock is an hour behind
-        AccessClaims c = Fixture.courierClaims(); // iat = NOW - 10 min, well ahead of 'behind'
-        String courierToken = courier(new AccessClaims(c.issuer(), LOCK, c.tokenId(), c.issuedAt(),
-                behind.minusSeconds(60), NOW.plus(Duration.ofHours(1)), c.use(), c.role(), c.subject()));
-        assertEquals(RejectionReason.CLOCK_UNTRUSTED, reason(courierToken, behind));
-        AccessClaims owner = new AccessClaims("home", LOCK, "owner-000000000000003", NOW, behind, NOW.plusSeconds(600),
+    void verify_iatAheadOfATrustedClock_isRefused_andMovesNothing() throws Exception {
+        // An owner token issued (by a wrong or hostile clock) far in the future: refused, whoever signed it.
+        AccessClaims poison = new AccessClaims("home", LOCK, "owner-000000000000003", Instant.parse("9999-12-31T00:00:00Z"),
+                NOW, NOW.plusSeconds(600), Use.WINDOW, Role.OWNER, "me");
+        assertEquals(RejectionReason.NOT_YET_VALID, reason(AccessTokens.issue(OWNER, poison), NOW));
+        // The skew still applies: iat up to the skew ahead is fine.
+        AccessClaims close = new AccessClaims("home", LOCK, "owner-000000000000004", NOW.plus(SKEW), NOW,
+                NOW.plusSeconds(600), Use.WINDOW, Role.OWNER, "me");
+        assertEquals(Role.OWNER, verify(AccessTokens.issue(OWNER, close), NOW).claims().role());
+        AccessClaims beyond = new AccessClaims("home", LOCK, "owner-000000000000005", NOW.plus(SKEW).plusSeconds(1), NOW,
+                NOW.plusSeconds(600), Use.WINDOW, Role.OWNER, "me");
+        assertEquals(RejectionReason.NOT_YET_VALID, reason(AccessTokens.issue(OWNER, beyond), NOW));
+    }
+
+    @Test
+    void verify_iatAheadOfAnUntrustedClock_admitsTheOwner() throws Exception {
+        Instant behind = NOW.minus(Duration.ofHours(1)); // the door's clock is an hour behind and knows it is not trusted
+        AccessClaims owner = new AccessClaims("home", LOCK, "owner-000000000000006", NOW, behind, NOW.plusSeconds(600),
                 Use.ONCE, Role.OWNER, "me");
-        VerifiedAccess v = verify(AccessTokens.issue(OWNER, owner), behind);
-        assertTrue(v.issuedAheadOfClock());
+        assertEquals(Role.OWNER, Fixture.VERIFIER.verify(AccessTokens.issue(OWNER, owner),
+                new ClockReading.Untrusted(behind, "test"), RevocationLists.NONE).claims().role());
     }
 
     @Test
@@ -224,9 +236,9 @@ class AccessTokenVerifierTest {
         String token = courier(courierWith(t.minusSeconds(60), t.plus(Duration.ofHours(1))));
         verify(token, t);
         AccessTokenVerifier london = new AccessTokenVerifier(LOCK, Fixture.TRUST, ClockRules.DEFAULT,
-                ZoneId.of("Europe/London"), InstantSource.fixed(t));
-        assertEquals(RejectionReason.OUTSIDE_HOURS,
-                assertThrows(TokenRejectedException.class, () -> london.verify(token, true, RevocationList.NONE)).reason());
+                ZoneId.of("Europe/London"));
+        assertEquals(RejectionReason.OUTSIDE_HOURS, assertThrows(TokenRejectedException.class,
+                () -> london.verify(token, new ClockReading.Trusted(t), RevocationLists.NONE)).reason());
     }
 
     @Test

@@ -2,7 +2,6 @@ package org.latchkey.token;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.time.InstantSource;
 import java.time.ZoneId;
 import java.util.EnumSet;
 import java.util.List;
@@ -35,8 +34,15 @@ final class Fixture {
         return s;
     }
 
-    static AccessTokenVerifier verifierAt(Instant now) {
-        return new AccessTokenVerifier(LOCK, TRUST, ClockRules.DEFAULT, ZONE, InstantSource.fixed(now));
+    static final AccessTokenVerifier VERIFIER = new AccessTokenVerifier(LOCK, TRUST, ClockRules.DEFAULT, ZONE);
+
+    /** Verifies as the door would with a trusted clock reading {@code now} and nothing revoked. */
+    static VerifiedAccess verifyAt(String token, Instant now) throws TokenRejectedException {
+        return VERIFIER.verify(token, new ClockReading.Trusted(now), RevocationLists.NONE);
+    }
+
+    static RevocationLists lockList(long seq, java.util.Set<String> jtis, java.util.Set<String> kids) {
+        return RevocationLists.NONE.with(new RevocationList(RevocationList.Scope.LOCK, seq, NOW, jtis, kids, ""));
     }
 
     /** A courier's once token, valid 09:00–11:00 UTC today. */

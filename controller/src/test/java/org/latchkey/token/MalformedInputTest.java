@@ -25,12 +25,12 @@ class MalformedInputTest {
 
     private static RejectionReason reason(String token) {
         return assertThrows(TokenRejectedException.class,
-                () -> Fixture.verifierAt(NOW).verify(token, true, RevocationList.NONE), token).reason();
+                () -> Fixture.verifyAt(token, NOW), token).reason();
     }
 
     @Test
     void theUnmodifiedTokenIsAccepted() throws Exception {
-        Fixture.verifierAt(NOW).verify(TOKEN, true, RevocationList.NONE);
+        Fixture.verifyAt(TOKEN, NOW);
     }
 
     @Test

@@ -11,7 +11,7 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class RevocationListVerifierTest {
-    private static final RevocationListVerifier VERIFIER = new RevocationListVerifier(LOCK, Fixture.TRUST);
+    private static final RevocationListVerifier VERIFIER = new RevocationListVerifier(LOCK, java.util.Optional.of("fleet-7"), Fixture.TRUST);
     private static final String COURIER_KID = COURIER.publicKey().pid();
     private static final String REVOKED_JTI = COURIER_KID + "/order-0000000000001";
 
@@ -21,13 +21,13 @@ class RevocationListVerifierTest {
         return AccessTokens.sign(signer, json.getBytes(StandardCharsets.UTF_8));
     }
 
-    private static RejectionReason reason(String text, RevocationList installed) {
+    private static RejectionReason reason(String text, RevocationLists installed) {
         return assertThrows(TokenRejectedException.class, () -> VERIFIER.verify(text, installed)).reason();
     }
 
     @Test
     void verify_ownerSignedNewerList_isInstalled() throws Exception {
-        RevocationList list = VERIFIER.verify(list(OWNER, LOCK, 3), RevocationList.NONE);
+        RevocationList list = VERIFIER.verify(list(OWNER, LOCK, 3), RevocationLists.NONE);
         assertEquals(3, list.seq());
         assertEquals(Set.of(REVOKED_JTI), list.tokenIds());
         assertEquals(true, list.revokesToken(COURIER_KID, "order-0000000000001"));
@@ -35,25 +35,36 @@ class RevocationListVerifierTest {
 
     @Test
     void verify_seqNotGreater_isRefused() throws Exception {
-        RevocationList installed = VERIFIER.verify(list(OWNER, LOCK, 3), RevocationList.NONE);
+        RevocationLists installed = RevocationLists.NONE.with(VERIFIER.verify(list(OWNER, LOCK, 3), RevocationLists.NONE));
         assertEquals(RejectionReason.SEQ_NOT_NEWER, reason(list(OWNER, LOCK, 3), installed));
         assertEquals(RejectionReason.SEQ_NOT_NEWER, reason(list(OWNER, LOCK, 2), installed));
         assertEquals(4, VERIFIER.verify(list(OWNER, LOCK, 4), installed).seq());
+        // The fleet's list counts its own seq.
+        assertEquals(RevocationList.Scope.FLEET, VERIFIER.verify(list(OWNER, "fleet-7", 1), installed).scope());
+    }
+
+    @Test
+    void verify_fleetList_isAcceptedForTheConfiguredFleetOnly() throws Exception {
+        assertEquals(RevocationList.Scope.FLEET, VERIFIER.verify(list(OWNER, "fleet-7", 2), RevocationLists.NONE).scope());
+        assertEquals(RejectionReason.WRONG_LOCK, reason(list(OWNER, "fleet-8", 2), RevocationLists.NONE));
+        RevocationListVerifier noFleet = new RevocationListVerifier(LOCK, java.util.Optional.empty(), Fixture.TRUST);
+        assertEquals(RejectionReason.WRONG_LOCK, assertThrows(TokenRejectedException.class,
+                () -> noFleet.verify(list(OWNER, "fleet-7", 2), RevocationLists.NONE)).reason());
     }
 
     @Test
     void verify_signedByNonOwnerKey_isRoleNotAllowed() {
-        assertEquals(RejectionReason.ROLE_NOT_ALLOWED, reason(list(COURIER, LOCK, 1), RevocationList.NONE));
+        assertEquals(RejectionReason.ROLE_NOT_ALLOWED, reason(list(COURIER, LOCK, 1), RevocationLists.NONE));
     }
 
     @Test
     void verify_signedByUntrustedKey_isUnknownKey() {
-        assertEquals(RejectionReason.UNKNOWN_KEY, reason(list(Fixture.STRANGER, LOCK, 1), RevocationList.NONE));
+        assertEquals(RejectionReason.UNKNOWN_KEY, reason(list(Fixture.STRANGER, LOCK, 1), RevocationLists.NONE));
     }
 
     @Test
     void verify_forAnotherLock_isWrongLock() {
-        assertEquals(RejectionReason.WRONG_LOCK, reason(list(OWNER, "back-door", 1), RevocationList.NONE));
+        assertEquals(RejectionReason.WRONG_LOCK, reason(list(OWNER, "back-door", 1), RevocationLists.NONE));
     }
 
     @Test
@@ -61,14 +72,14 @@ class RevocationListVerifierTest {
         String good = list(OWNER, LOCK, 1);
         char[] chars = good.toCharArray();
         chars[20] = chars[20] == 'A' ? 'B' : 'A';
-        assertEquals(RejectionReason.BAD_SIGNATURE, reason(new String(chars), RevocationList.NONE));
-        assertEquals(RejectionReason.MALFORMED, reason(good.substring(0, good.length() - 3), RevocationList.NONE));
+        assertEquals(RejectionReason.BAD_SIGNATURE, reason(new String(chars), RevocationLists.NONE));
+        assertEquals(RejectionReason.MALFORMED, reason(good.substring(0, good.length() - 3), RevocationLists.NONE));
     }
 
     @Test
     void verify_accessTokenPresentedAsList_isMalformed() {
         assertEquals(RejectionReason.MALFORMED,
-                reason(AccessTokens.issue(OWNER, Fixture.ownerClaims()), RevocationList.NONE));
+                reason(AccessTokens.issue(OWNER, Fixture.ownerClaims()), RevocationLists.NONE));
     }
 
     @Test
@@ -77,18 +88,23 @@ class RevocationListVerifierTest {
             "{\"typ\":\"latchkey-revocation\",\"aud\":\"front-door\",\"seq\":1,\"iat\":\"2026-11-25T09:00:00Z\",\"jti\":[\"nope\"]}",
             "{\"typ\":\"latchkey-revocation\",\"aud\":\"front-door\",\"seq\":0,\"iat\":\"2026-11-25T09:00:00Z\"}",
             "{\"typ\":\"latchkey-revocation\",\"aud\":\"front-door\",\"seq\":1.5,\"iat\":\"2026-11-25T09:00:00Z\"}",
+            // A float is not a seq even when it is whole (1e2 once counted as 100), and seq stays below 2^53.
+            "{\"typ\":\"latchkey-revocation\",\"aud\":\"front-door\",\"seq\":1e2,\"iat\":\"2026-11-25T09:00:00Z\"}",
+            "{\"typ\":\"latchkey-revocation\",\"aud\":\"front-door\",\"seq\":100.0,\"iat\":\"2026-11-25T09:00:00Z\"}",
+            "{\"typ\":\"latchkey-revocation\",\"aud\":\"front-door\",\"seq\":9223372036854775807,\"iat\":\"2026-11-25T09:00:00Z\"}",
+            "{\"typ\":\"latchkey-revocation\",\"aud\":\"front-door\",\"seq\":9007199254740992,\"iat\":\"2026-11-25T09:00:00Z\"}",
             "{\"typ\":\"latchkey-revocation\",\"aud\":\"front-door\",\"seq\":\"2\",\"iat\":\"2026-11-25T09:00:00Z\"}",
             "{\"typ\":\"other\",\"aud\":\"front-door\",\"seq\":1,\"iat\":\"2026-11-25T09:00:00Z\"}",
             "{\"typ\":\"latchkey-revocation\",\"aud\":\"front-door\",\"seq\":1,\"iat\":\"2026-11-25T09:00:00Z\",\"kid\":\"x\"}",
         }) {
             String text = AccessTokens.sign(OWNER, json.getBytes(StandardCharsets.UTF_8));
-            assertEquals(RejectionReason.MALFORMED, reason(text, RevocationList.NONE), json);
+            assertEquals(RejectionReason.MALFORMED, reason(text, RevocationLists.NONE), json);
         }
     }
 
     @Test
     void verify_listSignedByRevokedOwnerKey_isRevoked() throws Exception {
-        RevocationList installed = new RevocationList(1, Fixture.NOW, Set.of(), Set.of(OWNER.publicKey().pid()), "");
+        RevocationLists installed = Fixture.lockList(1, Set.of(), Set.of(OWNER.publicKey().pid()));
         assertEquals(RejectionReason.REVOKED, reason(list(OWNER, LOCK, 2), installed));
     }
 }

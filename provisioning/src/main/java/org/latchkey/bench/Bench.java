@@ -11,7 +11,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
-import org.latchkey.store.AuditLog;
+import org.latchkey.audit.AuditLog;
 
 /** Runs scenarios, each on a fresh temporary device, and collects what happened. */
 final class Bench {

@@ -84,13 +84,13 @@ public final class BenchCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("wrote the report to " + report);
         }
         if (json) {
-            ArrayNode list = Json.MAPPER.createArrayNode();
+            ArrayNode list = Json.array();
             results.forEach(r -> list.add(Timeline.json(r)));
-            ObjectNode root = Json.MAPPER.createObjectNode();
+            ObjectNode root = Json.object();
             root.put("passed", failed == 0);
             root.put("gpio", gpio);
             root.set("scenarios", list);
-            out.println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(root));
+            out.println(Json.pretty(root));
         } else {
             out.printf("%d of %d scenarios passed%s%n", results.size() - failed, results.size(),
                     failed == 0 ? "" : "; failed: " + String.join(", ", results.stream().filter(r -> !r.passed())

@@ -8,25 +8,25 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.function.UnaryOperator;
-import org.latchkey.hal.DoorHardware;
-import org.latchkey.config.DeviceConfig;
-import org.latchkey.config.DeviceConfigLoader;
 import org.latchkey.access.AccessGate;
 import org.latchkey.assembly.DoorAssembly;
+import org.latchkey.audit.AuditJson;
+import org.latchkey.config.DeviceConfig;
+import org.latchkey.config.DeviceConfigLoader;
+import org.latchkey.door.AuditRecord;
 import org.latchkey.door.DoorController;
 import org.latchkey.door.DoorModel;
 import org.latchkey.door.Outcome;
+import org.latchkey.hal.DoorHardware;
 import org.latchkey.hal.ManualScheduler;
 import org.latchkey.hal.RealScheduler;
 import org.latchkey.hal.Scheduler;
-import org.latchkey.store.AuditLog;
 import org.latchkey.store.OneTimeStore;
+import org.latchkey.store.Storage;
 
 /**
  * One door under test: a real config file, real keys' trust, the real controller loop, token verification,
@@ -46,13 +46,10 @@ final class BenchDoor {
     private final Path dir;
     private final DeviceConfig config;
     private final Scheduler scheduler;
+    private final DoorAssembly assembly;
     private final DoorController controller;
     private final AccessGate gate;
-    private final OneTimeStore store;
-    private final AuditLog audit;
     private final Backend backend;
-    private final Thread loop;
-    private final ExecutorService presenters = Executors.newVirtualThreadPerTaskExecutor();
     private final List<Entry> timeline;
     private final Duration offset;
     private volatile boolean released;
@@ -66,7 +63,12 @@ final class BenchDoor {
         this(dir, gpio, realtime, start, physical, timeline, offset, UnaryOperator.identity());
     }
 
-    /** @param boundary wraps the hardware the controller sees: tests put Mockito spies at the HAL boundary */
+    /**
+     * The bench's own thread runs the door's loop: after every step it lets the door handle what happened, so a
+     * story on virtual time is deterministic, and one in real time polls the loop as the clock runs.
+     *
+     * @param boundary wraps the hardware the controller sees: tests put Mockito spies at the HAL boundary
+     */
     BenchDoor(Path dir, Gpio gpio, boolean realtime, Instant start, Optional<boolean[]> physical, List<Entry> timeline,
             Duration offset, UnaryOperator<DoorHardware> boundary) throws Exception {
         this.dir = dir;
@@ -77,18 +79,16 @@ final class BenchDoor {
         InstantSource wall = () -> start.plus(offset).plus(scheduler.elapsed());
         Path state = Files.createDirectories(config.stateDir());
         // The same wiring as latchkeyd; only the clock (virtual) and the hardware (the back-end) differ.
-        DoorAssembly parts = DoorAssembly.assemble(config, state, scheduler, wall, dir.resolve("timesync-synchronized"),
-                false);
-        this.store = parts.store();
-        this.audit = parts.audit();
-        this.controller = parts.controller();
-        this.gate = parts.gate();
+        this.assembly = DoorAssembly.assemble(config, state, Storage.REAL, scheduler, wall,
+                dir.resolve("timesync-synchronized"), false);
+        this.controller = assembly.controller();
+        this.gate = assembly.gate();
         controller.addObserver(new DoorController.Observer() {
             private String last = "";
 
             @Override
             public void onStatus(DoorModel m) {
-                String now = m.stateName() + m.bolt() + m.door() + m.cameraOn() + m.alarms();
+                String now = m.stateName() + m.bolt() + m.door() + m.camera().recording() + m.alarms();
                 if (!now.equals(last)) {
                     last = now;
                     BenchDoor.this.onStatus(m);
@@ -96,8 +96,8 @@ final class BenchDoor {
             }
 
             @Override
-            public void onRecord(String type, Map<String, Object> fields) {
-                record(type, describe(fields));
+            public void onRecord(AuditRecord record, Optional<String> line) {
+                record(AuditJson.type(record), describe(AuditJson.fields(record)));
             }
         });
         boolean boltThrown = physical.map(p -> p[0]).orElse(true);
@@ -106,15 +106,7 @@ final class BenchDoor {
                 ? new SimulatedBackend(scheduler, controller, config.hal().bolt().travelTime(), boltThrown, doorOpen)
                 : new MockPi4jBackend(dir.resolve("sys-class-pwm"), scheduler, controller, config.hal().bolt().travelTime(),
                         boltThrown, doorOpen);
-        this.loop = Thread.ofPlatform().name("bench-door").start(() -> {
-            try {
-                controller.run();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
-        controller.start(boundary.apply(backend.hardware()));
-        gate.checkClock();
+        assembly.start(boundary.apply(backend.hardware()));
         settle();
         advance(START_UP); // the start-up lock takes the bolt's travel time
     }
@@ -131,40 +123,25 @@ final class BenchDoor {
     }
 
     OneTimeStore store() {
-        return store;
+        return assembly.store();
     }
 
     Duration now() {
         return offset.plus(scheduler.elapsed());
     }
 
-    /** Presents a token as the API or the scanner would; the door's answer arrives later on virtual time. */
-    CompletableFuture<Outcome> presentAsync(String token) {
-        record("present", token.length() > 24 ? token.substring(0, 24) + "…" : token);
-        return CompletableFuture.supplyAsync(() -> gate.present(token, "bench"), presenters);
-    }
-
-    /** Presents and lets time run (at most two minutes) until the door has answered. */
+    /** Presents a token as the API or the scanner would, and lets time run (at most two minutes) until it is answered. */
     Outcome present(String token) throws Exception {
-        long before = controller.presented();
-        CompletableFuture<Outcome> answer = presentAsync(token);
-        // The gate verifies on its own thread: wait until it has answered or handed the grant to the door.
-        while (!answer.isDone() && controller.presented() == before) {
-            java.util.concurrent.locks.LockSupport.parkNanos(20_000);
-        }
-        Duration waited = Duration.ZERO;
-        while (!answer.isDone() && waited.compareTo(Duration.ofMinutes(2)) < 0) {
+        record("present", token.length() > 24 ? token.substring(0, 24) + "…" : token);
+        CompletableFuture<Outcome> answer = gate.present(token, "bench");
+        for (Duration waited = Duration.ZERO; waited.compareTo(Duration.ofMinutes(2)) < 0; waited = waited.plusMillis(100)) {
             settle();
-            long until = System.nanoTime() + 5_000_000L; // a reply just sent reaches the gate's thread
-            while (!answer.isDone() && System.nanoTime() < until) {
-                Thread.onSpinWait();
+            if (answer.isDone()) {
+                break;
             }
-            if (!answer.isDone()) {
-                advance(Duration.ofMillis(100));
-                waited = waited.plusMillis(100);
-            }
+            advance(Duration.ofMillis(100));
         }
-        Outcome o = answer.get();
+        Outcome o = answer.getNow(Outcome.refused(org.latchkey.token.RejectionReason.BUSY, "no answer within two minutes"));
         record("answer", o.granted() ? "granted" : "refused " + o.refusal().get());
         return o;
     }
@@ -193,7 +170,7 @@ final class BenchDoor {
         settle();
     }
 
-    /** Lets {@code d} pass: on virtual time, step by step from one due timer to the next, the loop idle between. */
+    /** Lets {@code d} pass: on virtual time, step by step from one due timer to the next, the door handling each. */
     void advance(Duration d) throws InterruptedException {
         if (scheduler instanceof ManualScheduler manual) {
             Duration target = manual.elapsed().plus(d);
@@ -201,19 +178,24 @@ final class BenchDoor {
                 Optional<Duration> due = manual.nextDue();
                 if (due.isEmpty() || due.get().compareTo(target) > 0) {
                     manual.advance(target.minus(manual.elapsed()));
-                    controller.awaitIdle();
+                    settle();
                     return;
                 }
                 manual.advance(due.get().minus(manual.elapsed()));
-                controller.awaitIdle();
+                settle();
             }
         }
-        Thread.sleep(d.toMillis());
+        long end = System.nanoTime() + d.toNanos();
+        while (System.nanoTime() < end) {
+            settle();
+            Thread.sleep(Math.max(0, Math.min(5, (end - System.nanoTime()) / 1_000_000)));
+        }
+        settle();
     }
 
-    /** Waits until the door has handled everything that happened so far. */
+    /** Lets the door handle everything that happened so far. */
     void settle() {
-        controller.awaitIdle();
+        controller.processPending();
     }
 
     /** An orderly stop, as on SIGTERM. Nothing to do after a power cut. */
@@ -226,13 +208,13 @@ final class BenchDoor {
             advance(Duration.ofMillis(100));
         }
         release();
+        assembly.stop();
     }
 
     /**
      * The power goes: nothing more runs, not even a shutdown. Returns where the bolt and the door physically are.
      */
     boolean[] powerCut() throws IOException {
-        loop.interrupt();
         boolean[] physical = {backend.boltThrown(), backend.doorOpen()};
         record("power", "cut: the process stops dead");
         release();
@@ -241,16 +223,9 @@ final class BenchDoor {
 
     private void release() {
         released = true;
-        loop.interrupt();
-        presenters.shutdownNow();
         backend.release();
         if (scheduler instanceof RealScheduler real) {
             real.close();
-        }
-        try {
-            audit.close();
-        } catch (IOException e) {
-            record("audit_failed", e.getMessage());
         }
     }
 
@@ -260,7 +235,7 @@ final class BenchDoor {
 
     private void onStatus(DoorModel m) {
         synchronized (timeline) {
-            timeline.add(new Entry(now(), "state", "", m.stateName(), m.bolt().name(), m.door().name(), m.cameraOn(),
+            timeline.add(new Entry(now(), "state", "", m.stateName(), m.bolt().name(), m.door().name(), m.camera().recording(),
                     m.alarms().stream().map(Enum::name).sorted().toList()));
         }
     }
@@ -269,19 +244,20 @@ final class BenchDoor {
         DoorModel m = controller == null ? null : controller.model();
         synchronized (timeline) {
             timeline.add(new Entry(now(), event, detail, m == null ? "" : m.stateName(), m == null ? "" : m.bolt().name(),
-                    m == null ? "" : m.door().name(), m != null && m.cameraOn(),
+                    m == null ? "" : m.door().name(), m != null && m.camera().recording(),
                     m == null ? List.of() : m.alarms().stream().map(Enum::name).sorted().toList()));
         }
     }
 
     /** An audit record's fields, short: long ids abbreviated. */
-    static String describe(Map<String, Object> fields) {
+    static String describe(ObjectNode fields) {
         StringBuilder sb = new StringBuilder();
-        fields.forEach((k, v) -> {
+        fields.properties().forEach(e -> {
+            String k = e.getKey();
             if (k.equals("kid") || k.equals("jti")) {
                 return;
             }
-            String text = String.valueOf(v);
+            String text = e.getValue().isTextual() ? e.getValue().textValue() : e.getValue().toString();
             sb.append(sb.isEmpty() ? "" : " ").append(k).append('=')
                     .append(text.length() > 18 ? text.substring(0, 17) + "…" : text);
         });

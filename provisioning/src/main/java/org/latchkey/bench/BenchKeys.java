@@ -6,6 +6,9 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.EnumSet;
+import java.util.Optional;
+import org.latchkey.config.ConfigToml;
 import org.latchkey.token.AccessClaims;
 import org.latchkey.token.AccessTokens;
 import org.latchkey.token.Role;
@@ -49,20 +52,12 @@ final class BenchKeys {
                 [hal]
                 driver = "simulated"
 
-                [[issuers]]
-                name = "owner"
-                public_key = "%s"
-                roles = ["owner"]
-                max_window = "30d"
-
-                [[issuers]]
-                name = "parcel-co"
-                public_key = "%s"
-                roles = ["delivery"]
-                max_window = "4h"
-                hours = "Mon-Sat 08:00-20:00"
-                once_only = true
-                """.formatted(LOCK, requireCamera, owner.publicKey().paserk(), courier.publicKey().paserk()));
+                """.formatted(LOCK, requireCamera)
+                + ConfigToml.issuer("owner", owner.publicKey().paserk(), EnumSet.of(Role.OWNER), Duration.ofDays(30),
+                        Optional.empty(), false)
+                + "\n"
+                + ConfigToml.issuer("parcel-co", courier.publicKey().paserk(), EnumSet.of(Role.DELIVERY),
+                        Duration.ofHours(4), Optional.of("Mon-Sat 08:00-20:00"), true));
     }
 
     /** A courier's once token for this door, valid from 5 minutes before {@code at} for two hours. */

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Optional;
 import org.latchkey.door.Outcome;
 import org.latchkey.hal.HalConfig;
-import org.latchkey.store.AuditVerifier;
+import org.latchkey.audit.AuditVerifier;
 import org.latchkey.token.RejectionReason;
 import org.latchkey.token.Role;
 import org.latchkey.token.UnverifiedToken;
@@ -97,7 +97,7 @@ final class Scenarios {
         expectState(d, "the door starts locked", "LOCKED");
         Outcome o = d.present(r.keys().courierOnce(r.start()));
         expect("the courier's token is granted", o.granted(), "it was refused " + o.refusal().orElse(null));
-        expect("the camera records", d.model().cameraOn(), "the camera is off");
+        expect("the camera records", d.model().camera().recording(), "the camera is off");
         d.advance(Duration.ofSeconds(1));
         expectState(d, "the bolt is unlocked", "UNLOCKED");
         d.open();
@@ -105,9 +105,9 @@ final class Scenarios {
         d.shut();
         d.advance(Duration.ofSeconds(5));
         expectState(d, "the door relocks after it closes", "LOCKED");
-        expect("the camera still records during the post-roll", d.model().cameraOn(), "it stopped at the relock");
+        expect("the camera still records during the post-roll", d.model().camera().recording(), "it stopped at the relock");
         d.advance(Duration.ofSeconds(10));
-        expect("the camera stops after the post-roll", !d.model().cameraOn(), "it still records");
+        expect("the camera stops after the post-roll", !d.model().camera().recording(), "it still records");
     }
 
     private static void replay(Run r) throws Exception {
@@ -133,7 +133,7 @@ final class Scenarios {
         expect("refused " + reason, o.refusal().orElse(null) == reason, "the answer was " + describe(o));
         d.advance(Duration.ofSeconds(2));
         expectState(d, "nothing moved", "LOCKED");
-        expect("the camera never started", !d.model().cameraOn(), "the camera is on");
+        expect("the camera never started", !d.model().camera().recording(), "the camera is on");
     }
 
     private static void neverOpened(Run r) throws Exception {
@@ -169,7 +169,7 @@ final class Scenarios {
         expectState(d, "the door starts locked", "LOCKED");
         d.force();
         expect("DOOR_FORCED_OPEN raised", alarm(d, "DOOR_FORCED_OPEN"), "alarms " + d.model().alarms());
-        expect("the camera records", d.model().cameraOn(), "the camera is off");
+        expect("the camera records", d.model().camera().recording(), "the camera is off");
         d.shut();
         d.advance(Duration.ofSeconds(5));
         expectState(d, "relocked once closed", "LOCKED");

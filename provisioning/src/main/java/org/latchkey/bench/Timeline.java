@@ -28,7 +28,7 @@ final class Timeline {
     }
 
     static ObjectNode json(Bench.Result r) {
-        ObjectNode o = Json.MAPPER.createObjectNode();
+        ObjectNode o = Json.object();
         o.put("name", r.scenario().name());
         o.put("passed", r.passed());
         r.diverged().ifPresent(d -> o.put("diverged", d));

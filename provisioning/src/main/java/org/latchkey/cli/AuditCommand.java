@@ -1,7 +1,6 @@
 package org.latchkey.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -10,9 +9,8 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
-import org.latchkey.store.AuditLog;
-import org.latchkey.store.AuditVerifier;
+import org.latchkey.audit.AuditLog;
+import org.latchkey.audit.AuditVerifier;
 import org.latchkey.token.Json;
 import org.latchkey.token.Rfc3339;
 import picocli.CommandLine.Command;
@@ -26,8 +24,10 @@ import picocli.CommandLine.Spec;
 final class AuditCommand {
 
     @Command(name = "verify", mixinStandardHelpOptions = true, header = "Check the audit log's hash chain.",
-            description = {"Walk the audit log's hash chain across rotated files, from the genesis record.",
-                "Exit 0 when intact; exit 3 naming the first bad record when not."})
+            description = {"Walk the audit log's hash chain across rotated files, byte for byte, from the genesis record "
+                + "(or, once old files were pruned to keep the log within [audit] max_size, from the anchor an "
+                + "audit_pruned record left).",
+                "Exit 0 when intact; exit 3 (rejected: AUDIT_CHAIN_BROKEN) naming the file, line and problem when not."})
     static final class Verify implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -40,7 +40,8 @@ final class AuditCommand {
             Path dir = state.resolve();
             AuditVerifier.Report report = AuditVerifier.verify(dir);
             if (report.intact()) {
-                spec.commandLine().getOut().println("audit log intact: " + report.records() + " records, chained from genesis");
+                spec.commandLine().getOut().println("audit log intact: " + report.records() + " records, chained from "
+                        + report.start());
                 spec.commandLine().getOut().println("head " + report.head());
                 return ExitCode.OK;
             }
@@ -61,7 +62,7 @@ final class AuditCommand {
         @Option(names = "--since", paramLabel = "TIME", description = "Only records at or after TIME (RFC 3339).")
         String since;
 
-        @Option(names = "--json", description = "Print each record as its JSON line.")
+        @Option(names = "--json", description = "Print each record as its JSON line, as stored (escaped: no control characters reach the terminal).")
         boolean json;
 
         @Override
@@ -72,45 +73,46 @@ final class AuditCommand {
                 throw CliException.failed(dir + ": no audit log here");
             }
             PrintWriter out = spec.commandLine().getOut();
-            try (Stream<Path> files = Files.list(dir)) {
-                for (Path f : files.filter(p -> p.getFileName().toString().matches("audit(-\\d{12})?\\.log"))
-                        .sorted((a, b) -> order(a).compareTo(order(b))).toList()) {
-                    print(f, from, out);
-                }
+            for (Path f : AuditLog.files(dir)) {
+                print(f, from, out);
             }
             return ExitCode.OK;
         }
 
-        /** Rotated files first, by their first seq; the current file last. */
-        private static String order(Path p) {
-            String n = p.getFileName().toString();
-            return n.equals("audit.log") ? "~" : n;
-        }
-
         private void print(Path file, Instant from, PrintWriter out) throws IOException {
-            try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-                String line;
-                while ((line = r.readLine()) != null) {
-                    JsonNode rec = Json.MAPPER.readTree(line);
-                    Instant at = Rfc3339.parse(rec.path("ts").asText("1970-01-01T00:00:00Z"));
-                    if (at.isBefore(from)) {
-                        continue;
-                    }
-                    if (json) {
-                        out.println(line);
-                        continue;
-                    }
-                    StringBuilder sb = new StringBuilder();
-                    sb.append(rec.path("ts").asText()).append("  #").append(rec.path("seq").asLong()).append("  ")
-                            .append(rec.path("type").asText());
-                    for (Map.Entry<String, JsonNode> e : rec.properties()) {
-                        if (!java.util.Set.of("seq", "ts", "type", "prev").contains(e.getKey())) {
-                            sb.append("  ").append(e.getKey()).append('=')
-                                    .append(e.getValue().isTextual() ? e.getValue().textValue() : e.getValue().toString());
-                        }
-                    }
-                    out.println(sb);
+            int lineNo = 0;
+            for (String line : Files.readString(file, StandardCharsets.ISO_8859_1).split("\n")) {
+                lineNo++;
+                JsonNode rec;
+                try {
+                    rec = Json.read(Json.strictUtf8(line.getBytes(StandardCharsets.ISO_8859_1)));
+                } catch (IOException e) {
+                    out.println(file.getFileName() + " line " + lineNo + ": not a readable record: " + Terminal.escape(line));
+                    continue;
                 }
+                Instant at;
+                try {
+                    at = Rfc3339.parse(rec.path("ts").asText(""));
+                } catch (IllegalArgumentException e) {
+                    at = Instant.MAX;
+                }
+                if (at.isBefore(from)) {
+                    continue;
+                }
+                if (json) {
+                    out.println(Terminal.escape(Json.write(rec)));
+                    continue;
+                }
+                StringBuilder sb = new StringBuilder();
+                sb.append(rec.path("ts").asText()).append("  #").append(rec.path("seq").asLong()).append("  ")
+                        .append(rec.path("type").asText());
+                for (Map.Entry<String, JsonNode> e : rec.properties()) {
+                    if (!java.util.Set.of("seq", "ts", "type", "prev").contains(e.getKey())) {
+                        sb.append("  ").append(e.getKey()).append('=')
+                                .append(e.getValue().isTextual() ? e.getValue().textValue() : e.getValue().toString());
+                    }
+                }
+                out.println(Terminal.escape(sb.toString()));
             }
         }
     }

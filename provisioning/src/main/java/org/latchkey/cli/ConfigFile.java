@@ -39,9 +39,4 @@ final class ConfigFile {
         }
         return config;
     }
-
-    /** A TOML basic string. Names are restricted to printable text, so only quotes and backslashes need escaping. */
-    static String quote(String s) {
-        return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
-    }
 }

@@ -12,6 +12,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.latchkey.config.ConfigToml;
 import org.latchkey.config.DeviceConfigLoader;
 import org.latchkey.token.SigningKey;
 import picocli.CommandLine.ArgGroup;
@@ -94,7 +95,7 @@ final class InitCommand implements Callable<Integer> {
         String text = template(Map.of(
                 "DATE", LocalDate.ofInstant(context.clock().instant(), ZoneOffset.UTC).toString(),
                 "LOCK_ID", lockId,
-                "STATE_DIR", ConfigFile.quote(state),
+                "STATE_DIR", ConfigToml.quote(state),
                 "DRIVER", driver,
                 "OWNER_KEY_FILE", OWNER + ".key",
                 "OWNER_PUBLIC_KEY", owner.publicKey().paserk()));

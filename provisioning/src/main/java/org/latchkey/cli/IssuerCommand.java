@@ -2,7 +2,9 @@ package org.latchkey.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -11,14 +13,19 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import org.latchkey.config.ConfigToml;
 import org.latchkey.config.DeviceConfig;
 import org.latchkey.config.Durations;
+import org.latchkey.store.RevocationStore;
 import org.latchkey.token.PublicKey;
 import org.latchkey.token.Role;
+import org.latchkey.token.SignedToken;
+import org.latchkey.token.TokenRejectedException;
 import org.latchkey.token.TrustedIssuer;
 import org.latchkey.token.WeeklyHours;
 import picocli.CommandLine.Command;
@@ -95,18 +102,7 @@ final class IssuerCommand {
             StringBuilder block = new StringBuilder();
             block.append("\n# Added by `latchkey issuer add` on ")
                     .append(LocalDate.ofInstant(context.clock().instant(), ZoneOffset.UTC)).append(".\n");
-            block.append("[[issuers]]\n");
-            block.append("name = ").append(ConfigFile.quote(name)).append('\n');
-            block.append("public_key = ").append(ConfigFile.quote(publicKey.paserk())).append('\n');
-            block.append("roles = [").append(roleSet.stream().map(r -> ConfigFile.quote(r.wireName()))
-                    .collect(Collectors.joining(", "))).append("]\n");
-            block.append("max_window = ").append(ConfigFile.quote(Durations.format(window))).append('\n');
-            if (hours != null) {
-                block.append("hours = ").append(ConfigFile.quote(hours)).append('\n');
-            }
-            if (onceOnly) {
-                block.append("once_only = true\n");
-            }
+            block.append(ConfigToml.issuer(name, publicKey.paserk(), roleSet, window, Optional.ofNullable(hours), onceOnly));
             String text = ConfigFile.read(config);
             String next = (text.endsWith("\n") ? text : text + "\n") + block;
             DeviceConfig updated = ConfigFile.replace(config, next);
@@ -185,16 +181,40 @@ final class IssuerCommand {
             if (from > 0 && lines.get(from - 1).isBlank()) {
                 from--;
             }
+            DeviceConfig before = DeviceConfigs.load(config);
             lines.subList(from, block[1]).clear();
             ConfigFile.replace(config, String.join("\n", lines));
             spec.commandLine().getOut().println("removed " + name);
             spec.commandLine().getErr().println("a running latchkeyd picks this up within a second");
+            warnIfItSignedTheRevocations(before, name);
             return ExitCode.OK;
+        }
+
+        /**
+         * A revocation list signed by the removed key stays in force on the door (it only ever refuses more), but
+         * the door flags it until a current owner key signs the next one: say how.
+         */
+        private void warnIfItSignedTheRevocations(DeviceConfig before, String removed) {
+            String kid = before.trustStore().issuers().stream().filter(i -> i.name().equals(removed))
+                    .map(TrustedIssuer::kid).findFirst().orElse("");
+            for (String file : List.of(RevocationStore.FILE, RevocationStore.FLEET_FILE)) {
+                Path list = before.stateDir().resolve(file);
+                try {
+                    if (Files.isReadable(list) && SignedToken.document(Files.readString(list).strip()).kid().equals(kid)) {
+                        spec.commandLine().getErr().printf("warning: the installed %s was signed by %s. The door keeps "
+                                + "enforcing it and raises REVOCATION_SIGNER_UNTRUSTED until a current owner key signs the "
+                                + "next list: latchkey revoke --config %s --resign%s --key NEW_OWNER.key%n", file, removed,
+                                config, file.equals(RevocationStore.FLEET_FILE) ? " --fleet" : "");
+                    }
+                } catch (IOException | TokenRejectedException e) {
+                    // not readable here, or not a list: the door reports it itself
+                }
+            }
         }
 
         /** The [[issuers]] table whose name is {@code name}: [header line, end exclusive], or null. */
         private static int[] find(List<String> lines, String name) {
-            String wanted = "name = " + ConfigFile.quote(name);
+            String wanted = "name = " + ConfigToml.quote(name);
             for (int i = 0; i < lines.size(); i++) {
                 if (!ISSUERS_HEADER.matcher(lines.get(i)).matches()) {
                     continue;

@@ -1,6 +1,5 @@
 package org.latchkey.cli;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.latchkey.token.Json;
 import picocli.CommandLine.Model.CommandSpec;
@@ -10,14 +9,10 @@ final class JsonOutput {
     private JsonOutput() {}
 
     static ObjectNode object() {
-        return Json.MAPPER.createObjectNode();
+        return Json.object();
     }
 
     static void print(CommandSpec spec, ObjectNode o) {
-        try {
-            spec.commandLine().getOut().println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(o));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        spec.commandLine().getOut().println(Json.pretty(o));
     }
 }

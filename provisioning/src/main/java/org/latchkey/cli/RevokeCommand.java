@@ -15,6 +15,8 @@ import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import org.latchkey.config.DeviceConfig;
 import org.latchkey.store.RevocationStore;
+import org.latchkey.store.StateDir;
+import org.latchkey.store.Storage;
 import org.latchkey.token.AccessClaims;
 import org.latchkey.token.AccessTokens;
 import org.latchkey.token.Json;
@@ -23,6 +25,7 @@ import org.latchkey.token.RejectionReason;
 import org.latchkey.token.RevocationList;
 import org.latchkey.token.RevocationListVerifier;
 import org.latchkey.token.Rfc3339;
+import org.latchkey.token.SignedToken;
 import org.latchkey.token.SigningKey;
 import org.latchkey.token.TokenRejectedException;
 import picocli.CommandLine.Command;
@@ -31,9 +34,12 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "revoke", mixinStandardHelpOptions = true, header = "Revoke tokens or issuer keys; --list shows what is revoked.",
-        description = {"Revoke tokens (KID/JTI) or whole issuer keys (KID): builds the next revocation list (seq + 1,",
-            "everything revoked so far plus the new entries), signs it with the owner key and installs it, through",
-            "the running daemon's API when it is up, else into the state directory. --list shows what is revoked."})
+        description = {"Revoke tokens (KID/JTI) or whole issuer keys (KID): builds the next revocation list (seq + 1, "
+            + "everything revoked so far plus the new entries), signs it with the owner key and installs it, through "
+            + "the running daemon's API when it is up, else into the state directory. --list shows what is revoked. "
+            + "After the owner key was replaced, --resign signs what is revoked again with the new key (--key).",
+            "--fleet does the same for the fleet's list (aud = the config's fleet_id): one list for every door of a "
+            + "fleet, installed on this door here and published to the others (e.g. on the MQTT revocations topic)."})
 final class RevokeCommand implements Callable<Integer> {
     private final CliContext context;
 
@@ -61,6 +67,15 @@ final class RevokeCommand implements Callable<Integer> {
     @Option(names = "--list", description = "Show the installed revocation list instead.")
     boolean list;
 
+    @Option(names = "--resign", description = "Sign the installed revocations again (seq + 1), e.g. with a new owner key.")
+    boolean resign;
+
+    @Option(names = "--fleet", description = "Work on the fleet's list (aud = fleet_id) instead of this door's own.")
+    boolean fleet;
+
+    @Option(names = "--out", paramLabel = "FILE", description = "Also write the signed list to FILE (to publish it).")
+    Path outFile;
+
     RevokeCommand(CliContext context) {
         this.context = context;
     }
@@ -68,18 +83,27 @@ final class RevokeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         DeviceConfig device = DeviceConfigs.load(config);
-        RevocationListVerifier verifier = new RevocationListVerifier(device.lockId(), device.trustStore());
-        RevocationList installed = installed(device, verifier);
+        if (fleet && device.fleetId().isEmpty()) {
+            throw CliException.usage("--fleet: " + config + " sets no fleet_id");
+        }
+        RevocationListVerifier verifier = new RevocationListVerifier(device.lockId(), device.fleetId(), device.trustStore());
+        RevocationList.Scope scope = fleet ? RevocationList.Scope.FLEET : RevocationList.Scope.LOCK;
+        RevocationStore store = RevocationStore.open(Storage.REAL, device.stateDir(), () -> verifier);
+        RevocationList installed = store.installed().of(scope);
         PrintWriter out = spec.commandLine().getOut();
         if (list) {
-            out.println("revocation list seq " + installed.seq() + (installed.seq() == 0 ? " (none installed)"
-                    : ", issued " + Rfc3339.format(installed.issuedAt())));
+            out.println((fleet ? "fleet " : "") + "revocation list seq " + installed.seq() + (installed.seq() == 0
+                    ? " (none installed)" : ", issued " + Rfc3339.format(installed.issuedAt())));
             new TreeSet<>(installed.keyIds()).forEach(k -> out.println("key    " + k));
             new TreeSet<>(installed.tokenIds()).forEach(t -> out.println("token  " + t));
+            if (store.signerUntrusted()) {
+                spec.commandLine().getErr().println("note: an installed list was signed by a key that is no longer a "
+                        + "trusted owner key; sign it again with the new owner key: latchkey revoke --resign --key NEW.key");
+            }
             return ExitCode.OK;
         }
-        if (jtis.isEmpty() && kids.isEmpty()) {
-            throw CliException.usage("name at least one --jti KID/JTI or --kid KID (or use --list)");
+        if (jtis.isEmpty() && kids.isEmpty() && !resign) {
+            throw CliException.usage("name at least one --jti KID/JTI or --kid KID (or use --list, or --resign)");
         }
         for (String j : jtis) {
             int slash = j.indexOf('/');
@@ -93,14 +117,17 @@ final class RevokeCommand implements Callable<Integer> {
                 throw CliException.usage("--kid: '" + k + "' is not a k4.pid.… key id");
             }
         }
-        String text = sign(installed, device);
+        String text = sign(installed, store.highestSeq(scope), device);
         // Check locally first: a list signed with the wrong key never leaves this machine.
-        RevocationList next = verifier.verify(text, installed);
+        RevocationList next = verifier.verify(text, store.installed());
+        if (outFile != null) {
+            Files.writeString(outFile, text + "\n", StandardCharsets.US_ASCII);
+        }
 
         DaemonClient client = new DaemonClient(DaemonClient.baseUrl(Optional.ofNullable(url), Optional.of(device)));
         Optional<HttpResponse<String>> sent = client.post("/v1/revocations", text);
         if (sent.isPresent()) {
-            JsonNode answer = Json.MAPPER.readTree(sent.get().body());
+            JsonNode answer = Json.read(sent.get().body());
             if (sent.get().statusCode() != 200) {
                 String reason = answer.path("reason").asText("");
                 if (!reason.isEmpty()) {
@@ -108,47 +135,39 @@ final class RevokeCommand implements Callable<Integer> {
                 }
                 throw CliException.failed("latchkeyd refused the list: " + sent.get().statusCode() + " " + sent.get().body().strip());
             }
-            out.println("installed revocation list " + next.seq() + " through latchkeyd at " + client.base());
+            out.println("installed " + (fleet ? "fleet " : "") + "revocation list " + next.seq() + " through latchkeyd at "
+                    + client.base());
         } else {
             try {
-                RevocationStore.open(org.latchkey.store.StateDir.open(device.stateDir()), verifier).install(text);
+                RevocationStore.open(Storage.REAL, StateDir.open(device.stateDir()), () -> verifier)
+                        .install(SignedToken.document(text));
             } catch (IOException e) {
                 throw CliException.failed("latchkeyd is not running and the state directory cannot be written: " + e.getMessage());
             }
-            out.println("installed revocation list " + next.seq() + " into " + device.stateDir()
-                    + " (latchkeyd is not running; it loads the list when it starts)");
+            out.println("installed " + (fleet ? "fleet " : "") + "revocation list " + next.seq() + " into "
+                    + device.stateDir() + " (latchkeyd is not running; it loads the list when it starts)");
         }
         out.println("revoked: " + next.keyIds().size() + " key(s), " + next.tokenIds().size() + " token(s)");
         return ExitCode.OK;
     }
 
-    private static RevocationList installed(DeviceConfig device, RevocationListVerifier verifier) throws CliException {
-        if (!Files.isDirectory(device.stateDir())) {
-            return RevocationList.NONE;
-        }
-        try {
-            return RevocationStore.open(device.stateDir(), verifier).installed();
-        } catch (IOException e) {
-            throw CliException.failed(e.getMessage());
-        }
-    }
-
-    private String sign(RevocationList installed, DeviceConfig device) throws CliException {
+    /** The next list: seq beyond every list this door has installed, all that was revoked plus the new entries. */
+    private String sign(RevocationList installed, long highestSeq, DeviceConfig device) throws CliException {
         TreeSet<String> tokenIds = new TreeSet<>(installed.tokenIds());
         tokenIds.addAll(jtis);
         TreeSet<String> keyIds = new TreeSet<>(installed.keyIds());
         keyIds.addAll(kids);
-        ObjectNode o = Json.MAPPER.createObjectNode();
+        ObjectNode o = Json.object();
         o.put("typ", RevocationListVerifier.TYPE);
-        o.put("aud", device.lockId());
-        o.put("seq", installed.seq() + 1);
+        o.put("aud", fleet ? device.fleetId().orElseThrow() : device.lockId());
+        o.put("seq", highestSeq + 1);
         o.put("iat", Rfc3339.format(context.clock().instant()));
         tokenIds.forEach(o.putArray("jti")::add);
         keyIds.forEach(o.putArray("kid")::add);
         Path keyFile = key != null ? key : device.source().toAbsolutePath().getParent().resolve("owner.key");
         SigningKey owner = SigningKeys.load(keyFile, passphraseFile, context);
         try {
-            return AccessTokens.sign(owner, o.toString().getBytes(StandardCharsets.UTF_8));
+            return AccessTokens.sign(owner, Json.write(o).getBytes(StandardCharsets.UTF_8));
         } finally {
             owner.destroy();
         }

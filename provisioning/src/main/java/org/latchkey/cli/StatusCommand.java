@@ -42,14 +42,15 @@ final class StatusCommand implements Callable<Integer> {
             out.println(r.body().strip());
             return ExitCode.OK;
         }
-        JsonNode s = Json.MAPPER.readTree(r.body());
+        JsonNode s = Json.read(r.body());
         out.printf("state   %s%s%n", s.path("state").asText(), s.path("simulated").asBoolean() ? "   (simulated hardware)" : "");
         out.printf("door    %s%n", s.path("door").asText());
         out.printf("bolt    %s%n", s.path("bolt").asText());
         JsonNode cam = s.path("camera");
         out.printf("camera  %s, %s%n", cam.path("recording").asBoolean() ? "recording" : "idle",
                 cam.path("ready").asBoolean() ? "ready" : "not ready");
-        out.printf("mode    %s%n", s.path("mode").asText());
+        out.printf("mode    %s%s%n", s.path("mode").asText(), s.path("mode_source").asText().equals("persisted")
+                ? "   (as last set by the owner; kept across restarts)" : "");
         out.printf("clock   %s%n", s.path("clock").path("trusted").asBoolean() ? "trusted" : "NOT trusted (only owner tokens work)");
         StringBuilder alarms = new StringBuilder();
         s.path("alarms").forEach(a -> alarms.append(alarms.isEmpty() ? "" : ", ").append(a.asText()));

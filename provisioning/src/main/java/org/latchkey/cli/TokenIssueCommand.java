@@ -168,7 +168,8 @@ final class TokenIssueCommand implements Callable<Integer> {
 
         static ObjectNode of(AccessClaims claims) {
             try {
-                return (ObjectNode) org.latchkey.token.Json.MAPPER.readTree(claims.toJson());
+                return (ObjectNode) org.latchkey.token.Json.read(new String(claims.toJson(),
+                        java.nio.charset.StandardCharsets.UTF_8));
             } catch (java.io.IOException e) {
                 throw new IllegalStateException(e);
             }

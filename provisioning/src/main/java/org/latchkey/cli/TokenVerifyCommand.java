@@ -4,12 +4,15 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.time.InstantSource;
 import java.util.concurrent.Callable;
 import org.latchkey.config.DeviceConfig;
 import org.latchkey.token.AccessClaims;
 import org.latchkey.token.AccessTokenVerifier;
-import org.latchkey.token.RevocationList;
+import org.latchkey.store.RevocationStore;
+import org.latchkey.store.Storage;
+import org.latchkey.token.ClockReading;
+import org.latchkey.token.RevocationListVerifier;
+import org.latchkey.token.RevocationLists;
 import org.latchkey.token.Rfc3339;
 import org.latchkey.token.TokenRejectedException;
 import org.latchkey.token.VerifiedAccess;
@@ -50,9 +53,10 @@ final class TokenVerifyCommand implements Callable<Integer> {
         DeviceConfig device = DeviceConfigs.load(config);
         Instant when = at == null ? context.clock().instant() : TokenInput.time(at, "--at", context.clock());
         AccessTokenVerifier verifier = new AccessTokenVerifier(device.lockId(), device.trustStore(), device.clock(),
-                device.zone(), InstantSource.fixed(when));
+                device.zone());
         try {
-            print(verifier.verify(TokenInput.read(token, System.in), true, installedRevocations(device)));
+            print(verifier.verify(TokenInput.read(token, System.in), new ClockReading.Trusted(when),
+                    installedRevocations(device)));
             return ExitCode.OK;
         } catch (TokenRejectedException e) {
             if (json) {
@@ -66,17 +70,13 @@ final class TokenVerifyCommand implements Callable<Integer> {
         }
     }
 
-    /** The door's installed revocation list when its state directory is readable here; none otherwise. */
-    private static RevocationList installedRevocations(DeviceConfig device) throws CliException {
-        if (!java.nio.file.Files.isReadable(device.stateDir().resolve(org.latchkey.store.RevocationStore.FILE))) {
-            return RevocationList.NONE;
+    /** The door's installed revocation lists when its state directory is readable here; none otherwise. */
+    private static RevocationLists installedRevocations(DeviceConfig device) {
+        if (!java.nio.file.Files.isReadable(device.stateDir())) {
+            return RevocationLists.NONE;
         }
-        try {
-            return org.latchkey.store.RevocationStore.open(device.stateDir(),
-                    new org.latchkey.token.RevocationListVerifier(device.lockId(), device.trustStore())).installed();
-        } catch (java.io.IOException e) {
-            throw CliException.failed(e.getMessage());
-        }
+        RevocationListVerifier lists = new RevocationListVerifier(device.lockId(), device.fleetId(), device.trustStore());
+        return RevocationStore.open(Storage.REAL, device.stateDir(), () -> lists).installed();
     }
 
     private void print(VerifiedAccess v) {

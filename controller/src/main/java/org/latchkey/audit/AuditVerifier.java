@@ -1,0 +1,111 @@
+package org.latchkey.audit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.latchkey.door.AuditRecord;
+import org.latchkey.token.Json;
+
+/**
+ * Walks the audit log's hash chain across rotated files, byte for byte: from the genesis record, or, after old
+ * files were pruned, from the first record kept, which an {@code audit_pruned} record later in the chain must
+ * anchor (its seq and the hash before it).
+ */
+public final class AuditVerifier {
+    /**
+     * The result: how many records checked, and the first bad one if any.
+     *
+     * @param start where the chain starts: {@code genesis}, or the anchored seq after pruning
+     * @param head the SHA-256 of the newest record: write it down to detect a later change of that record,
+     *     which no successor can reveal yet
+     */
+    public record Report(long records, Optional<String> firstProblem, String head, String start) {
+        public boolean intact() {
+            return firstProblem.isEmpty();
+        }
+    }
+
+    private record Anchor(long firstSeq, String prev) {}
+
+    private AuditVerifier() {}
+
+    public static Report verify(Path stateDir) throws IOException {
+        Path dir = stateDir.resolve(AuditLog.DIR);
+        if (!Files.isDirectory(dir)) {
+            return broken(0, dir + ": no audit log");
+        }
+        Anchor start = null;
+        Set<Anchor> anchors = new HashSet<>();
+        String prev = null;
+        long expectedSeq = 0;
+        long count = 0;
+        for (Path file : AuditLog.files(dir)) {
+            byte[] bytes = Files.readAllBytes(file);
+            List<byte[]> lines = AuditLog.lines(bytes);
+            int lineNo = 0;
+            for (byte[] raw : lines) {
+                lineNo++;
+                String where = file.getFileName() + " line " + lineNo;
+                JsonNode record;
+                try {
+                    record = Json.read(Json.strictUtf8(raw));
+                } catch (CharacterCodingException e) {
+                    return broken(count, where + ": not valid UTF-8 (a byte was changed)");
+                } catch (IOException e) {
+                    return broken(count, where + ": not a JSON record");
+                }
+                long seq = record.path("seq").isIntegralNumber() ? record.path("seq").longValue() : -1;
+                String recordPrev = record.path("prev").asText("");
+                if (prev == null) {
+                    start = new Anchor(seq, recordPrev);
+                    boolean genesis = seq == 0 && "genesis".equals(record.path("type").asText())
+                            && AuditLog.GENESIS_PREV.equals(recordPrev);
+                    if (!genesis && seq < 1) {
+                        return broken(count, where + ": the chain does not start with the genesis record");
+                    }
+                } else if (seq != expectedSeq) {
+                    return broken(count, where + ": seq " + seq + " where " + expectedSeq
+                            + " was expected (a record is missing or was inserted)");
+                } else if (!prev.equals(recordPrev)) {
+                    return broken(count, where + " (seq " + seq
+                            + "): prev does not match the previous record (it or the previous one was altered)");
+                }
+                if ("audit_pruned".equals(record.path("type").asText())) {
+                    try {
+                        var pruned = (AuditRecord.AuditPruned) AuditJson.read(record);
+                        anchors.add(new Anchor(pruned.firstSeq(), pruned.anchor()));
+                    } catch (IllegalArgumentException e) {
+                        return broken(count, where + ": an audit_pruned record without its anchor");
+                    }
+                }
+                prev = AuditLog.sha256(raw, raw.length);
+                expectedSeq = seq + 1;
+                count++;
+            }
+            if (bytes.length > 0 && bytes[bytes.length - 1] != '\n') {
+                return broken(count, file.getFileName() + " line " + (lineNo + 1) + ": a partial record at the end");
+            }
+        }
+        if (count == 0) {
+            return broken(0, dir + ": the audit log is empty");
+        }
+        if (start.firstSeq() == 0) {
+            return new Report(count, Optional.empty(), prev, "genesis");
+        }
+        if (!anchors.contains(start)) {
+            return broken(count, "the log starts at seq " + start.firstSeq() + " with no audit_pruned record that"
+                    + " anchors it: older records were removed by someone else");
+        }
+        return new Report(count, Optional.empty(), prev, "the audit_pruned anchor at seq " + start.firstSeq());
+    }
+
+    private static Report broken(long count, String problem) {
+        return new Report(count, Optional.of(problem), "", "");
+    }
+}

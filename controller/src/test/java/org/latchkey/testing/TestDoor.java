@@ -1,0 +1,111 @@
+package org.latchkey.testing;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.latchkey.config.ConfigToml;
+import org.latchkey.token.AccessClaims;
+import org.latchkey.token.AccessTokens;
+import org.latchkey.token.Role;
+import org.latchkey.token.SigningKey;
+import org.latchkey.token.Use;
+
+/**
+ * The door most tests use: "front-door", trusting an owner key and a delivery company's ("parcel-co", delivery
+ * only, windows up to 4h), with a builder for the config file and tokens for it. Shared with the provisioning
+ * tests and the benchmarks through the controller's test jar.
+ */
+public final class TestDoor {
+    public static final String LOCK = "front-door";
+    public static final SigningKey OWNER = SigningKey.fromSeed(seed(21));
+    public static final SigningKey COURIER = SigningKey.fromSeed(seed(22));
+    private static final AtomicInteger COUNTER = new AtomicInteger();
+
+    private TestDoor() {}
+
+    private static byte[] seed(int n) {
+        byte[] s = new byte[32];
+        s[0] = (byte) n;
+        s[5] = 7;
+        return s;
+    }
+
+    public static Config config() {
+        return new Config();
+    }
+
+    /** A latchkey.toml under construction: top-level keys, then tables, then the two issuers. */
+    public static final class Config {
+        private final List<String> top = new ArrayList<>(List.of("lock_id = \"" + LOCK + "\""));
+        private final List<String> tables = new ArrayList<>();
+        private final List<String> courierExtra = new ArrayList<>();
+        private String ownerKey = OWNER.publicKey().paserk();
+        private String courierKey = COURIER.publicKey().paserk();
+
+        private Config() {}
+
+        /** A top-level line, e.g. {@code state_dir = "state"}. */
+        public Config set(String line) {
+            top.add(line);
+            return this;
+        }
+
+        /** A table with its keys, e.g. {@code [door]\nunlock_wait = "5s"}. */
+        public Config table(String toml) {
+            tables.add(toml.strip());
+            return this;
+        }
+
+        /** Extra keys for the courier's issuer, e.g. {@code once_only = true}. */
+        public Config courier(String line) {
+            courierExtra.add(line);
+            return this;
+        }
+
+        /** Other public keys (PASERK k4.public) for the owner and the courier. */
+        public Config keys(String owner, String courier) {
+            ownerKey = owner;
+            courierKey = courier;
+            return this;
+        }
+
+        public String toml() {
+            StringBuilder sb = new StringBuilder();
+            top.forEach(l -> sb.append(l).append('\n'));
+            tables.forEach(t -> sb.append('\n').append(t).append('\n'));
+            sb.append('\n').append(ConfigToml.issuer("owner", ownerKey, EnumSet.of(Role.OWNER), Duration.ofDays(30),
+                    Optional.empty(), false));
+            sb.append('\n').append(ConfigToml.issuer("parcel-co", courierKey, EnumSet.of(Role.DELIVERY),
+                    Duration.ofHours(4), Optional.empty(), false));
+            courierExtra.forEach(l -> sb.append(l).append('\n'));
+            return sb.toString();
+        }
+
+        /** Writes {@code dir/latchkey.toml} and returns its path. */
+        public Path write(Path dir) throws IOException {
+            Path file = dir.resolve("latchkey.toml");
+            Files.writeString(file, toml());
+            return file;
+        }
+    }
+
+    /** A token for the test door, valid from five seconds before {@code now} for an hour, with a fresh jti. */
+    public static String token(SigningKey key, Role role, Use use, Instant now) {
+        int n = COUNTER.incrementAndGet();
+        return AccessTokens.issue(key, new AccessClaims(key == OWNER ? "owner" : "parcel-co", LOCK,
+                String.format("test-%s-%06d", Long.toHexString(now.toEpochMilli()), n), now.minusSeconds(5),
+                now.minusSeconds(5), now.plus(Duration.ofHours(1)), use, role, "subject " + n));
+    }
+
+    /** A courier's once token issued now, with a fresh jti. */
+    public static String courierOnce() {
+        return token(COURIER, Role.DELIVERY, Use.ONCE, Instant.now());
+    }
+}
