@@ -3,42 +3,26 @@ package org.latchkey.access;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.times;
 import static org.mockito.Mockito.verify;
-import static org.mockito.Mockito.when;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.latchkey.assembly.DoorAssembly;
-import org.latchkey.config.DeviceConfigLoader;
 import org.latchkey.door.Alarm;
 import org.latchkey.door.AuditRecord;
-import org.latchkey.door.DoorController;
-import org.latchkey.door.DoorModel;
 import org.latchkey.door.Mode;
 import org.latchkey.door.Outcome;
-import org.latchkey.hal.BoltPosition;
-import org.latchkey.hal.Camera;
-import org.latchkey.hal.Deadbolt;
-import org.latchkey.hal.DoorContact;
-import org.latchkey.hal.DoorHardware;
-import org.latchkey.hal.DoorState;
-import org.latchkey.hal.HardwareEvent;
-import org.latchkey.hal.ManualScheduler;
 import org.latchkey.store.Storage;
+import org.latchkey.assembly.DoorAssembly;
 import org.latchkey.testing.TestDoor;
+import org.latchkey.testing.VirtualDoor;
 import org.latchkey.token.AccessClaims;
 import org.latchkey.token.AccessTokens;
 import org.latchkey.token.RejectionReason;
@@ -55,56 +39,20 @@ class AccessGateTest {
     @TempDir
     Path dir;
 
-    final ManualScheduler scheduler = new ManualScheduler();
-    final Deadbolt bolt = mock(Deadbolt.class);
-    final List<AuditRecord> records = new ArrayList<>();
-    DoorAssembly assembly;
-    DoorController door;
+    VirtualDoor door;
     AccessGate gate;
+    List<AuditRecord> records;
 
     private void start(boolean synced) throws Exception {
-        Path config = TestDoor.config().set("state_dir = \"state\"").table("[api]\nrejections_per_second = 2").write(dir);
-        Path flag = dir.resolve("synchronized");
-        if (synced) {
-            Files.createFile(flag);
-        }
-        assembly = DoorAssembly.assemble(DeviceConfigLoader.load(config), Files.createDirectories(dir.resolve("state")),
-                Storage.REAL, scheduler, InstantSource.fixed(NOW), flag, false);
-        door = assembly.controller();
-        gate = assembly.gate();
-        door.addObserver(new DoorController.Observer() {
-            @Override
-            public void onStatus(DoorModel model) {}
-
-            @Override
-            public void onRecord(AuditRecord record, Optional<String> line) {
-                records.add(record);
-            }
-        });
-        DoorHardware hw = mock(DoorHardware.class);
-        DoorContact contact = mock(DoorContact.class);
-        when(contact.state()).thenReturn(DoorState.CLOSED);
-        when(hw.contact()).thenReturn(contact);
-        when(hw.bolt()).thenReturn(bolt);
-        when(hw.camera()).thenReturn(mock(Camera.class));
-        when(bolt.position()).thenReturn(BoltPosition.LOCKED);
-        assembly.start(hw);
-        door.processPending();
-        boltSettles(BoltPosition.LOCKED);
+        TestDoor.config().set("state_dir = \"state\"").table("[api]\nrejections_per_second = 2").write(dir);
+        door = new VirtualDoor(dir, Storage.REAL, NOW, synced);
+        gate = door.assembly.gate();
+        records = door.records;
         assertEquals("LOCKED", door.model().stateName());
     }
 
-    private void boltSettles(BoltPosition p) {
-        door.onEvent(new HardwareEvent.BoltSettled(p));
-        door.processPending();
-    }
-
-    /** Presents on this thread and lets the door's loop answer. */
     private Outcome present(String token, String client) throws Exception {
-        CompletableFuture<Outcome> answer = gate.present(token, client);
-        door.processPending();
-        assertTrue(answer.isDone(), "answered at once");
-        return answer.get();
+        return door.present(token, client);
     }
 
     private static String token(Role role, Use use, Instant iat) {
@@ -114,7 +62,7 @@ class AccessGateTest {
     }
 
     private long count(Class<? extends AuditRecord> type) {
-        return records.stream().filter(type::isInstance).count();
+        return door.recorded(type).size();
     }
 
     @Test
@@ -141,9 +89,9 @@ class AccessGateTest {
         start(true);
         String t = token(Role.DELIVERY, Use.ONCE, NOW);
         assertTrue(present(t, "127.0.0.1").granted());
-        verify(bolt, times(1)).unlock();
+        verify(door.bolt, times(1)).unlock();
         assertEquals(RejectionReason.ALREADY_USED, present(t, "127.0.0.1").refusal().orElseThrow());
-        verify(bolt, times(1)).unlock();
+        verify(door.bolt, times(1)).unlock();
     }
 
     @Test
@@ -156,10 +104,10 @@ class AccessGateTest {
             }
         }
         assertEquals(90, limited, "a burst of 5 × 2/s, then 429s");
-        verify(bolt, never()).unlock(); // the flood moved nothing
+        verify(door.bolt, never()).unlock(); // the flood moved nothing
         assertTrue(present(token(Role.DELIVERY, Use.ONCE, NOW), "10.0.0.9").granted());
-        verify(bolt).unlock();
-        scheduler.advance(DoorAssembly.SUMMARY_PERIOD);
+        verify(door.bolt).unlock();
+        door.advance(DoorAssembly.SUMMARY_PERIOD);
         assertTrue(records.contains(new AuditRecord.RefusalsSummary(DoorAssembly.SUMMARY_PERIOD.toSeconds(),
                 Map.of(RejectionReason.MALFORMED, 10L, RejectionReason.RATE_LIMITED, 90L))), records.toString());
         assertEquals(0, count(AuditRecord.Refused.class), "garbage is never audited one by one");
@@ -179,7 +127,7 @@ class AccessGateTest {
         assertEquals(10, answers.stream().filter(r -> r == RejectionReason.EXPIRED).count(), "charged: burst of 10");
         assertEquals(990, answers.stream().filter(r -> r == RejectionReason.RATE_LIMITED).count());
         assertEquals(1, count(AuditRecord.Refused.class), "one record for the token, however often it comes back");
-        scheduler.advance(DoorAssembly.SUMMARY_PERIOD);
+        door.advance(DoorAssembly.SUMMARY_PERIOD);
         assertTrue(records.contains(new AuditRecord.RefusalsSummary(DoorAssembly.SUMMARY_PERIOD.toSeconds(),
                 Map.of(RejectionReason.EXPIRED, 9L, RejectionReason.RATE_LIMITED, 990L))), records.toString());
         // Another client with a fresh token is not affected.
@@ -191,13 +139,13 @@ class AccessGateTest {
         start(true);
         String owner = token(Role.OWNER, Use.WINDOW, NOW);
         assertTrue(gate.changeMode(Mode.PRIVACY, owner, "127.0.0.1").granted());
-        door.processPending();
+        door.controller().processPending();
         String courier = token(Role.DELIVERY, Use.WINDOW, NOW);
         for (int i = 0; i < 5; i++) {
             assertEquals(RejectionReason.MODE_DENIES, present(courier, "10.0.0.5").refusal().orElseThrow());
         }
         assertEquals(1, count(AuditRecord.Refused.class), "the door audits the first; the gate counts the rest");
-        scheduler.advance(DoorAssembly.SUMMARY_PERIOD);
+        door.advance(DoorAssembly.SUMMARY_PERIOD);
         assertTrue(records.contains(new AuditRecord.RefusalsSummary(DoorAssembly.SUMMARY_PERIOD.toSeconds(),
                 Map.of(RejectionReason.MODE_DENIES, 4L))), records.toString());
     }
@@ -211,11 +159,11 @@ class AccessGateTest {
         assertTrue(present(once, "127.0.0.1").granted(), "the owner's once token opens the door once");
         assertEquals(RejectionReason.ALREADY_USED,
                 gate.changeMode(Mode.PRIVACY, once, "127.0.0.1").refusal().orElseThrow(), "and is spent after that");
-        door.processPending();
+        door.controller().processPending();
         assertEquals(Mode.NORMAL, door.model().mode());
         String fresh = token(Role.OWNER, Use.ONCE, NOW);
         assertTrue(gate.changeMode(Mode.PRIVACY, fresh, "127.0.0.1").granted());
-        door.processPending();
+        door.controller().processPending();
         assertEquals(Mode.PRIVACY, door.model().mode());
         assertEquals(RejectionReason.ALREADY_USED, present(fresh, "127.0.0.1").refusal().orElseThrow(),
                 "a once token that changed the mode is used");

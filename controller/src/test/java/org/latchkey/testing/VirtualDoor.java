@@ -1,0 +1,135 @@
+package org.latchkey.testing;
+
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.when;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import org.latchkey.assembly.DoorAssembly;
+import org.latchkey.config.DeviceConfigLoader;
+import org.latchkey.door.AuditRecord;
+import org.latchkey.door.DoorController;
+import org.latchkey.door.DoorModel;
+import org.latchkey.door.Outcome;
+import org.latchkey.hal.BoltPosition;
+import org.latchkey.hal.Camera;
+import org.latchkey.hal.Deadbolt;
+import org.latchkey.hal.DoorContact;
+import org.latchkey.hal.DoorHardware;
+import org.latchkey.hal.DoorState;
+import org.latchkey.hal.HardwareEvent;
+import org.latchkey.hal.ManualScheduler;
+import org.latchkey.store.Storage;
+
+/**
+ * A whole door as latchkeyd wires it (the assembly, its upkeep included), on virtual time, with Mockito at the
+ * hardware boundary and the storage seam to inject faults: for tests of what crosses the door's parts.
+ */
+public final class VirtualDoor {
+    public final ManualScheduler scheduler = new ManualScheduler();
+    public final Deadbolt bolt = mock(Deadbolt.class);
+    public final List<AuditRecord> records = new ArrayList<>();
+    public final DoorAssembly assembly;
+    private final Instant start;
+
+    /**
+     * Starts the door in {@code dir} (its config at {@code dir/latchkey.toml}, state in {@code dir/state}); the bolt
+     * confirms the start-up lock.
+     *
+     * @param synced whether the host says its clock is NTP-synchronised
+     */
+    public VirtualDoor(Path dir, Storage storage, Instant start, boolean synced) throws Exception {
+        this.start = start;
+        Path flag = dir.resolve("synchronized");
+        if (synced && !Files.exists(flag)) {
+            Files.createFile(flag);
+        } else if (!synced) {
+            Files.deleteIfExists(flag);
+        }
+        InstantSource wall = () -> start.plus(scheduler.elapsed());
+        assembly = DoorAssembly.assemble(DeviceConfigLoader.load(dir.resolve("latchkey.toml")),
+                Files.createDirectories(dir.resolve("state")), storage, scheduler, wall, flag, false);
+        controller().addObserver(new DoorController.Observer() {
+            @Override
+            public void onStatus(DoorModel model) {}
+
+            @Override
+            public void onRecord(AuditRecord record, Optional<String> line) {
+                records.add(record);
+            }
+        });
+        DoorHardware hw = mock(DoorHardware.class);
+        DoorContact contact = mock(DoorContact.class);
+        when(contact.state()).thenReturn(DoorState.CLOSED);
+        when(hw.contact()).thenReturn(contact);
+        when(hw.bolt()).thenReturn(bolt);
+        when(hw.camera()).thenReturn(mock(Camera.class));
+        when(bolt.position()).thenReturn(BoltPosition.LOCKED);
+        assembly.start(hw);
+        controller().processPending();
+        boltSettles(BoltPosition.LOCKED);
+    }
+
+    public DoorController controller() {
+        return assembly.controller();
+    }
+
+    public DoorModel model() {
+        return controller().model();
+    }
+
+    public Instant now() {
+        return start.plus(scheduler.elapsed());
+    }
+
+    public void boltSettles(BoltPosition p) {
+        controller().onEvent(new HardwareEvent.BoltSettled(p));
+        controller().processPending();
+    }
+
+    public void doorMoves(DoorState s) {
+        controller().onEvent(new HardwareEvent.DoorChanged(s));
+        controller().processPending();
+    }
+
+    /** Presents on this thread and lets the door's loop answer. */
+    public Outcome present(String token, String client) throws Exception {
+        CompletableFuture<Outcome> answer = assembly.gate().present(token, client);
+        controller().processPending();
+        if (!answer.isDone()) {
+            throw new AssertionError("the door did not answer at once");
+        }
+        return answer.get();
+    }
+
+    /** Lets virtual time pass; timers and the upkeep run, the door handles what they post. */
+    public void advance(Duration d) {
+        scheduler.advance(d);
+        controller().processPending();
+    }
+
+    /** A grant's whole cycle: the bolt retracts, nobody opens, the door relocks after unlock_wait. */
+    public void unlockAndRelock() {
+        boltSettles(BoltPosition.UNLOCKED);
+        advance(Duration.ofMinutes(5));
+        boltSettles(BoltPosition.LOCKED);
+    }
+
+    /** An orderly stop (SIGTERM): the door is closed and locked, so it stops at once; the upkeep ends. */
+    public void stop() {
+        controller().post(new org.latchkey.door.DoorEvent.ShutdownRequested());
+        controller().processPending();
+        assembly.stop();
+    }
+
+    public <T extends AuditRecord> List<T> recorded(Class<T> type) {
+        return records.stream().filter(type::isInstance).map(type::cast).toList();
+    }
+}
