@@ -64,5 +64,5 @@ latchkey_run() {
   shift
   latchkey_java_or_die
   latchkey_build_if_needed
-  exec "$LATCHKEY_JAVA" ${LATCHKEY_JAVA_OPTS:-} -cp "$here/provisioning/target/latchkey-provisioning.jar:$here/provisioning/target/lib/*" "$main" "$@"
+  exec "$LATCHKEY_JAVA" --enable-native-access=ALL-UNNAMED ${LATCHKEY_JAVA_OPTS:-} -cp "$here/provisioning/target/latchkey-provisioning.jar:$here/provisioning/target/lib/*" "$main" "$@"
 }

@@ -211,7 +211,7 @@ public final class Latchkeyd {
             Optional<ScannerInput> scanner = config.scanner().map(device -> new ScannerInput(device, door.gate()::present));
             scanner.ifPresent(s -> Thread.ofVirtual().name("latchkeyd-scanner").start(s));
 
-            SystemdNotify systemd = new SystemdNotify();
+            SystemdNotify systemd = SystemdNotify.fromEnvironment(System.getenv());
             Running running = new Running(config, door, hardware, scheduler, api, systemd, scanner, loop);
             running.feedWatchdog();
             Logger.info("latchkeyd serving {} on http://{}:{}{} (state in {})", config.lockId(), config.api().bind(),
@@ -274,6 +274,7 @@ public final class Latchkeyd {
             hardware.close();
             scheduler.close();
             door.stop();
+            systemd.close();
             Logger.info("stopped: {}", controller.model().stateName());
             shutdownLogging();
         }

@@ -1,28 +1,62 @@
 package org.latchkey.daemon;
 
 import java.io.IOException;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import org.newsclub.net.unix.AFUNIXDatagramChannel;
+import org.newsclub.net.unix.AFUNIXSocketAddress;
 import org.tinylog.Logger;
 
 /**
- * sd_notify through the {@code systemd-notify} command: the JDK cannot open the AF_UNIX datagram socket
- * itself. The unit sets {@code NotifyAccess=all}; {@code --pid} names this process as the sender.
+ * sd_notify(3), sent from the daemon's own process as AF_UNIX datagrams to {@code $NOTIFY_SOCKET}, so systemd
+ * attributes every message to the unit's main process ({@code NotifyAccess=main}). A helper process such as
+ * systemd-notify may exit before systemd looks at it, and then its message is dropped: a lost READY=1 gets the
+ * door killed at the start timeout, lost WATCHDOG=1s by the watchdog.
  */
-public final class SystemdNotify {
-    private final boolean enabled = System.getenv("NOTIFY_SOCKET") != null;
+public final class SystemdNotify implements AutoCloseable {
+    private final Optional<AFUNIXSocketAddress> target;
+    private final long watchdogUsec;
+    private AFUNIXDatagramChannel socket;
+    private boolean warned;
+
+    private SystemdNotify(Optional<AFUNIXSocketAddress> target, long watchdogUsec) {
+        this.target = target;
+        this.watchdogUsec = watchdogUsec;
+    }
+
+    /** From {@code NOTIFY_SOCKET} (a path, or {@code @name} in the abstract namespace) and {@code WATCHDOG_USEC}. */
+    public static SystemdNotify fromEnvironment(Map<String, String> env) {
+        String socket = env.get("NOTIFY_SOCKET");
+        Optional<AFUNIXSocketAddress> target = Optional.empty();
+        if (socket != null && !socket.isEmpty()) {
+            try {
+                target = Optional.of(socket.startsWith("@")
+                        ? AFUNIXSocketAddress.inAbstractNamespace(socket.substring(1))
+                        : AFUNIXSocketAddress.of(Path.of(socket)));
+            } catch (IOException | RuntimeException | LinkageError e) {
+                Logger.error("NOTIFY_SOCKET={} cannot be used ({}): systemd will not hear from latchkeyd", socket, e);
+            }
+        }
+        String usec = env.get("WATCHDOG_USEC");
+        String pid = env.get("WATCHDOG_PID");
+        boolean forUs = pid == null || pid.equals(Long.toString(ProcessHandle.current().pid()));
+        long watchdog = usec != null && usec.matches("\\d{1,15}") && forUs ? Long.parseLong(usec) : 0;
+        return new SystemdNotify(target, watchdog);
+    }
 
     public boolean enabled() {
-        return enabled;
+        return target.isPresent();
     }
 
     public void ready() {
-        send("--ready", "STATUS=serving");
+        send("READY=1\nSTATUS=serving");
     }
 
     public void stopping() {
-        send("STOPPING=1");
+        send("STOPPING=1\nSTATUS=shutting down");
     }
 
     public void watchdog() {
@@ -31,29 +65,37 @@ public final class SystemdNotify {
 
     /** The watchdog interval systemd asked for, halved; 0 when there is no watchdog. */
     public long watchdogPingMillis() {
-        String usec = System.getenv("WATCHDOG_USEC");
-        if (!enabled || usec == null || !usec.matches("\\d{1,15}")) {
-            return 0;
-        }
-        return Long.parseLong(usec) / 2000;
+        return target.isPresent() ? watchdogUsec / 2000 : 0;
     }
 
-    private void send(String... args) {
-        if (!enabled) {
+    private synchronized void send(String message) {
+        if (target.isEmpty()) {
             return;
         }
-        List<String> cmd = new ArrayList<>(List.of("systemd-notify", "--pid=" + ProcessHandle.current().pid()));
-        cmd.addAll(List.of(args));
+        byte[] bytes = message.getBytes(StandardCharsets.UTF_8);
         try {
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            if (!p.waitFor(5, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                Logger.warn("systemd-notify {} timed out", String.join(" ", args));
+            if (socket == null) {
+                socket = AFUNIXDatagramChannel.open();
             }
-        } catch (IOException e) {
-            Logger.warn("systemd-notify failed: {}", e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            socket.send(ByteBuffer.wrap(bytes), target.get());
+            warned = false;
+        } catch (IOException | RuntimeException | LinkageError e) {
+            if (!warned) {
+                Logger.error("sd_notify to {} failed: {}", target.get(), e.toString());
+                warned = true;
+            }
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        if (socket != null) {
+            try {
+                socket.close();
+            } catch (IOException e) {
+                // closing a datagram socket has nothing left to lose
+            }
+            socket = null;
         }
     }
 }

@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.latchkey.testing.OsTools;
 
 /**
  * The bench's HTML report, rendered by headless Chromium (Debian's chromium package): the DOM as the browser
@@ -40,6 +41,7 @@ class BenchReportIT {
 
     @Test
     void report_rendersInHeadlessChromium() throws Exception {
+        OsTools.require("chromium", "chromium");
         List<Bench.Result> results = new ArrayList<>();
         Bench bench = new Bench(BenchDoor.Gpio.SIMULATED, false, new SecureRandom());
         for (Scenarios.Scenario s : Scenarios.ALL) {

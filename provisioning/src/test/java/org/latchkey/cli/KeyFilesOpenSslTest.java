@@ -9,8 +9,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.latchkey.testing.OsTools;
 import org.latchkey.token.Paserk;
 
 /** Key files are readable by OpenSSL (the contract), encrypted or not. Needs the openssl command. */
@@ -21,6 +23,11 @@ class KeyFilesOpenSslTest {
     final CliRun cli = new CliRun();
 
     private record Run(int code, byte[] out) {}
+
+    @BeforeEach
+    void needsOpenSsl() {
+        OsTools.require("openssl", "openssl");
+    }
 
     private static Run openssl(String... args) throws Exception {
         List<String> cmd = new java.util.ArrayList<>(List.of("openssl"));

@@ -22,6 +22,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.latchkey.testing.OsTools;
 
 /**
  * The .deb that `./mvnw package` builds: its files and control data (dpkg-deb), its unit (systemd-analyze
@@ -50,6 +51,7 @@ class DebianPackageIT {
             deb = s.filter(p -> p.getFileName().toString().matches("latchkey_.*_all\\.deb")).findFirst()
                     .orElseThrow(() -> new AssertionError("no target/latchkey_*_all.deb: did `package` run?"));
         }
+        OsTools.require("dpkg-deb", "dpkg");
         root = Files.createDirectories(work.resolve("root"));
         assertEquals(0, run(List.of("dpkg-deb", "-x", deb.toAbsolutePath().toString(), root.toString()), work).code());
     }
@@ -65,6 +67,8 @@ class DebianPackageIT {
             "./usr/share/latchkey/lib/pi4j-plugin-gpiod-3.0.3.jar$", "./usr/share/latchkey/lib/bcprov-jdk18on-1.83.jar$",
             "./usr/lib/latchkey/native/aarch64/libgpiod.so$", "./usr/lib/latchkey/native/aarch64/libpi4j-gpiod.so$",
             "./usr/lib/latchkey/native/armhf/libgpiod.so$", "./usr/lib/latchkey/native/armhf/libpi4j-gpiod.so$",
+            "./usr/lib/latchkey/native/aarch64/libjunixsocket-native-[0-9.]+.so$",
+            "./usr/lib/latchkey/native/armhf/libjunixsocket-native-[0-9.]+.so$",
             "./usr/share/doc/latchkey/latchkey.toml.example$", "./usr/share/doc/latchkey/README.md$"
         }) {
             Pattern p = Pattern.compile(path, Pattern.MULTILINE);
@@ -91,16 +95,28 @@ class DebianPackageIT {
         // The unit as packaged, with ExecStart pointing into the unpacked copy (the real path is not installed here).
         String unit = Files.readString(root.resolve("lib/systemd/system/latchkeyd.service"));
         assertTrue(unit.contains("ExecStart=/usr/bin/latchkeyd --config /etc/latchkey/latchkey.toml"));
-        for (String hardening : new String[] {"Type=notify", "NotifyAccess=all", "WatchdogSec=", "User=latchkey",
+        for (String hardening : new String[] {"Type=notify", "NotifyAccess=main", "WatchdogSec=", "User=latchkey",
             "SupplementaryGroups=gpio", "StateDirectory=latchkey", "ConfigurationDirectory=latchkey", "UMask=0077",
             "NoNewPrivileges=yes", "ProtectSystem=strict", "ProtectHome=yes", "PrivateTmp=yes", "DevicePolicy=closed",
             "DeviceAllow=char-gpiochip rw", "CapabilityBoundingSet=\n", "SuccessExitStatus=143"}) {
             assertTrue(unit.contains(hardening), "unit lacks " + hardening.strip());
         }
+        OsTools.require("systemd-analyze", "systemd");
         Path copy = work.resolve("latchkeyd.service");
         Files.writeString(copy, unit.replace("/usr/bin/latchkeyd", root.resolve("usr/bin/latchkeyd").toString()));
         Run verify = run(List.of("systemd-analyze", "verify", copy.toString()), work);
         assertEquals(0, verify.code(), verify.out());
+    }
+
+    @Test
+    void unit_isHardenedTo2point5OrBetter_bySystemdsOwnRating() throws Exception {
+        OsTools.require("systemd-analyze", "systemd");
+        Path unit = root.resolve("lib/systemd/system/latchkeyd.service");
+        Run security = run(List.of("systemd-analyze", "security", "--offline=yes", "--no-pager", unit.toString()), work);
+        Matcher m = Pattern.compile("Overall exposure level for latchkeyd.service: (\\d+\\.\\d)").matcher(security.out());
+        assertTrue(m.find(), security.out());
+        double score = Double.parseDouble(m.group(1));
+        assertTrue(score <= 2.5, "exposure " + score + " > 2.5:\n" + security.out());
     }
 
     @Test
