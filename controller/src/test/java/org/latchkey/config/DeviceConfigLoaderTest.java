@@ -98,6 +98,26 @@ class DeviceConfigLoaderTest {
     }
 
     @Test
+    void load_auditMaxSize_andFleetId() throws Exception {
+        DeviceConfig c = DeviceConfigLoader.load(write(GOOD.replace("timezone = \"Europe/Berlin\"",
+                "timezone = \"Europe/Berlin\"\nfleet_id = \"fleet-7\"\n[audit]\nmax_size = \"16MiB\"")));
+        assertEquals(16L << 20, c.auditMaxBytes());
+        assertEquals(java.util.Optional.of("fleet-7"), c.fleetId());
+        assertEquals(DeviceConfigLoader.DEFAULT_AUDIT_MAX_BYTES, DeviceConfigLoader.load(write(GOOD)).auditMaxBytes());
+        assertTrue(error(GOOD.replace("timezone = \"Europe/Berlin\"", "timezone = \"Europe/Berlin\"\n[audit]\nmax_size = \"64MB\""))
+                .startsWith("audit.max_size: '64MB' is not a size"));
+        assertTrue(error(GOOD.replace("timezone = \"Europe/Berlin\"", "timezone = \"Europe/Berlin\"\n[audit]\nmax_size = \"512KiB\""))
+                .startsWith("audit.max_size: must be between 1MiB and 64GiB"));
+        assertTrue(error(GOOD.replace("timezone = \"Europe/Berlin\"", "timezone = \"Europe/Berlin\"\nfleet_id = \"front-door\""))
+                .startsWith("fleet_id: "));
+    }
+
+    @Test
+    void load_maxWindowWithARepeatedUnit_isRefused() throws Exception {
+        assertTrue(error(GOOD.replace("max_window = \"4h\"", "max_window = \"1h1h\"")).contains("max_window: '1h1h' is not a"));
+    }
+
+    @Test
     void load_tomlSyntaxError_namesTheLine() throws Exception {
         String m = error("lock_id = \"a\"\n\nclock = [oops\n");
         assertTrue(m.startsWith("line 3: not valid TOML"), m);

@@ -17,7 +17,8 @@ class DurationsTest {
 
     @Test
     void parse_badText_isRefused() {
-        for (String bad : new String[] {"", "4", "h", "4 h", "-4h", "4H", "1.5h", "9999999s"}) {
+        for (String bad : new String[] {"", "4", "h", "4 h", "-4h", "4H", "1.5h", "9999999s", "1h1h", "30m1h", "5s5s",
+            "1ms1s", "2m2m"}) {
             assertThrows(IllegalArgumentException.class, () -> Durations.parse(bad), bad);
         }
     }

@@ -203,6 +203,10 @@ class AccessTokenVerifierTest {
                 claims("\"exp\":\"2026-11-25T08:00:00Z\""),
                 claims("\"nbf\":\"yesterday\""),
                 claims("\"sub\":\"line\\nbreak\""),
+                claims("\"sub\":\"csi \\u009b31m\""),           // a C1 control: a terminal escape
+                claims("\"sub\":\"lone \\ud800 surrogate\""),   // not a character
+                claims("\"sub\":\"rtl \\u202e override\""),     // reorders what a reader sees
+                claims("\"iss\":\"del \\u007f\""),
                 claims("\"aud\":5"),
                 "{\"a\":" + "[".repeat(40) + "]".repeat(40) + "}",
                 "\u00ff");
@@ -222,11 +226,20 @@ class AccessTokenVerifierTest {
     }
 
     @Test
-    void verify_unknownClaims_areIgnored() throws Exception {
-        String p = claims("\"extra\":{\"nested\":true}");
-        String token = PasetoV4Public.sign(COURIER, p.getBytes(StandardCharsets.UTF_8),
+    void verify_unknownClaims_areIgnored_whateverValidJsonTheyHold() throws Exception {
+        for (String extra : new String[] {"\"extra\":{\"nested\":true}", "\"n\":1234567890123456789012345678901",
+            "\"f\":1.5e300", "\"s\":\"\\u00e9t\\u00e9 \\ud83d\\udd11\""}) {
+            String token = PasetoV4Public.sign(COURIER, claims(extra).getBytes(StandardCharsets.UTF_8),
+                    AccessTokens.footerFor(COURIER.publicKey()), new byte[0]);
+            assertEquals(Role.DELIVERY, verify(token, NOW).claims().role(), extra);
+        }
+    }
+
+    @Test
+    void verify_subWithLettersBeyondAscii_isAccepted() throws Exception {
+        String token = PasetoV4Public.sign(COURIER, claims("\"sub\":\"Zo\\u00eb \\ud83d\\udce6\"").getBytes(StandardCharsets.UTF_8),
                 AccessTokens.footerFor(COURIER.publicKey()), new byte[0]);
-        assertEquals(Role.DELIVERY, verify(token, NOW).claims().role());
+        assertEquals("Zo\u00eb \ud83d\udce6", verify(token, NOW).claims().subject());
     }
 
     @Test

@@ -55,8 +55,13 @@ final class QrCodes {
                 img.setRGB(x, y, m.get(x / PNG_MODULE_PIXELS, y / PNG_MODULE_PIXELS) ? 0x000000 : 0xFFFFFF);
             }
         }
-        if (!ImageIO.write(img, "png", file.toFile())) {
-            throw new IOException("no PNG writer available");
+        // The image is a bearer credential: created owner-only, before a byte of it is written.
+        java.nio.file.Files.createFile(file, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+        try (java.io.OutputStream out = java.nio.file.Files.newOutputStream(file)) {
+            if (!ImageIO.write(img, "png", out)) {
+                throw new IOException("no PNG writer available");
+            }
         }
     }
 }

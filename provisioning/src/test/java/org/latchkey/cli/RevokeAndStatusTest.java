@@ -101,4 +101,45 @@ class RevokeAndStatusTest {
         }
         assertEquals(0, cli.run("audit", "verify", "--config", config.toString()).code());
     }
+
+    @Test
+    void rotatingTheOwnerKey_warns_theDoorStillStarts_andTheNewKeySignsTheNextList() throws Exception {
+        String token = ownerToken("cleaner-0000000003");
+        assertEquals(0, cli.run("revoke", "--config", config.toString(), "--url", "http://127.0.0.1:9", "--jti",
+                ref(token)).code());
+        cli.run("keys", "generate", "--out", dir.toString(), "--name", "owner2", "--no-passphrase");
+        assertEquals(0, cli.run("issuer", "add", "--config", config.toString(), "--name", "owner2", "--key",
+                dir.resolve("owner2.pub").toString(), "--roles", "owner", "--max-window", "30d").code());
+        CliRun.Result removed = cli.run("issuer", "remove", "--config", config.toString(), "--name", "owner");
+        assertEquals(0, removed.code(), removed.err());
+        assertTrue(removed.err().contains("warning: the installed revocations.paseto was signed by owner")
+                && removed.err().contains("--resign"), removed.err());
+
+        Latchkeyd.Running daemon = Latchkeyd.start(config, true, 0); // before: "does not verify (UNKNOWN_KEY)", exit 1
+        try {
+            String url = "http://127.0.0.1:" + daemon.port();
+            CliRun.Result status = cli.run("status", "--url", url);
+            assertTrue(status.out().contains("REVOCATION_SIGNER_UNTRUSTED"), status.out());
+            CliRun.Result resign = cli.run("revoke", "--config", config.toString(), "--url", url, "--resign", "--key",
+                    dir.resolve("owner2.key").toString());
+            assertEquals(0, resign.code(), resign.err());
+            assertTrue(resign.out().contains("installed revocation list 2") && resign.out().contains("0 key(s), 1 token(s)"),
+                    resign.out());
+            assertTrue(cli.run("status", "--url", url).out().contains("alarms  none"));
+        } finally {
+            daemon.stop();
+        }
+        CliRun.Result verify = cli.run("token", "verify", "--config", config.toString(), token);
+        assertTrue(verify.err().startsWith("rejected: "), "still refused: " + verify.err());
+    }
+
+    @Test
+    void tokenIssuePng_isReadableByTheOwnerOnly() throws Exception {
+        Path png = dir.resolve("token.png");
+        CliRun.Result r = cli.run("token", "issue", "--key", dir.resolve("owner.key").toString(), "--lock", "front-door",
+                "--role", "guest", "--sub", "cleaner", "--window", "--for", "2h", "--png", png.toString());
+        assertEquals(0, r.code(), r.err());
+        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+                java.nio.file.Files.getPosixFilePermissions(png)), "a bearer credential");
+    }
 }
