@@ -119,7 +119,7 @@ public final class DeviceConfigLoader {
             throw new ConfigException(file, "issuers", e.getMessage());
         }
         HalConfig hal = HalSectionReader.read(root.table("hal"));
-        DoorSettings door = door(root.table("door"));
+        DoorSettings door = door(root.table("door"), hal.bolt().travelTime());
         if (door.requireCamera() && hal.driver() == HalConfig.Driver.PI4J && hal.camera().readyPin().isEmpty()) {
             throw new ConfigException(file, "door.require_camera",
                     "needs a camera ready signal: set hal.camera.ready_pin (see docs/wiring.md)");
@@ -168,10 +168,12 @@ public final class DeviceConfigLoader {
         return bytes;
     }
 
-    private static DoorSettings door(Optional<Section> section) throws ConfigException {
+    private static DoorSettings door(Optional<Section> section, Duration boltTravel) throws ConfigException {
         DoorSettings d = DoorSettings.DEFAULTS;
         if (section.isEmpty()) {
-            return d;
+            return new DoorSettings(d.mode(), d.unlockWait(), d.relockDelay(), d.ajarAfter(), d.maxUnlocked(),
+                    d.cameraPostRoll(), d.requireCamera(), d.cameraReadyWait(), d.lockRetries(),
+                    DoorSettings.motionTimeoutFor(boltTravel));
         }
         Section s = section.get();
         s.requireOnly(Set.of("mode", "unlock_wait", "relock_delay", "ajar_after", "max_unlocked", "camera_post_roll",
@@ -189,7 +191,8 @@ public final class DeviceConfigLoader {
                 bounded(s, "camera_post_roll", d.cameraPostRoll(), Duration.ZERO, Duration.ofMinutes(10)),
                 s.bool("require_camera", d.requireCamera()),
                 bounded(s, "camera_ready_wait", d.cameraReadyWait(), Duration.ofMillis(100), Duration.ofSeconds(60)),
-                s.integer("lock_retries", d.lockRetries(), 0, 5));
+                s.integer("lock_retries", d.lockRetries(), 0, 5),
+                DoorSettings.motionTimeoutFor(boltTravel));
         if (settings.maxUnlocked().compareTo(settings.unlockWait()) < 0) {
             throw s.error("max_unlocked", "must not be shorter than unlock_wait");
         }

@@ -145,7 +145,7 @@ public final class DoorMachine {
         s.cancel(Timer.UNLOCK_WAIT);
         s.cancel(Timer.RELOCK_DELAY);
         s.m = s.m.with(new Phase.Unlocking(g, 1));
-        s.cmd(new DriveBolt(BoltPosition.UNLOCKED));
+        drive(s, BoltPosition.UNLOCKED);
         // The answer goes out after the unlock command: "granted" means the bolt is already on its way.
         s.cmd(new Reply(g.requestId(), Outcome.granted("unlocking")));
     }
@@ -203,7 +203,7 @@ public final class DoorMachine {
             }
             case Phase.Locking l -> {
                 // Never throw the bolt into an open door: pull it back, lock once the door closes.
-                s.cmd(new DriveBolt(BoltPosition.UNLOCKED));
+                drive(s, BoltPosition.UNLOCKED);
                 s.m = s.m.with(new Phase.Unsecured());
             }
             case Phase.Unlocked u -> {
@@ -240,6 +240,7 @@ public final class DoorMachine {
     }
 
     private void boltSettled(Step s, BoltPosition p) {
+        s.cancel(Timer.MOTION);
         s.m = s.m.withBolt(p);
         switch (running(s)) {
             case Phase.Locking l -> lockingSettled(s, l, p);
@@ -283,7 +284,7 @@ public final class DoorMachine {
         } else if (l.attempt() <= settings.lockRetries()) {
             s.audit(new AuditRecord.BoltRetry(BoltPosition.LOCKED, p, l.attempt() + 1));
             s.m = s.m.with(new Phase.Locking(l.attempt() + 1));
-            s.cmd(new DriveBolt(BoltPosition.LOCKED));
+            drive(s, BoltPosition.LOCKED);
         } else {
             jammed(s, BoltPosition.LOCKED, p);
         }
@@ -303,7 +304,7 @@ public final class DoorMachine {
         } else if (u.attempt() <= settings.lockRetries()) {
             s.audit(new AuditRecord.BoltRetry(BoltPosition.UNLOCKED, p, u.attempt() + 1));
             s.m = s.m.with(new Phase.Unlocking(u.grant(), u.attempt() + 1));
-            s.cmd(new DriveBolt(BoltPosition.UNLOCKED));
+            drive(s, BoltPosition.UNLOCKED);
         } else {
             jammed(s, BoltPosition.UNLOCKED, p);
         }
@@ -370,6 +371,12 @@ public final class DoorMachine {
             case POST_ROLL -> {
                 if (p instanceof Phase.Locked && s.m.camera().recording()) {
                     s.camera(false);
+                }
+            }
+            case MOTION -> {
+                // The bolt never said where it went: not confirmed, so retried and, in the end, JAMMED.
+                if (p instanceof Phase.Locking || p instanceof Phase.Unlocking) {
+                    boltSettled(s, BoltPosition.UNKNOWN);
                 }
             }
         }
@@ -464,12 +471,18 @@ public final class DoorMachine {
         }
     }
 
+    /** Every bolt command is watched: no report within the motion timeout counts as a bolt not confirmed. */
+    private void drive(Step s, BoltPosition target) {
+        s.cmd(new DriveBolt(target));
+        s.start(Timer.MOTION, settings.motionTimeout());
+    }
+
     private void lock(Step s) {
         s.cancel(Timer.UNLOCK_WAIT);
         s.cancel(Timer.RELOCK_DELAY);
         s.cancel(Timer.MAX_UNLOCKED);
         s.m = s.m.with(new Phase.Locking(1));
-        s.cmd(new DriveBolt(BoltPosition.LOCKED));
+        drive(s, BoltPosition.LOCKED);
     }
 
     /** The phase while the door runs; a step never looks at the phase after it stopped the door. */

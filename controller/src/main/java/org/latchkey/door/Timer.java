@@ -13,5 +13,7 @@ public enum Timer {
     /** The camera must confirm within this. */
     CAMERA_READY,
     /** Keep recording a little after the relock. */
-    POST_ROLL
+    POST_ROLL,
+    /** The bolt must report where it went by then: a driver that never answers counts as a bolt not confirmed. */
+    MOTION
 }

@@ -293,7 +293,7 @@ class DeviceConfigLoaderTest {
                 """));
         assertEquals(new org.latchkey.door.DoorSettings(org.latchkey.door.Mode.PRIVACY, Duration.ofSeconds(20),
                 Duration.ofSeconds(5), Duration.ofSeconds(90), Duration.ofMinutes(15), Duration.ofSeconds(30), true,
-                Duration.ofSeconds(3), 3), c.door());
+                Duration.ofSeconds(3), 3, org.latchkey.door.DoorSettings.motionTimeoutFor(Duration.ofMillis(700))), c.door());
         assertEquals(new ApiSettings("127.0.0.1", 9000, 5), c.api());
         assertEquals(java.util.Optional.of(Path.of("/dev/ttyACM0")), c.scanner());
         assertEquals(dir.resolve("state"), c.stateDir(), "relative to the config file");

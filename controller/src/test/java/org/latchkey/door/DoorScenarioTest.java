@@ -131,7 +131,7 @@ class DoorScenarioTest {
     private static DoorSettings settings(boolean requireCamera, Mode mode) {
         DoorSettings d = DoorSettings.DEFAULTS;
         return new DoorSettings(mode, d.unlockWait(), d.relockDelay(), d.ajarAfter(), d.maxUnlocked(),
-                d.cameraPostRoll(), requireCamera, d.cameraReadyWait(), d.lockRetries());
+                d.cameraPostRoll(), requireCamera, d.cameraReadyWait(), d.lockRetries(), d.motionTimeout());
     }
 
     @Test
