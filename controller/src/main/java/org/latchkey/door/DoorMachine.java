@@ -87,13 +87,9 @@ public final class DoorMachine {
             s.refuse(g, RejectionReason.BUSY, "the door is shutting down");
             return;
         }
-        if (s.m.mode() == Mode.PRIVACY && g.role() != Role.OWNER) {
-            s.refuse(g, RejectionReason.MODE_DENIES, "privacy mode admits owner tokens only");
-            return;
-        }
-        if (s.m.alarms().contains(Alarm.STORE_UNAVAILABLE) && g.role() != Role.OWNER) {
-            s.refuse(g, RejectionReason.STORE_UNAVAILABLE,
-                    "the door cannot write its state (audit log, one-time store), so it admits owner tokens only");
+        Optional<Outcome> policy = policy(s, g);
+        if (policy.isPresent()) {
+            s.refuse(g, policy.get().refusal().orElseThrow(), policy.get().detail());
             return;
         }
         Phase.Running back = running(s);
@@ -121,7 +117,28 @@ public final class DoorMachine {
         afterCamera(s, g, back);
     }
 
+    /** Who the door's mode and the state of its store admit; asked again after the camera, which takes time. */
+    private static Optional<Outcome> policy(Step s, Grant g) {
+        if (g.role() == Role.OWNER) {
+            return Optional.empty();
+        }
+        if (s.m.mode() == Mode.PRIVACY) {
+            return Optional.of(Outcome.refused(RejectionReason.MODE_DENIES, "privacy mode admits owner tokens only"));
+        }
+        if (s.m.alarms().contains(Alarm.STORE_UNAVAILABLE)) {
+            return Optional.of(Outcome.refused(RejectionReason.STORE_UNAVAILABLE,
+                    "the door cannot write its state (audit log, one-time store), so it admits owner tokens only"));
+        }
+        return Optional.empty();
+    }
+
     private void afterCamera(Step s, Grant g, Phase.Running back) {
+        Optional<Outcome> policy = policy(s, g);
+        if (policy.isPresent()) {
+            // The mode or the store changed while the camera was starting: the door decides as of now.
+            undoGrant(s, g, back, policy.get().refusal().orElseThrow(), policy.get().detail());
+            return;
+        }
         if (g.once()) {
             s.m = s.m.with(new Phase.Consuming(g, back));
             s.cmd(new ConsumeOnce(g));
@@ -168,12 +185,18 @@ public final class DoorMachine {
         admit(s, e.grant(), c.back());
     }
 
-    /** A grant refused after the camera started: back where it was, the camera off again unless needed. */
+    /**
+     * A grant refused after the camera started: back where it was, the camera off again unless needed. The door may
+     * have closed meanwhile, and timers of the phase it returns to fired unheeded: arm its relock afresh.
+     */
     private void undoGrant(Step s, Grant g, Phase.Running back, RejectionReason reason, String detail) {
         s.refuse(g, reason, detail);
         s.m = s.m.with(back);
         if (back instanceof Phase.Locked && !s.m.alarms().contains(Alarm.DOOR_FORCED_OPEN)) {
             s.camera(false);
+        }
+        if (s.m.door() == DoorState.CLOSED) {
+            armRelock(s);
         }
     }
 
@@ -224,12 +247,18 @@ public final class DoorMachine {
     private void doorClosed(Step s) {
         s.cancel(Timer.AJAR);
         s.alarm(Alarm.DOOR_AJAR, false);
+        armRelock(s);
+    }
+
+    /** The door is closed: a phase with the bolt out arms its way back to LOCKED. */
+    private void armRelock(Step s) {
         switch (running(s)) {
             case Phase.Unlocked u when u.capped() || s.m.shuttingDown() -> lock(s);
             case Phase.Unlocked u -> s.start(Timer.RELOCK_DELAY, settings.relockDelay());
             case Phase.Unsecured u -> s.start(Timer.RELOCK_DELAY, settings.relockDelay());
             case Phase.Jammed j -> s.start(Timer.RELOCK_DELAY, settings.relockDelay());
-            // Mid-motion or mid-grant: the phase's own end decides (Unlocking arms the waits when it settles).
+            // Mid-motion or mid-grant: the phase's own end decides (Unlocking arms the waits when it settles, a grant
+            // refused mid-way arms its phase's relock when it goes back).
             case Phase.Starting x -> { }
             case Phase.Locked x -> { }
             case Phase.Locking x -> { }
@@ -265,7 +294,20 @@ public final class DoorMachine {
             case Phase.Jammed x -> s.audit(new AuditRecord.Bolt(p, false));
             case Phase.Unsecured x -> s.audit(new AuditRecord.Bolt(p, false));
             case Phase.Starting x -> s.audit(new AuditRecord.Bolt(p, false));
-            case Phase.CameraCheck x -> s.audit(new AuditRecord.Bolt(p, false));
+            case Phase.CameraCheck c -> {
+                // Waiting for the camera, the bolt was moved by hand: the phase the grant returns to follows it.
+                Phase.Running back = c.back();
+                if (back instanceof Phase.Locked && p != BoltPosition.LOCKED) {
+                    s.audit(new AuditRecord.Bolt(p, true));
+                    s.m = s.m.with(new Phase.CameraCheck(c.grant(), new Phase.Unsecured()));
+                } else if (back instanceof Phase.Jammed && p == BoltPosition.LOCKED && s.m.door() == DoorState.CLOSED) {
+                    s.audit(new AuditRecord.Bolt(p, true));
+                    s.m = s.m.with(new Phase.CameraCheck(c.grant(), new Phase.Locked()));
+                    s.alarm(Alarm.LOCK_JAMMED, false);
+                } else {
+                    s.audit(new AuditRecord.Bolt(p, false));
+                }
+            }
             case Phase.Consuming x -> s.audit(new AuditRecord.Bolt(p, false));
             case Phase.Unlocked x -> s.audit(new AuditRecord.Bolt(p, false));
         }
@@ -348,12 +390,28 @@ public final class DoorMachine {
                 }
             }
             case MAX_UNLOCKED -> {
-                if (p instanceof Phase.Unlocked u) {
-                    s.m = s.m.with(new Phase.Unlocked(u.grant(), u.entered(), true));
-                    if (closed) {
-                        s.audit(new AuditRecord.Relock("max_unlocked reached"));
-                        lock(s);
+                switch (running(s)) {
+                    case Phase.Unlocked u -> {
+                        s.m = s.m.with(capped(u));
+                        if (closed) {
+                            s.audit(new AuditRecord.Relock("max_unlocked reached"));
+                            lock(s);
+                        }
                     }
+                    // Mid-way through another grant: the cap still holds for the unlocked period it returns to.
+                    case Phase.CameraCheck c when c.back() instanceof Phase.Unlocked u ->
+                        s.m = s.m.with(new Phase.CameraCheck(c.grant(), capped(u)));
+                    case Phase.Consuming c when c.back() instanceof Phase.Unlocked u ->
+                        s.m = s.m.with(new Phase.Consuming(c.grant(), capped(u)));
+                    // No unlocked period: nothing to cap.
+                    case Phase.CameraCheck x -> { }
+                    case Phase.Consuming x -> { }
+                    case Phase.Starting x -> { }
+                    case Phase.Locked x -> { }
+                    case Phase.Locking x -> { }
+                    case Phase.Unlocking x -> { }
+                    case Phase.Unsecured x -> { }
+                    case Phase.Jammed x -> { }
                 }
             }
             case AJAR -> {
@@ -469,6 +527,10 @@ public final class DoorMachine {
             s.m = s.m.with(new Phase.Unsecured());
             s.start(Timer.AJAR, settings.ajarAfter());
         }
+    }
+
+    private static Phase.Unlocked capped(Phase.Unlocked u) {
+        return new Phase.Unlocked(u.grant(), u.entered(), true);
     }
 
     /** Every bolt command is watched: no report within the motion timeout counts as a bolt not confirmed. */

@@ -66,6 +66,10 @@ final class TestTokens {
         return verified(text(COURIER, Role.DELIVERY, Use.WINDOW));
     }
 
+    static VerifiedAccess ownerOnce() {
+        return verified(text(OWNER, Role.OWNER, Use.ONCE));
+    }
+
     static VerifiedAccess ownerWindow() {
         return verified(text(OWNER, Role.OWNER, Use.WINDOW));
     }
