@@ -75,6 +75,9 @@ public final class DoorMachine {
     }
 
     private void started(Step s, Started e) {
+        if (!(s.m.phase() instanceof Phase.Starting)) {
+            return; // the loop starts once; a second start means nothing to a running door
+        }
         s.m = s.m.withDoor(e.door()).withBolt(e.bolt()).withCamera(CameraState.OFF.readyLine(e.cameraReady()));
         s.audit(new AuditRecord.Startup(e.door(), e.bolt(), s.m.mode(), Optional.of(e.modeSource())));
         secure(s);
@@ -254,6 +257,7 @@ public final class DoorMachine {
     private void armRelock(Step s) {
         switch (running(s)) {
             case Phase.Unlocked u when u.capped() || s.m.shuttingDown() -> lock(s);
+            case Phase.Unlocked u when !u.entered() -> s.start(Timer.UNLOCK_WAIT, settings.unlockWait());
             case Phase.Unlocked u -> s.start(Timer.RELOCK_DELAY, settings.relockDelay());
             case Phase.Unsecured u -> s.start(Timer.RELOCK_DELAY, settings.relockDelay());
             case Phase.Jammed j -> s.start(Timer.RELOCK_DELAY, settings.relockDelay());
