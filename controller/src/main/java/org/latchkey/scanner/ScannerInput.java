@@ -57,7 +57,7 @@ public final class ScannerInput implements Runnable {
      * Reads lines until the stream ends; each complete line goes to the gate. A line ends with LF, CR or CR LF
      * (a scanner in raw tty mode sends CR alone); empty lines are skipped.
      */
-    void readLines(InputStream in) throws IOException {
+    public void readLines(InputStream in) throws IOException {
         byte[] line = new byte[MAX_LINE];
         int length = 0;
         boolean overlong = false;

@@ -1,5 +1,7 @@
 package org.latchkey.cli;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.latchkey.token.Json;
 import picocli.CommandLine.Model.CommandSpec;
@@ -12,7 +14,13 @@ final class JsonOutput {
         return Json.object();
     }
 
+    /** Indented, and ASCII only: text from a token (unverified, maybe hostile) cannot drive a terminal. */
     static void print(CommandSpec spec, ObjectNode o) {
-        spec.commandLine().getOut().println(Json.pretty(o));
+        try {
+            spec.commandLine().getOut().println(Json.WRITER.with(JsonWriteFeature.ESCAPE_NON_ASCII)
+                    .withDefaultPrettyPrinter().writeValueAsString(o));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }

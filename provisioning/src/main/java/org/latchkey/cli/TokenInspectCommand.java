@@ -40,15 +40,8 @@ final class TokenInspectCommand implements Callable<Integer> {
         out.printf("%-5s %s%n", "kid", t.kid());
         for (Map.Entry<String, JsonNode> e : t.claims().properties()) {
             String value = e.getValue().isTextual() ? e.getValue().textValue() : e.getValue().toString();
-            out.printf("%-5s %s%n", printable(e.getKey()), printable(value));
+            out.printf("%-5s %s%n", Terminal.escape(e.getKey()), Terminal.escape(value));
         }
         return ExitCode.OK;
-    }
-
-    /** Unverified text could carry terminal escapes: show control characters as '?'. */
-    private static String printable(String s) {
-        StringBuilder sb = new StringBuilder(s.length());
-        s.codePoints().forEach(c -> sb.appendCodePoint(Character.isISOControl(c) ? '?' : c));
-        return sb.toString();
     }
 }
