@@ -118,7 +118,7 @@ public final class DeviceConfigLoader {
         } catch (IllegalArgumentException e) {
             throw new ConfigException(file, "issuers", e.getMessage());
         }
-        HalConfig hal = HalSectionReader.read(root.table("hal"));
+        HalConfig hal = HalSectionReader.read(root.table("hal"), file.toAbsolutePath().getParent());
         DoorSettings door = door(root.table("door"), hal.bolt().travelTime());
         if (door.requireCamera() && hal.driver() == HalConfig.Driver.PI4J && hal.camera().readyPin().isEmpty()) {
             throw new ConfigException(file, "door.require_camera",

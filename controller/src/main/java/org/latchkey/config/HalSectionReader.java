@@ -18,12 +18,13 @@ final class HalSectionReader {
 
     private HalSectionReader() {}
 
-    static HalConfig read(Optional<Section> hal) throws ConfigException {
+    /** @param configDir relative paths are relative to the config file's folder */
+    static HalConfig read(Optional<Section> hal, java.nio.file.Path configDir) throws ConfigException {
         if (hal.isEmpty()) {
             return HalConfig.DEFAULTS;
         }
         Section s = hal.get();
-        s.requireOnly(Set.of("driver", "gpio_chip", "door", "bolt", "camera", "simulated"));
+        s.requireOnly(Set.of("driver", "gpio_chip", "pwm_root", "door", "bolt", "camera", "simulated"));
         HalConfig d = HalConfig.DEFAULTS;
         HalConfig.Driver driver = switch (s.optionalString("driver").orElse("pi4j")) {
             case "pi4j" -> HalConfig.Driver.PI4J;
@@ -33,6 +34,10 @@ final class HalSectionReader {
         Optional<String> chip = s.optionalString("gpio_chip");
         if (chip.isPresent() && !chip.get().matches("gpiochip[0-9]{1,2}")) {
             throw s.error("gpio_chip", "must name a chip like \"gpiochip0\"");
+        }
+        java.nio.file.Path pwmRoot = java.nio.file.Path.of(s.optionalString("pwm_root").orElse(d.pwmRoot().toString()));
+        if (!pwmRoot.isAbsolute()) {
+            throw s.error("pwm_root", "must be an absolute path, like \"/sys/class/pwm\"");
         }
 
         HalConfig.Contact contact = d.contact();
@@ -83,11 +88,13 @@ final class HalSectionReader {
         }
 
         Set<Fault> faults = EnumSet.noneOf(Fault.class);
+        Optional<java.nio.file.Path> stateFile = Optional.empty();
         Optional<Section> sim = s.table("simulated");
         if (sim.isPresent()) {
             Section f = sim.get();
-            f.requireOnly(Set.of("faults"));
-            for (String name : f.strings("faults")) {
+            f.requireOnly(Set.of("faults", "state_file"));
+            stateFile = f.optionalString("state_file").map(configDir::resolve);
+            for (String name : f.has("faults") ? f.strings("faults") : java.util.List.<String>of()) {
                 faults.add(Fault.fromConfigName(name).orElseThrow(() -> f.error("faults",
                         "unknown fault '" + name + "' (bolt-jam, contact-cut, camera-offline)")));
             }
@@ -97,7 +104,7 @@ final class HalSectionReader {
         }
 
         checkPinsUnique(s, contact, bolt, camera);
-        return new HalConfig(driver, chip, contact, bolt, camera, faults);
+        return new HalConfig(driver, chip, pwmRoot, contact, bolt, camera, new HalConfig.Simulated(faults, stateFile));
     }
 
     private static void checkPinsUnique(Section s, HalConfig.Contact contact, HalConfig.Bolt bolt,

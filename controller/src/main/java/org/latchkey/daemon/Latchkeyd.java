@@ -164,8 +164,7 @@ public final class Latchkeyd {
             DeviceConfig config = DeviceConfigLoader.load(options.config());
             HalConfig hal = config.hal();
             if (options.simulate() && hal.driver() != HalConfig.Driver.SIMULATED) {
-                hal = new HalConfig(HalConfig.Driver.SIMULATED, hal.gpioChip(), hal.contact(), hal.bolt(), hal.camera(),
-                        hal.faults());
+                hal = hal.withDriver(HalConfig.Driver.SIMULATED);
             }
             Path state = StateDir.open(config.stateDir());
             InstantSource wall = InstantSource.system();

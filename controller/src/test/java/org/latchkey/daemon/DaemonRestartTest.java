@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.latchkey.testing.DaemonProcess;
 import org.latchkey.testing.TestDoor;
 import org.latchkey.token.AccessClaims;
 import org.latchkey.token.AccessTokens;
@@ -28,8 +29,8 @@ class DaemonRestartTest {
 
     final DaemonFixture fx = new DaemonFixture();
 
-    private DaemonFixture.Daemon start(String name) throws Exception {
-        DaemonFixture.Daemon d = DaemonFixture.Daemon.start(dir.resolve("latchkey.toml"), dir.resolve(name + ".log"));
+    private DaemonProcess start(String name) throws Exception {
+        DaemonProcess d = DaemonProcess.start(dir.resolve("latchkey.toml"), dir.resolve(name + ".log"));
         fx.awaitStatus(d.port, s -> !s.contains("\"state\":\"STARTING\"") && !s.contains("\"state\":\"LOCKING\""),
                 Duration.ofSeconds(10));
         return d;
@@ -49,7 +50,7 @@ class DaemonRestartTest {
     void timeFloorTwoDaysAhead_afterARestart_doesNotReopenAUsedOnceToken() throws Exception {
         DaemonFixture.writeConfig(dir);
         String once = owner(Use.ONCE);
-        try (DaemonFixture.Daemon d = start("first")) {
+        try (DaemonProcess d = start("first")) {
             assertEquals(200, fx.post(d.port, "/v1/access", once).statusCode());
             fx.awaitStatus(d.port, s -> s.contains("\"state\":\"LOCKED\""), Duration.ofSeconds(15));
             d.term();
@@ -57,7 +58,7 @@ class DaemonRestartTest {
         Path once_log = dir.resolve("state/once.log");
         long records = Files.readAllLines(once_log).size();
         Files.writeString(dir.resolve("state/time-floor"), Instant.now().plus(Duration.ofDays(2)).getEpochSecond() + "\n");
-        try (DaemonFixture.Daemon d = start("second")) {
+        try (DaemonProcess d = start("second")) {
             assertTrue(fx.get(d.port, "/v1/status").body().contains("CLOCK_UNTRUSTED"));
             assertEquals(records, Files.readAllLines(once_log).size(), "nothing dropped on an untrusted clock");
             HttpResponse<String> again = fx.post(d.port, "/v1/access", once);
@@ -69,18 +70,18 @@ class DaemonRestartTest {
     @Test
     void privacyMode_survivesSigtermAndKill9() throws Exception {
         DaemonFixture.writeConfig(dir);
-        try (DaemonFixture.Daemon d = start("first")) {
+        try (DaemonProcess d = start("first")) {
             assertEquals(200, mode(d.port, "privacy", owner(Use.WINDOW)).statusCode());
             fx.awaitStatus(d.port, s -> s.contains("\"mode\":\"PRIVACY\""), Duration.ofSeconds(5));
             d.term();
         }
-        try (DaemonFixture.Daemon d = start("after-sigterm")) {
+        try (DaemonProcess d = start("after-sigterm")) {
             String status = fx.get(d.port, "/v1/status").body();
             assertTrue(status.contains("\"mode\":\"PRIVACY\"") && status.contains("\"mode_source\":\"persisted\""), status);
             assertTrue(fx.post(d.port, "/v1/access", DaemonFixture.courierOnce()).body().contains("MODE_DENIES"));
             d.kill9();
         }
-        try (DaemonFixture.Daemon d = start("after-kill9")) {
+        try (DaemonProcess d = start("after-kill9")) {
             assertTrue(fx.get(d.port, "/v1/status").body().contains("\"mode\":\"PRIVACY\""));
             assertTrue(fx.post(d.port, "/v1/access", DaemonFixture.courierOnce()).body().contains("MODE_DENIES"));
         }
@@ -93,7 +94,7 @@ class DaemonRestartTest {
         String poison = AccessTokens.issue(TestDoor.OWNER, new AccessClaims("owner", TestDoor.LOCK, "poison-000000000001",
                 Instant.parse("9999-12-31T00:00:00Z"), now.minusSeconds(5), now.plusSeconds(600), Use.WINDOW, Role.OWNER,
                 "me"));
-        try (DaemonFixture.Daemon d = start("door")) {
+        try (DaemonProcess d = start("door")) {
             HttpResponse<String> refused = fx.post(d.port, "/v1/access", poison);
             assertTrue(refused.body().contains("NOT_YET_VALID"), refused.body());
             HttpResponse<String> courier = fx.post(d.port, "/v1/access", DaemonFixture.courierOnce());
@@ -105,7 +106,7 @@ class DaemonRestartTest {
     void consumedOwnerOnceToken_noLongerChangesTheMode() throws Exception {
         DaemonFixture.writeConfig(dir);
         String once = owner(Use.ONCE);
-        try (DaemonFixture.Daemon d = start("door")) {
+        try (DaemonProcess d = start("door")) {
             assertEquals(200, fx.post(d.port, "/v1/access", once).statusCode());
             HttpResponse<String> r = mode(d.port, "privacy", once);
             assertEquals(403, r.statusCode(), r.body());
@@ -116,7 +117,7 @@ class DaemonRestartTest {
     @Test
     void damagedStateFiles_startTheDoorDegraded_namingWhatWasKeptAside() throws Exception {
         DaemonFixture.writeConfig(dir);
-        try (DaemonFixture.Daemon d = start("first")) {
+        try (DaemonProcess d = start("first")) {
             d.term();
         }
         Path state = dir.resolve("state");
@@ -127,7 +128,7 @@ class DaemonRestartTest {
         bytes[bytes.length - 10] = (byte) 0xC3; // an invalid UTF-8 sequence in the last record
         bytes[bytes.length - 9] = (byte) 0x28;
         Files.write(audit, bytes);
-        try (DaemonFixture.Daemon d = start("second")) {
+        try (DaemonProcess d = start("second")) {
             String status = fx.get(d.port, "/v1/status").body();
             assertTrue(status.contains("STATE_DAMAGED") && status.contains("CLOCK_UNTRUSTED"), status);
             HttpResponse<String> once = fx.post(d.port, "/v1/access", owner(Use.ONCE));

@@ -7,7 +7,6 @@ import org.latchkey.hal.sim.SimulatedDoor;
 
 /** Opens the door's hardware as the configuration says. */
 public final class DoorHardwareFactory {
-    public static final Path SYS_CLASS_PWM = Path.of("/sys/class/pwm");
     public static final Path DEV = Path.of("/dev");
 
     private DoorHardwareFactory() {}
@@ -15,8 +14,8 @@ public final class DoorHardwareFactory {
     public static DoorHardware open(HalConfig config, Scheduler scheduler, HardwareListener listener)
             throws HalException {
         return switch (config.driver()) {
-            case SIMULATED -> new SimulatedDoor(scheduler, listener, config.bolt().travelTime(), config.faults());
-            case PI4J -> new Pi4jDoorHardware(Pi4jContexts.gpiod(DEV, config.gpioChip()), config, SYS_CLASS_PWM,
+            case SIMULATED -> SimulatedDoor.open(scheduler, listener, config.bolt().travelTime(), config.simulated());
+            case PI4J -> new Pi4jDoorHardware(Pi4jContexts.gpiod(DEV, config.gpioChip()), config, config.pwmRoot(),
                     d -> Thread.sleep(d), scheduler, listener);
         };
     }

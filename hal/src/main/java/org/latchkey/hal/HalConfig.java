@@ -1,5 +1,6 @@
 package org.latchkey.hal;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -10,10 +11,12 @@ import java.util.Set;
  * The {@code [hal]} section of the device configuration. Defaults match the wiring in docs/wiring.md.
  *
  * @param gpioChip the gpiochip to use (default: the first whose label contains "pinctrl")
- * @param faults faults the simulated driver starts with (ignored by pi4j)
+ * @param pwmRoot where the kernel shows its PWM chips: {@code /sys/class/pwm}, or a test folder where there is none
+ * @param simulated what the simulated driver starts with (ignored by pi4j)
  */
 public record HalConfig(
-        Driver driver, Optional<String> gpioChip, Contact contact, Bolt bolt, CameraWiring camera, Set<Fault> faults) {
+        Driver driver, Optional<String> gpioChip, Path pwmRoot, Contact contact, Bolt bolt, CameraWiring camera,
+        Simulated simulated) {
 
     public enum Driver {
         PI4J,
@@ -47,6 +50,22 @@ public record HalConfig(
         PULSE
     }
 
+    /**
+     * The simulated door's own settings.
+     *
+     * @param faults faults it starts with
+     * @param stateFile where it keeps the door's and the bolt's physical position, so a restart finds them as a
+     *     crash left them (as a real door would be); without one, each start finds the door closed and locked
+     */
+    public record Simulated(Set<Fault> faults, Optional<Path> stateFile) {
+        public static final Simulated NONE = new Simulated(Set.of(), Optional.empty());
+
+        public Simulated {
+            faults = Set.copyOf(faults);
+            Objects.requireNonNull(stateFile);
+        }
+    }
+
     /** Door contact: a reed switch, normally closed to ground, so a cut wire reads as open. */
     public record Contact(int pin, Level closedLevel, Duration debounce) {}
 
@@ -69,13 +88,17 @@ public record HalConfig(
     public static final int MIN_PULSE_MICROS = 500;
     public static final int MAX_PULSE_MICROS = 2500;
 
+    /** Where Linux shows PWM chips. */
+    public static final Path SYS_CLASS_PWM = Path.of("/sys/class/pwm");
+
     public static final HalConfig DEFAULTS = new HalConfig(
             Driver.PI4J,
             Optional.empty(),
+            SYS_CLASS_PWM,
             new Contact(17, Level.LOW, Duration.ofMillis(10)),
             new Bolt(0, 0, 1000, 2000, Duration.ofMillis(700), OptionalInt.empty(), Level.LOW),
             new CameraWiring(22, Level.HIGH, CameraMode.HOLD, Duration.ofMillis(200), OptionalInt.empty(), Level.HIGH),
-            Set.of());
+            Simulated.NONE);
 
     public HalConfig {
         Objects.requireNonNull(driver);
@@ -83,6 +106,17 @@ public record HalConfig(
         Objects.requireNonNull(contact);
         Objects.requireNonNull(bolt);
         Objects.requireNonNull(camera);
-        faults = Set.copyOf(faults);
+        Objects.requireNonNull(pwmRoot);
+        Objects.requireNonNull(simulated);
+    }
+
+    /** The faults the simulated driver starts with. */
+    public Set<Fault> faults() {
+        return simulated.faults();
+    }
+
+    /** The same hardware on another driver (latchkeyd --simulate). */
+    public HalConfig withDriver(Driver d) {
+        return new HalConfig(d, gpioChip, pwmRoot, contact, bolt, camera, simulated);
     }
 }

@@ -59,12 +59,12 @@ final class MockPi4jBackend implements Backend {
         }
         pi4j = Pi4J.newContextBuilder().noAutoDetect()
                 .add(MockDigitalInputProvider.newInstance(), MockDigitalOutputProvider.newInstance()).build();
-        HalConfig config = new HalConfig(HalConfig.Driver.PI4J, Optional.empty(),
+        HalConfig config = new HalConfig(HalConfig.Driver.PI4J, Optional.empty(), sysfs,
                 new HalConfig.Contact(DOOR_PIN, Level.LOW, Duration.ofMillis(10)),
                 new HalConfig.Bolt(0, 0, 1000, 2000, travel, OptionalInt.of(SWITCH_PIN), Level.LOW),
                 new HalConfig.CameraWiring(TRIGGER_PIN, Level.HIGH, HalConfig.CameraMode.HOLD, Duration.ofMillis(200),
                         OptionalInt.of(READY_PIN), Level.HIGH),
-                Set.of());
+                HalConfig.Simulated.NONE);
         // The world is in place before the hardware reads it at start.
         hardware = new Pi4jDoorHardware(pi4j, config, sysfs, d -> { }, scheduler, listener);
         applyWorld();

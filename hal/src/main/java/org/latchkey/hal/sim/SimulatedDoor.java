@@ -1,6 +1,14 @@
 package org.latchkey.hal.sim;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.EnumSet;
 import java.util.Set;
 import org.latchkey.hal.BoltPosition;
@@ -9,6 +17,7 @@ import org.latchkey.hal.Deadbolt;
 import org.latchkey.hal.DoorContact;
 import org.latchkey.hal.DoorHardware;
 import org.latchkey.hal.DoorState;
+import org.latchkey.hal.HalConfig;
 import org.latchkey.hal.HalConfig.Fault;
 import org.latchkey.hal.HardwareEvent;
 import org.latchkey.hal.HardwareListener;
@@ -27,6 +36,7 @@ public final class SimulatedDoor implements DoorHardware {
     private final Scheduler scheduler;
     private final HardwareListener listener;
     private final Duration travelTime;
+    private Optional<Path> stateFile = Optional.empty();
     private final Set<Fault> faults = EnumSet.noneOf(Fault.class);
 
     // The physical truth of the simulation, guarded by 'this'.
@@ -44,6 +54,47 @@ public final class SimulatedDoor implements DoorHardware {
 
     public SimulatedDoor(Scheduler scheduler, HardwareListener listener, Duration travelTime, Set<Fault> initialFaults) {
         this(scheduler, listener, travelTime, initialFaults, true, false);
+    }
+
+    /**
+     * The simulated door of a config: with a state file, it is found as the last run left it (the door, the bolt)
+     * and every physical change is written there, so a daemon killed mid-motion restarts in front of the same door.
+     */
+    public static SimulatedDoor open(Scheduler scheduler, HardwareListener listener, Duration travelTime,
+            HalConfig.Simulated config) {
+        boolean thrown = true;
+        boolean open = false;
+        if (config.stateFile().isPresent()) {
+            try {
+                String text = Files.readString(config.stateFile().get(), StandardCharsets.US_ASCII);
+                thrown = !text.contains("bolt=retracted");
+                open = text.contains("door=open");
+            } catch (NoSuchFileException e) {
+                // a new door: closed and locked
+            } catch (IOException e) {
+                throw new UncheckedIOException("simulated door state " + config.stateFile().get(), e);
+            }
+        }
+        SimulatedDoor door = new SimulatedDoor(scheduler, listener, travelTime, config.faults(), thrown, open);
+        door.stateFile = config.stateFile();
+        door.saveState();
+        return door;
+    }
+
+    /** Writes the physical state where the next run finds it (atomically: a kill never leaves half of it). */
+    private synchronized void saveState() {
+        if (stateFile.isEmpty()) {
+            return;
+        }
+        Path file = stateFile.get();
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        try {
+            Files.writeString(tmp, "bolt=" + (boltThrown ? "thrown" : "retracted") + " door=" + (doorOpen ? "open" : "closed")
+                    + "\n", StandardCharsets.US_ASCII);
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new UncheckedIOException("simulated door state " + file, e);
+        }
     }
 
     /** A door found as it was left: for a restart after a power cut, say. */
@@ -175,6 +226,7 @@ public final class SimulatedDoor implements DoorHardware {
             before = doorState();
             doorOpen = open;
             after = doorState();
+            saveState();
         }
         if (before != after) {
             listener.onEvent(new HardwareEvent.DoorChanged(after));
@@ -227,6 +279,7 @@ public final class SimulatedDoor implements DoorHardware {
             synchronized (SimulatedDoor.this) {
                 if (!faults.contains(Fault.BOLT_JAM)) {
                     boltThrown = throwBolt;
+                    saveState();
                 }
                 // The bolt switch tells whether the bolt arrived.
                 position = boltThrown == throwBolt

@@ -64,11 +64,11 @@ class Pi4jDoorHardwareTest {
     private static HalConfig config(Level closedLevel, OptionalInt boltSwitch, HalConfig.CameraMode mode,
             Level cameraActive, OptionalInt readyPin) {
         HalConfig d = HalConfig.DEFAULTS;
-        return new HalConfig(HalConfig.Driver.PI4J, Optional.empty(),
+        return new HalConfig(HalConfig.Driver.PI4J, Optional.empty(), HalConfig.SYS_CLASS_PWM,
                 new HalConfig.Contact(17, closedLevel, Duration.ofMillis(10)),
                 new HalConfig.Bolt(0, 0, 1000, 2000, Duration.ofMillis(700), boltSwitch, Level.LOW),
                 new HalConfig.CameraWiring(22, cameraActive, mode, Duration.ofMillis(200), readyPin, Level.HIGH),
-                Set.of());
+                HalConfig.Simulated.NONE);
     }
 
     private Pi4jDoorHardware open(HalConfig c) throws HalException {
