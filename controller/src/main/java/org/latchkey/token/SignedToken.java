@@ -110,6 +110,11 @@ public final class SignedToken {
         return issuer;
     }
 
+    /** The decoded pieces, for the benchmark that compares Ed25519 providers on the same input. */
+    PasetoV4Public.Parts parts() {
+        return parts;
+    }
+
     /** The payload: read it only after {@link #signer} (or to show it, marked unverified). */
     byte[] payload() {
         return parts.payload();

@@ -17,6 +17,7 @@ import org.latchkey.hal.Level;
 import org.latchkey.token.Paserk;
 import org.latchkey.token.Role;
 import org.latchkey.token.SigningKey;
+import org.latchkey.testing.TestDoor;
 import org.latchkey.token.TrustedIssuer;
 
 class DeviceConfigLoaderTest {
@@ -25,29 +26,12 @@ class DeviceConfigLoaderTest {
     }).publicKey().paserk();
     private static final String COURIER_KEY = SigningKey.fromSeed(new byte[32]).publicKey().paserk();
 
-    private static final String GOOD = """
-            # front door
-            lock_id = "front-door"
-            timezone = "Europe/Berlin"
-
-            [clock]
-            skew = "90s"
-            battery_backed_rtc = true
-
-            [[issuers]]
-            name = "owner"
-            public_key = "%s"
-            roles = ["owner"]
-            max_window = "30d"
-
-            [[issuers]]
-            name = "parcel-co"
-            public_key = "%s"
-            roles = ["delivery"]
-            max_window = "4h"
-            hours = "Mon-Sat 08:00-20:00"
-            once_only = true
-            """.formatted(OWNER_KEY, COURIER_KEY);
+    private static final String GOOD = TestDoor.config().keys(OWNER_KEY, COURIER_KEY)
+            .set("timezone = \"Europe/Berlin\"")
+            .table("[clock]\nskew = \"90s\"\nbattery_backed_rtc = true")
+            .courier("hours = \"Mon-Sat 08:00-20:00\"")
+            .courier("once_only = true")
+            .toml();
 
     @TempDir
     Path dir;

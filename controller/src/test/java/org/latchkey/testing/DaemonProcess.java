@@ -33,11 +33,18 @@ public final class DaemonProcess implements AutoCloseable {
      * JVM's, or {@code -Dlatchkey.daemon.classpath} (to replay a test against another build, e.g. a release).
      */
     public static DaemonProcess start(Path config, Path stderr) throws Exception {
+        return start(config, stderr, List.of());
+    }
+
+    /** @param jvmOptions e.g. the launcher's {@code -XX:+UseSerialGC -Xmx96m} when memory is measured */
+    public static DaemonProcess start(Path config, Path stderr, List<String> jvmOptions) throws Exception {
         String java = ProcessHandle.current().info().command().orElse("java");
         String classPath = System.getProperty("latchkey.daemon.classpath", System.getProperty("java.class.path"));
-        Process p = new ProcessBuilder(List.of(java, "--enable-native-access=ALL-UNNAMED", "-cp",
-                classPath, "org.latchkey.daemon.Latchkeyd", "--config", config.toString(),
-                "--simulate", "--port", "0"))
+        List<String> command = new java.util.ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED"));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", classPath, "org.latchkey.daemon.Latchkeyd", "--config", config.toString(),
+                "--simulate", "--port", "0"));
+        Process p = new ProcessBuilder(command)
                 .redirectError(stderr.toFile())
                 .start();
         BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));

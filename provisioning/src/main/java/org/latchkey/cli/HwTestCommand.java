@@ -10,6 +10,7 @@ import org.latchkey.config.Durations;
 import org.latchkey.hal.HalConfig;
 import org.latchkey.hal.HalException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -24,8 +25,8 @@ final class HwTestCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--config", required = true, paramLabel = "FILE", description = "The door's latchkey.toml.")
-    Path config;
+    @Mixin
+    ConfigOption config;
 
     @Option(names = "--yes", description = "Do not ask before moving the bolt.")
     boolean yes;
@@ -40,7 +41,7 @@ final class HwTestCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        DeviceConfig device = DeviceConfigs.load(config);
+        DeviceConfig device = config.load();
         Duration timeout;
         try {
             timeout = Durations.parse(doorTimeout);

@@ -29,6 +29,7 @@ import org.latchkey.token.TokenRejectedException;
 import org.latchkey.token.TrustedIssuer;
 import org.latchkey.token.WeeklyHours;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -49,8 +50,8 @@ final class IssuerCommand {
         @Spec
         CommandSpec spec;
 
-        @Option(names = "--config", required = true, paramLabel = "FILE", description = "The door's latchkey.toml.")
-        Path config;
+        @Mixin
+        ConfigOption config;
 
         @Option(names = "--name", required = true, paramLabel = "NAME", description = "A name for people and the audit log, e.g. parcel-co.")
         String name;
@@ -103,9 +104,9 @@ final class IssuerCommand {
             block.append("\n# Added by `latchkey issuer add` on ")
                     .append(LocalDate.ofInstant(context.clock().instant(), ZoneOffset.UTC)).append(".\n");
             block.append(ConfigToml.issuer(name, publicKey.paserk(), roleSet, window, Optional.ofNullable(hours), onceOnly));
-            String text = ConfigFile.read(config);
+            String text = ConfigFile.read(config.file);
             String next = (text.endsWith("\n") ? text : text + "\n") + block;
-            DeviceConfig updated = ConfigFile.replace(config, next);
+            DeviceConfig updated = ConfigFile.replace(config.file, next);
             TrustedIssuer added = updated.trustStore().find(publicKey.pid()).orElseThrow();
             spec.commandLine().getOut().println("trusted " + added.name() + " (" + added.kid() + "): " + policy(added));
             spec.commandLine().getErr().println("a running latchkeyd picks this up within a second");
@@ -118,15 +119,15 @@ final class IssuerCommand {
         @Spec
         CommandSpec spec;
 
-        @Option(names = "--config", required = true, paramLabel = "FILE", description = "The door's latchkey.toml.")
-        Path config;
+        @Mixin
+        ConfigOption config;
 
         @Option(names = "--json", description = "Print as JSON.")
         boolean json;
 
         @Override
         public Integer call() throws Exception {
-            DeviceConfig c = DeviceConfigs.load(config);
+            DeviceConfig c = config.load();
             PrintWriter out = spec.commandLine().getOut();
             if (json) {
                 ArrayNode list = JsonOutput.object().arrayNode();
@@ -159,15 +160,15 @@ final class IssuerCommand {
         @Spec
         CommandSpec spec;
 
-        @Option(names = "--config", required = true, paramLabel = "FILE", description = "The door's latchkey.toml.")
-        Path config;
+        @Mixin
+        ConfigOption config;
 
         @Option(names = "--name", required = true, paramLabel = "NAME", description = "The issuer's name, as in `issuer list`.")
         String name;
 
         @Override
         public Integer call() throws Exception {
-            String text = ConfigFile.read(config);
+            String text = ConfigFile.read(config.file);
             List<String> lines = new ArrayList<>(Arrays.asList(text.split("\n", -1)));
             int[] block = find(lines, name);
             if (block == null) {
@@ -181,9 +182,9 @@ final class IssuerCommand {
             if (from > 0 && lines.get(from - 1).isBlank()) {
                 from--;
             }
-            DeviceConfig before = DeviceConfigs.load(config);
+            DeviceConfig before = config.load();
             lines.subList(from, block[1]).clear();
-            ConfigFile.replace(config, String.join("\n", lines));
+            ConfigFile.replace(config.file, String.join("\n", lines));
             spec.commandLine().getOut().println("removed " + name);
             spec.commandLine().getErr().println("a running latchkeyd picks this up within a second");
             warnIfItSignedTheRevocations(before, name);

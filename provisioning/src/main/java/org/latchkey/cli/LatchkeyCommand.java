@@ -14,14 +14,7 @@ import picocli.CommandLine.Command;
         subcommands = {InitCommand.class, KeysCommand.class, TokenCommand.class, IssuerCommand.class, RevokeCommand.class,
             StatusCommand.class, HwTestCommand.class, AuditCommand.class, org.latchkey.bench.BenchCommand.class,
             CommandLine.HelpCommand.class},
-        footerHeading = "%nExit codes:%n",
-        footer = {
-            "  0  success",
-            "  1  operation failed (I/O, bad file, daemon unreachable)",
-            "  2  usage error",
-            "  3  token or document rejected (stderr: rejected: REASON)",
-            "  4  internal error%n"
-        })
+        footerHeading = "%nExit codes:%n")
 public final class LatchkeyCommand {
     final CliContext context;
 
@@ -33,6 +26,7 @@ public final class LatchkeyCommand {
     public static CommandLine commandLine(CliContext context) {
         LatchkeyCommand root = new LatchkeyCommand(context);
         CommandLine cl = new CommandLine(root, new Factory(context));
+        cl.getCommandSpec().usageMessage().footer(ExitCode.footer());
         cl.setExecutionExceptionHandler(LatchkeyCommand::handle);
         return cl;
     }

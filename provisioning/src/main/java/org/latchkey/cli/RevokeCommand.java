@@ -29,6 +29,7 @@ import org.latchkey.token.SignedToken;
 import org.latchkey.token.SigningKey;
 import org.latchkey.token.TokenRejectedException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -46,8 +47,8 @@ final class RevokeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--config", required = true, paramLabel = "FILE", description = "The door's latchkey.toml.")
-    Path config;
+    @Mixin
+    ConfigOption config;
 
     @Option(names = "--jti", paramLabel = "KID/JTI", description = "A token to revoke: its issuer's kid, a slash, its jti.")
     List<String> jtis = new ArrayList<>();
@@ -82,7 +83,7 @@ final class RevokeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        DeviceConfig device = DeviceConfigs.load(config);
+        DeviceConfig device = config.load();
         if (fleet && device.fleetId().isEmpty()) {
             throw CliException.usage("--fleet: " + config + " sets no fleet_id");
         }

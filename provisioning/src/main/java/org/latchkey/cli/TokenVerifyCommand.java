@@ -17,6 +17,7 @@ import org.latchkey.token.Rfc3339;
 import org.latchkey.token.TokenRejectedException;
 import org.latchkey.token.VerifiedAccess;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -32,8 +33,8 @@ final class TokenVerifyCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--config", required = true, paramLabel = "FILE", description = "The door's latchkey.toml.")
-    Path config;
+    @Mixin
+    ConfigOption config;
 
     @Option(names = "--at", paramLabel = "TIME", description = "Verify as of this time (RFC 3339; default: now).")
     String at;
@@ -50,7 +51,7 @@ final class TokenVerifyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        DeviceConfig device = DeviceConfigs.load(config);
+        DeviceConfig device = config.load();
         Instant when = at == null ? context.clock().instant() : TokenInput.time(at, "--at", context.clock());
         AccessTokenVerifier verifier = new AccessTokenVerifier(device.lockId(), device.trustStore(), device.clock(),
                 device.zone());

@@ -10,6 +10,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.latchkey.testing.TestDoor;
 
 /** keys → config → issue → verify, through picocli against a temp folder, with every failure's exit code. */
 class TokenRoundTripTest {
@@ -26,21 +27,8 @@ class TokenRoundTripTest {
                 "--passphrase-file", dir.resolve("pass").toString()).code());
         assertEquals(0, cli.run("keys", "generate", "--out", dir.toString(), "--name", "courier", "--no-passphrase").code());
         config = dir.resolve("latchkey.toml");
-        Files.writeString(config, """
-                lock_id = "front-door"
-                timezone = "UTC"
-                [[issuers]]
-                name = "owner"
-                public_key = "%s"
-                roles = ["owner"]
-                max_window = "30d"
-                [[issuers]]
-                name = "parcel-co"
-                public_key = "%s"
-                roles = ["delivery"]
-                max_window = "4h"
-                once_only = true
-                """.formatted(pub("owner"), pub("courier")));
+        TestDoor.config().keys(pub("owner"), pub("courier")).set("timezone = \"UTC\"").courier("once_only = true")
+                .write(dir);
     }
 
     private String pub(String name) throws Exception {

@@ -20,6 +20,8 @@ import java.util.regex.Pattern;
 import org.latchkey.token.AccessClaims;
 import org.latchkey.token.AccessTokens;
 import org.latchkey.token.Role;
+import org.latchkey.testing.DaemonProcess;
+import org.latchkey.testing.TestDoor;
 import org.latchkey.token.SigningKey;
 import org.latchkey.token.Use;
 
@@ -29,7 +31,8 @@ import org.latchkey.token.Use;
  * another client floods 10,000 malformed tokens. Run: java -cp benchmarks.jar org.latchkey.bench.DaemonBenchmark
  */
 public final class DaemonBenchmark {
-    private static final Pattern READY = Pattern.compile("ready on http://127\\.0\\.0\\.1:(\\d+)");
+    /** The same JVM options as the ./latchkeyd launcher and the systemd unit. */
+    private static final List<String> LAUNCHER_OPTIONS = List.of("-XX:+UseSerialGC", "-Xmx96m", "-Xss512k");
     private static final int CYCLES = 200;
     private static final int FLOOD = 10_000;
     private static final int FLOOD_ROUNDS = 5;
@@ -39,41 +42,21 @@ public final class DaemonBenchmark {
 
     public static void main(String[] args) throws Exception {
         Path dir = Files.createTempDirectory("latchkey-bench");
-        SigningKey courier = SigningKey.generate(new java.security.SecureRandom());
-        SigningKey owner = SigningKey.generate(new java.security.SecureRandom());
-        Path config = dir.resolve("latchkey.toml");
-        Files.writeString(config, """
-                lock_id = "front-door"
-                state_dir = "state"
-                [door]
-                unlock_wait = "5s"
-                relock_delay = "0s"
-                camera_post_roll = "0s"
-                [hal]
-                driver = "simulated"
-                [hal.bolt]
-                travel_time = "100ms"
-                [[issuers]]
-                name = "owner"
-                public_key = "%s"
-                roles = ["owner"]
-                max_window = "30d"
-                [[issuers]]
-                name = "parcel-co"
-                public_key = "%s"
-                roles = ["delivery"]
-                max_window = "4h"
-                """.formatted(owner.publicKey().paserk(), courier.publicKey().paserk()));
+        SigningKey courier = TestDoor.COURIER;
+        Path config = TestDoor.config().set("state_dir = \"state\"")
+                .table("[door]\nunlock_wait = \"5s\"\nrelock_delay = \"0s\"\ncamera_post_roll = \"0s\"")
+                .table("[hal]\ndriver = \"simulated\"\n\n[hal.bolt]\ntravel_time = \"100ms\"")
+                .write(dir);
 
         List<Double> startMs = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
             long t0 = System.nanoTime();
-            Daemon d = Daemon.launch(config);
+            DaemonProcess d = DaemonProcess.start(config, dir.resolve("latchkeyd.log"), LAUNCHER_OPTIONS);
             startMs.add((System.nanoTime() - t0) / 1e6);
             d.process.destroy();
             d.process.waitFor();
         }
-        Daemon d = Daemon.launch(config);
+        DaemonProcess d = DaemonProcess.start(config, dir.resolve("latchkeyd.log"), LAUNCHER_OPTIONS);
         awaitState(d.port, "LOCKED");
         Thread.sleep(10_000);
         long rssKb = rssKb(d.process.pid());
@@ -163,26 +146,6 @@ public final class DaemonBenchmark {
         return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                 .header("Content-Type", "text/plain").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
                 HttpResponse.BodyHandlers.ofString());
-    }
-
-    private record Daemon(Process process, int port) {
-        static Daemon launch(Path config) throws Exception {
-            String java = ProcessHandle.current().info().command().orElse("java");
-            // The same JVM options as the ./latchkeyd launcher and the systemd unit.
-            Process p = new ProcessBuilder(java, "-XX:+UseSerialGC", "-Xmx96m", "-Xss512k",
-                    "-cp", System.getProperty("java.class.path"), "org.latchkey.daemon.Latchkeyd",
-                    "--config", config.toString(), "--simulate", "--port", "0")
-                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-            BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-            String line;
-            while ((line = out.readLine()) != null) {
-                Matcher m = READY.matcher(line);
-                if (m.find()) {
-                    return new Daemon(p, Integer.parseInt(m.group(1)));
-                }
-            }
-            throw new IllegalStateException("latchkeyd did not start");
-        }
     }
 
     private static long rssKb(long pid) throws Exception {
