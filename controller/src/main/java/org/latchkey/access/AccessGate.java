@@ -1,11 +1,5 @@
 package org.latchkey.access;
 
-import java.io.IOException;
-import java.time.Duration;
-import java.util.Locale;
-import java.util.concurrent.CompletableFuture;
-import java.util.function.Function;
-import java.util.function.Supplier;
 import org.latchkey.door.AuditRecord;
 import org.latchkey.door.AuditRecord.TokenRef;
 import org.latchkey.door.Condition;
@@ -26,22 +20,31 @@ import org.latchkey.token.Use;
 import org.latchkey.token.VerifiedAccess;
 import org.tinylog.Logger;
 
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
 /**
- * Where signed texts enter, from the API, the scanner or the MQTT bridge, on the caller's thread: access
- * tokens, owner tokens for a mode change, revocation lists. Each takes one path: the rate-limit prologue, one
- * parse, one verification, and for a refusal one rule —
+ * Where signed texts enter, from the API, the scanner or the MQTT bridge, on the caller's thread:
+ * access tokens, owner tokens for a mode change, revocation lists. Each takes one path: the
+ * rate-limit prologue, one parse, one verification, and for a refusal one rule —
  *
  * <ul>
- *   <li>every refusal (but BUSY) is charged to the client's budget; over budget, only a well-formed text naming a
- *       trusted key, and not refused in the last ten minutes, is still verified: a flood never locks out a valid
- *       token, and a replay of a refused one is answered RATE_LIMITED without work;
- *   <li>a refusal is audited on its own record only when the text was signed by a trusted key and it is the
- *       text's first refusal in ten minutes; everything else (garbage, unknown keys, bad signatures, repeated
- *       refusals of one token, rate limiting) is counted and summarised once per period.
+ *   <li>every refusal (but BUSY) is charged to the client's budget; over budget, only a well-formed
+ *       text naming a trusted key, and not refused in the last ten minutes, is still verified: a
+ *       flood never locks out a valid token, and a replay of a refused one is answered RATE_LIMITED
+ *       without work;
+ *   <li>a refusal is audited on its own record only when the text was signed by a trusted key and
+ *       it is the text's first refusal in ten minutes; everything else (garbage, unknown keys, bad
+ *       signatures, repeated refusals of one token, rate limiting) is counted and summarised once
+ *       per period.
  * </ul>
  *
- * Verification runs here, in parallel, so a flood of bad tokens never queues in front of a good one in the
- * door's loop.
+ * Verification runs here, in parallel, so a flood of bad tokens never queues in front of a good one
+ * in the door's loop.
  */
 public final class AccessGate {
     private final Supplier<AccessTokenVerifier> verifier;
@@ -56,9 +59,16 @@ public final class AccessGate {
     private volatile Boolean lastTrusted;
     private volatile boolean lastSignerUntrusted;
 
-    public AccessGate(Supplier<AccessTokenVerifier> verifier, DoorController door, OneTimeStore store,
-            RevocationStore revocations, ClockTrust clock, RateLimiter limiter, RejectionSummary summary,
-            Supplier<Duration> monotonic, Duration answerTimeout) {
+    public AccessGate(
+            Supplier<AccessTokenVerifier> verifier,
+            DoorController door,
+            OneTimeStore store,
+            RevocationStore revocations,
+            ClockTrust clock,
+            RateLimiter limiter,
+            RejectionSummary summary,
+            Supplier<Duration> monotonic,
+            Duration answerTimeout) {
         this.verifier = verifier;
         this.door = door;
         this.store = store;
@@ -72,7 +82,10 @@ public final class AccessGate {
 
     /** What a text's check came to: the verified value, or the answer to give. */
     private sealed interface Checked<T> {
-        /** @param repeat the text was refused within the window: a refusal now is counted, not audited */
+        /**
+         * @param repeat the text was refused within the window: a refusal now is counted, not
+         *     audited
+         */
         record Passed<T>(T value, boolean repeat) implements Checked<T> {}
 
         record Refused<T>(Outcome outcome) implements Checked<T> {}
@@ -83,85 +96,148 @@ public final class AccessGate {
         T verify(SignedToken token, ClockReading clock) throws TokenRejectedException, IOException;
     }
 
-    /** A token presented at the door by {@code client} (an address, "scanner", "mqtt"): completes with the answer. */
+    /**
+     * A token presented at the door by {@code client} (an address, "scanner", "mqtt"): completes
+     * with the answer.
+     */
     public CompletableFuture<Outcome> present(String text, String client) {
-        Checked<VerifiedAccess> checked = check(text, client, false,
-                (token, now) -> verifier.get().verify(token, now, revocations.installed()), AccessGate::refusedToken);
+        Checked<VerifiedAccess> checked =
+                check(
+                        text,
+                        client,
+                        false,
+                        (token, now) -> verifier.get().verify(token, now, revocations.installed()),
+                        AccessGate::refusedToken);
         if (checked instanceof Checked.Refused<VerifiedAccess> r) {
             return CompletableFuture.completedFuture(r.outcome());
         }
         var passed = (Checked.Passed<VerifiedAccess>) checked;
         VerifiedAccess access = passed.value();
-        if (access.claims().use() == Use.ONCE && store.isUsed(access.kid(), access.claims().tokenId())) {
-            return CompletableFuture.completedFuture(refuseSigned(client, text,
-                    new AuditRecord.Refused(TokenRef.of(access), RejectionReason.ALREADY_USED),
-                    Outcome.refused(RejectionReason.ALREADY_USED, "this once token was already used")));
+        if (access.claims().use() == Use.ONCE
+                && store.isUsed(access.kid(), access.claims().tokenId())) {
+            return CompletableFuture.completedFuture(
+                    refuseSigned(
+                            client,
+                            text,
+                            new AuditRecord.Refused(
+                                    TokenRef.of(access), RejectionReason.ALREADY_USED),
+                            Outcome.refused(
+                                    RejectionReason.ALREADY_USED,
+                                    "this once token was already used")));
         }
         return door.present(access, !passed.repeat())
-                .completeOnTimeout(Outcome.refused(RejectionReason.BUSY, "the door did not answer in time"),
-                        answerTimeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
-                .thenApply(o -> {
-                    o.refusal().filter(reason -> reason != RejectionReason.BUSY).ifPresent(reason -> {
-                        limiter.charge(client);
-                        repeats.firstRefusal(text);
-                        if (passed.repeat()) {
-                            summary.count(reason); // the door kept quiet about a repeat: counted here
-                        }
-                    });
-                    return o;
-                });
+                .completeOnTimeout(
+                        Outcome.refused(RejectionReason.BUSY, "the door did not answer in time"),
+                        answerTimeout.toMillis(),
+                        java.util.concurrent.TimeUnit.MILLISECONDS)
+                .thenApply(
+                        o -> {
+                            o.refusal()
+                                    .filter(reason -> reason != RejectionReason.BUSY)
+                                    .ifPresent(
+                                            reason -> {
+                                                limiter.charge(client);
+                                                repeats.firstRefusal(text);
+                                                if (passed.repeat()) {
+                                                    summary.count(
+                                                            reason); // the door kept quiet about a
+                                                    // repeat: counted here
+                                                }
+                                            });
+                            return o;
+                        });
     }
 
     /**
-     * Switches the operating mode, authorised by an owner token (role owner, from an owner key). A {@code window}
-     * token is not consumed; a {@code once} token is (a used one is refused ALREADY_USED).
+     * Switches the operating mode, authorised by an owner token (role owner, from an owner key). A
+     * {@code window} token is not consumed; a {@code once} token is (a used one is refused
+     * ALREADY_USED).
      */
     public Outcome changeMode(Mode mode, String ownerToken, String client) {
-        Checked<VerifiedAccess> checked = check(ownerToken, client, false,
-                (token, now) -> verifier.get().verify(token, now, revocations.installed()), AccessGate::refusedToken);
+        Checked<VerifiedAccess> checked =
+                check(
+                        ownerToken,
+                        client,
+                        false,
+                        (token, now) -> verifier.get().verify(token, now, revocations.installed()),
+                        AccessGate::refusedToken);
         if (checked instanceof Checked.Refused<VerifiedAccess> r) {
             return r.outcome();
         }
         var passed = (Checked.Passed<VerifiedAccess>) checked;
         VerifiedAccess access = passed.value();
-        if (access.claims().role() != org.latchkey.token.Role.OWNER || !access.issuer().policy().isOwner()) {
-            return refuseSigned(client, ownerToken,
+        if (access.claims().role() != org.latchkey.token.Role.OWNER
+                || !access.issuer().policy().isOwner()) {
+            return refuseSigned(
+                    client,
+                    ownerToken,
                     new AuditRecord.Refused(TokenRef.of(access), RejectionReason.ROLE_NOT_ALLOWED),
-                    Outcome.refused(RejectionReason.ROLE_NOT_ALLOWED, "only an owner token may change the mode"));
+                    Outcome.refused(
+                            RejectionReason.ROLE_NOT_ALLOWED,
+                            "only an owner token may change the mode"));
         }
         if (access.claims().use() == Use.ONCE) {
             AccessClaims c = access.claims();
             try {
-                if (store.consume(access.kid(), c.tokenId(), c.expires()) == OneTimeStore.Result.ALREADY_USED) {
-                    return refuseSigned(client, ownerToken,
-                            new AuditRecord.Refused(TokenRef.of(access), RejectionReason.ALREADY_USED),
-                            Outcome.refused(RejectionReason.ALREADY_USED, "this once token was already used"));
+                if (store.consume(access.kid(), c.tokenId(), c.expires())
+                        == OneTimeStore.Result.ALREADY_USED) {
+                    return refuseSigned(
+                            client,
+                            ownerToken,
+                            new AuditRecord.Refused(
+                                    TokenRef.of(access), RejectionReason.ALREADY_USED),
+                            Outcome.refused(
+                                    RejectionReason.ALREADY_USED,
+                                    "this once token was already used"));
                 }
             } catch (IOException e) {
                 door.post(new DoorEvent.ConditionChanged(Condition.STORE_UNAVAILABLE, true));
-                return Outcome.refused(RejectionReason.STORE_UNAVAILABLE, "the one-time store cannot be written");
+                return Outcome.refused(
+                        RejectionReason.STORE_UNAVAILABLE, "the one-time store cannot be written");
             }
         }
         door.post(new DoorEvent.ModeChange(mode));
         return Outcome.granted("mode " + mode.name().toLowerCase(Locale.ROOT));
     }
 
-    /** Installs a revocation list (verified against the installed ones, stored, fsync'ed) and audits it. */
+    /**
+     * Installs a revocation list (verified against the installed ones, stored, fsync'ed) and audits
+     * it.
+     */
     public Outcome installRevocations(String text, String client) {
-        Checked<RevocationList> checked = check(text, client, true, (token, now) -> revocations.install(token),
-                e -> new AuditRecord.RevocationsRefused(e.reason(), revocations.installed().lock().seq()));
+        Checked<RevocationList> checked =
+                check(
+                        text,
+                        client,
+                        true,
+                        (token, now) -> revocations.install(token),
+                        e ->
+                                new AuditRecord.RevocationsRefused(
+                                        e.reason(), revocations.installed().lock().seq()));
         if (checked instanceof Checked.Refused<RevocationList> r) {
             return r.outcome();
         }
         RevocationList list = ((Checked.Passed<RevocationList>) checked).value();
-        door.record(new AuditRecord.RevocationsInstalled(list.seq(), list.tokenIds().size(), list.keyIds().size()));
+        door.record(
+                new AuditRecord.RevocationsInstalled(
+                        list.seq(), list.tokenIds().size(), list.keyIds().size()));
         checkRevocationSigner();
-        return Outcome.granted((list.scope() == RevocationList.Scope.FLEET ? "fleet " : "") + "revocation list "
-                + list.seq() + " installed");
+        return Outcome.granted(
+                (list.scope() == RevocationList.Scope.FLEET ? "fleet " : "")
+                        + "revocation list "
+                        + list.seq()
+                        + " installed");
     }
 
-    /** The one path: rate-limit prologue, one parse, one verification, the refusal rule (see the class comment). */
-    private <T> Checked<T> check(String text, String client, boolean document, Verification<T> verification,
+    /**
+     * The one path: rate-limit prologue, one parse, one verification, the refusal rule (see the
+     * class comment).
+     */
+    private <T> Checked<T> check(
+            String text,
+            String client,
+            boolean document,
+            Verification<T> verification,
             Function<TokenRejectedException, AuditRecord> refusalRecord) {
         boolean overBudget = !limiter.allows(client);
         SignedToken token;
@@ -181,17 +257,24 @@ public final class AccessGate {
         } catch (IOException e) {
             Logger.error("the state directory cannot be written: {}", e.getMessage());
             door.post(new DoorEvent.ConditionChanged(Condition.STORE_UNAVAILABLE, true));
-            return new Checked.Refused<>(Outcome.refused(RejectionReason.STORE_UNAVAILABLE,
-                    "it could not be stored: " + e.getMessage()));
+            return new Checked.Refused<>(
+                    Outcome.refused(
+                            RejectionReason.STORE_UNAVAILABLE,
+                            "it could not be stored: " + e.getMessage()));
         }
     }
 
     private <T> Checked<T> rateLimited() {
         summary.count(RejectionReason.RATE_LIMITED);
-        return new Checked.Refused<>(Outcome.refused(RejectionReason.RATE_LIMITED, "too many refused attempts; slow down"));
+        return new Checked.Refused<>(
+                Outcome.refused(
+                        RejectionReason.RATE_LIMITED, "too many refused attempts; slow down"));
     }
 
-    private <T> Checked<T> refused(String client, String text, TokenRejectedException e,
+    private <T> Checked<T> refused(
+            String client,
+            String text,
+            TokenRejectedException e,
             Function<TokenRejectedException, AuditRecord> refusalRecord) {
         Outcome answer = Outcome.refused(e.reason(), e.detail());
         if (e.signer().isEmpty()) {
@@ -202,7 +285,10 @@ public final class AccessGate {
         return new Checked.Refused<>(refuseSigned(client, text, refusalRecord.apply(e), answer));
     }
 
-    /** A refusal of a text a trusted key signed: charged; audited the first time in the window, counted after. */
+    /**
+     * A refusal of a text a trusted key signed: charged; audited the first time in the window,
+     * counted after.
+     */
     private Outcome refuseSigned(String client, String text, AuditRecord record, Outcome answer) {
         limiter.charge(client);
         if (repeats.firstRefusal(text)) {
@@ -233,7 +319,9 @@ public final class AccessGate {
         boolean untrusted = revocations.signerUntrusted();
         if (untrusted != lastSignerUntrusted) {
             lastSignerUntrusted = untrusted;
-            door.post(new DoorEvent.ConditionChanged(Condition.REVOCATION_SIGNER_UNTRUSTED, untrusted));
+            door.post(
+                    new DoorEvent.ConditionChanged(
+                            Condition.REVOCATION_SIGNER_UNTRUSTED, untrusted));
         }
     }
 }

@@ -1,18 +1,19 @@
 package org.latchkey.access;
 
+import org.latchkey.store.TimeFloor;
+import org.latchkey.token.ClockReading;
+import org.latchkey.token.Rfc3339;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.InstantSource;
-import org.latchkey.store.TimeFloor;
-import org.latchkey.token.ClockReading;
-import org.latchkey.token.Rfc3339;
 
 /**
- * Whether the door trusts its wall clock (docs/token-profile.md, Time): NTP-synchronised since boot (or a
- * battery-backed RTC declared) and not behind the persisted time floor. No token moves it: a token issued ahead
- * of a trusted clock is refused instead.
+ * Whether the door trusts its wall clock (docs/token-profile.md, Time): NTP-synchronised since boot
+ * (or a battery-backed RTC declared) and not behind the persisted time floor. No token moves it: a
+ * token issued ahead of a trusted clock is refused instead.
  */
 public final class ClockTrust {
     /** systemd-timesyncd creates this once the clock is synchronised. */
@@ -39,7 +40,8 @@ public final class ClockTrust {
             return new ClockReading.Untrusted(now, "not synchronised by NTP since boot");
         }
         if (now.isBefore(floor.get())) {
-            return new ClockReading.Untrusted(now, "it reads earlier than the time floor " + Rfc3339.format(floor.get()));
+            return new ClockReading.Untrusted(
+                    now, "it reads earlier than the time floor " + Rfc3339.format(floor.get()));
         }
         return new ClockReading.Trusted(now);
     }

@@ -6,8 +6,9 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * Per-client token buckets for refused attempts: each refusal takes a token; an empty bucket means the
- * client's next garbage is answered RATE_LIMITED without further work. Valid tokens never wait on it.
+ * Per-client token buckets for refused attempts: each refusal takes a token; an empty bucket means
+ * the client's next garbage is answered RATE_LIMITED without further work. Valid tokens never wait
+ * on it.
  */
 public final class RateLimiter {
     private static final int MAX_CLIENTS = 4096;
@@ -45,7 +46,10 @@ public final class RateLimiter {
             }
             b = new Bucket(burst, now);
         } else {
-            b = new Bucket(Math.min(burst, b.tokens() + (now - b.atNanos()) / 1e9 * perSecond), now);
+            b =
+                    new Bucket(
+                            Math.min(burst, b.tokens() + (now - b.atNanos()) / 1e9 * perSecond),
+                            now);
         }
         buckets.put(client, b);
         return b;

@@ -10,26 +10,31 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * Remembers which signed texts were refused lately (by their SHA-256, never the text), so that a replay of one
- * refused token costs one audit record, not one per request. Bounded in memory and in time.
+ * Remembers which signed texts were refused lately (by their SHA-256, never the text), so that a
+ * replay of one refused token costs one audit record, not one per request. Bounded in memory and in
+ * time.
  */
 final class RepeatFilter {
     static final Duration WINDOW = Duration.ofMinutes(10);
     private static final int MAX_ENTRIES = 4096;
 
     private final Supplier<Duration> monotonic;
-    private final Map<String, Duration> seen = new LinkedHashMap<>(64, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Duration> eldest) {
-            return size() > MAX_ENTRIES;
-        }
-    };
+    private final Map<String, Duration> seen =
+            new LinkedHashMap<>(64, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, Duration> eldest) {
+                    return size() > MAX_ENTRIES;
+                }
+            };
 
     RepeatFilter(Supplier<Duration> monotonic) {
         this.monotonic = monotonic;
     }
 
-    /** Records a refusal of {@code text}; whether it is the first within the window (then it is audited). */
+    /**
+     * Records a refusal of {@code text}; whether it is the first within the window (then it is
+     * audited).
+     */
     synchronized boolean firstRefusal(String text) {
         Duration now = monotonic.get();
         Duration before = seen.put(digest(text), now);
@@ -44,8 +49,10 @@ final class RepeatFilter {
 
     private static String digest(String text) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(text.strip().getBytes(StandardCharsets.ISO_8859_1)));
+            return HexFormat.of()
+                    .formatHex(
+                            MessageDigest.getInstance("SHA-256")
+                                    .digest(text.strip().getBytes(StandardCharsets.ISO_8859_1)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

@@ -1,12 +1,5 @@
 package org.latchkey.access;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
-import java.time.Duration;
-import java.util.function.Consumer;
-import java.util.function.Supplier;
 import org.latchkey.config.ConfigException;
 import org.latchkey.config.DeviceConfig;
 import org.latchkey.config.DeviceConfigLoader;
@@ -15,10 +8,18 @@ import org.latchkey.token.AccessTokenVerifier;
 import org.latchkey.token.RevocationListVerifier;
 import org.tinylog.Logger;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
 /**
- * Picks up `latchkey issuer add|remove` without a restart: when the config file changes (checked at most once
- * a second, on use), the trusted issuers are reloaded. A file that does not load keeps the trust in force.
- * Other settings (lock id, timers, hardware) take a restart.
+ * Picks up `latchkey issuer add|remove` without a restart: when the config file changes (checked at
+ * most once a second, on use), the trusted issuers are reloaded. A file that does not load keeps
+ * the trust in force. Other settings (lock id, timers, hardware) take a restart.
  */
 public final class TrustReloader {
     private static final Duration CHECK_EVERY = Duration.ofSeconds(1);
@@ -32,8 +33,8 @@ public final class TrustReloader {
     private FileTime seen;
     private Duration lastCheck = Duration.ofDays(-1);
 
-    public TrustReloader(DeviceConfig config, Supplier<Duration> monotonic,
-            Consumer<AuditRecord> audit) {
+    public TrustReloader(
+            DeviceConfig config, Supplier<Duration> monotonic, Consumer<AuditRecord> audit) {
         this.file = config.source();
         this.monotonic = monotonic;
         this.audit = audit;
@@ -64,15 +65,26 @@ public final class TrustReloader {
         seen = m;
         try {
             DeviceConfig next = DeviceConfigLoader.load(file);
-            if (!next.lockId().equals(config.lockId()) || !next.fleetId().equals(config.fleetId())
-                    || !next.clock().equals(config.clock()) || !next.zone().equals(config.zone())) {
-                Logger.warn("{} changed lock_id, fleet_id, clock or timezone: restart latchkeyd to apply those", file);
+            if (!next.lockId().equals(config.lockId())
+                    || !next.fleetId().equals(config.fleetId())
+                    || !next.clock().equals(config.clock())
+                    || !next.zone().equals(config.zone())) {
+                Logger.warn(
+                        "{} changed lock_id, fleet_id, clock or timezone: restart latchkeyd to"
+                                + " apply those",
+                        file);
             }
             install(next);
-            Logger.info("trusted issuers reloaded from {}: {}", file, next.trustStore().issuers().size());
+            Logger.info(
+                    "trusted issuers reloaded from {}: {}",
+                    file,
+                    next.trustStore().issuers().size());
             audit.accept(new AuditRecord.TrustReloaded(next.trustStore().issuers().size()));
         } catch (ConfigException e) {
-            Logger.error("{} no longer loads; the trusted issuers stay as they were: {}", file, e.getMessage());
+            Logger.error(
+                    "{} no longer loads; the trusted issuers stay as they were: {}",
+                    file,
+                    e.getMessage());
         }
     }
 
@@ -80,8 +92,10 @@ public final class TrustReloader {
         // Lock id, clock rules and zone stay as started: only the trust store follows the file.
         DeviceConfig base = config == null ? c : config;
         config = base;
-        verifier = new AccessTokenVerifier(base.lockId(), c.trustStore(), base.clock(), base.zone());
-        revocationVerifier = new RevocationListVerifier(base.lockId(), base.fleetId(), c.trustStore());
+        verifier =
+                new AccessTokenVerifier(base.lockId(), c.trustStore(), base.clock(), base.zone());
+        revocationVerifier =
+                new RevocationListVerifier(base.lockId(), base.fleetId(), c.trustStore());
     }
 
     private FileTime modified() {

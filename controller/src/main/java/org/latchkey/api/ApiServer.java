@@ -3,20 +3,7 @@ package org.latchkey.api;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.util.Locale;
-import java.util.Optional;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.function.Function;
+
 import org.latchkey.access.AccessGate;
 import org.latchkey.door.DoorController;
 import org.latchkey.door.DoorModel;
@@ -27,15 +14,34 @@ import org.latchkey.token.Json;
 import org.latchkey.token.RejectionReason;
 import org.tinylog.Logger;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
 /**
- * The local HTTP API on the JDK's HTTP server, one virtual thread per exchange. Every error is JSON with a
- * precise status: 404, 405 (with Allow), 413 (bodies over 4 KiB), 415 (bodies must be text/plain), 429.
+ * The local HTTP API on the JDK's HTTP server, one virtual thread per exchange. Every error is JSON
+ * with a precise status: 404, 405 (with Allow), 413 (bodies over 4 KiB), 415 (bodies must be
+ * text/plain), 429.
  */
 public final class ApiServer implements AutoCloseable {
     /** Request bodies larger than this are refused with 413 without being read. */
     public static final int MAX_BODY_BYTES = 4096;
+
     /** The one exception: a revocation list may grow to the size its verifier accepts. */
-    public static final int MAX_REVOCATION_BODY_BYTES = org.latchkey.token.SignedToken.MAX_DOCUMENT_BYTES;
+    public static final int MAX_REVOCATION_BODY_BYTES =
+            org.latchkey.token.SignedToken.MAX_DOCUMENT_BYTES;
+
     private static final long KEEPALIVE_SECONDS = 15;
 
     private final HttpServer server;
@@ -46,8 +52,13 @@ public final class ApiServer implements AutoCloseable {
     private final Function<DoorModel, ObjectNode> status;
     private final EventStream events;
 
-    private ApiServer(HttpServer server, ExecutorService executor, AccessGate gate, DoorController door,
-            Optional<SimulatedDoor> sim, Function<DoorModel, ObjectNode> status) {
+    private ApiServer(
+            HttpServer server,
+            ExecutorService executor,
+            AccessGate gate,
+            DoorController door,
+            Optional<SimulatedDoor> sim,
+            Function<DoorModel, ObjectNode> status) {
         this.server = server;
         this.executor = executor;
         this.gate = gate;
@@ -63,8 +74,13 @@ public final class ApiServer implements AutoCloseable {
      * @param status the door as {@code GET /v1/status} shows it
      * @throws IOException when the address cannot be bound (in use, not local)
      */
-    public static ApiServer start(InetSocketAddress address, AccessGate gate, DoorController door,
-            Optional<SimulatedDoor> sim, Function<DoorModel, ObjectNode> status) throws IOException {
+    public static ApiServer start(
+            InetSocketAddress address,
+            AccessGate gate,
+            DoorController door,
+            Optional<SimulatedDoor> sim,
+            Function<DoorModel, ObjectNode> status)
+            throws IOException {
         limitTheJdkServer();
         HttpServer http = HttpServer.create(address, 64);
         ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
@@ -76,11 +92,18 @@ public final class ApiServer implements AutoCloseable {
         return api;
     }
 
-    /** Slow senders and huge headers are cut off by the JDK server itself, before a handler runs. */
+    /**
+     * Slow senders and huge headers are cut off by the JDK server itself, before a handler runs.
+     */
     private static void limitTheJdkServer() {
-        System.setProperty("sun.net.httpserver.maxReqTime", System.getProperty("sun.net.httpserver.maxReqTime", "10"));
-        System.setProperty("sun.net.httpserver.maxReqHeaders", System.getProperty("sun.net.httpserver.maxReqHeaders", "64"));
-        System.setProperty("sun.net.httpserver.maxReqHeaderSize",
+        System.setProperty(
+                "sun.net.httpserver.maxReqTime",
+                System.getProperty("sun.net.httpserver.maxReqTime", "10"));
+        System.setProperty(
+                "sun.net.httpserver.maxReqHeaders",
+                System.getProperty("sun.net.httpserver.maxReqHeaders", "64"));
+        System.setProperty(
+                "sun.net.httpserver.maxReqHeaderSize",
                 System.getProperty("sun.net.httpserver.maxReqHeaderSize", "16384"));
     }
 
@@ -99,9 +122,24 @@ public final class ApiServer implements AutoCloseable {
         try (ex) {
             String path = ex.getRequestURI().getPath();
             switch (path) {
-                case "/v1/access" -> post(ex, MAX_BODY_BYTES, body -> answer(ex, await(gate.present(body, client(ex))), "granted"));
-                case "/v1/revocations" -> post(ex, MAX_REVOCATION_BODY_BYTES,
-                        body -> answer(ex, gate.installRevocations(body, client(ex)), "installed"));
+                case "/v1/access" ->
+                        post(
+                                ex,
+                                MAX_BODY_BYTES,
+                                body ->
+                                        answer(
+                                                ex,
+                                                await(gate.present(body, client(ex))),
+                                                "granted"));
+                case "/v1/revocations" ->
+                        post(
+                                ex,
+                                MAX_REVOCATION_BODY_BYTES,
+                                body ->
+                                        answer(
+                                                ex,
+                                                gate.installRevocations(body, client(ex)),
+                                                "installed"));
                 case "/v1/mode" -> post(ex, MAX_BODY_BYTES, body -> mode(ex, body));
                 case "/v1/status" -> get(ex, () -> json(ex, 200, status.apply(door.model())));
                 case "/v1/events" -> get(ex, () -> stream(ex));
@@ -141,7 +179,8 @@ public final class ApiServer implements AutoCloseable {
             error(ex, 405, "METHOD_NOT_ALLOWED", "use POST");
             return;
         }
-        String type = Optional.ofNullable(ex.getRequestHeaders().getFirst("Content-Type")).orElse("");
+        String type =
+                Optional.ofNullable(ex.getRequestHeaders().getFirst("Content-Type")).orElse("");
         if (!type.toLowerCase(Locale.ROOT).matches("text/plain\\s*(;.*)?")) {
             error(ex, 415, "UNSUPPORTED_MEDIA_TYPE", "send the body as text/plain");
             return;
@@ -165,13 +204,20 @@ public final class ApiServer implements AutoCloseable {
 
     private void simulated(HttpExchange ex, BodyHandler h) throws IOException {
         if (sim.isEmpty()) {
-            error(ex, 404, "NOT_FOUND", "simulation endpoints exist only under latchkeyd --simulate");
+            error(
+                    ex,
+                    404,
+                    "NOT_FOUND",
+                    "simulation endpoints exist only under latchkeyd --simulate");
             return;
         }
         post(ex, MAX_BODY_BYTES, h);
     }
 
-    /** Waits, on this exchange's own virtual thread, for the door's answer (the gate bounds how long). */
+    /**
+     * Waits, on this exchange's own virtual thread, for the door's answer (the gate bounds how
+     * long).
+     */
     private static Outcome await(CompletableFuture<Outcome> answer) {
         try {
             return answer.get();
@@ -189,22 +235,27 @@ public final class ApiServer implements AutoCloseable {
         body.put(okField, o.granted());
         o.refusal().ifPresent(r -> body.put("reason", r.name()));
         body.put("detail", o.detail());
-        int status = o.granted() ? 200 : o.refusal().get() == RejectionReason.RATE_LIMITED ? 429 : 403;
+        int status =
+                o.granted() ? 200 : o.refusal().get() == RejectionReason.RATE_LIMITED ? 429 : 403;
         json(ex, status, body);
     }
 
-    /** Body {@code normal} or {@code privacy}; header {@code Authorization: Bearer <owner token>}. */
+    /**
+     * Body {@code normal} or {@code privacy}; header {@code Authorization: Bearer <owner token>}.
+     */
     private void mode(HttpExchange ex, String body) throws IOException {
-        org.latchkey.door.Mode mode = switch (body.strip()) {
-            case "normal" -> org.latchkey.door.Mode.NORMAL;
-            case "privacy" -> org.latchkey.door.Mode.PRIVACY;
-            default -> null;
-        };
+        org.latchkey.door.Mode mode =
+                switch (body.strip()) {
+                    case "normal" -> org.latchkey.door.Mode.NORMAL;
+                    case "privacy" -> org.latchkey.door.Mode.PRIVACY;
+                    default -> null;
+                };
         if (mode == null) {
             error(ex, 400, "BAD_REQUEST", "the body must be normal or privacy");
             return;
         }
-        String auth = Optional.ofNullable(ex.getRequestHeaders().getFirst("Authorization")).orElse("");
+        String auth =
+                Optional.ofNullable(ex.getRequestHeaders().getFirst("Authorization")).orElse("");
         if (!auth.startsWith("Bearer ")) {
             ex.getResponseHeaders().set("WWW-Authenticate", "Bearer");
             error(ex, 401, "UNAUTHORIZED", "send an owner token as Authorization: Bearer <token>");
@@ -213,13 +264,20 @@ public final class ApiServer implements AutoCloseable {
         answer(ex, gate.changeMode(mode, auth.substring(7), client(ex)), "changed");
     }
 
-    /** {@code open} (a person pulls the door: a thrown bolt holds it), {@code force}, or {@code close}. */
+    /**
+     * {@code open} (a person pulls the door: a thrown bolt holds it), {@code force}, or {@code
+     * close}.
+     */
     private void simDoor(HttpExchange ex, String body) throws IOException {
         SimulatedDoor d = sim.orElseThrow();
         switch (body.strip()) {
             case "open" -> {
                 if (!d.openDoor()) {
-                    error(ex, 409, "BOLT_THROWN", "the bolt holds the door shut (use \"force\" to break it open)");
+                    error(
+                            ex,
+                            409,
+                            "BOLT_THROWN",
+                            "the bolt holds the door shut (use \"force\" to break it open)");
                     return;
                 }
             }
@@ -242,7 +300,11 @@ public final class ApiServer implements AutoCloseable {
         } else {
             Optional<HalConfig.Fault> f = HalConfig.Fault.fromConfigName(body);
             if (f.isEmpty()) {
-                error(ex, 400, "BAD_REQUEST", "the body must be bolt-jam, contact-cut, camera-offline or clear");
+                error(
+                        ex,
+                        400,
+                        "BAD_REQUEST",
+                        "the body must be bolt-jam, contact-cut, camera-offline or clear");
                 return;
             }
             d.inject(f.get());
@@ -256,7 +318,11 @@ public final class ApiServer implements AutoCloseable {
     private void stream(HttpExchange ex) throws IOException {
         Optional<BlockingQueue<String>> sub = events.subscribe(door.model());
         if (sub.isEmpty()) {
-            error(ex, 503, "TOO_MANY_STREAMS", "at most " + EventStream.MAX_SUBSCRIBERS + " event streams at once");
+            error(
+                    ex,
+                    503,
+                    "TOO_MANY_STREAMS",
+                    "at most " + EventStream.MAX_SUBSCRIBERS + " event streams at once");
             return;
         }
         BlockingQueue<String> q = sub.get();

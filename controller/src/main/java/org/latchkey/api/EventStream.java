@@ -1,22 +1,25 @@
 package org.latchkey.api;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Function;
+
 import org.latchkey.audit.AuditJson;
 import org.latchkey.door.AuditRecord;
 import org.latchkey.door.DoorController;
 import org.latchkey.door.DoorModel;
 import org.latchkey.token.Json;
 
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+
 /**
- * Server-Sent Events for {@code GET /v1/events}: a {@code state} event on every state change and one event per
- * audit record (alarms, grants, refusals, door and bolt changes). Called on the door's loop thread, so it only
- * queues; a subscriber too slow to keep up is dropped rather than allowed to hold anything up.
+ * Server-Sent Events for {@code GET /v1/events}: a {@code state} event on every state change and
+ * one event per audit record (alarms, grants, refusals, door and bolt changes). Called on the
+ * door's loop thread, so it only queues; a subscriber too slow to keep up is dropped rather than
+ * allowed to hold anything up.
  */
 final class EventStream implements DoorController.Observer {
     static final int MAX_SUBSCRIBERS = 16;

@@ -2,6 +2,7 @@ package org.latchkey.api;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+
 import org.latchkey.door.Alarm;
 import org.latchkey.door.DoorModel;
 import org.latchkey.token.Json;
@@ -10,8 +11,12 @@ import org.latchkey.token.Json;
 public final class StatusJson {
     private StatusJson() {}
 
-    /** @param modeSource where the mode the door started in came from: {@code config} or {@code persisted} */
-    public static ObjectNode of(DoorModel m, boolean clockTrusted, boolean simulated, String modeSource) {
+    /**
+     * @param modeSource where the mode the door started in came from: {@code config} or {@code
+     *     persisted}
+     */
+    public static ObjectNode of(
+            DoorModel m, boolean clockTrusted, boolean simulated, String modeSource) {
         ObjectNode o = Json.object();
         o.put("state", m.stateName());
         o.put("door", m.door().name());

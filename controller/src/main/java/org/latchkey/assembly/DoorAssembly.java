@@ -1,16 +1,5 @@
 package org.latchkey.assembly;
 
-import java.io.IOException;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
-import java.time.InstantSource;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 import org.latchkey.access.AccessGate;
 import org.latchkey.access.ClockTrust;
 import org.latchkey.access.RateLimiter;
@@ -34,14 +23,31 @@ import org.latchkey.store.TimeFloor;
 import org.latchkey.token.RejectionReason;
 import org.tinylog.Logger;
 
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+
 /**
- * The door's parts wired together from a config and a state directory: the one place that does it, for
- * latchkeyd and for the bench, so the bench runs exactly what the daemon runs — its upkeep included.
+ * The door's parts wired together from a config and a state directory: the one place that does it,
+ * for latchkeyd and for the bench, so the bench runs exactly what the daemon runs — its upkeep
+ * included.
  */
 public final class DoorAssembly {
     /** Refusals that are not audited one by one are summarised this often. */
     public static final Duration SUMMARY_PERIOD = Duration.ofSeconds(10);
-    /** Clock trust, the time floor, one-time store compaction and the state directory's health, this often. */
+
+    /**
+     * Clock trust, the time floor, one-time store compaction and the state directory's health, this
+     * often.
+     */
     public static final Duration UPKEEP_PERIOD = Duration.ofSeconds(30);
 
     private final DeviceConfig config;
@@ -56,8 +62,16 @@ public final class DoorAssembly {
     private final List<Damage> damage;
     private final AtomicBoolean stopped = new AtomicBoolean();
 
-    private DoorAssembly(DeviceConfig config, Scheduler scheduler, DoorController controller, AccessGate gate,
-            OneTimeStore store, AuditLog audit, ClockTrust clock, RejectionSummary summary, String modeSource,
+    private DoorAssembly(
+            DeviceConfig config,
+            Scheduler scheduler,
+            DoorController controller,
+            AccessGate gate,
+            OneTimeStore store,
+            AuditLog audit,
+            ClockTrust clock,
+            RejectionSummary summary,
+            String modeSource,
             List<Damage> damage) {
         this.config = config;
         this.scheduler = scheduler;
@@ -72,47 +86,90 @@ public final class DoorAssembly {
     }
 
     /**
-     * Opens the state and wires the door. Nothing in the state directory stops it: what cannot be read or
-     * written leaves the door running degraded, with an alarm (see {@link #start}).
+     * Opens the state and wires the door. Nothing in the state directory stops it: what cannot be
+     * read or written leaves the door running degraded, with an alarm (see {@link #start}).
      *
      * @param syncFlag the file whose presence says the clock is NTP-synchronised
-     * @param clockAssumedSynced count the clock as synchronised anyway (an RTC declared, a simulated door)
+     * @param clockAssumedSynced count the clock as synchronised anyway (an RTC declared, a
+     *     simulated door)
      */
-    public static DoorAssembly assemble(DeviceConfig config, Path state, Storage storage, Scheduler scheduler,
-            InstantSource wall, Path syncFlag, boolean clockAssumedSynced) {
+    public static DoorAssembly assemble(
+            DeviceConfig config,
+            Path state,
+            Storage storage,
+            Scheduler scheduler,
+            InstantSource wall,
+            Path syncFlag,
+            boolean clockAssumedSynced) {
         TimeFloor floor = TimeFloor.open(storage, state);
-        ClockTrust clock = new ClockTrust(wall, floor, syncFlag, config.batteryBackedRtc() || clockAssumedSynced);
+        ClockTrust clock =
+                new ClockTrust(
+                        wall, floor, syncFlag, config.batteryBackedRtc() || clockAssumedSynced);
         OneTimeStore store = OneTimeStore.open(storage, state);
         ModeFile modeFile = new ModeFile(storage, state);
         Optional<String> persisted = modeFile.load();
-        Mode mode = persisted.map(m -> m.equals("privacy") ? Mode.PRIVACY : Mode.NORMAL).orElse(config.door().mode());
+        Mode mode =
+                persisted
+                        .map(m -> m.equals("privacy") ? Mode.PRIVACY : Mode.NORMAL)
+                        .orElse(config.door().mode());
         AtomicReference<DoorController> door = new AtomicReference<>();
-        AuditLog audit = AuditLog.open(storage, state, AuditLog.Limits.of(config.auditMaxBytes()), wall, new AuditLog.Health() {
-            @Override
-            public void failed(IOException e) {
-                post(door, new DoorEvent.ConditionChanged(Condition.STORE_UNAVAILABLE, true));
-            }
+        AuditLog audit =
+                AuditLog.open(
+                        storage,
+                        state,
+                        AuditLog.Limits.of(config.auditMaxBytes()),
+                        wall,
+                        new AuditLog.Health() {
+                            @Override
+                            public void failed(IOException e) {
+                                post(
+                                        door,
+                                        new DoorEvent.ConditionChanged(
+                                                Condition.STORE_UNAVAILABLE, true));
+                            }
 
-            @Override
-            public void recovered() {
-                post(door, new DoorEvent.ConditionChanged(Condition.STORE_UNAVAILABLE, false));
-            }
-        });
-        DoorController controller = new DoorController(config.door(), mode, scheduler, store, modeFile, audit, wall);
+                            @Override
+                            public void recovered() {
+                                post(
+                                        door,
+                                        new DoorEvent.ConditionChanged(
+                                                Condition.STORE_UNAVAILABLE, false));
+                            }
+                        });
+        DoorController controller =
+                new DoorController(config.door(), mode, scheduler, store, modeFile, audit, wall);
         door.set(controller);
         TrustReloader trust = new TrustReloader(config, scheduler::elapsed, controller::record);
-        RevocationStore revocations = RevocationStore.open(storage, state, trust::revocationVerifier);
+        RevocationStore revocations =
+                RevocationStore.open(storage, state, trust::revocationVerifier);
         RejectionSummary summary = new RejectionSummary();
-        AccessGate gate = new AccessGate(trust::verifier, controller, store, revocations, clock,
-                new RateLimiter(config.api().rejectionsPerSecond(), scheduler::elapsed), summary, scheduler::elapsed,
-                config.door().cameraReadyWait().plus(Duration.ofSeconds(10)));
+        AccessGate gate =
+                new AccessGate(
+                        trust::verifier,
+                        controller,
+                        store,
+                        revocations,
+                        clock,
+                        new RateLimiter(config.api().rejectionsPerSecond(), scheduler::elapsed),
+                        summary,
+                        scheduler::elapsed,
+                        config.door().cameraReadyWait().plus(Duration.ofSeconds(10)));
         List<Damage> damage = new ArrayList<>();
         floor.damage().ifPresent(damage::add);
         damage.addAll(store.damage());
         damage.addAll(audit.damage());
         damage.addAll(revocations.damage());
-        return new DoorAssembly(config, scheduler, controller, gate, store, audit, clock, summary,
-                persisted.isPresent() ? "persisted" : "config", damage);
+        return new DoorAssembly(
+                config,
+                scheduler,
+                controller,
+                gate,
+                store,
+                audit,
+                clock,
+                summary,
+                persisted.isPresent() ? "persisted" : "config",
+                damage);
     }
 
     private static void post(AtomicReference<DoorController> door, DoorEvent event) {
@@ -123,8 +180,9 @@ public final class DoorAssembly {
     }
 
     /**
-     * Attaches the hardware (opened with {@link #controller()} as its listener) and reads the sensors; reports
-     * what the state directory could not give (alarms and audit records); starts the upkeep.
+     * Attaches the hardware (opened with {@link #controller()} as its listener) and reads the
+     * sensors; reports what the state directory could not give (alarms and audit records); starts
+     * the upkeep.
      */
     public void start(DoorHardware hardware) {
         controller.start(hardware, modeSource);
@@ -152,7 +210,10 @@ public final class DoorAssembly {
         }
     }
 
-    /** Clock trust and the time floor; compaction against a floor a trusted clock reached; the audit's health. */
+    /**
+     * Clock trust and the time floor; compaction against a floor a trusted clock reached; the
+     * audit's health.
+     */
     private void upkeep() {
         gate.checkClock();
         try {
@@ -160,11 +221,16 @@ public final class DoorAssembly {
             if (floor.isPresent()) {
                 int dropped = store.compact(floor.get(), config.clock().skew());
                 if (dropped > 0) {
-                    Logger.info("one-time store: dropped {} record(s) of tokens expired before {}", dropped, floor.get());
+                    Logger.info(
+                            "one-time store: dropped {} record(s) of tokens expired before {}",
+                            dropped,
+                            floor.get());
                 }
             }
         } catch (IOException e) {
-            Logger.error("the state directory cannot be written (time floor, one-time store): {}", e.getMessage());
+            Logger.error(
+                    "the state directory cannot be written (time floor, one-time store): {}",
+                    e.getMessage());
             controller.post(new DoorEvent.ConditionChanged(Condition.STORE_UNAVAILABLE, true));
         }
         audit.retry();
@@ -172,17 +238,19 @@ public final class DoorAssembly {
 
     /** Runs {@code task} every {@code period} on the door's scheduler until {@link #stop()}. */
     private void every(Duration period, Runnable task) {
-        scheduler.schedule(period, () -> {
-            if (stopped.get()) {
-                return;
-            }
-            try {
-                task.run();
-            } catch (RuntimeException e) {
-                Logger.error(e, "periodic task failed");
-            }
-            every(period, task);
-        });
+        scheduler.schedule(
+                period,
+                () -> {
+                    if (stopped.get()) {
+                        return;
+                    }
+                    try {
+                        task.run();
+                    } catch (RuntimeException e) {
+                        Logger.error(e, "periodic task failed");
+                    }
+                    every(period, task);
+                });
     }
 
     /** Ends the upkeep and persists the floor; the caller stops the door first. */

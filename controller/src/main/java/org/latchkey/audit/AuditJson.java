@@ -2,12 +2,7 @@ package org.latchkey.audit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.time.Instant;
-import java.util.EnumMap;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
+
 import org.latchkey.door.Alarm;
 import org.latchkey.door.AuditRecord;
 import org.latchkey.door.AuditRecord.AlarmCleared;
@@ -41,10 +36,17 @@ import org.latchkey.token.Json;
 import org.latchkey.token.RejectionReason;
 import org.latchkey.token.Rfc3339;
 
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
 /**
- * The one mapping between audit records and JSON: the type name and the fields, in a fixed order, as the audit
- * log, the event stream and the MQTT events topic carry them. Each log line wraps these fields in
- * {@code seq}, {@code ts}, {@code type} before them and {@code prev} after.
+ * The one mapping between audit records and JSON: the type name and the fields, in a fixed order,
+ * as the audit log, the event stream and the MQTT events topic carry them. Each log line wraps
+ * these fields in {@code seq}, {@code ts}, {@code type} before them and {@code prev} after.
  */
 public final class AuditJson {
     /** Field names the chain itself uses; no record may carry them. */
@@ -85,9 +87,11 @@ public final class AuditJson {
     public static ObjectNode fields(AuditRecord r) {
         ObjectNode o = Json.object();
         switch (r) {
-            case Genesis x -> { }
+            case Genesis x -> {}
             case Startup x -> {
-                o.put("door", x.door().name()).put("bolt", x.bolt().name()).put("mode", x.mode().name());
+                o.put("door", x.door().name())
+                        .put("bolt", x.bolt().name())
+                        .put("mode", x.mode().name());
                 x.modeSource().ifPresent(s -> o.put("mode_source", s));
             }
             case Bolt x -> {
@@ -96,9 +100,12 @@ public final class AuditJson {
                     o.put("by", "hand");
                 }
             }
-            case BoltRetry x -> o.put("target", x.target().name()).put("position", x.position().name())
-                    .put("attempt", x.attempt());
-            case BoltJammed x -> o.put("target", x.target().name()).put("position", x.position().name());
+            case BoltRetry x ->
+                    o.put("target", x.target().name())
+                            .put("position", x.position().name())
+                            .put("attempt", x.attempt());
+            case BoltJammed x ->
+                    o.put("target", x.target().name()).put("position", x.position().name());
             case Camera x -> o.put("recording", x.recording());
             case Granted x -> token(o, x.token());
             case Refused x -> token(o, x.token()).put("reason", x.reason().name());
@@ -108,20 +115,31 @@ public final class AuditJson {
             case AlarmCleared x -> o.put("alarm", x.alarm().name());
             case ModeChanged x -> o.put("from", x.from().name()).put("to", x.to().name());
             case Shutdown x -> o.put("state", x.state());
-            case Stopped x -> o.put("state", x.state()).put("door", x.door().name()).put("bolt", x.bolt().name());
+            case Stopped x ->
+                    o.put("state", x.state())
+                            .put("door", x.door().name())
+                            .put("bolt", x.bolt().name());
             case RefusalsSummary x -> {
                 o.put("seconds", x.seconds());
                 ObjectNode counts = o.putObject("counts");
                 x.counts().forEach((reason, n) -> counts.put(reason.name(), n));
             }
-            case RevocationsInstalled x -> o.put("list_seq", x.listSeq()).put("tokens", x.tokens()).put("keys", x.keys());
-            case RevocationsRefused x -> o.put("reason", x.reason().name()).put("installed_seq", x.installedSeq());
+            case RevocationsInstalled x ->
+                    o.put("list_seq", x.listSeq()).put("tokens", x.tokens()).put("keys", x.keys());
+            case RevocationsRefused x ->
+                    o.put("reason", x.reason().name()).put("installed_seq", x.installedSeq());
             case TrustReloaded x -> o.put("issuers", x.issuers());
-            case RecordsLost x -> o.put("count", x.count()).put("from", Rfc3339.format(x.from()))
-                    .put("to", Rfc3339.format(x.to()));
-            case AuditPruned x -> o.put("removed", x.removed()).put("records", x.records())
-                    .put("first_seq", x.firstSeq()).put("anchor", x.anchor());
-            case StateDamaged x -> o.put("file", x.file()).put("kept_as", x.keptAs()).put("problem", x.problem());
+            case RecordsLost x ->
+                    o.put("count", x.count())
+                            .put("from", Rfc3339.format(x.from()))
+                            .put("to", Rfc3339.format(x.to()));
+            case AuditPruned x ->
+                    o.put("removed", x.removed())
+                            .put("records", x.records())
+                            .put("first_seq", x.firstSeq())
+                            .put("anchor", x.anchor());
+            case StateDamaged x ->
+                    o.put("file", x.file()).put("kept_as", x.keptAs()).put("problem", x.problem());
             case Unrecognised x -> x.fields().forEach((k, v) -> o.put(k, String.valueOf(v)));
         }
         return o;
@@ -154,35 +172,68 @@ public final class AuditJson {
         try {
             return switch (type) {
                 case "genesis" -> new Genesis();
-                case "startup" -> new Startup(DoorState.valueOf(text(line, "door")), BoltPosition.valueOf(text(line, "bolt")),
-                        Mode.valueOf(text(line, "mode")), optional(line, "mode_source"));
-                case "bolt" -> new Bolt(BoltPosition.valueOf(text(line, "position")), "hand".equals(line.path("by").asText()));
-                case "bolt_retry" -> new BoltRetry(BoltPosition.valueOf(text(line, "target")),
-                        BoltPosition.valueOf(text(line, "position")), number(line, "attempt").intValue());
-                case "bolt_jammed" -> new BoltJammed(BoltPosition.valueOf(text(line, "target")),
-                        BoltPosition.valueOf(text(line, "position")));
+                case "startup" ->
+                        new Startup(
+                                DoorState.valueOf(text(line, "door")),
+                                BoltPosition.valueOf(text(line, "bolt")),
+                                Mode.valueOf(text(line, "mode")),
+                                optional(line, "mode_source"));
+                case "bolt" ->
+                        new Bolt(
+                                BoltPosition.valueOf(text(line, "position")),
+                                "hand".equals(line.path("by").asText()));
+                case "bolt_retry" ->
+                        new BoltRetry(
+                                BoltPosition.valueOf(text(line, "target")),
+                                BoltPosition.valueOf(text(line, "position")),
+                                number(line, "attempt").intValue());
+                case "bolt_jammed" ->
+                        new BoltJammed(
+                                BoltPosition.valueOf(text(line, "target")),
+                                BoltPosition.valueOf(text(line, "position")));
                 case "camera" -> new Camera(bool(line, "recording"));
                 case "granted" -> new Granted(token(line));
-                case "refused" -> new Refused(token(line), RejectionReason.valueOf(text(line, "reason")));
+                case "refused" ->
+                        new Refused(token(line), RejectionReason.valueOf(text(line, "reason")));
                 case "door" -> new Door(DoorState.valueOf(text(line, "state")));
                 case "relock" -> new Relock(text(line, "why"));
                 case "alarm_raised" -> new AlarmRaised(Alarm.valueOf(text(line, "alarm")));
                 case "alarm_cleared" -> new AlarmCleared(Alarm.valueOf(text(line, "alarm")));
-                case "mode" -> new ModeChanged(Mode.valueOf(text(line, "from")), Mode.valueOf(text(line, "to")));
+                case "mode" ->
+                        new ModeChanged(
+                                Mode.valueOf(text(line, "from")), Mode.valueOf(text(line, "to")));
                 case "shutdown" -> new Shutdown(text(line, "state"));
-                case "stopped" -> new Stopped(text(line, "state"), DoorState.valueOf(text(line, "door")),
-                        BoltPosition.valueOf(text(line, "bolt")));
-                case "refusals_summary" -> new RefusalsSummary(number(line, "seconds"), counts(line.path("counts")));
-                case "revocations_installed" -> new RevocationsInstalled(number(line, "list_seq"),
-                        number(line, "tokens").intValue(), number(line, "keys").intValue());
-                case "revocations_refused" -> new RevocationsRefused(RejectionReason.valueOf(text(line, "reason")),
-                        number(line, "installed_seq"));
+                case "stopped" ->
+                        new Stopped(
+                                text(line, "state"),
+                                DoorState.valueOf(text(line, "door")),
+                                BoltPosition.valueOf(text(line, "bolt")));
+                case "refusals_summary" ->
+                        new RefusalsSummary(number(line, "seconds"), counts(line.path("counts")));
+                case "revocations_installed" ->
+                        new RevocationsInstalled(
+                                number(line, "list_seq"),
+                                number(line, "tokens").intValue(),
+                                number(line, "keys").intValue());
+                case "revocations_refused" ->
+                        new RevocationsRefused(
+                                RejectionReason.valueOf(text(line, "reason")),
+                                number(line, "installed_seq"));
                 case "trust_reloaded" -> new TrustReloaded(number(line, "issuers").intValue());
-                case "records_lost" -> new RecordsLost(number(line, "count"), Rfc3339.parse(text(line, "from")),
-                        Rfc3339.parse(text(line, "to")));
-                case "audit_pruned" -> new AuditPruned(text(line, "removed"), number(line, "records"),
-                        number(line, "first_seq"), text(line, "anchor"));
-                case "state_damaged" -> new StateDamaged(text(line, "file"), text(line, "kept_as"), text(line, "problem"));
+                case "records_lost" ->
+                        new RecordsLost(
+                                number(line, "count"),
+                                Rfc3339.parse(text(line, "from")),
+                                Rfc3339.parse(text(line, "to")));
+                case "audit_pruned" ->
+                        new AuditPruned(
+                                text(line, "removed"),
+                                number(line, "records"),
+                                number(line, "first_seq"),
+                                text(line, "anchor"));
+                case "state_damaged" ->
+                        new StateDamaged(
+                                text(line, "file"), text(line, "kept_as"), text(line, "problem"));
                 default -> unrecognised(type, line);
             };
         } catch (NullPointerException e) {
@@ -192,22 +243,38 @@ public final class AuditJson {
 
     private static Unrecognised unrecognised(String type, JsonNode line) {
         Map<String, Object> fields = new LinkedHashMap<>();
-        line.properties().forEach(e -> {
-            if (!CHAIN_FIELDS.contains(e.getKey())) {
-                fields.put(e.getKey(), e.getValue().isTextual() ? e.getValue().textValue() : e.getValue().toString());
-            }
-        });
+        line.properties()
+                .forEach(
+                        e -> {
+                            if (!CHAIN_FIELDS.contains(e.getKey())) {
+                                fields.put(
+                                        e.getKey(),
+                                        e.getValue().isTextual()
+                                                ? e.getValue().textValue()
+                                                : e.getValue().toString());
+                            }
+                        });
         return new Unrecognised(type, fields);
     }
 
     private static TokenRef token(JsonNode line) {
-        return new TokenRef(text(line, "kid"), text(line, "jti"), optional(line, "issuer"), text(line, "sub"),
-                text(line, "role"), optional(line, "use"));
+        return new TokenRef(
+                text(line, "kid"),
+                text(line, "jti"),
+                optional(line, "issuer"),
+                text(line, "sub"),
+                text(line, "role"),
+                optional(line, "use"));
     }
 
     private static Map<RejectionReason, Long> counts(JsonNode counts) {
         Map<RejectionReason, Long> out = new EnumMap<>(RejectionReason.class);
-        counts.properties().forEach(e -> out.put(RejectionReason.valueOf(e.getKey()), e.getValue().longValue()));
+        counts.properties()
+                .forEach(
+                        e ->
+                                out.put(
+                                        RejectionReason.valueOf(e.getKey()),
+                                        e.getValue().longValue()));
         return out;
     }
 

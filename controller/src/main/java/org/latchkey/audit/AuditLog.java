@@ -1,5 +1,12 @@
 package org.latchkey.audit;
 
+import org.latchkey.door.AuditRecord;
+import org.latchkey.door.AuditTrail;
+import org.latchkey.store.Damage;
+import org.latchkey.store.Storage;
+import org.latchkey.token.Json;
+import org.tinylog.Logger;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,24 +20,21 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
-import org.latchkey.door.AuditRecord;
-import org.latchkey.door.AuditTrail;
-import org.latchkey.store.Damage;
-import org.latchkey.store.Storage;
-import org.latchkey.token.Json;
-import org.tinylog.Logger;
 
 /**
- * The tamper-evident audit log: append-only JSON lines in {@code audit/}, each carrying {@code prev}, the
- * SHA-256 of the previous line's bytes, back to a genesis record. Every append is fsync'ed.
+ * The tamper-evident audit log: append-only JSON lines in {@code audit/}, each carrying {@code
+ * prev}, the SHA-256 of the previous line's bytes, back to a genesis record. Every append is
+ * fsync'ed.
  *
- * <p>When {@code audit.log} would grow past {@link Limits#rotateBytes()} it becomes {@code audit-<first seq>.log}
- * and a new file continues the chain; when all files together pass {@link Limits#maxBytes()} the oldest are
- * removed, each after an {@code audit_pruned} record that anchors the chain where it now starts.
+ * <p>When {@code audit.log} would grow past {@link Limits#rotateBytes()} it becomes {@code
+ * audit-<first seq>.log} and a new file continues the chain; when all files together pass {@link
+ * Limits#maxBytes()} the oldest are removed, each after an {@code audit_pruned} record that anchors
+ * the chain where it now starts.
  *
- * <p>The log never stops the door. An append that fails (full or read-only disk) is cut back to the last whole
- * record, reported, and counted; once writing works again a {@code records_lost} record says how many records
- * are missing, before the next one. A log that cannot be opened at start is retried on every append.
+ * <p>The log never stops the door. An append that fails (full or read-only disk) is cut back to the
+ * last whole record, reported, and counted; once writing works again a {@code records_lost} record
+ * says how many records are missing, before the next one. A log that cannot be opened at start is
+ * retried on every append.
  */
 public final class AuditLog implements AuditTrail, AutoCloseable {
     public static final String DIR = "audit";
@@ -51,7 +55,10 @@ public final class AuditLog implements AuditTrail, AutoCloseable {
         }
     }
 
-    /** Told when appends start failing and when they work again: the door raises and clears its alarm. */
+    /**
+     * Told when appends start failing and when they work again: the door raises and clears its
+     * alarm.
+     */
     public interface Health {
         void failed(IOException e);
 
@@ -66,8 +73,10 @@ public final class AuditLog implements AuditTrail, AutoCloseable {
     private final List<Damage> damage = new ArrayList<>();
 
     private Storage.Appender out;
+
     /** The current file's length up to its last whole record. */
     private long size;
+
     private long firstSeqOfCurrent;
     private long nextSeq;
     private String lastHash;
@@ -86,11 +95,13 @@ public final class AuditLog implements AuditTrail, AutoCloseable {
     }
 
     /**
-     * Opens (or starts, with a genesis record) the log in {@code stateDir/audit}. A torn last line, left by a
-     * crash in the middle of a write, is cut off: it was never durable. A log that cannot be read or written
-     * does not stop the door: see {@link #damage()} and the {@link Health} calls.
+     * Opens (or starts, with a genesis record) the log in {@code stateDir/audit}. A torn last line,
+     * left by a crash in the middle of a write, is cut off: it was never durable. A log that cannot
+     * be read or written does not stop the door: see {@link #damage()} and the {@link Health}
+     * calls.
      */
-    public static AuditLog open(Storage storage, Path stateDir, Limits limits, InstantSource clock, Health health) {
+    public static AuditLog open(
+            Storage storage, Path stateDir, Limits limits, InstantSource clock, Health health) {
         AuditLog log = new AuditLog(storage, stateDir.resolve(DIR), limits, clock, health);
         synchronized (log) {
             if (!log.ensureOpen()) {
@@ -100,7 +111,10 @@ public final class AuditLog implements AuditTrail, AutoCloseable {
         return log;
     }
 
-    /** What could not be read at start (a damaged last record): for an alarm and the audit log itself. */
+    /**
+     * What could not be read at start (a damaged last record): for an alarm and the audit log
+     * itself.
+     */
     public synchronized List<Damage> damage() {
         return List.copyOf(damage);
     }
@@ -143,7 +157,10 @@ public final class AuditLog implements AuditTrail, AutoCloseable {
         }
     }
 
-    /** Tries to write what is pending (the count of lost records) without a new record: the health probe. */
+    /**
+     * Tries to write what is pending (the count of lost records) without a new record: the health
+     * probe.
+     */
     public synchronized boolean retry() {
         if (!failing) {
             return true;
@@ -176,7 +193,10 @@ public final class AuditLog implements AuditTrail, AutoCloseable {
         return AuditJson.line(nextSeq, at, record, GENESIS_PREV).length() + 1L;
     }
 
-    /** Writes one record at the end of the chain; a failed write is cut back before the exception leaves. */
+    /**
+     * Writes one record at the end of the chain; a failed write is cut back before the exception
+     * leaves.
+     */
     private String write(AuditRecord record, Instant at) throws IOException {
         String line = AuditJson.line(nextSeq, at, record, lastHash);
         byte[] bytes = (line + "\n").getBytes(StandardCharsets.UTF_8);
@@ -225,7 +245,8 @@ public final class AuditLog implements AuditTrail, AutoCloseable {
         } catch (IOException e) {
             closeQuietly();
             if (!failing) {
-                Logger.error("audit log in {} cannot be opened for writing: {}", dir, e.getMessage());
+                Logger.error(
+                        "audit log in {} cannot be opened for writing: {}", dir, e.getMessage());
             }
             return false;
         }
@@ -258,14 +279,20 @@ public final class AuditLog implements AuditTrail, AutoCloseable {
         chainKnown = true;
     }
 
-    /** The seq of the last line; a damaged last line is counted on from the last readable one, and reported. */
+    /**
+     * The seq of the last line; a damaged last line is counted on from the last readable one, and
+     * reported.
+     */
     private long seqOfLast(Path file, List<byte[]> lines) {
         for (int i = lines.size() - 1; i >= 0; i--) {
             Optional<Long> seq = seq(lines.get(i));
             if (seq.isPresent()) {
                 if (i < lines.size() - 1) {
-                    String problem = "line " + lines.size() + " is not a valid audit record; the chain continues after"
-                            + " it, and `latchkey audit verify` reports it";
+                    String problem =
+                            "line "
+                                    + lines.size()
+                                    + " is not a valid audit record; the chain continues after"
+                                    + " it, and `latchkey audit verify` reports it";
                     damage.add(new Damage(file.toString(), "", problem));
                     Logger.error("{}: {}", file, problem);
                 }
@@ -279,7 +306,9 @@ public final class AuditLog implements AuditTrail, AutoCloseable {
     private static Optional<Long> seq(byte[] line) {
         try {
             var node = Json.read(Json.strictUtf8(line));
-            return node.path("seq").isIntegralNumber() ? Optional.of(node.path("seq").longValue()) : Optional.empty();
+            return node.path("seq").isIntegralNumber()
+                    ? Optional.of(node.path("seq").longValue())
+                    : Optional.empty();
         } catch (IOException e) {
             return Optional.empty();
         }
@@ -288,15 +317,23 @@ public final class AuditLog implements AuditTrail, AutoCloseable {
     private void rotate() throws IOException {
         out.close();
         out = null;
-        storage.move(dir.resolve(CURRENT), dir.resolve(String.format("audit-%012d.log", firstSeqOfCurrent)));
+        storage.move(
+                dir.resolve(CURRENT),
+                dir.resolve(String.format("audit-%012d.log", firstSeqOfCurrent)));
         size = 0;
         firstSeqOfCurrent = nextSeq;
         out = storage.append(dir.resolve(CURRENT));
     }
 
-    /** Removes the oldest rotated files while the log is over its limit, each after its anchor record. */
+    /**
+     * Removes the oldest rotated files while the log is over its limit, each after its anchor
+     * record.
+     */
     private void prune(Instant at) throws IOException {
-        List<Path> rotated = files(dir).stream().filter(p -> p.getFileName().toString().matches(ROTATED)).toList();
+        List<Path> rotated =
+                files(dir).stream()
+                        .filter(p -> p.getFileName().toString().matches(ROTATED))
+                        .toList();
         long total = size;
         for (Path p : rotated) {
             total += Files.size(p);
@@ -310,12 +347,20 @@ public final class AuditLog implements AuditTrail, AutoCloseable {
             }
             byte[] last = lines.get(lines.size() - 1);
             long nextFirst = firstSeq(rotated.get(i + 1));
-            write(new AuditRecord.AuditPruned(old.getFileName().toString(), lines.size(), nextFirst,
-                    sha256(last, last.length)), at);
+            write(
+                    new AuditRecord.AuditPruned(
+                            old.getFileName().toString(),
+                            lines.size(),
+                            nextFirst,
+                            sha256(last, last.length)),
+                    at);
             long bytes = Files.size(old);
             storage.delete(old);
             total -= bytes;
-            Logger.info("audit log over {} bytes: removed {} ({} records)", limits.maxBytes(), old.getFileName(),
+            Logger.info(
+                    "audit log over {} bytes: removed {} ({} records)",
+                    limits.maxBytes(),
+                    old.getFileName(),
                     lines.size());
         }
     }
@@ -347,13 +392,19 @@ public final class AuditLog implements AuditTrail, AutoCloseable {
     /** The log files in chain order: rotated ones by first seq, then the current one. */
     public static List<Path> files(Path dir) throws IOException {
         try (Stream<Path> s = Files.list(dir)) {
-            List<Path> rotated = s.filter(p -> p.getFileName().toString().matches(ROTATED)).sorted().toList();
+            List<Path> rotated =
+                    s.filter(p -> p.getFileName().toString().matches(ROTATED)).sorted().toList();
             Path current = dir.resolve(CURRENT);
-            return Files.exists(current) ? Stream.concat(rotated.stream(), Stream.of(current)).toList() : rotated;
+            return Files.exists(current)
+                    ? Stream.concat(rotated.stream(), Stream.of(current)).toList()
+                    : rotated;
         }
     }
 
-    /** The whole lines of a file, without their {@code \n}; anything after the last one is a torn write. */
+    /**
+     * The whole lines of a file, without their {@code \n}; anything after the last one is a torn
+     * write.
+     */
     static List<byte[]> lines(byte[] bytes) {
         List<byte[]> out = new ArrayList<>();
         int start = 0;

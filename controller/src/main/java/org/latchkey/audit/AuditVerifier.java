@@ -1,6 +1,10 @@
 package org.latchkey.audit;
 
 import com.fasterxml.jackson.databind.JsonNode;
+
+import org.latchkey.door.AuditRecord;
+import org.latchkey.token.Json;
+
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.file.Files;
@@ -9,21 +13,19 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import org.latchkey.door.AuditRecord;
-import org.latchkey.token.Json;
 
 /**
- * Walks the audit log's hash chain across rotated files, byte for byte: from the genesis record, or, after old
- * files were pruned, from the first record kept, which an {@code audit_pruned} record later in the chain must
- * anchor (its seq and the hash before it).
+ * Walks the audit log's hash chain across rotated files, byte for byte: from the genesis record,
+ * or, after old files were pruned, from the first record kept, which an {@code audit_pruned} record
+ * later in the chain must anchor (its seq and the hash before it).
  */
 public final class AuditVerifier {
     /**
      * The result: how many records checked, and the first bad one if any.
      *
      * @param start where the chain starts: {@code genesis}, or the anchored seq after pruning
-     * @param head the SHA-256 of the newest record: write it down to detect a later change of that record,
-     *     which no successor can reveal yet
+     * @param head the SHA-256 of the newest record: write it down to detect a later change of that
+     *     record, which no successor can reveal yet
      */
     public record Report(long records, Optional<String> firstProblem, String head, String start) {
         public boolean intact() {
@@ -60,21 +62,37 @@ public final class AuditVerifier {
                 } catch (IOException e) {
                     return broken(count, where + ": not a JSON record");
                 }
-                long seq = record.path("seq").isIntegralNumber() ? record.path("seq").longValue() : -1;
+                long seq =
+                        record.path("seq").isIntegralNumber() ? record.path("seq").longValue() : -1;
                 String recordPrev = record.path("prev").asText("");
                 if (prev == null) {
                     start = new Anchor(seq, recordPrev);
-                    boolean genesis = seq == 0 && "genesis".equals(record.path("type").asText())
-                            && AuditLog.GENESIS_PREV.equals(recordPrev);
+                    boolean genesis =
+                            seq == 0
+                                    && "genesis".equals(record.path("type").asText())
+                                    && AuditLog.GENESIS_PREV.equals(recordPrev);
                     if (!genesis && seq < 1) {
-                        return broken(count, where + ": the chain does not start with the genesis record");
+                        return broken(
+                                count,
+                                where + ": the chain does not start with the genesis record");
                     }
                 } else if (seq != expectedSeq) {
-                    return broken(count, where + ": seq " + seq + " where " + expectedSeq
-                            + " was expected (a record is missing or was inserted)");
+                    return broken(
+                            count,
+                            where
+                                    + ": seq "
+                                    + seq
+                                    + " where "
+                                    + expectedSeq
+                                    + " was expected (a record is missing or was inserted)");
                 } else if (!prev.equals(recordPrev)) {
-                    return broken(count, where + " (seq " + seq
-                            + "): prev does not match the previous record (it or the previous one was altered)");
+                    return broken(
+                            count,
+                            where
+                                    + " (seq "
+                                    + seq
+                                    + "): prev does not match the previous record (it or the"
+                                    + " previous one was altered)");
                 }
                 if ("audit_pruned".equals(record.path("type").asText())) {
                     try {
@@ -89,7 +107,12 @@ public final class AuditVerifier {
                 count++;
             }
             if (bytes.length > 0 && bytes[bytes.length - 1] != '\n') {
-                return broken(count, file.getFileName() + " line " + (lineNo + 1) + ": a partial record at the end");
+                return broken(
+                        count,
+                        file.getFileName()
+                                + " line "
+                                + (lineNo + 1)
+                                + ": a partial record at the end");
             }
         }
         if (count == 0) {
@@ -99,10 +122,18 @@ public final class AuditVerifier {
             return new Report(count, Optional.empty(), prev, "genesis");
         }
         if (!anchors.contains(start)) {
-            return broken(count, "the log starts at seq " + start.firstSeq() + " with no audit_pruned record that"
-                    + " anchors it: older records were removed by someone else");
+            return broken(
+                    count,
+                    "the log starts at seq "
+                            + start.firstSeq()
+                            + " with no audit_pruned record that"
+                            + " anchors it: older records were removed by someone else");
         }
-        return new Report(count, Optional.empty(), prev, "the audit_pruned anchor at seq " + start.firstSeq());
+        return new Report(
+                count,
+                Optional.empty(),
+                prev,
+                "the audit_pruned anchor at seq " + start.firstSeq());
     }
 
     private static Report broken(long count, String problem) {

@@ -1,12 +1,16 @@
 package org.latchkey.config;
 
+import org.latchkey.token.Role;
+
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.latchkey.token.Role;
 
-/** Renders pieces of a latchkey.toml: the one place that writes config text (init, issuer add, the bench, tests). */
+/**
+ * Renders pieces of a latchkey.toml: the one place that writes config text (init, issuer add, the
+ * bench, tests).
+ */
 public final class ConfigToml {
     private ConfigToml() {}
 
@@ -33,13 +37,23 @@ public final class ConfigToml {
     }
 
     /** One {@code [[issuers]]} table, ending with a line end. */
-    public static String issuer(String name, String publicKey, Set<Role> roles, Duration maxWindow,
-            Optional<String> hours, boolean onceOnly) {
+    public static String issuer(
+            String name,
+            String publicKey,
+            Set<Role> roles,
+            Duration maxWindow,
+            Optional<String> hours,
+            boolean onceOnly) {
         StringBuilder block = new StringBuilder("[[issuers]]\n");
         block.append("name = ").append(quote(name)).append('\n');
         block.append("public_key = ").append(quote(publicKey)).append('\n');
-        block.append("roles = [").append(roles.stream().sorted().map(r -> quote(r.wireName()))
-                .collect(Collectors.joining(", "))).append("]\n");
+        block.append("roles = [")
+                .append(
+                        roles.stream()
+                                .sorted()
+                                .map(r -> quote(r.wireName()))
+                                .collect(Collectors.joining(", ")))
+                .append("]\n");
         block.append("max_window = ").append(quote(Durations.format(maxWindow))).append('\n');
         hours.ifPresent(h -> block.append("hours = ").append(quote(h)).append('\n'));
         if (onceOnly) {

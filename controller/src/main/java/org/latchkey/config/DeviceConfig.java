@@ -1,20 +1,22 @@
 package org.latchkey.config;
 
-import java.nio.file.Path;
-import java.time.ZoneId;
-import java.util.Objects;
-import java.util.Optional;
 import org.latchkey.door.DoorSettings;
 import org.latchkey.hal.HalConfig;
 import org.latchkey.token.ClockRules;
 import org.latchkey.token.TrustStore;
+
+import java.nio.file.Path;
+import java.time.ZoneId;
+import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The door's configuration, loaded from {@code latchkey.toml} by {@link DeviceConfigLoader}.
  *
  * @param source the file it came from
  * @param lockId this door's id: tokens must carry it as {@code aud}
- * @param fleetId the fleet this door belongs to: revocation lists for the fleet carry it as {@code aud}
+ * @param fleetId the fleet this door belongs to: revocation lists for the fleet carry it as {@code
+ *     aud}
  * @param zone local time for weekly hours
  * @param clock skew and which roles need a trusted clock
  * @param batteryBackedRtc the installer declared a battery-backed real-time clock
@@ -27,8 +29,18 @@ import org.latchkey.token.TrustStore;
  * @param auditMaxBytes the audit log's files together stay within this; the oldest are removed
  */
 public record DeviceConfig(
-        Path source, String lockId, Optional<String> fleetId, ZoneId zone, ClockRules clock, boolean batteryBackedRtc,
-        TrustStore trustStore, HalConfig hal, DoorSettings door, ApiSettings api, Optional<Path> scanner, Path stateDir,
+        Path source,
+        String lockId,
+        Optional<String> fleetId,
+        ZoneId zone,
+        ClockRules clock,
+        boolean batteryBackedRtc,
+        TrustStore trustStore,
+        HalConfig hal,
+        DoorSettings door,
+        ApiSettings api,
+        Optional<Path> scanner,
+        Path stateDir,
         long auditMaxBytes) {
     public DeviceConfig {
         Objects.requireNonNull(source);

@@ -5,23 +5,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.toml.TomlMapper;
-import java.io.IOException;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
-import java.nio.ByteBuffer;
-import java.time.DateTimeException;
-import java.time.Duration;
-import java.time.ZoneId;
-import java.util.ArrayList;
-import java.util.EnumSet;
-import java.util.List;
-import java.util.Optional;
-import java.util.Set;
-import java.util.regex.Pattern;
+
 import org.latchkey.door.DoorSettings;
 import org.latchkey.door.Mode;
 import org.latchkey.hal.HalConfig;
@@ -33,11 +17,33 @@ import org.latchkey.token.TrustStore;
 import org.latchkey.token.TrustedIssuer;
 import org.latchkey.token.WeeklyHours;
 
-/** Reads {@code latchkey.toml}. Every problem is refused with the file, the line or key, and what is wrong. */
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.DateTimeException;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Reads {@code latchkey.toml}. Every problem is refused with the file, the line or key, and what is
+ * wrong.
+ */
 public final class DeviceConfigLoader {
     public static final int MAX_FILE_BYTES = 256 * 1024;
     public static final String DEFAULT_STATE_DIR = "/var/lib/latchkey";
     public static final Pattern LOCK_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+
     /** No key may grant windows longer than this, whatever the file says. */
     public static final Duration LONGEST_WINDOW = Duration.ofDays(366);
 
@@ -52,7 +58,8 @@ public final class DeviceConfigLoader {
         byte[] bytes;
         try {
             if (Files.size(file) > MAX_FILE_BYTES) {
-                throw new ConfigException(file, "file", "larger than " + MAX_FILE_BYTES / 1024 + " KiB");
+                throw new ConfigException(
+                        file, "file", "larger than " + MAX_FILE_BYTES / 1024 + " KiB");
             }
             bytes = Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
@@ -62,10 +69,12 @@ public final class DeviceConfigLoader {
         }
         String text;
         try {
-            text = StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes))
-                    .toString();
+            text =
+                    StandardCharsets.UTF_8
+                            .newDecoder()
+                            .onMalformedInput(CodingErrorAction.REPORT)
+                            .decode(ByteBuffer.wrap(bytes))
+                            .toString();
         } catch (CharacterCodingException e) {
             throw new ConfigException(file, "file", "is not UTF-8 text");
         }
@@ -74,16 +83,30 @@ public final class DeviceConfigLoader {
 
     public static DeviceConfig parse(Path file, String text) throws ConfigException {
         Section root = new Section(file, "", readToml(file, text));
-        root.requireOnly(Set.of("lock_id", "fleet_id", "timezone", "state_dir", "clock", "issuers", "hal", "door", "api",
-                "scanner", "audit"));
+        root.requireOnly(
+                Set.of(
+                        "lock_id",
+                        "fleet_id",
+                        "timezone",
+                        "state_dir",
+                        "clock",
+                        "issuers",
+                        "hal",
+                        "door",
+                        "api",
+                        "scanner",
+                        "audit"));
 
         String lockId = root.string("lock_id");
         if (!LOCK_ID.matcher(lockId).matches()) {
             throw root.error("lock_id", "must be 1–64 characters of A–Z a–z 0–9 . _ -");
         }
         Optional<String> fleetId = root.optionalString("fleet_id");
-        if (fleetId.isPresent() && (!LOCK_ID.matcher(fleetId.get()).matches() || fleetId.get().equals(lockId))) {
-            throw root.error("fleet_id", "must be 1–64 characters of A–Z a–z 0–9 . _ - and differ from lock_id");
+        if (fleetId.isPresent()
+                && (!LOCK_ID.matcher(fleetId.get()).matches() || fleetId.get().equals(lockId))) {
+            throw root.error(
+                    "fleet_id",
+                    "must be 1–64 characters of A–Z a–z 0–9 . _ - and differ from lock_id");
         }
         ZoneId zone = zone(root);
 
@@ -97,9 +120,10 @@ public final class DeviceConfigLoader {
             if (skew.compareTo(ClockRules.MAX_SKEW) > 0) {
                 throw c.error("skew", "may not exceed 300s");
             }
-            Set<Role> roles = c.has("trusted_clock_roles")
-                    ? roles(c, "trusted_clock_roles")
-                    : clock.rolesNeedingTrustedClock();
+            Set<Role> roles =
+                    c.has("trusted_clock_roles")
+                            ? roles(c, "trusted_clock_roles")
+                            : clock.rolesNeedingTrustedClock();
             clock = new ClockRules(skew, roles);
             rtc = c.bool("battery_backed_rtc", false);
         }
@@ -109,8 +133,11 @@ public final class DeviceConfigLoader {
             issuers.add(issuer(s));
         }
         if (issuers.stream().noneMatch(i -> i.policy().isOwner())) {
-            throw new ConfigException(file, "issuers", "no issuer has the owner role: add the owner's key"
-                    + " ([[issuers]] with roles = [\"owner\"])");
+            throw new ConfigException(
+                    file,
+                    "issuers",
+                    "no issuer has the owner role: add the owner's key"
+                            + " ([[issuers]] with roles = [\"owner\"])");
         }
         TrustStore trust;
         try {
@@ -120,8 +147,12 @@ public final class DeviceConfigLoader {
         }
         HalConfig hal = HalSectionReader.read(root.table("hal"), file.toAbsolutePath().getParent());
         DoorSettings door = door(root.table("door"), hal.bolt().travelTime());
-        if (door.requireCamera() && hal.driver() == HalConfig.Driver.PI4J && hal.camera().readyPin().isEmpty()) {
-            throw new ConfigException(file, "door.require_camera",
+        if (door.requireCamera()
+                && hal.driver() == HalConfig.Driver.PI4J
+                && hal.camera().readyPin().isEmpty()) {
+            throw new ConfigException(
+                    file,
+                    "door.require_camera",
                     "needs a camera ready signal: set hal.camera.ready_pin (see docs/wiring.md)");
         }
         ApiSettings api = api(root.table("api"));
@@ -137,7 +168,19 @@ public final class DeviceConfigLoader {
             stateDir = file.toAbsolutePath().getParent().resolve(stateDir).normalize();
         }
         long auditMaxBytes = audit(root.table("audit"));
-        return new DeviceConfig(file, lockId, fleetId, zone, clock, rtc, trust, hal, door, api, scanner, stateDir,
+        return new DeviceConfig(
+                file,
+                lockId,
+                fleetId,
+                zone,
+                clock,
+                rtc,
+                trust,
+                hal,
+                door,
+                api,
+                scanner,
+                stateDir,
                 auditMaxBytes);
     }
 
@@ -154,13 +197,16 @@ public final class DeviceConfigLoader {
         }
         var m = java.util.regex.Pattern.compile("(\\d{1,6})(KiB|MiB|GiB)").matcher(text.get());
         if (!m.matches()) {
-            throw s.error("max_size", "'" + text.get() + "' is not a size like \"64MiB\" (KiB, MiB or GiB)");
+            throw s.error(
+                    "max_size",
+                    "'" + text.get() + "' is not a size like \"64MiB\" (KiB, MiB or GiB)");
         }
-        long unit = switch (m.group(2)) {
-            case "KiB" -> 1L << 10;
-            case "MiB" -> 1L << 20;
-            default -> 1L << 30;
-        };
+        long unit =
+                switch (m.group(2)) {
+                    case "KiB" -> 1L << 10;
+                    case "MiB" -> 1L << 20;
+                    default -> 1L << 30;
+                };
         long bytes = Long.parseLong(m.group(1)) * unit;
         if (bytes < (1L << 20) || bytes > (64L << 30)) {
             throw s.error("max_size", "must be between 1MiB and 64GiB");
@@ -168,31 +214,85 @@ public final class DeviceConfigLoader {
         return bytes;
     }
 
-    private static DoorSettings door(Optional<Section> section, Duration boltTravel) throws ConfigException {
+    private static DoorSettings door(Optional<Section> section, Duration boltTravel)
+            throws ConfigException {
         DoorSettings d = DoorSettings.DEFAULTS;
         if (section.isEmpty()) {
-            return new DoorSettings(d.mode(), d.unlockWait(), d.relockDelay(), d.ajarAfter(), d.maxUnlocked(),
-                    d.cameraPostRoll(), d.requireCamera(), d.cameraReadyWait(), d.lockRetries(),
+            return new DoorSettings(
+                    d.mode(),
+                    d.unlockWait(),
+                    d.relockDelay(),
+                    d.ajarAfter(),
+                    d.maxUnlocked(),
+                    d.cameraPostRoll(),
+                    d.requireCamera(),
+                    d.cameraReadyWait(),
+                    d.lockRetries(),
                     DoorSettings.motionTimeoutFor(boltTravel));
         }
         Section s = section.get();
-        s.requireOnly(Set.of("mode", "unlock_wait", "relock_delay", "ajar_after", "max_unlocked", "camera_post_roll",
-                "require_camera", "camera_ready_wait", "lock_retries"));
-        Mode mode = switch (s.optionalString("mode").orElse("normal")) {
-            case "normal" -> Mode.NORMAL;
-            case "privacy" -> Mode.PRIVACY;
-            default -> throw s.error("mode", "must be \"normal\" or \"privacy\" (owner tokens only)");
-        };
-        DoorSettings settings = new DoorSettings(mode,
-                bounded(s, "unlock_wait", d.unlockWait(), Duration.ofSeconds(5), Duration.ofMinutes(5)),
-                bounded(s, "relock_delay", d.relockDelay(), Duration.ZERO, Duration.ofMinutes(1)),
-                bounded(s, "ajar_after", d.ajarAfter(), Duration.ofSeconds(10), Duration.ofHours(1)),
-                bounded(s, "max_unlocked", d.maxUnlocked(), Duration.ofSeconds(30), Duration.ofHours(12)),
-                bounded(s, "camera_post_roll", d.cameraPostRoll(), Duration.ZERO, Duration.ofMinutes(10)),
-                s.bool("require_camera", d.requireCamera()),
-                bounded(s, "camera_ready_wait", d.cameraReadyWait(), Duration.ofMillis(100), Duration.ofSeconds(60)),
-                s.integer("lock_retries", d.lockRetries(), 0, 5),
-                DoorSettings.motionTimeoutFor(boltTravel));
+        s.requireOnly(
+                Set.of(
+                        "mode",
+                        "unlock_wait",
+                        "relock_delay",
+                        "ajar_after",
+                        "max_unlocked",
+                        "camera_post_roll",
+                        "require_camera",
+                        "camera_ready_wait",
+                        "lock_retries"));
+        Mode mode =
+                switch (s.optionalString("mode").orElse("normal")) {
+                    case "normal" -> Mode.NORMAL;
+                    case "privacy" -> Mode.PRIVACY;
+                    default ->
+                            throw s.error(
+                                    "mode",
+                                    "must be \"normal\" or \"privacy\" (owner tokens only)");
+                };
+        DoorSettings settings =
+                new DoorSettings(
+                        mode,
+                        bounded(
+                                s,
+                                "unlock_wait",
+                                d.unlockWait(),
+                                Duration.ofSeconds(5),
+                                Duration.ofMinutes(5)),
+                        bounded(
+                                s,
+                                "relock_delay",
+                                d.relockDelay(),
+                                Duration.ZERO,
+                                Duration.ofMinutes(1)),
+                        bounded(
+                                s,
+                                "ajar_after",
+                                d.ajarAfter(),
+                                Duration.ofSeconds(10),
+                                Duration.ofHours(1)),
+                        bounded(
+                                s,
+                                "max_unlocked",
+                                d.maxUnlocked(),
+                                Duration.ofSeconds(30),
+                                Duration.ofHours(12)),
+                        bounded(
+                                s,
+                                "camera_post_roll",
+                                d.cameraPostRoll(),
+                                Duration.ZERO,
+                                Duration.ofMinutes(10)),
+                        s.bool("require_camera", d.requireCamera()),
+                        bounded(
+                                s,
+                                "camera_ready_wait",
+                                d.cameraReadyWait(),
+                                Duration.ofMillis(100),
+                                Duration.ofSeconds(60)),
+                        s.integer("lock_retries", d.lockRetries(), 0, 5),
+                        DoorSettings.motionTimeoutFor(boltTravel));
         if (settings.maxUnlocked().compareTo(settings.unlockWait()) < 0) {
             throw s.error("max_unlocked", "must not be shorter than unlock_wait");
         }
@@ -210,15 +310,20 @@ public final class DeviceConfigLoader {
         if (!bind.matches("[0-9a-fA-F:.]{2,45}|localhost")) {
             throw s.error("bind", "must be an IP address such as \"127.0.0.1\"");
         }
-        return new ApiSettings(bind, s.integer("port", d.port(), 0, 65535),
+        return new ApiSettings(
+                bind,
+                s.integer("port", d.port(), 0, 65535),
                 s.integer("rejections_per_second", d.rejectionsPerSecond(), 1, 1000));
     }
 
-    private static Duration bounded(Section s, String key, Duration fallback, Duration min, Duration max)
+    private static Duration bounded(
+            Section s, String key, Duration fallback, Duration min, Duration max)
             throws ConfigException {
         Duration d = duration(s, key, fallback);
         if (d.compareTo(min) < 0 || d.compareTo(max) > 0) {
-            throw s.error(key, "must be between " + Durations.format(min) + " and " + Durations.format(max));
+            throw s.error(
+                    key,
+                    "must be between " + Durations.format(min) + " and " + Durations.format(max));
         }
         return d;
     }
@@ -249,10 +354,14 @@ public final class DeviceConfigLoader {
         }
         Set<Role> roles = roles(s, "roles");
         if (roles.isEmpty()) {
-            throw s.error("roles", "needs at least one of \"owner\", \"delivery\", \"service\", \"guest\"");
+            throw s.error(
+                    "roles",
+                    "needs at least one of \"owner\", \"delivery\", \"service\", \"guest\"");
         }
         if (!s.has("max_window")) {
-            throw s.error("max_window", "missing (required): the longest window this key may grant, e.g. \"4h\"");
+            throw s.error(
+                    "max_window",
+                    "missing (required): the longest window this key may grant, e.g. \"4h\"");
         }
         Duration maxWindow = duration(s, "max_window", Duration.ZERO);
         if (maxWindow.isZero() || maxWindow.compareTo(LONGEST_WINDOW) > 0) {
@@ -268,7 +377,8 @@ public final class DeviceConfigLoader {
         }
         boolean onceOnly = s.bool("once_only", false);
         try {
-            return new TrustedIssuer(name, key, new IssuerPolicy(roles, maxWindow, hours, onceOnly));
+            return new TrustedIssuer(
+                    name, key, new IssuerPolicy(roles, maxWindow, hours, onceOnly));
         } catch (IllegalArgumentException e) {
             throw s.error("name", e.getMessage());
         }
@@ -277,13 +387,22 @@ public final class DeviceConfigLoader {
     private static Set<Role> roles(Section s, String key) throws ConfigException {
         Set<Role> roles = EnumSet.noneOf(Role.class);
         for (String name : s.strings(key)) {
-            roles.add(Role.fromWireName(name).orElseThrow(() -> s.error(key,
-                    "unknown role '" + name + "' (owner, delivery, service, guest)")));
+            roles.add(
+                    Role.fromWireName(name)
+                            .orElseThrow(
+                                    () ->
+                                            s.error(
+                                                    key,
+                                                    "unknown role '"
+                                                            + name
+                                                            + "' (owner, delivery, service,"
+                                                            + " guest)")));
         }
         return roles;
     }
 
-    private static Duration duration(Section s, String key, Duration fallback) throws ConfigException {
+    private static Duration duration(Section s, String key, Duration fallback)
+            throws ConfigException {
         Optional<String> text = s.optionalString(key);
         if (text.isEmpty()) {
             return fallback;
@@ -303,7 +422,8 @@ public final class DeviceConfigLoader {
         try {
             return ZoneId.of(text.get());
         } catch (DateTimeException e) {
-            throw root.error("timezone", "'" + text.get() + "' is not a time zone like \"Europe/Berlin\"");
+            throw root.error(
+                    "timezone", "'" + text.get() + "' is not a time zone like \"Europe/Berlin\"");
         }
     }
 }

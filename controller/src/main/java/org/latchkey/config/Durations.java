@@ -4,22 +4,38 @@ import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Durations as people write them in the config and on the command line: {@code 90s}, {@code 4h}, {@code 1h30m}, {@code 7d}. */
+/**
+ * Durations as people write them in the config and on the command line: {@code 90s}, {@code 4h},
+ * {@code 1h30m}, {@code 7d}.
+ */
 public final class Durations {
-    /** Units from the largest down, each at most once: {@code 1h30m}, not {@code 30m1h} or {@code 1h1h}. */
+    /**
+     * Units from the largest down, each at most once: {@code 1h30m}, not {@code 30m1h} or {@code
+     * 1h1h}.
+     */
     private static final Pattern WHOLE =
-            Pattern.compile("(?:(\\d{1,6})d)?(?:(\\d{1,6})h)?(?:(\\d{1,6})m(?!s))?(?:(\\d{1,6})s)?(?:(\\d{1,6})ms)?");
+            Pattern.compile(
+                    "(?:(\\d{1,6})d)?(?:(\\d{1,6})h)?(?:(\\d{1,6})m(?!s))?(?:(\\d{1,6})s)?(?:(\\d{1,6})ms)?");
 
     private Durations() {}
 
-    /** @throws IllegalArgumentException unless the text is like {@code 30s}, {@code 4h} or {@code 1h30m} */
+    /**
+     * @throws IllegalArgumentException unless the text is like {@code 30s}, {@code 4h} or {@code
+     *     1h30m}
+     */
     public static Duration parse(String text) {
         Matcher m = WHOLE.matcher(text);
         if (text.isEmpty() || text.length() > 32 || !m.matches()) {
-            throw new IllegalArgumentException("'" + text + "' is not a duration like 90s, 30m, 4h, 1h30m or 7d"
-                    + " (units from days down to ms, each at most once)");
+            throw new IllegalArgumentException(
+                    "'"
+                            + text
+                            + "' is not a duration like 90s, 30m, 4h, 1h30m or 7d"
+                            + " (units from days down to ms, each at most once)");
         }
-        return Duration.ofDays(part(m, 1)).plusHours(part(m, 2)).plusMinutes(part(m, 3)).plusSeconds(part(m, 4))
+        return Duration.ofDays(part(m, 1))
+                .plusHours(part(m, 2))
+                .plusMinutes(part(m, 3))
+                .plusSeconds(part(m, 4))
                 .plusMillis(part(m, 5));
     }
 

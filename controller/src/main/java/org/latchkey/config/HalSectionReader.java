@@ -1,5 +1,9 @@
 package org.latchkey.config;
 
+import org.latchkey.hal.HalConfig;
+import org.latchkey.hal.HalConfig.Fault;
+import org.latchkey.hal.Level;
+
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.HashMap;
@@ -7,9 +11,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
-import org.latchkey.hal.HalConfig;
-import org.latchkey.hal.HalConfig.Fault;
-import org.latchkey.hal.Level;
 
 /** Reads the {@code [hal]} section: driver, pins, levels, PWM, timings, simulated faults. */
 final class HalSectionReader {
@@ -18,24 +19,30 @@ final class HalSectionReader {
 
     private HalSectionReader() {}
 
-    /** @param configDir relative paths are relative to the config file's folder */
-    static HalConfig read(Optional<Section> hal, java.nio.file.Path configDir) throws ConfigException {
+    /**
+     * @param configDir relative paths are relative to the config file's folder
+     */
+    static HalConfig read(Optional<Section> hal, java.nio.file.Path configDir)
+            throws ConfigException {
         if (hal.isEmpty()) {
             return HalConfig.DEFAULTS;
         }
         Section s = hal.get();
-        s.requireOnly(Set.of("driver", "gpio_chip", "pwm_root", "door", "bolt", "camera", "simulated"));
+        s.requireOnly(
+                Set.of("driver", "gpio_chip", "pwm_root", "door", "bolt", "camera", "simulated"));
         HalConfig d = HalConfig.DEFAULTS;
-        HalConfig.Driver driver = switch (s.optionalString("driver").orElse("pi4j")) {
-            case "pi4j" -> HalConfig.Driver.PI4J;
-            case "simulated" -> HalConfig.Driver.SIMULATED;
-            default -> throw s.error("driver", "must be \"pi4j\" or \"simulated\"");
-        };
+        HalConfig.Driver driver =
+                switch (s.optionalString("driver").orElse("pi4j")) {
+                    case "pi4j" -> HalConfig.Driver.PI4J;
+                    case "simulated" -> HalConfig.Driver.SIMULATED;
+                    default -> throw s.error("driver", "must be \"pi4j\" or \"simulated\"");
+                };
         Optional<String> chip = s.optionalString("gpio_chip");
         if (chip.isPresent() && !chip.get().matches("gpiochip[0-9]{1,2}")) {
             throw s.error("gpio_chip", "must name a chip like \"gpiochip0\"");
         }
-        java.nio.file.Path pwmRoot = java.nio.file.Path.of(s.optionalString("pwm_root").orElse(d.pwmRoot().toString()));
+        java.nio.file.Path pwmRoot =
+                java.nio.file.Path.of(s.optionalString("pwm_root").orElse(d.pwmRoot().toString()));
         if (!pwmRoot.isAbsolute()) {
             throw s.error("pwm_root", "must be an absolute path, like \"/sys/class/pwm\"");
         }
@@ -45,28 +52,51 @@ final class HalSectionReader {
         if (door.isPresent()) {
             Section c = door.get();
             c.requireOnly(Set.of("pin", "closed_level", "debounce"));
-            contact = new HalConfig.Contact(c.integer("pin", contact.pin(), 0, MAX_PIN),
-                    level(c, "closed_level", contact.closedLevel()),
-                    duration(c, "debounce", contact.debounce(), Duration.ZERO, Duration.ofMillis(100)));
+            contact =
+                    new HalConfig.Contact(
+                            c.integer("pin", contact.pin(), 0, MAX_PIN),
+                            level(c, "closed_level", contact.closedLevel()),
+                            duration(
+                                    c,
+                                    "debounce",
+                                    contact.debounce(),
+                                    Duration.ZERO,
+                                    Duration.ofMillis(100)));
         }
 
         HalConfig.Bolt bolt = d.bolt();
         Optional<Section> boltSection = s.table("bolt");
         if (boltSection.isPresent()) {
             Section b = boltSection.get();
-            b.requireOnly(Set.of("pwm_chip", "pwm_channel", "locked_pulse_us", "unlocked_pulse_us", "travel_time",
-                    "switch_pin", "switch_locked_level"));
+            b.requireOnly(
+                    Set.of(
+                            "pwm_chip",
+                            "pwm_channel",
+                            "locked_pulse_us",
+                            "unlocked_pulse_us",
+                            "travel_time",
+                            "switch_pin",
+                            "switch_locked_level"));
             int min = HalConfig.MIN_PULSE_MICROS;
             int max = HalConfig.MAX_PULSE_MICROS;
-            bolt = new HalConfig.Bolt(b.integer("pwm_chip", bolt.pwmChip(), 0, 15),
-                    b.integer("pwm_channel", bolt.pwmChannel(), 0, 15),
-                    b.integer("locked_pulse_us", bolt.lockedPulseMicros(), min, max),
-                    b.integer("unlocked_pulse_us", bolt.unlockedPulseMicros(), min, max),
-                    duration(b, "travel_time", bolt.travelTime(), Duration.ofMillis(100), Duration.ofSeconds(5)),
-                    b.optionalInteger("switch_pin", 0, MAX_PIN),
-                    level(b, "switch_locked_level", bolt.switchLockedLevel()));
+            bolt =
+                    new HalConfig.Bolt(
+                            b.integer("pwm_chip", bolt.pwmChip(), 0, 15),
+                            b.integer("pwm_channel", bolt.pwmChannel(), 0, 15),
+                            b.integer("locked_pulse_us", bolt.lockedPulseMicros(), min, max),
+                            b.integer("unlocked_pulse_us", bolt.unlockedPulseMicros(), min, max),
+                            duration(
+                                    b,
+                                    "travel_time",
+                                    bolt.travelTime(),
+                                    Duration.ofMillis(100),
+                                    Duration.ofSeconds(5)),
+                            b.optionalInteger("switch_pin", 0, MAX_PIN),
+                            level(b, "switch_locked_level", bolt.switchLockedLevel()));
             if (bolt.lockedPulseMicros() == bolt.unlockedPulseMicros()) {
-                throw b.error("unlocked_pulse_us", "must differ from locked_pulse_us, or the bolt never moves");
+                throw b.error(
+                        "unlocked_pulse_us",
+                        "must differ from locked_pulse_us, or the bolt never moves");
             }
         }
 
@@ -74,17 +104,36 @@ final class HalSectionReader {
         Optional<Section> cameraSection = s.table("camera");
         if (cameraSection.isPresent()) {
             Section c = cameraSection.get();
-            c.requireOnly(Set.of("trigger_pin", "active_level", "mode", "pulse", "ready_pin", "ready_level"));
-            HalConfig.CameraMode mode = switch (c.optionalString("mode").orElse("hold")) {
-                case "hold" -> HalConfig.CameraMode.HOLD;
-                case "pulse" -> HalConfig.CameraMode.PULSE;
-                default -> throw c.error("mode", "must be \"hold\" (active while recording) or \"pulse\"");
-            };
-            camera = new HalConfig.CameraWiring(c.integer("trigger_pin", camera.triggerPin(), 0, MAX_PIN),
-                    level(c, "active_level", camera.activeLevel()), mode,
-                    duration(c, "pulse", camera.pulse(), Duration.ofMillis(10), Duration.ofSeconds(5)),
-                    c.optionalInteger("ready_pin", 0, MAX_PIN),
-                    level(c, "ready_level", camera.readyLevel()));
+            c.requireOnly(
+                    Set.of(
+                            "trigger_pin",
+                            "active_level",
+                            "mode",
+                            "pulse",
+                            "ready_pin",
+                            "ready_level"));
+            HalConfig.CameraMode mode =
+                    switch (c.optionalString("mode").orElse("hold")) {
+                        case "hold" -> HalConfig.CameraMode.HOLD;
+                        case "pulse" -> HalConfig.CameraMode.PULSE;
+                        default ->
+                                throw c.error(
+                                        "mode",
+                                        "must be \"hold\" (active while recording) or \"pulse\"");
+                    };
+            camera =
+                    new HalConfig.CameraWiring(
+                            c.integer("trigger_pin", camera.triggerPin(), 0, MAX_PIN),
+                            level(c, "active_level", camera.activeLevel()),
+                            mode,
+                            duration(
+                                    c,
+                                    "pulse",
+                                    camera.pulse(),
+                                    Duration.ofMillis(10),
+                                    Duration.ofSeconds(5)),
+                            c.optionalInteger("ready_pin", 0, MAX_PIN),
+                            level(c, "ready_level", camera.readyLevel()));
         }
 
         Set<Fault> faults = EnumSet.noneOf(Fault.class);
@@ -94,9 +143,18 @@ final class HalSectionReader {
             Section f = sim.get();
             f.requireOnly(Set.of("faults", "state_file"));
             stateFile = f.optionalString("state_file").map(configDir::resolve);
-            for (String name : f.has("faults") ? f.strings("faults") : java.util.List.<String>of()) {
-                faults.add(Fault.fromConfigName(name).orElseThrow(() -> f.error("faults",
-                        "unknown fault '" + name + "' (bolt-jam, contact-cut, camera-offline)")));
+            for (String name :
+                    f.has("faults") ? f.strings("faults") : java.util.List.<String>of()) {
+                faults.add(
+                        Fault.fromConfigName(name)
+                                .orElseThrow(
+                                        () ->
+                                                f.error(
+                                                        "faults",
+                                                        "unknown fault '"
+                                                                + name
+                                                                + "' (bolt-jam, contact-cut,"
+                                                                + " camera-offline)")));
             }
             if (!faults.isEmpty() && driver != HalConfig.Driver.SIMULATED) {
                 throw f.error("faults", "faults can only be staged with driver = \"simulated\"");
@@ -104,11 +162,22 @@ final class HalSectionReader {
         }
 
         checkPinsUnique(s, contact, bolt, camera);
-        return new HalConfig(driver, chip, pwmRoot, contact, bolt, camera, new HalConfig.Simulated(faults, stateFile));
+        return new HalConfig(
+                driver,
+                chip,
+                pwmRoot,
+                contact,
+                bolt,
+                camera,
+                new HalConfig.Simulated(faults, stateFile));
     }
 
-    private static void checkPinsUnique(Section s, HalConfig.Contact contact, HalConfig.Bolt bolt,
-            HalConfig.CameraWiring camera) throws ConfigException {
+    private static void checkPinsUnique(
+            Section s,
+            HalConfig.Contact contact,
+            HalConfig.Bolt bolt,
+            HalConfig.CameraWiring camera)
+            throws ConfigException {
         Map<Integer, String> used = new HashMap<>();
         claim(s, used, contact.pin(), "door.pin");
         claim(s, used, bolt.switchPin(), "bolt.switch_pin");
@@ -116,18 +185,21 @@ final class HalSectionReader {
         claim(s, used, camera.readyPin(), "camera.ready_pin");
     }
 
-    private static void claim(Section s, Map<Integer, String> used, OptionalInt pin, String key) throws ConfigException {
+    private static void claim(Section s, Map<Integer, String> used, OptionalInt pin, String key)
+            throws ConfigException {
         if (pin.isPresent()) {
             claim(s, used, pin.getAsInt(), key);
         }
     }
 
-    private static void claim(Section s, Map<Integer, String> used, int pin, String key) throws ConfigException {
+    private static void claim(Section s, Map<Integer, String> used, int pin, String key)
+            throws ConfigException {
         String other = used.putIfAbsent(pin, key);
         if (other != null) {
             throw s.error(key, "BCM pin " + pin + " is already used by hal." + other);
         }
-        // GPIO18 carries the servo's hardware PWM (docs/wiring.md): a digital line on it would fight the overlay.
+        // GPIO18 carries the servo's hardware PWM (docs/wiring.md): a digital line on it would
+        // fight the overlay.
         if (pin == 18) {
             throw s.error(key, "BCM pin 18 carries the servo's PWM signal");
         }
@@ -145,7 +217,8 @@ final class HalSectionReader {
         };
     }
 
-    private static Duration duration(Section s, String key, Duration fallback, Duration min, Duration max)
+    private static Duration duration(
+            Section s, String key, Duration fallback, Duration min, Duration max)
             throws ConfigException {
         Optional<String> text = s.optionalString(key);
         if (text.isEmpty()) {
@@ -158,7 +231,9 @@ final class HalSectionReader {
             throw s.error(key, e.getMessage());
         }
         if (d.compareTo(min) < 0 || d.compareTo(max) > 0) {
-            throw s.error(key, "must be between " + Durations.format(min) + " and " + Durations.format(max));
+            throw s.error(
+                    key,
+                    "must be between " + Durations.format(min) + " and " + Durations.format(max));
         }
         return d;
     }

@@ -2,6 +2,7 @@ package org.latchkey.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -36,7 +37,11 @@ final class Section {
         while (names.hasNext()) {
             String name = names.next();
             if (!known.contains(name)) {
-                throw error(name, "unknown key (known here: " + String.join(", ", new TreeSet<>(known)) + ")");
+                throw error(
+                        name,
+                        "unknown key (known here: "
+                                + String.join(", ", new TreeSet<>(known))
+                                + ")");
             }
         }
     }
@@ -76,7 +81,9 @@ final class Section {
     }
 
     java.util.OptionalInt optionalInteger(String key, int min, int max) throws ConfigException {
-        return has(key) ? java.util.OptionalInt.of(integer(key, 0, min, max)) : java.util.OptionalInt.empty();
+        return has(key)
+                ? java.util.OptionalInt.of(integer(key, 0, min, max))
+                : java.util.OptionalInt.empty();
     }
 
     boolean bool(String key, boolean fallback) throws ConfigException {

@@ -1,23 +1,26 @@
 package org.latchkey.daemon;
 
-import java.io.PrintStream;
-import java.time.format.DateTimeFormatter;
-import java.time.ZoneId;
-import java.util.Collection;
-import java.util.EnumSet;
-import java.util.Map;
 import org.tinylog.Level;
 import org.tinylog.core.LogEntry;
 import org.tinylog.core.LogEntryValue;
 import org.tinylog.writers.Writer;
 
+import java.io.PrintStream;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.Collection;
+import java.util.EnumSet;
+import java.util.Map;
+
 /**
- * A tinylog writer for the daemon. Under systemd (JOURNAL_STREAM set) each line starts with its syslog
- * priority, {@code <3>} error … {@code <7>} debug, and no timestamp (journald adds one); in a terminal it
- * prints a timestamp and the level name instead. tinylog's own {@code {level-code}} is not a syslog priority.
+ * A tinylog writer for the daemon. Under systemd (JOURNAL_STREAM set) each line starts with its
+ * syslog priority, {@code <3>} error … {@code <7>} debug, and no timestamp (journald adds one); in
+ * a terminal it prints a timestamp and the level name instead. tinylog's own {@code {level-code}}
+ * is not a syslog priority.
  */
 public final class JournaldWriter implements Writer {
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS").withZone(ZoneId.systemDefault());
+    private static final DateTimeFormatter TIME =
+            DateTimeFormatter.ofPattern("HH:mm:ss.SSS").withZone(ZoneId.systemDefault());
     private final boolean journal = System.getenv("JOURNAL_STREAM") != null;
     private final PrintStream out = System.err;
 
@@ -27,7 +30,11 @@ public final class JournaldWriter implements Writer {
 
     @Override
     public Collection<LogEntryValue> getRequiredLogEntryValues() {
-        return EnumSet.of(LogEntryValue.LEVEL, LogEntryValue.MESSAGE, LogEntryValue.EXCEPTION, LogEntryValue.DATE);
+        return EnumSet.of(
+                LogEntryValue.LEVEL,
+                LogEntryValue.MESSAGE,
+                LogEntryValue.EXCEPTION,
+                LogEntryValue.DATE);
     }
 
     @Override
@@ -36,13 +43,17 @@ public final class JournaldWriter implements Writer {
         if (journal) {
             sb.append('<').append(priority(entry.getLevel())).append('>');
         } else {
-            sb.append(TIME.format(entry.getTimestamp().toInstant())).append(' ').append(entry.getLevel()).append(' ');
+            sb.append(TIME.format(entry.getTimestamp().toInstant()))
+                    .append(' ')
+                    .append(entry.getLevel())
+                    .append(' ');
         }
         sb.append(entry.getMessage() == null ? "" : entry.getMessage());
         if (entry.getException() != null) {
             sb.append(": ").append(entry.getException());
             for (StackTraceElement e : entry.getException().getStackTrace()) {
-                sb.append(journal ? "\n<" + priority(entry.getLevel()) + ">    at " : "\n    at ").append(e);
+                sb.append(journal ? "\n<" + priority(entry.getLevel()) + ">    at " : "\n    at ")
+                        .append(e);
             }
         }
         synchronized (out) {

@@ -1,15 +1,9 @@
 package org.latchkey.daemon;
 
-import java.io.IOException;
-import java.io.PrintStream;
-import java.net.InetSocketAddress;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Duration;
-import java.time.InstantSource;
-import java.util.Optional;
+import org.latchkey.access.ClockTrust;
 import org.latchkey.api.ApiServer;
+import org.latchkey.api.StatusJson;
+import org.latchkey.assembly.DoorAssembly;
 import org.latchkey.config.ConfigException;
 import org.latchkey.config.DeviceConfig;
 import org.latchkey.config.DeviceConfigLoader;
@@ -21,27 +15,35 @@ import org.latchkey.hal.HalConfig;
 import org.latchkey.hal.HalException;
 import org.latchkey.hal.RealScheduler;
 import org.latchkey.hal.sim.SimulatedDoor;
-import org.latchkey.access.ClockTrust;
-import org.latchkey.assembly.DoorAssembly;
 import org.latchkey.scanner.ScannerInput;
 import org.latchkey.store.StateDir;
 import org.latchkey.store.Storage;
-import org.latchkey.api.StatusJson;
 import org.tinylog.Logger;
 import org.tinylog.provider.ProviderRegistry;
 
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.Optional;
+
 /**
- * {@code latchkeyd}: the door as a headless daemon. Wires the configuration, the state directory, the
- * hardware, the controller loop, the API and the scanner; talks to systemd; shuts down safely on SIGTERM.
+ * {@code latchkeyd}: the door as a headless daemon. Wires the configuration, the state directory,
+ * the hardware, the controller loop, the API and the scanner; talks to systemd; shuts down safely
+ * on SIGTERM.
  */
 public final class Latchkeyd {
-    static final String USAGE = """
+    static final String USAGE =
+            """
             Usage: latchkeyd --config FILE [--simulate] [--port N]
               --config FILE   the door's latchkey.toml
               --simulate      run on the simulated door (adds POST /v1/sim/door and /v1/sim/fault)
               --port N        serve the API on port N instead of the configured one (0: any free port)
               --help, --version
-            Exit codes: 0 stopped cleanly, 1 could not start (the reason is logged), 2 usage error.""";
+            Exit codes: 0 stopped cleanly, 1 could not start (the reason is logged), 2 usage error.\
+            """;
 
     private Latchkeyd() {}
 
@@ -130,7 +132,9 @@ public final class Latchkeyd {
         return 0;
     }
 
-    /** Starts a door in this JVM (tools and tests); {@link Running#stop()} ends it as SIGTERM would. */
+    /**
+     * Starts a door in this JVM (tools and tests); {@link Running#stop()} ends it as SIGTERM would.
+     */
     public static Running start(Path config, boolean simulate, int port)
             throws ConfigException, HalException, IOException {
         return Running.start(new Options(config, simulate, Optional.of(port)));
@@ -148,8 +152,15 @@ public final class Latchkeyd {
         private final Thread loop;
         private volatile boolean stopping;
 
-        private Running(DeviceConfig config, DoorAssembly door, DoorHardware hardware, RealScheduler scheduler,
-                ApiServer api, SystemdNotify systemd, Optional<ScannerInput> scanner, Thread loop) {
+        private Running(
+                DeviceConfig config,
+                DoorAssembly door,
+                DoorHardware hardware,
+                RealScheduler scheduler,
+                ApiServer api,
+                SystemdNotify systemd,
+                Optional<ScannerInput> scanner,
+                Thread loop) {
             this.config = config;
             this.door = door;
             this.hardware = hardware;
@@ -169,10 +180,18 @@ public final class Latchkeyd {
             Path state = StateDir.open(config.stateDir());
             InstantSource wall = InstantSource.system();
             RealScheduler scheduler = new RealScheduler("latchkeyd-timers");
-            // A simulated door runs on a developer's machine: its clock counts as synchronised (the floor still applies).
+            // A simulated door runs on a developer's machine: its clock counts as synchronised (the
+            // floor still applies).
             boolean simulated = hal.driver() == HalConfig.Driver.SIMULATED;
-            DoorAssembly door = DoorAssembly.assemble(config, state, Storage.REAL, scheduler, wall, ClockTrust.TIMESYNC_FLAG,
-                    simulated);
+            DoorAssembly door =
+                    DoorAssembly.assemble(
+                            config,
+                            state,
+                            Storage.REAL,
+                            scheduler,
+                            wall,
+                            ClockTrust.TIMESYNC_FLAG,
+                            simulated);
             DoorController controller = door.controller();
             DoorHardware hardware;
             try {
@@ -182,60 +201,92 @@ public final class Latchkeyd {
                 door.stop();
                 throw e;
             }
-            Thread loop = Thread.ofPlatform().name("latchkeyd-door").start(() -> {
-                try {
-                    controller.run();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                } catch (RuntimeException e) {
-                    Logger.error(e, "the door loop failed");
-                }
-            });
+            Thread loop =
+                    Thread.ofPlatform()
+                            .name("latchkeyd-door")
+                            .start(
+                                    () -> {
+                                        try {
+                                            controller.run();
+                                        } catch (InterruptedException e) {
+                                            Thread.currentThread().interrupt();
+                                        } catch (RuntimeException e) {
+                                            Logger.error(e, "the door loop failed");
+                                        }
+                                    });
             door.start(hardware);
 
             int port = options.port().orElse(config.api().port());
-            Optional<SimulatedDoor> sim = hardware instanceof SimulatedDoor s ? Optional.of(s) : Optional.empty();
+            Optional<SimulatedDoor> sim =
+                    hardware instanceof SimulatedDoor s ? Optional.of(s) : Optional.empty();
             ClockTrust clock = door.clock();
             String modeSource = door.modeSource();
             ApiServer api;
             try {
-                api = ApiServer.start(new InetSocketAddress(config.api().bind(), port), door.gate(), controller, sim,
-                        m -> StatusJson.of(m, clock.trusted(), sim.isPresent(), modeSource));
+                api =
+                        ApiServer.start(
+                                new InetSocketAddress(config.api().bind(), port),
+                                door.gate(),
+                                controller,
+                                sim,
+                                m ->
+                                        StatusJson.of(
+                                                m, clock.trusted(), sim.isPresent(), modeSource));
             } catch (IOException e) {
                 hardware.close();
                 scheduler.close();
                 door.stop();
-                throw new IOException("cannot serve the API on " + config.api().bind() + ":" + port + ": " + e.getMessage(), e);
+                throw new IOException(
+                        "cannot serve the API on "
+                                + config.api().bind()
+                                + ":"
+                                + port
+                                + ": "
+                                + e.getMessage(),
+                        e);
             }
-            Optional<ScannerInput> scanner = config.scanner().map(device -> new ScannerInput(device, door.gate()::present));
+            Optional<ScannerInput> scanner =
+                    config.scanner().map(device -> new ScannerInput(device, door.gate()::present));
             scanner.ifPresent(s -> Thread.ofVirtual().name("latchkeyd-scanner").start(s));
 
             SystemdNotify systemd = SystemdNotify.fromEnvironment(System.getenv());
-            Running running = new Running(config, door, hardware, scheduler, api, systemd, scanner, loop);
+            Running running =
+                    new Running(config, door, hardware, scheduler, api, systemd, scanner, loop);
             running.feedWatchdog();
-            Logger.info("latchkeyd serving {} on http://{}:{}{} (state in {})", config.lockId(), config.api().bind(),
-                    api.port(), sim.isPresent() ? ", simulated hardware" : "", state);
-            System.out.println("latchkeyd: ready on http://" + config.api().bind() + ":" + api.port());
+            Logger.info(
+                    "latchkeyd serving {} on http://{}:{}{} (state in {})",
+                    config.lockId(),
+                    config.api().bind(),
+                    api.port(),
+                    sim.isPresent() ? ", simulated hardware" : "",
+                    state);
+            System.out.println(
+                    "latchkeyd: ready on http://" + config.api().bind() + ":" + api.port());
             System.out.flush();
             systemd.ready();
             return running;
         }
 
-        /** Pings systemd's watchdog at half its interval, each time only after the health check passes. */
+        /**
+         * Pings systemd's watchdog at half its interval, each time only after the health check
+         * passes.
+         */
         private void feedWatchdog() {
             long ping = systemd.watchdogPingMillis();
             if (ping > 0) {
-                scheduler.schedule(Duration.ofMillis(ping), () -> {
-                    if (stopping) {
-                        return;
-                    }
-                    if (healthy()) {
-                        systemd.watchdog();
-                    } else {
-                        Logger.error("health check failed: not pinging the watchdog");
-                    }
-                    feedWatchdog();
-                });
+                scheduler.schedule(
+                        Duration.ofMillis(ping),
+                        () -> {
+                            if (stopping) {
+                                return;
+                            }
+                            if (healthy()) {
+                                systemd.watchdog();
+                            } else {
+                                Logger.error("health check failed: not pinging the watchdog");
+                            }
+                            feedWatchdog();
+                        });
             }
         }
 
@@ -248,7 +299,9 @@ public final class Latchkeyd {
             loop.join();
         }
 
-        /** SIGTERM: finish the motion, lock if closed, flush, release the hardware. Bounded in time. */
+        /**
+         * SIGTERM: finish the motion, lock if closed, flush, release the hardware. Bounded in time.
+         */
         public void stop() {
             if (stopping) {
                 return;
@@ -260,11 +313,17 @@ public final class Latchkeyd {
             api.close();
             DoorController controller = door.controller();
             controller.post(new DoorEvent.ShutdownRequested());
-            Duration budget = config.hal().bolt().travelTime().multipliedBy(2L * (config.door().lockRetries() + 2))
-                    .plus(Duration.ofSeconds(2));
+            Duration budget =
+                    config.hal()
+                            .bolt()
+                            .travelTime()
+                            .multipliedBy(2L * (config.door().lockRetries() + 2))
+                            .plus(Duration.ofSeconds(2));
             try {
                 if (!controller.awaitStop(budget)) {
-                    Logger.error("the door did not settle within {} ms; releasing the hardware anyway", budget.toMillis());
+                    Logger.error(
+                            "the door did not settle within {} ms; releasing the hardware anyway",
+                            budget.toMillis());
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -287,7 +346,10 @@ public final class Latchkeyd {
         }
     }
 
-    /** Last of all: flush and close the log (tinylog's own shutdown hook is off, so ours can still log). */
+    /**
+     * Last of all: flush and close the log (tinylog's own shutdown hook is off, so ours can still
+     * log).
+     */
     static void shutdownLogging() {
         try {
             ProviderRegistry.getLoggingProvider().shutdown();

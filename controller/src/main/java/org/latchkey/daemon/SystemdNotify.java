@@ -1,20 +1,22 @@
 package org.latchkey.daemon;
 
+import org.newsclub.net.unix.AFUNIXDatagramChannel;
+import org.newsclub.net.unix.AFUNIXSocketAddress;
+import org.tinylog.Logger;
+
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
-import org.newsclub.net.unix.AFUNIXDatagramChannel;
-import org.newsclub.net.unix.AFUNIXSocketAddress;
-import org.tinylog.Logger;
 
 /**
- * sd_notify(3), sent from the daemon's own process as AF_UNIX datagrams to {@code $NOTIFY_SOCKET}, so systemd
- * attributes every message to the unit's main process ({@code NotifyAccess=main}). A helper process such as
- * systemd-notify may exit before systemd looks at it, and then its message is dropped: a lost READY=1 gets the
- * door killed at the start timeout, lost WATCHDOG=1s by the watchdog.
+ * sd_notify(3), sent from the daemon's own process as AF_UNIX datagrams to {@code $NOTIFY_SOCKET},
+ * so systemd attributes every message to the unit's main process ({@code NotifyAccess=main}). A
+ * helper process such as systemd-notify may exit before systemd looks at it, and then its message
+ * is dropped: a lost READY=1 gets the door killed at the start timeout, lost WATCHDOG=1s by the
+ * watchdog.
  */
 public final class SystemdNotify implements AutoCloseable {
     private final Optional<AFUNIXSocketAddress> target;
@@ -27,23 +29,34 @@ public final class SystemdNotify implements AutoCloseable {
         this.watchdogUsec = watchdogUsec;
     }
 
-    /** From {@code NOTIFY_SOCKET} (a path, or {@code @name} in the abstract namespace) and {@code WATCHDOG_USEC}. */
+    /**
+     * From {@code NOTIFY_SOCKET} (a path, or {@code @name} in the abstract namespace) and {@code
+     * WATCHDOG_USEC}.
+     */
     public static SystemdNotify fromEnvironment(Map<String, String> env) {
         String socket = env.get("NOTIFY_SOCKET");
         Optional<AFUNIXSocketAddress> target = Optional.empty();
         if (socket != null && !socket.isEmpty()) {
             try {
-                target = Optional.of(socket.startsWith("@")
-                        ? AFUNIXSocketAddress.inAbstractNamespace(socket.substring(1))
-                        : AFUNIXSocketAddress.of(Path.of(socket)));
+                target =
+                        Optional.of(
+                                socket.startsWith("@")
+                                        ? AFUNIXSocketAddress.inAbstractNamespace(
+                                                socket.substring(1))
+                                        : AFUNIXSocketAddress.of(Path.of(socket)));
             } catch (IOException | RuntimeException | LinkageError e) {
-                Logger.error("NOTIFY_SOCKET={} cannot be used ({}): systemd will not hear from latchkeyd", socket, e);
+                Logger.error(
+                        "NOTIFY_SOCKET={} cannot be used ({}): systemd will not hear from"
+                                + " latchkeyd",
+                        socket,
+                        e);
             }
         }
         String usec = env.get("WATCHDOG_USEC");
         String pid = env.get("WATCHDOG_PID");
         boolean forUs = pid == null || pid.equals(Long.toString(ProcessHandle.current().pid()));
-        long watchdog = usec != null && usec.matches("\\d{1,15}") && forUs ? Long.parseLong(usec) : 0;
+        long watchdog =
+                usec != null && usec.matches("\\d{1,15}") && forUs ? Long.parseLong(usec) : 0;
         return new SystemdNotify(target, watchdog);
     }
 

@@ -8,7 +8,10 @@ public enum Alarm {
     CAMERA_FAULT,
     CLOCK_UNTRUSTED,
     STORE_UNAVAILABLE,
-    /** Part of the state directory could not be read at start; it was kept aside (see the audit log). */
+    /**
+     * Part of the state directory could not be read at start; it was kept aside (see the audit
+     * log).
+     */
     STATE_DAMAGED,
     /** The installed revocation list was signed by a key no longer trusted; still enforced. */
     REVOCATION_SIGNER_UNTRUSTED

@@ -1,11 +1,5 @@
 package org.latchkey.door;
 
-import java.time.Instant;
-import java.util.Collections;
-import java.util.EnumMap;
-import java.util.Map;
-import java.util.Objects;
-import java.util.Optional;
 import org.latchkey.hal.BoltPosition;
 import org.latchkey.hal.DoorState;
 import org.latchkey.token.RejectionReason;
@@ -13,10 +7,17 @@ import org.latchkey.token.TokenRejectedException;
 import org.latchkey.token.TrustedIssuer;
 import org.latchkey.token.VerifiedAccess;
 
+import java.time.Instant;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
 /**
- * What the door writes to its audit log and shows on its event stream: one record type per kind of entry,
- * mapped to JSON in exactly one place ({@code org.latchkey.audit.AuditJson}). Records never hold a token:
- * key id, token id, subject, role and reason only.
+ * What the door writes to its audit log and shows on its event stream: one record type per kind of
+ * entry, mapped to JSON in exactly one place ({@code org.latchkey.audit.AuditJson}). Records never
+ * hold a token: key id, token id, subject, role and reason only.
  */
 public sealed interface AuditRecord {
 
@@ -26,16 +27,18 @@ public sealed interface AuditRecord {
     /**
      * The daemon started and read its sensors.
      *
-     * @param modeSource where the mode came from: {@code config} or {@code persisted} (absent in records written
-     *     before the mode was persisted)
+     * @param modeSource where the mode came from: {@code config} or {@code persisted} (absent in
+     *     records written before the mode was persisted)
      */
-    record Startup(DoorState door, BoltPosition bolt, Mode mode, Optional<String> modeSource) implements AuditRecord {}
+    record Startup(DoorState door, BoltPosition bolt, Mode mode, Optional<String> modeSource)
+            implements AuditRecord {}
 
     /** The bolt settled; {@code byHand} when nobody commanded it (the thumb-turn). */
     record Bolt(BoltPosition position, boolean byHand) implements AuditRecord {}
 
     /** The bolt did not confirm its position: another attempt, counted from 1. */
-    record BoltRetry(BoltPosition target, BoltPosition position, int attempt) implements AuditRecord {}
+    record BoltRetry(BoltPosition target, BoltPosition position, int attempt)
+            implements AuditRecord {}
 
     /** The bolt did not confirm its position after every retry. */
     record BoltJammed(BoltPosition target, BoltPosition position) implements AuditRecord {}
@@ -66,7 +69,10 @@ public sealed interface AuditRecord {
     /** Refusals counted rather than audited one by one, over the last {@code seconds}. */
     record RefusalsSummary(long seconds, Map<RejectionReason, Long> counts) implements AuditRecord {
         public RefusalsSummary {
-            counts = counts.isEmpty() ? Map.of() : Collections.unmodifiableMap(new EnumMap<>(counts));
+            counts =
+                    counts.isEmpty()
+                            ? Map.of()
+                            : Collections.unmodifiableMap(new EnumMap<>(counts));
         }
     }
 
@@ -78,31 +84,43 @@ public sealed interface AuditRecord {
     record TrustReloaded(int issuers) implements AuditRecord {}
 
     /**
-     * Records that could not be written (a full or read-only disk) and are lost: written as soon as the log
-     * can be written again, so the gap is on record.
+     * Records that could not be written (a full or read-only disk) and are lost: written as soon as
+     * the log can be written again, so the gap is on record.
      */
     record RecordsLost(long count, Instant from, Instant to) implements AuditRecord {}
 
     /**
-     * An old rotated file is about to be removed to keep the log within {@code [audit] max_size} (one record per
-     * file, written before it goes). The first record after it has seq {@code firstSeq}, and {@code anchor} is
-     * the hash of its last record: a log that starts there is verified from this anchor.
+     * An old rotated file is about to be removed to keep the log within {@code [audit] max_size}
+     * (one record per file, written before it goes). The first record after it has seq {@code
+     * firstSeq}, and {@code anchor} is the hash of its last record: a log that starts there is
+     * verified from this anchor.
      */
-    record AuditPruned(String removed, long records, long firstSeq, String anchor) implements AuditRecord {}
+    record AuditPruned(String removed, long records, long firstSeq, String anchor)
+            implements AuditRecord {}
 
-    /** Something in the state directory could not be read; it was kept aside as {@code keptAs}, never deleted. */
+    /**
+     * Something in the state directory could not be read; it was kept aside as {@code keptAs},
+     * never deleted.
+     */
     record StateDamaged(String file, String keptAs, String problem) implements AuditRecord {}
 
     /** A record of a type this version does not know (read from a log written by a newer one). */
     record Unrecognised(String type, Map<String, Object> fields) implements AuditRecord {}
 
     /**
-     * The token a grant or refusal is about, as far as it is known. Fields a refusal could not read are empty.
+     * The token a grant or refusal is about, as far as it is known. Fields a refusal could not read
+     * are empty.
      *
      * @param issuer the trusted issuer's name, when known
      * @param use {@code once} or {@code window}, when known
      */
-    record TokenRef(String kid, String jti, Optional<String> issuer, String sub, String role, Optional<String> use) {
+    record TokenRef(
+            String kid,
+            String jti,
+            Optional<String> issuer,
+            String sub,
+            String role,
+            Optional<String> use) {
         public TokenRef {
             Objects.requireNonNull(kid);
             Objects.requireNonNull(jti);
@@ -115,17 +133,32 @@ public sealed interface AuditRecord {
         /** A verified token: everything is known. */
         public static TokenRef of(VerifiedAccess access) {
             var c = access.claims();
-            return new TokenRef(access.kid(), c.tokenId(), Optional.of(access.issuer().name()), c.subject(),
-                    c.role().wireName(), Optional.of(c.use().wireName()));
+            return new TokenRef(
+                    access.kid(),
+                    c.tokenId(),
+                    Optional.of(access.issuer().name()),
+                    c.subject(),
+                    c.role().wireName(),
+                    Optional.of(c.use().wireName()));
         }
 
-        /** A refused token: what its signature vouches for (nothing when it did not check), never the token. */
+        /**
+         * A refused token: what its signature vouches for (nothing when it did not check), never
+         * the token.
+         */
         public static TokenRef of(TokenRejectedException e) {
             String kid = e.signer().map(TrustedIssuer::kid).orElse("");
             Optional<String> issuer = e.signer().map(TrustedIssuer::name);
             return e.claims()
-                    .map(c -> new TokenRef(kid, c.tokenId(), issuer, c.subject(), c.role().wireName(),
-                            Optional.of(c.use().wireName())))
+                    .map(
+                            c ->
+                                    new TokenRef(
+                                            kid,
+                                            c.tokenId(),
+                                            issuer,
+                                            c.subject(),
+                                            c.role().wireName(),
+                                            Optional.of(c.use().wireName())))
                     .orElse(new TokenRef(kid, "", issuer, "", "", Optional.empty()));
         }
     }

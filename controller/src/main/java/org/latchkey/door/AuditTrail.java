@@ -9,7 +9,8 @@ public interface AuditTrail {
     /**
      * Appends one record.
      *
-     * @return the line exactly as written, or empty when it could not be written (the trail reports and counts that)
+     * @return the line exactly as written, or empty when it could not be written (the trail reports
+     *     and counts that)
      */
     Optional<String> append(AuditRecord record, Instant at);
 }

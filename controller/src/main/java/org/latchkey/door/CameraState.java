@@ -1,8 +1,8 @@
 package org.latchkey.door;
 
 /**
- * The camera as the door knows it, in one value: whether it records, and whether its ready line confirms it.
- * A camera without a ready line never confirms.
+ * The camera as the door knows it, in one value: whether it records, and whether its ready line
+ * confirms it. A camera without a ready line never confirms.
  */
 public enum CameraState {
     /** Not recording, not confirmed. */
@@ -22,7 +22,10 @@ public enum CameraState {
         return this == STANDBY || this == RECORDING;
     }
 
-    /** Told to start or stop: a ready line that was up stays counted until it drops; stopping forgets it. */
+    /**
+     * Told to start or stop: a ready line that was up stays counted until it drops; stopping
+     * forgets it.
+     */
     CameraState commanded(boolean record) {
         return record ? ready() ? RECORDING : STARTING : OFF;
     }

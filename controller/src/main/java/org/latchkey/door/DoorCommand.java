@@ -1,7 +1,8 @@
 package org.latchkey.door;
 
-import java.time.Duration;
 import org.latchkey.hal.BoltPosition;
+
+import java.time.Duration;
 
 /** Side effects the state machine asks for; one loop executes them in order. */
 public sealed interface DoorCommand {
@@ -14,7 +15,10 @@ public sealed interface DoorCommand {
 
     record CancelTimer(Timer timer) implements DoorCommand {}
 
-    /** Record a {@code once} token as used, fsync'ed; the answer comes back as {@link DoorEvent.OnceConsumed}. */
+    /**
+     * Record a {@code once} token as used, fsync'ed; the answer comes back as {@link
+     * DoorEvent.OnceConsumed}.
+     */
     record ConsumeOnce(Grant grant) implements DoorCommand {}
 
     record Reply(long requestId, Outcome outcome) implements DoorCommand {}

@@ -1,5 +1,16 @@
 package org.latchkey.door;
 
+import org.latchkey.hal.BoltPosition;
+import org.latchkey.hal.DoorHardware;
+import org.latchkey.hal.HardwareEvent;
+import org.latchkey.hal.HardwareListener;
+import org.latchkey.hal.Scheduler;
+import org.latchkey.store.ModeFile;
+import org.latchkey.store.OneTimeStore;
+import org.latchkey.token.RejectionReason;
+import org.latchkey.token.VerifiedAccess;
+import org.tinylog.Logger;
+
 import java.io.IOException;
 import java.time.Duration;
 import java.time.InstantSource;
@@ -18,28 +29,24 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
-import org.latchkey.hal.BoltPosition;
-import org.latchkey.hal.DoorHardware;
-import org.latchkey.hal.HardwareEvent;
-import org.latchkey.hal.HardwareListener;
-import org.latchkey.hal.Scheduler;
-import org.latchkey.store.ModeFile;
-import org.latchkey.store.OneTimeStore;
-import org.latchkey.token.RejectionReason;
-import org.latchkey.token.VerifiedAccess;
-import org.tinylog.Logger;
 
 /**
- * The thin loop around {@link DoorMachine}: one queue, one thread taking from it, the machine's commands
- * executed in order (bolt, camera, timers, one-time store, mode file, audit, replies). Tests and the bench on
- * virtual time drive it without a thread through {@link #processPending()}.
+ * The thin loop around {@link DoorMachine}: one queue, one thread taking from it, the machine's
+ * commands executed in order (bolt, camera, timers, one-time store, mode file, audit, replies).
+ * Tests and the bench on virtual time drive it without a thread through {@link #processPending()}.
  */
 public final class DoorController implements HardwareListener {
-    /** What the door tells the API, the bench and the MQTT bridge: state snapshots and audit records. */
+    /**
+     * What the door tells the API, the bench and the MQTT bridge: state snapshots and audit
+     * records.
+     */
     public interface Observer {
         void onStatus(DoorModel model);
 
-        /** @param line the record's line exactly as the audit log holds it; empty when it could not be written */
+        /**
+         * @param line the record's line exactly as the audit log holds it; empty when it could not
+         *     be written
+         */
         void onRecord(AuditRecord record, Optional<String> line);
     }
 
@@ -68,9 +75,17 @@ public final class DoorController implements HardwareListener {
     private DoorHardware hardware;
     private volatile DoorModel model;
 
-    /** @param mode the mode the door starts in: the persisted one if there is one, else the config's */
-    public DoorController(DoorSettings settings, Mode mode, Scheduler scheduler, OneTimeStore store, ModeFile modeFile,
-            AuditTrail audit, InstantSource clock) {
+    /**
+     * @param mode the mode the door starts in: the persisted one if there is one, else the config's
+     */
+    public DoorController(
+            DoorSettings settings,
+            Mode mode,
+            Scheduler scheduler,
+            OneTimeStore store,
+            ModeFile modeFile,
+            AuditTrail audit,
+            InstantSource clock) {
         this.machine = new DoorMachine(settings);
         this.scheduler = scheduler;
         this.store = store;
@@ -87,7 +102,12 @@ public final class DoorController implements HardwareListener {
      */
     public void start(DoorHardware hw, String modeSource) {
         this.hardware = hw;
-        post(new DoorEvent.Started(hw.contact().state(), hw.bolt().position(), hw.camera().ready(), modeSource));
+        post(
+                new DoorEvent.Started(
+                        hw.contact().state(),
+                        hw.bolt().position(),
+                        hw.camera().ready(),
+                        modeSource));
     }
 
     public void addObserver(Observer o) {
@@ -109,17 +129,19 @@ public final class DoorController implements HardwareListener {
 
     @Override
     public void onEvent(HardwareEvent event) {
-        post(switch (event) {
-            case HardwareEvent.DoorChanged d -> new DoorEvent.DoorMoved(d.state());
-            case HardwareEvent.BoltSettled b -> new DoorEvent.BoltSettled(b.position());
-            case HardwareEvent.CameraReadyChanged c -> new DoorEvent.CameraReady(c.ready());
-        });
+        post(
+                switch (event) {
+                    case HardwareEvent.DoorChanged d -> new DoorEvent.DoorMoved(d.state());
+                    case HardwareEvent.BoltSettled b -> new DoorEvent.BoltSettled(b.position());
+                    case HardwareEvent.CameraReadyChanged c -> new DoorEvent.CameraReady(c.ready());
+                });
     }
 
     /**
      * Any thread: present a verified token; completes with the door's answer.
      *
-     * @param auditRefusal whether a refusal is audited on its own record (else the caller counts it)
+     * @param auditRefusal whether a refusal is audited on its own record (else the caller counts
+     *     it)
      */
     public CompletableFuture<Outcome> present(VerifiedAccess access, boolean auditRefusal) {
         CompletableFuture<Outcome> answer = new CompletableFuture<>();
@@ -133,7 +155,10 @@ public final class DoorController implements HardwareListener {
         return answer;
     }
 
-    /** Any thread: an audit record that needs no decision by the machine (refusals before the door, summaries). */
+    /**
+     * Any thread: an audit record that needs no decision by the machine (refusals before the door,
+     * summaries).
+     */
     public void record(AuditRecord record) {
         Optional<String> line = audit.append(record, clock.instant());
         notifyObservers(o -> o.onRecord(record, line));
@@ -173,12 +198,14 @@ public final class DoorController implements HardwareListener {
     }
 
     private void handle(Item item) {
-        DoorEvent event = switch (item) {
-            case Item.Tick t -> generations.getOrDefault(t.timer(), -1L) == t.generation()
-                    ? new DoorEvent.TimerFired(t.timer())
-                    : null;
-            case Item.Event e -> e.event();
-        };
+        DoorEvent event =
+                switch (item) {
+                    case Item.Tick t ->
+                            generations.getOrDefault(t.timer(), -1L) == t.generation()
+                                    ? new DoorEvent.TimerFired(t.timer())
+                                    : null;
+                    case Item.Event e -> e.event();
+                };
         if (event == null) {
             return; // a tick of a timer cancelled or restarted since
         }
@@ -191,8 +218,10 @@ public final class DoorController implements HardwareListener {
                 try {
                     execute(c).ifPresent(now::add);
                 } catch (RuntimeException e) {
-                    // One failing device call must not take the door's loop down with it. A bolt that could
-                    // not be driven is where nobody knows: the retries and JAMMED take it from there.
+                    // One failing device call must not take the door's loop down with it. A bolt
+                    // that could
+                    // not be driven is where nobody knows: the retries and JAMMED take it from
+                    // there.
                     Logger.error(e, "command {} failed", c);
                     if (c instanceof DoorCommand.DriveBolt) {
                         now.add(new DoorEvent.BoltSettled(BoltPosition.UNKNOWN));
@@ -203,7 +232,9 @@ public final class DoorController implements HardwareListener {
         }
     }
 
-    /** Runs one command; a command whose answer the machine needs at once returns it as an event. */
+    /**
+     * Runs one command; a command whose answer the machine needs at once returns it as an event.
+     */
     private Optional<DoorEvent> execute(DoorCommand c) {
         switch (c) {
             case DoorCommand.DriveBolt d -> {
@@ -223,14 +254,23 @@ public final class DoorController implements HardwareListener {
             case DoorCommand.StartTimer s -> {
                 cancelTimer(s.timer());
                 long gen = generations.merge(s.timer(), 1L, Long::sum);
-                timers.put(s.timer(), scheduler.schedule(s.after(), () -> queue.add(new Item.Tick(s.timer(), gen))));
+                timers.put(
+                        s.timer(),
+                        scheduler.schedule(
+                                s.after(), () -> queue.add(new Item.Tick(s.timer(), gen))));
             }
             case DoorCommand.CancelTimer x -> cancelTimer(x.timer());
             case DoorCommand.ConsumeOnce co -> {
                 var claims = co.grant().access().claims();
                 try {
-                    return Optional.of(new DoorEvent.OnceConsumed(co.grant(),
-                            Optional.of(store.consume(co.grant().access().kid(), claims.tokenId(), claims.expires()))));
+                    return Optional.of(
+                            new DoorEvent.OnceConsumed(
+                                    co.grant(),
+                                    Optional.of(
+                                            store.consume(
+                                                    co.grant().access().kid(),
+                                                    claims.tokenId(),
+                                                    claims.expires()))));
                 } catch (IOException e) {
                     Logger.error("one-time store cannot be written: {}", e.getMessage());
                     return Optional.of(new DoorEvent.OnceConsumed(co.grant(), Optional.empty()));
@@ -240,8 +280,11 @@ public final class DoorController implements HardwareListener {
                 try {
                     modeFile.save(m.mode().name().toLowerCase(Locale.ROOT));
                 } catch (IOException e) {
-                    Logger.error("the mode cannot be saved, so a restart would forget it: {}", e.getMessage());
-                    return Optional.of(new DoorEvent.ConditionChanged(Condition.STORE_UNAVAILABLE, true));
+                    Logger.error(
+                            "the mode cannot be saved, so a restart would forget it: {}",
+                            e.getMessage());
+                    return Optional.of(
+                            new DoorEvent.ConditionChanged(Condition.STORE_UNAVAILABLE, true));
                 }
             }
             case DoorCommand.Reply r -> {
@@ -255,7 +298,13 @@ public final class DoorController implements HardwareListener {
                 for (Timer t : new ArrayList<>(timers.keySet())) {
                     cancelTimer(t);
                 }
-                pending.values().forEach(f -> f.complete(Outcome.refused(RejectionReason.BUSY, "the door has stopped")));
+                pending.values()
+                        .forEach(
+                                f ->
+                                        f.complete(
+                                                Outcome.refused(
+                                                        RejectionReason.BUSY,
+                                                        "the door has stopped")));
                 pending.clear();
                 stopped.countDown();
             }

@@ -1,18 +1,21 @@
 package org.latchkey.door;
 
-import java.util.Optional;
 import org.latchkey.hal.BoltPosition;
 import org.latchkey.hal.DoorState;
 import org.latchkey.store.OneTimeStore;
+
+import java.util.Optional;
 
 /** Everything that can happen to the door, as the state machine sees it. */
 public sealed interface DoorEvent {
     /**
      * The daemon started and read its sensors.
      *
-     * @param modeSource where the mode the door starts in came from: {@code config} or {@code persisted}
+     * @param modeSource where the mode the door starts in came from: {@code config} or {@code
+     *     persisted}
      */
-    record Started(DoorState door, BoltPosition bolt, boolean cameraReady, String modeSource) implements DoorEvent {}
+    record Started(DoorState door, BoltPosition bolt, boolean cameraReady, String modeSource)
+            implements DoorEvent {}
 
     /** A token passed verification, the one-time pre-check and the rate limit. */
     record GrantRequested(Grant grant) implements DoorEvent {}

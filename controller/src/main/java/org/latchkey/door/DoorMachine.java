@@ -1,11 +1,5 @@
 package org.latchkey.door;
 
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.EnumSet;
-import java.util.List;
-import java.util.Optional;
-import java.util.Set;
 import org.latchkey.door.AuditRecord.TokenRef;
 import org.latchkey.door.DoorCommand.Audit;
 import org.latchkey.door.DoorCommand.CancelTimer;
@@ -31,10 +25,17 @@ import org.latchkey.store.OneTimeStore;
 import org.latchkey.token.RejectionReason;
 import org.latchkey.token.Role;
 
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
 /**
- * The door's one pure transition function: (model, event) → (model, commands). No I/O, no clock, no threads:
- * the controller loop executes the commands and feeds back what happens as events. Fail secure: whatever is
- * unexpected ends in driving the bolt to LOCKED as soon as the door is closed.
+ * The door's one pure transition function: (model, event) → (model, commands). No I/O, no clock, no
+ * threads: the controller loop executes the commands and feeds back what happens as events. Fail
+ * secure: whatever is unexpected ends in driving the bolt to LOCKED as soon as the door is closed.
  */
 public final class DoorMachine {
     /** The new model and what to do about it, in order. */
@@ -78,8 +79,13 @@ public final class DoorMachine {
         if (!(s.m.phase() instanceof Phase.Starting)) {
             return; // the loop starts once; a second start means nothing to a running door
         }
-        s.m = s.m.withDoor(e.door()).withBolt(e.bolt()).withCamera(CameraState.OFF.readyLine(e.cameraReady()));
-        s.audit(new AuditRecord.Startup(e.door(), e.bolt(), s.m.mode(), Optional.of(e.modeSource())));
+        s.m =
+                s.m.withDoor(e.door())
+                        .withBolt(e.bolt())
+                        .withCamera(CameraState.OFF.readyLine(e.cameraReady()));
+        s.audit(
+                new AuditRecord.Startup(
+                        e.door(), e.bolt(), s.m.mode(), Optional.of(e.modeSource())));
         secure(s);
     }
 
@@ -102,10 +108,14 @@ public final class DoorMachine {
             case Phase.Unsecured u -> beginGrant(s, g, back);
             case Phase.Jammed j -> beginGrant(s, g, back);
             case Phase.Starting x -> s.refuse(g, RejectionReason.BUSY, "the door is starting");
-            case Phase.Locking x -> s.refuse(g, RejectionReason.BUSY, "the bolt is moving; try again in a moment");
-            case Phase.Unlocking x -> s.refuse(g, RejectionReason.BUSY, "the door is opening for another token");
-            case Phase.CameraCheck x -> s.refuse(g, RejectionReason.BUSY, "the door is opening for another token");
-            case Phase.Consuming x -> s.refuse(g, RejectionReason.BUSY, "the door is opening for another token");
+            case Phase.Locking x ->
+                    s.refuse(g, RejectionReason.BUSY, "the bolt is moving; try again in a moment");
+            case Phase.Unlocking x ->
+                    s.refuse(g, RejectionReason.BUSY, "the door is opening for another token");
+            case Phase.CameraCheck x ->
+                    s.refuse(g, RejectionReason.BUSY, "the door is opening for another token");
+            case Phase.Consuming x ->
+                    s.refuse(g, RejectionReason.BUSY, "the door is opening for another token");
         }
     }
 
@@ -120,17 +130,25 @@ public final class DoorMachine {
         afterCamera(s, g, back);
     }
 
-    /** Who the door's mode and the state of its store admit; asked again after the camera, which takes time. */
+    /**
+     * Who the door's mode and the state of its store admit; asked again after the camera, which
+     * takes time.
+     */
     private static Optional<Outcome> policy(Step s, Grant g) {
         if (g.role() == Role.OWNER) {
             return Optional.empty();
         }
         if (s.m.mode() == Mode.PRIVACY) {
-            return Optional.of(Outcome.refused(RejectionReason.MODE_DENIES, "privacy mode admits owner tokens only"));
+            return Optional.of(
+                    Outcome.refused(
+                            RejectionReason.MODE_DENIES, "privacy mode admits owner tokens only"));
         }
         if (s.m.alarms().contains(Alarm.STORE_UNAVAILABLE)) {
-            return Optional.of(Outcome.refused(RejectionReason.STORE_UNAVAILABLE,
-                    "the door cannot write its state (audit log, one-time store), so it admits owner tokens only"));
+            return Optional.of(
+                    Outcome.refused(
+                            RejectionReason.STORE_UNAVAILABLE,
+                            "the door cannot write its state (audit log, one-time store), so it"
+                                    + " admits owner tokens only"));
         }
         return Optional.empty();
     }
@@ -138,7 +156,8 @@ public final class DoorMachine {
     private void afterCamera(Step s, Grant g, Phase.Running back) {
         Optional<Outcome> policy = policy(s, g);
         if (policy.isPresent()) {
-            // The mode or the store changed while the camera was starting: the door decides as of now.
+            // The mode or the store changed while the camera was starting: the door decides as of
+            // now.
             undoGrant(s, g, back, policy.get().refusal().orElseThrow(), policy.get().detail());
             return;
         }
@@ -155,7 +174,10 @@ public final class DoorMachine {
         s.audit(new AuditRecord.Granted(TokenRef.of(g.access())));
         if (back instanceof Phase.Unlocked u && s.m.bolt() == BoltPosition.UNLOCKED) {
             s.cmd(new Reply(g.requestId(), Outcome.granted("already unlocked")));
-            s.m = s.m.with(new Phase.Unlocked(g, u.entered() || s.m.door() == DoorState.OPEN, u.capped()));
+            s.m =
+                    s.m.with(
+                            new Phase.Unlocked(
+                                    g, u.entered() || s.m.door() == DoorState.OPEN, u.capped()));
             if (s.m.door() == DoorState.CLOSED) {
                 s.cancel(Timer.RELOCK_DELAY);
                 s.start(Timer.UNLOCK_WAIT, settings.unlockWait());
@@ -166,33 +188,47 @@ public final class DoorMachine {
         s.cancel(Timer.RELOCK_DELAY);
         s.m = s.m.with(new Phase.Unlocking(g, 1));
         drive(s, BoltPosition.UNLOCKED);
-        // The answer goes out after the unlock command: "granted" means the bolt is already on its way.
+        // The answer goes out after the unlock command: "granted" means the bolt is already on its
+        // way.
         s.cmd(new Reply(g.requestId(), Outcome.granted("unlocking")));
     }
 
     private void onceConsumed(Step s, OnceConsumed e) {
-        if (!(s.m.phase() instanceof Phase.Consuming c) || c.grant().requestId() != e.grant().requestId()) {
-            return; // an answer for a grant the door has already given up (shutdown): nothing moves for it
+        if (!(s.m.phase() instanceof Phase.Consuming c)
+                || c.grant().requestId() != e.grant().requestId()) {
+            return; // an answer for a grant the door has already given up (shutdown): nothing moves
+            // for it
         }
         if (e.result().isEmpty()) {
             s.alarm(Alarm.STORE_UNAVAILABLE, true);
-            undoGrant(s, e.grant(), c.back(), RejectionReason.STORE_UNAVAILABLE,
+            undoGrant(
+                    s,
+                    e.grant(),
+                    c.back(),
+                    RejectionReason.STORE_UNAVAILABLE,
                     "the one-time store cannot be written, so once tokens are refused");
             return;
         }
         s.alarm(Alarm.STORE_UNAVAILABLE, false);
         if (e.result().get() == OneTimeStore.Result.ALREADY_USED) {
-            undoGrant(s, e.grant(), c.back(), RejectionReason.ALREADY_USED, "this once token was already used");
+            undoGrant(
+                    s,
+                    e.grant(),
+                    c.back(),
+                    RejectionReason.ALREADY_USED,
+                    "this once token was already used");
             return;
         }
         admit(s, e.grant(), c.back());
     }
 
     /**
-     * A grant refused after the camera started: back where it was, the camera off again unless needed. The door may
-     * have closed meanwhile, and timers of the phase it returns to fired unheeded: arm its relock afresh.
+     * A grant refused after the camera started: back where it was, the camera off again unless
+     * needed. The door may have closed meanwhile, and timers of the phase it returns to fired
+     * unheeded: arm its relock afresh.
      */
-    private void undoGrant(Step s, Grant g, Phase.Running back, RejectionReason reason, String detail) {
+    private void undoGrant(
+            Step s, Grant g, Phase.Running back, RejectionReason reason, String detail) {
         s.refuse(g, reason, detail);
         s.m = s.m.with(back);
         if (back instanceof Phase.Locked && !s.m.alarms().contains(Alarm.DOOR_FORCED_OPEN)) {
@@ -237,7 +273,8 @@ public final class DoorMachine {
                 s.cancel(Timer.RELOCK_DELAY);
                 s.m = s.m.with(new Phase.Unlocked(u.grant(), true, u.capped()));
             }
-            // The bolt is on its way out or already out; a pending relock waits for the door to close again.
+            // The bolt is on its way out or already out; a pending relock waits for the door to
+            // close again.
             case Phase.Starting x -> s.cancel(Timer.RELOCK_DELAY);
             case Phase.CameraCheck x -> s.cancel(Timer.RELOCK_DELAY);
             case Phase.Consuming x -> s.cancel(Timer.RELOCK_DELAY);
@@ -257,18 +294,20 @@ public final class DoorMachine {
     private void armRelock(Step s) {
         switch (running(s)) {
             case Phase.Unlocked u when u.capped() || s.m.shuttingDown() -> lock(s);
-            case Phase.Unlocked u when !u.entered() -> s.start(Timer.UNLOCK_WAIT, settings.unlockWait());
+            case Phase.Unlocked u when !u.entered() ->
+                    s.start(Timer.UNLOCK_WAIT, settings.unlockWait());
             case Phase.Unlocked u -> s.start(Timer.RELOCK_DELAY, settings.relockDelay());
             case Phase.Unsecured u -> s.start(Timer.RELOCK_DELAY, settings.relockDelay());
             case Phase.Jammed j -> s.start(Timer.RELOCK_DELAY, settings.relockDelay());
-            // Mid-motion or mid-grant: the phase's own end decides (Unlocking arms the waits when it settles, a grant
+            // Mid-motion or mid-grant: the phase's own end decides (Unlocking arms the waits when
+            // it settles, a grant
             // refused mid-way arms its phase's relock when it goes back).
-            case Phase.Starting x -> { }
-            case Phase.Locked x -> { }
-            case Phase.Locking x -> { }
-            case Phase.CameraCheck x -> { }
-            case Phase.Consuming x -> { }
-            case Phase.Unlocking x -> { }
+            case Phase.Starting x -> {}
+            case Phase.Locked x -> {}
+            case Phase.Locking x -> {}
+            case Phase.CameraCheck x -> {}
+            case Phase.Consuming x -> {}
+            case Phase.Unlocking x -> {}
         }
     }
 
@@ -279,7 +318,8 @@ public final class DoorMachine {
             case Phase.Locking l -> lockingSettled(s, l, p);
             case Phase.Unlocking u -> unlockingSettled(s, u, p);
             case Phase.Locked l when p != BoltPosition.LOCKED -> {
-                // Moved by hand (the thumb-turn) or lost: not secured; relock as after an unopened unlock.
+                // Moved by hand (the thumb-turn) or lost: not secured; relock as after an unopened
+                // unlock.
                 s.audit(new AuditRecord.Bolt(p, true));
                 s.m = s.m.with(new Phase.Unsecured());
                 if (s.m.door() == DoorState.CLOSED) {
@@ -292,19 +332,23 @@ public final class DoorMachine {
                 s.alarm(Alarm.LOCK_JAMMED, false);
                 stopIfShuttingDown(s);
             }
-            case Phase.Unsecured u when p == BoltPosition.UNLOCKED && s.m.shuttingDown() -> secure(s);
+            case Phase.Unsecured u when p == BoltPosition.UNLOCKED && s.m.shuttingDown() ->
+                    secure(s);
             // Nothing was commanded: the bolt's report is recorded, the phase stays.
             case Phase.Locked x -> s.audit(new AuditRecord.Bolt(p, false));
             case Phase.Jammed x -> s.audit(new AuditRecord.Bolt(p, false));
             case Phase.Unsecured x -> s.audit(new AuditRecord.Bolt(p, false));
             case Phase.Starting x -> s.audit(new AuditRecord.Bolt(p, false));
             case Phase.CameraCheck c -> {
-                // Waiting for the camera, the bolt was moved by hand: the phase the grant returns to follows it.
+                // Waiting for the camera, the bolt was moved by hand: the phase the grant returns
+                // to follows it.
                 Phase.Running back = c.back();
                 if (back instanceof Phase.Locked && p != BoltPosition.LOCKED) {
                     s.audit(new AuditRecord.Bolt(p, true));
                     s.m = s.m.with(new Phase.CameraCheck(c.grant(), new Phase.Unsecured()));
-                } else if (back instanceof Phase.Jammed && p == BoltPosition.LOCKED && s.m.door() == DoorState.CLOSED) {
+                } else if (back instanceof Phase.Jammed
+                        && p == BoltPosition.LOCKED
+                        && s.m.door() == DoorState.CLOSED) {
                     s.audit(new AuditRecord.Bolt(p, true));
                     s.m = s.m.with(new Phase.CameraCheck(c.grant(), new Phase.Locked()));
                     s.alarm(Alarm.LOCK_JAMMED, false);
@@ -384,12 +428,19 @@ public final class DoorMachine {
         switch (t) {
             case UNLOCK_WAIT -> {
                 if (closed && (p instanceof Phase.Unlocked || p instanceof Phase.Unsecured)) {
-                    s.audit(new AuditRecord.Relock("not opened within " + settings.unlockWait().toSeconds() + " s"));
+                    s.audit(
+                            new AuditRecord.Relock(
+                                    "not opened within "
+                                            + settings.unlockWait().toSeconds()
+                                            + " s"));
                     lock(s);
                 }
             }
             case RELOCK_DELAY -> {
-                if (closed && (p instanceof Phase.Unlocked || p instanceof Phase.Unsecured || p instanceof Phase.Jammed)) {
+                if (closed
+                        && (p instanceof Phase.Unlocked
+                                || p instanceof Phase.Unsecured
+                                || p instanceof Phase.Jammed)) {
                     lock(s);
                 }
             }
@@ -402,20 +453,21 @@ public final class DoorMachine {
                             lock(s);
                         }
                     }
-                    // Mid-way through another grant: the cap still holds for the unlocked period it returns to.
+                    // Mid-way through another grant: the cap still holds for the unlocked period it
+                    // returns to.
                     case Phase.CameraCheck c when c.back() instanceof Phase.Unlocked u ->
-                        s.m = s.m.with(new Phase.CameraCheck(c.grant(), capped(u)));
+                            s.m = s.m.with(new Phase.CameraCheck(c.grant(), capped(u)));
                     case Phase.Consuming c when c.back() instanceof Phase.Unlocked u ->
-                        s.m = s.m.with(new Phase.Consuming(c.grant(), capped(u)));
+                            s.m = s.m.with(new Phase.Consuming(c.grant(), capped(u)));
                     // No unlocked period: nothing to cap.
-                    case Phase.CameraCheck x -> { }
-                    case Phase.Consuming x -> { }
-                    case Phase.Starting x -> { }
-                    case Phase.Locked x -> { }
-                    case Phase.Locking x -> { }
-                    case Phase.Unlocking x -> { }
-                    case Phase.Unsecured x -> { }
-                    case Phase.Jammed x -> { }
+                    case Phase.CameraCheck x -> {}
+                    case Phase.Consuming x -> {}
+                    case Phase.Starting x -> {}
+                    case Phase.Locked x -> {}
+                    case Phase.Locking x -> {}
+                    case Phase.Unlocking x -> {}
+                    case Phase.Unsecured x -> {}
+                    case Phase.Jammed x -> {}
                 }
             }
             case AJAR -> {
@@ -426,8 +478,14 @@ public final class DoorMachine {
             case CAMERA_READY -> {
                 if (p instanceof Phase.CameraCheck c) {
                     s.alarm(Alarm.CAMERA_FAULT, true);
-                    undoGrant(s, c.grant(), c.back(), RejectionReason.CAMERA_NOT_READY,
-                            "the camera did not confirm within " + settings.cameraReadyWait().toMillis() + " ms");
+                    undoGrant(
+                            s,
+                            c.grant(),
+                            c.back(),
+                            RejectionReason.CAMERA_NOT_READY,
+                            "the camera did not confirm within "
+                                    + settings.cameraReadyWait().toMillis()
+                                    + " ms");
                 }
             }
             case POST_ROLL -> {
@@ -436,7 +494,8 @@ public final class DoorMachine {
                 }
             }
             case MOTION -> {
-                // The bolt never said where it went: not confirmed, so retried and, in the end, JAMMED.
+                // The bolt never said where it went: not confirmed, so retried and, in the end,
+                // JAMMED.
                 if (p instanceof Phase.Locking || p instanceof Phase.Unlocking) {
                     boltSettled(s, BoltPosition.UNKNOWN);
                 }
@@ -462,17 +521,19 @@ public final class DoorMachine {
         s.audit(new AuditRecord.Shutdown(s.m.stateName()));
         switch (running(s)) {
             case Phase.CameraCheck c -> {
-                undoGrant(s, c.grant(), c.back(), RejectionReason.BUSY, "the door is shutting down");
+                undoGrant(
+                        s, c.grant(), c.back(), RejectionReason.BUSY, "the door is shutting down");
                 shutdownFrom(s);
             }
             case Phase.Consuming c -> {
-                // The store answer is already on its way; whatever it is, lock up instead of opening.
+                // The store answer is already on its way; whatever it is, lock up instead of
+                // opening.
                 s.refuse(c.grant(), RejectionReason.BUSY, "the door is shutting down");
                 s.m = s.m.with(c.back());
                 shutdownFrom(s);
             }
-            case Phase.Locking l -> { } // finish the motion; its end stops us
-            case Phase.Unlocking u -> { } // finish the motion, then lock if closed
+            case Phase.Locking l -> {} // finish the motion; its end stops us
+            case Phase.Unlocking u -> {} // finish the motion, then lock if closed
             case Phase.Starting x -> shutdownFrom(s);
             case Phase.Locked x -> shutdownFrom(s);
             case Phase.Unlocked x -> shutdownFrom(s);
@@ -537,7 +598,10 @@ public final class DoorMachine {
         return new Phase.Unlocked(u.grant(), u.entered(), true);
     }
 
-    /** Every bolt command is watched: no report within the motion timeout counts as a bolt not confirmed. */
+    /**
+     * Every bolt command is watched: no report within the motion timeout counts as a bolt not
+     * confirmed.
+     */
     private void drive(Step s, BoltPosition target) {
         s.cmd(new DriveBolt(target));
         s.start(Timer.MOTION, settings.motionTimeout());
@@ -596,7 +660,8 @@ public final class DoorMachine {
             if (m.alarms().contains(a) == raised) {
                 return;
             }
-            Set<Alarm> next = m.alarms().isEmpty() ? EnumSet.noneOf(Alarm.class) : EnumSet.copyOf(m.alarms());
+            Set<Alarm> next =
+                    m.alarms().isEmpty() ? EnumSet.noneOf(Alarm.class) : EnumSet.copyOf(m.alarms());
             if (raised) {
                 next.add(a);
             } else {

@@ -1,10 +1,11 @@
 package org.latchkey.door;
 
+import org.latchkey.hal.BoltPosition;
+import org.latchkey.hal.DoorState;
+
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.Set;
-import org.latchkey.hal.BoltPosition;
-import org.latchkey.hal.DoorState;
 
 /**
  * The door's whole state as the state machine keeps it: immutable, replaced by every transition.
@@ -25,7 +26,13 @@ public record DoorModel(
     }
 
     public static DoorModel initial(Mode mode) {
-        return new DoorModel(new Phase.Starting(), DoorState.OPEN, BoltPosition.UNKNOWN, CameraState.OFF, Set.of(), mode,
+        return new DoorModel(
+                new Phase.Starting(),
+                DoorState.OPEN,
+                BoltPosition.UNKNOWN,
+                CameraState.OFF,
+                Set.of(),
+                mode,
                 false);
     }
 

@@ -1,9 +1,10 @@
 package org.latchkey.door;
 
-import java.util.Objects;
 import org.latchkey.token.Role;
 import org.latchkey.token.Use;
 import org.latchkey.token.VerifiedAccess;
+
+import java.util.Objects;
 
 /**
  * A verified token presented at the door, with the id its answer goes back under.

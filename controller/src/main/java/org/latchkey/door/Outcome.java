@@ -1,7 +1,8 @@
 package org.latchkey.door;
 
-import java.util.Optional;
 import org.latchkey.token.RejectionReason;
+
+import java.util.Optional;
 
 /** The answer to a presented token: granted, or refused with a reason. */
 public record Outcome(Optional<RejectionReason> refusal, String detail) {

@@ -1,6 +1,9 @@
 package org.latchkey.door;
 
-/** The door's timers. They run on monotonic time; when one fires it comes back as {@link DoorEvent.TimerFired}. */
+/**
+ * The door's timers. They run on monotonic time; when one fires it comes back as {@link
+ * DoorEvent.TimerFired}.
+ */
 public enum Timer {
     /** Unlocked and not opened: relock. */
     UNLOCK_WAIT,
@@ -14,6 +17,9 @@ public enum Timer {
     CAMERA_READY,
     /** Keep recording a little after the relock. */
     POST_ROLL,
-    /** The bolt must report where it went by then: a driver that never answers counts as a bolt not confirmed. */
+    /**
+     * The bolt must report where it went by then: a driver that never answers counts as a bolt not
+     * confirmed.
+     */
     MOTION
 }

@@ -10,16 +10,26 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFileAttributes;
 
-/** Crash-safe whole-file writes: write a temporary file, fsync it, rename it over the old one, fsync the folder. */
+/**
+ * Crash-safe whole-file writes: write a temporary file, fsync it, rename it over the old one, fsync
+ * the folder.
+ */
 public final class AtomicFiles {
     private AtomicFiles() {}
 
-    /** Replaces {@code file} with {@code content}; a file that existed keeps its permissions and group. */
+    /**
+     * Replaces {@code file} with {@code content}; a file that existed keeps its permissions and
+     * group.
+     */
     public static void write(Path file, byte[] content) throws IOException {
         Path dir = file.toAbsolutePath().getParent();
         Path tmp = dir.resolve("." + file.getFileName() + ".tmp");
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
+        try (FileChannel ch =
+                FileChannel.open(
+                        tmp,
+                        StandardOpenOption.CREATE,
+                        StandardOpenOption.WRITE,
+                        StandardOpenOption.TRUNCATE_EXISTING)) {
             ByteBuffer buf = ByteBuffer.wrap(content);
             while (buf.hasRemaining()) {
                 ch.write(buf);

@@ -1,5 +1,7 @@
 package org.latchkey.store;
 
+import org.tinylog.Logger;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -7,11 +9,11 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.Set;
-import org.tinylog.Logger;
 
 /**
- * The operating mode the owner last chose ({@code normal} or {@code privacy}), persisted crash-safely, so a
- * restart (SIGTERM or a power cut) never quietly reopens a door that was set to privacy.
+ * The operating mode the owner last chose ({@code normal} or {@code privacy}), persisted
+ * crash-safely, so a restart (SIGTERM or a power cut) never quietly reopens a door that was set to
+ * privacy.
  */
 public final class ModeFile {
     public static final String FILE = "mode";
@@ -26,8 +28,8 @@ public final class ModeFile {
     }
 
     /**
-     * The persisted mode, if any. A file that cannot be read counts as {@code privacy}: the stricter mode, until
-     * the owner chooses again.
+     * The persisted mode, if any. A file that cannot be read counts as {@code privacy}: the
+     * stricter mode, until the owner chooses again.
      */
     public Optional<String> load() {
         try {
@@ -35,11 +37,15 @@ public final class ModeFile {
             if (MODES.contains(text)) {
                 return Optional.of(text);
             }
-            Logger.error("{} holds neither normal nor privacy: the door starts in privacy mode", file);
+            Logger.error(
+                    "{} holds neither normal nor privacy: the door starts in privacy mode", file);
         } catch (NoSuchFileException e) {
             return Optional.empty();
         } catch (IOException e) {
-            Logger.error("{} cannot be read ({}): the door starts in privacy mode", file, e.getMessage());
+            Logger.error(
+                    "{} cannot be read ({}): the door starts in privacy mode",
+                    file,
+                    e.getMessage());
         }
         return Optional.of("privacy");
     }

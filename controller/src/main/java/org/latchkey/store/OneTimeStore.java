@@ -1,5 +1,7 @@
 package org.latchkey.store;
 
+import org.tinylog.Logger;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -16,19 +18,19 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.CRC32C;
-import org.tinylog.Logger;
 
 /**
- * The consumed {@code once} tokens, one record per line in {@code once.log}, appended and fsync'ed before the
- * bolt moves, so a token can never open twice, across restarts and power cuts.
+ * The consumed {@code once} tokens, one record per line in {@code once.log}, appended and fsync'ed
+ * before the bolt moves, so a token can never open twice, across restarts and power cuts.
  *
- * <p>A record is {@code once <kid> <jti> <exp> <crc32c>}: self-delimiting and checked, so that one damaged
- * record cannot take another with it. A failed append is cut back to the last good length before anything
- * else is written. Loading keeps every well-formed record, in this format or the first release's
- * {@code <kid> <jti> <exp>}; a torn last record (a crash mid-append, before the bolt could move) is dropped;
- * anything else that cannot be read is kept aside in {@code once.log.damaged-<time>}, never deleted, and
- * reported, and any token ids still legible in it stay consumed. A record is dropped only by {@link #compact}, when its {@code exp + skew} lies behind a time floor
- * that a trusted clock has reached.
+ * <p>A record is {@code once <kid> <jti> <exp> <crc32c>}: self-delimiting and checked, so that one
+ * damaged record cannot take another with it. A failed append is cut back to the last good length
+ * before anything else is written. Loading keeps every well-formed record, in this format or the
+ * first release's {@code <kid> <jti> <exp>}; a torn last record (a crash mid-append, before the
+ * bolt could move) is dropped; anything else that cannot be read is kept aside in {@code
+ * once.log.damaged-<time>}, never deleted, and reported, and any token ids still legible in it stay
+ * consumed. A record is dropped only by {@link #compact}, when its {@code exp + skew} lies behind a
+ * time floor that a trusted clock has reached.
  */
 public final class OneTimeStore {
     public enum Result {
@@ -40,19 +42,30 @@ public final class OneTimeStore {
 
     private static final String KID = "(k4\\.pid\\.[A-Za-z0-9_-]{44})";
     private static final String JTI = "([A-Za-z0-9_-]{16,64})";
-    private static final Pattern RECORD = Pattern.compile("once " + KID + " " + JTI + " (-?\\d{1,19}) ([0-9a-f]{8})$");
+    private static final Pattern RECORD =
+            Pattern.compile("once " + KID + " " + JTI + " (-?\\d{1,19}) ([0-9a-f]{8})$");
+
     /** A token's ids anywhere in a damaged line: they stay consumed, whatever else is lost. */
     private static final Pattern IDS = Pattern.compile(KID + " " + JTI);
+
     /** The first release's records: no marker, no checksum. */
-    private static final Pattern FIRST_RELEASE = Pattern.compile(KID + " " + JTI + " (-?\\d{1,19})$");
+    private static final Pattern FIRST_RELEASE =
+            Pattern.compile(KID + " " + JTI + " (-?\\d{1,19})$");
 
     private final Storage storage;
     private final Path file;
     private final Map<String, Instant> used = new LinkedHashMap<>();
     private final List<Damage> damage = new ArrayList<>();
-    /** Set when the file cannot be read at all: every once token is refused rather than risk a second use. */
+
+    /**
+     * Set when the file cannot be read at all: every once token is refused rather than risk a
+     * second use.
+     */
     private Optional<String> unreadable = Optional.empty();
-    /** The file's length up to its last whole record: anything beyond is a failed append's fragment. */
+
+    /**
+     * The file's length up to its last whole record: anything beyond is a failed append's fragment.
+     */
     private long goodLength;
 
     private OneTimeStore(Storage storage, Path file) {
@@ -60,7 +73,10 @@ public final class OneTimeStore {
         this.file = file;
     }
 
-    /** Loads the store (see the class comment); a store that cannot be read at all refuses every once token. */
+    /**
+     * Loads the store (see the class comment); a store that cannot be read at all refuses every
+     * once token.
+     */
     public static OneTimeStore open(Storage storage, Path stateDir) {
         OneTimeStore store = new OneTimeStore(storage, stateDir.resolve(FILE));
         try {
@@ -68,7 +84,11 @@ public final class OneTimeStore {
         } catch (NoSuchFileException e) {
             store.goodLength = 0;
         } catch (IOException e) {
-            String why = store.file + " cannot be read (" + e.getMessage() + "): once tokens are refused until it can";
+            String why =
+                    store.file
+                            + " cannot be read ("
+                            + e.getMessage()
+                            + "): once tokens are refused until it can";
             store.unreadable = Optional.of(why);
             store.damage.add(new Damage(store.file.toString(), "", why));
             Logger.error(why);
@@ -77,7 +97,11 @@ public final class OneTimeStore {
     }
 
     private void load(byte[] bytes) {
-        String text = new String(bytes, StandardCharsets.ISO_8859_1); // every byte one char: nothing fails to decode
+        String text =
+                new String(
+                        bytes,
+                        StandardCharsets
+                                .ISO_8859_1); // every byte one char: nothing fails to decode
         int end = text.lastIndexOf('\n') + 1;
         StringBuilder unreadableLines = new StringBuilder();
         boolean rewrite = false;
@@ -104,9 +128,15 @@ public final class OneTimeStore {
         if (!tail.isEmpty()) {
             Matcher whole = RECORD.matcher(tail);
             if (whole.matches() && checks(whole)) {
-                add(whole.group(1), whole.group(2), whole.group(3)); // complete but for its line end
+                add(
+                        whole.group(1),
+                        whole.group(2),
+                        whole.group(3)); // complete but for its line end
             } else {
-                Logger.warn("{}: dropped a torn last record ({} bytes) left by a crash mid-write", file, tail.length());
+                Logger.warn(
+                        "{}: dropped a torn last record ({} bytes) left by a crash mid-write",
+                        file,
+                        tail.length());
             }
             rewrite = true;
         }
@@ -118,12 +148,18 @@ public final class OneTimeStore {
             try {
                 writeAll();
             } catch (IOException e) {
-                Logger.warn("{} could not be rewritten ({}); its records stay in force from memory", file, e.getMessage());
+                Logger.warn(
+                        "{} could not be rewritten ({}); its records stay in force from memory",
+                        file,
+                        e.getMessage());
             }
         }
     }
 
-    /** Fail secure: a token named in a damaged line stays consumed (and never expires from the store). */
+    /**
+     * Fail secure: a token named in a damaged line stays consumed (and never expires from the
+     * store).
+     */
     private void salvageIds(String line) {
         Matcher m = IDS.matcher(line);
         while (m.find()) {
@@ -137,11 +173,16 @@ public final class OneTimeStore {
         }
     }
 
-    /** Copies what could not be read to a file of its own; only then may once.log be rewritten without it. */
+    /**
+     * Copies what could not be read to a file of its own; only then may once.log be rewritten
+     * without it.
+     */
     private boolean keepAside(String unreadableText) {
         Path aside = file.resolveSibling(FILE + ".damaged-" + Instant.now().getEpochSecond());
         for (int i = 1; Files.exists(aside); i++) {
-            aside = file.resolveSibling(FILE + ".damaged-" + Instant.now().getEpochSecond() + "-" + i);
+            aside =
+                    file.resolveSibling(
+                            FILE + ".damaged-" + Instant.now().getEpochSecond() + "-" + i);
         }
         int lines = (int) unreadableText.chars().filter(c -> c == '\n').count();
         String problem = lines + " unreadable line(s) among the records";
@@ -151,8 +192,15 @@ public final class OneTimeStore {
             Logger.error("{}: {}; kept aside in {}", file, problem, aside);
             return true;
         } catch (IOException e) {
-            damage.add(new Damage(file.toString(), "", problem + "; left in place (" + e.getMessage() + ")"));
-            Logger.error("{}: {}; could not copy them aside ({}), so the file is left as it is", file, problem,
+            damage.add(
+                    new Damage(
+                            file.toString(),
+                            "",
+                            problem + "; left in place (" + e.getMessage() + ")"));
+            Logger.error(
+                    "{}: {}; could not copy them aside ({}), so the file is left as it is",
+                    file,
+                    problem,
                     e.getMessage());
             return false;
         }
@@ -165,8 +213,9 @@ public final class OneTimeStore {
     private static Instant epochSecond(String digits) {
         try {
             long s = Long.parseLong(digits);
-            return s > Instant.MAX.getEpochSecond() ? Instant.MAX : s < Instant.MIN.getEpochSecond() ? Instant.MIN
-                    : Instant.ofEpochSecond(s);
+            return s > Instant.MAX.getEpochSecond()
+                    ? Instant.MAX
+                    : s < Instant.MIN.getEpochSecond() ? Instant.MIN : Instant.ofEpochSecond(s);
         } catch (NumberFormatException e) {
             return Instant.MAX; // more digits than a long: kept, and never expires
         }
@@ -197,10 +246,11 @@ public final class OneTimeStore {
     }
 
     /**
-     * Records the token as used and forces it to disk. Only after this returns {@link Result#CONSUMED} may the
-     * bolt move.
+     * Records the token as used and forces it to disk. Only after this returns {@link
+     * Result#CONSUMED} may the bolt move.
      *
-     * @throws IOException when the store cannot be written (full, read-only): the token must be refused
+     * @throws IOException when the store cannot be written (full, read-only): the token must be
+     *     refused
      */
     public synchronized Result consume(String kid, String jti, Instant exp) throws IOException {
         if (unreadable.isPresent()) {
@@ -213,7 +263,9 @@ public final class OneTimeStore {
         try (Storage.Appender out = storage.append(file)) {
             long size = out.size();
             if (size > goodLength) {
-                out.truncate(goodLength); // a failed append's fragment: never let a record start behind it
+                out.truncate(
+                        goodLength); // a failed append's fragment: never let a record start behind
+                // it
             } else if (size < goodLength) {
                 goodLength = size; // shortened from outside: carry on from what is there
             }
@@ -234,13 +286,16 @@ public final class OneTimeStore {
         try {
             out.truncate(goodLength);
         } catch (IOException again) {
-            Logger.warn("{}: could not cut back a failed append ({}); the next append does", file, again.getMessage());
+            Logger.warn(
+                    "{}: could not cut back a failed append ({}); the next append does",
+                    file,
+                    again.getMessage());
         }
     }
 
     /**
-     * Drops the records whose {@code exp + skew} lies before {@code floor}: such tokens can no longer verify.
-     * Call it only with a floor a trusted clock has reached.
+     * Drops the records whose {@code exp + skew} lies before {@code floor}: such tokens can no
+     * longer verify. Call it only with a floor a trusted clock has reached.
      *
      * @return how many records were dropped
      */
@@ -249,11 +304,12 @@ public final class OneTimeStore {
             return 0;
         }
         Map<String, Instant> kept = new LinkedHashMap<>();
-        used.forEach((k, exp) -> {
-            if (exp == Instant.MAX || !exp.plus(skew).isBefore(floor)) {
-                kept.put(k, exp);
-            }
-        });
+        used.forEach(
+                (k, exp) -> {
+                    if (exp == Instant.MAX || !exp.plus(skew).isBefore(floor)) {
+                        kept.put(k, exp);
+                    }
+                });
         int dropped = used.size() - kept.size();
         if (dropped == 0) {
             return 0;
@@ -273,10 +329,11 @@ public final class OneTimeStore {
 
     private void writeAll() throws IOException {
         StringBuilder sb = new StringBuilder();
-        used.forEach((k, exp) -> {
-            int space = k.indexOf(' ');
-            sb.append(record(k.substring(0, space), k.substring(space + 1), exp));
-        });
+        used.forEach(
+                (k, exp) -> {
+                    int space = k.indexOf(' ');
+                    sb.append(record(k.substring(0, space), k.substring(space + 1), exp));
+                });
         byte[] content = sb.toString().getBytes(StandardCharsets.US_ASCII);
         storage.replace(file, content);
         goodLength = content.length;

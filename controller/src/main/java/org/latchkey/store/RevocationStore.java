@@ -1,5 +1,14 @@
 package org.latchkey.store;
 
+import org.latchkey.token.RejectionReason;
+import org.latchkey.token.RevocationList;
+import org.latchkey.token.RevocationList.Scope;
+import org.latchkey.token.RevocationListVerifier;
+import org.latchkey.token.RevocationLists;
+import org.latchkey.token.SignedToken;
+import org.latchkey.token.TokenRejectedException;
+import org.tinylog.Logger;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -15,23 +24,16 @@ import java.util.Set;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.latchkey.token.RejectionReason;
-import org.latchkey.token.RevocationList;
-import org.latchkey.token.RevocationList.Scope;
-import org.latchkey.token.RevocationListVerifier;
-import org.latchkey.token.RevocationLists;
-import org.latchkey.token.SignedToken;
-import org.latchkey.token.TokenRejectedException;
-import org.tinylog.Logger;
 
 /**
- * The installed revocation lists (the door's own and its fleet's), kept as the signed texts and verified again
- * on every load, and the highest seq ever installed for each, so that an older list put in place while the
- * door was down is never taken for current.
+ * The installed revocation lists (the door's own and its fleet's), kept as the signed texts and
+ * verified again on every load, and the highest seq ever installed for each, so that an older list
+ * put in place while the door was down is never taken for current.
  *
- * <p>Nothing here stops the door: a stored list whose signer is no longer trusted (the owner key was rotated)
- * stays in force, flagged until a newer list from a current owner key replaces it; a list that no longer
- * verifies at all is copied aside and whatever of it is still legible stays in force.
+ * <p>Nothing here stops the door: a stored list whose signer is no longer trusted (the owner key
+ * was rotated) stays in force, flagged until a newer list from a current owner key replaces it; a
+ * list that no longer verifies at all is copied aside and whatever of it is still legible stays in
+ * force.
  */
 public final class RevocationStore {
     public static final String FILE = "revocations.paseto";
@@ -53,8 +55,12 @@ public final class RevocationStore {
         this.verifier = verifier;
     }
 
-    /** Loads the stored lists; see the class comment for what happens to one that no longer verifies. */
-    public static RevocationStore open(Storage storage, Path stateDir, Supplier<RevocationListVerifier> verifier) {
+    /**
+     * Loads the stored lists; see the class comment for what happens to one that no longer
+     * verifies.
+     */
+    public static RevocationStore open(
+            Storage storage, Path stateDir, Supplier<RevocationListVerifier> verifier) {
         RevocationStore store = new RevocationStore(storage, stateDir, verifier);
         synchronized (store) {
             Map<Scope, Long> before = new EnumMap<>(store.readHighest());
@@ -62,7 +68,8 @@ public final class RevocationStore {
                 store.load(scope);
             }
             if (!before.equals(store.highest)) {
-                store.saveHighest(); // first start with this version: remember what is installed from now on
+                store.saveHighest(); // first start with this version: remember what is installed
+                // from now on
             }
         }
         return store;
@@ -86,7 +93,9 @@ public final class RevocationStore {
             for (String line : Files.readAllLines(file, StandardCharsets.ISO_8859_1)) {
                 Matcher m = SEQ_LINE.matcher(line.strip());
                 if (m.matches()) {
-                    highest.put(m.group(1).equals("lock") ? Scope.LOCK : Scope.FLEET, Long.parseLong(m.group(2)));
+                    highest.put(
+                            m.group(1).equals("lock") ? Scope.LOCK : Scope.FLEET,
+                            Long.parseLong(m.group(2)));
                 } else if (!line.isBlank()) {
                     damage.add(new Damage(file.toString(), "", "a line is not 'lock|fleet <seq>'"));
                 }
@@ -120,13 +129,25 @@ public final class RevocationStore {
             }
         }
         if (list.scope() != scope) {
-            damage.add(new Damage(file.toString(), keepAside(file, text), "holds a " + list.scope() + " list"));
+            damage.add(
+                    new Damage(
+                            file.toString(),
+                            keepAside(file, text),
+                            "holds a " + list.scope() + " list"));
             return;
         }
         long floor = highest.getOrDefault(scope, 0L);
         if (list.seq() < floor) {
-            damage.add(new Damage(file.toString(), keepAside(file, text), "holds list " + list.seq() + ", older than list "
-                    + floor + " this door installed before: install the current list again (latchkey revoke)"));
+            damage.add(
+                    new Damage(
+                            file.toString(),
+                            keepAside(file, text),
+                            "holds list "
+                                    + list.seq()
+                                    + ", older than list "
+                                    + floor
+                                    + " this door installed before: install the current list again"
+                                    + " (latchkey revoke)"));
         }
         installed = installed.with(list);
         highest.merge(scope, list.seq(), Math::max);
@@ -138,26 +159,48 @@ public final class RevocationStore {
         try {
             list = verifier.get().readInstalled(text);
         } catch (TokenRejectedException unreadable) {
-            damage.add(new Damage(file.toString(), keepAside(file, text),
-                    "does not verify (" + e.getMessage() + ") and cannot be read: no revocations of it are in force"));
+            damage.add(
+                    new Damage(
+                            file.toString(),
+                            keepAside(file, text),
+                            "does not verify ("
+                                    + e.getMessage()
+                                    + ") and cannot be read: no revocations of it are in force"));
             Logger.error("{} does not verify ({}) and cannot be read", file, e.getMessage());
             return null;
         }
-        if (e.reason() == RejectionReason.UNKNOWN_KEY || e.reason() == RejectionReason.ROLE_NOT_ALLOWED) {
+        if (e.reason() == RejectionReason.UNKNOWN_KEY
+                || e.reason() == RejectionReason.ROLE_NOT_ALLOWED) {
             signerUntrusted.add(list.scope());
-            Logger.warn("{} was signed by a key that is no longer a trusted owner key; it stays in force until a newer"
-                    + " list from a current owner key replaces it (latchkey revoke)", file);
+            Logger.warn(
+                    "{} was signed by a key that is no longer a trusted owner key; it stays in"
+                        + " force until a newer list from a current owner key replaces it (latchkey"
+                        + " revoke)",
+                    file);
         } else {
-            damage.add(new Damage(file.toString(), keepAside(file, text),
-                    "does not verify (" + e.getMessage() + "); what it revokes stays in force"));
-            Logger.error("{} does not verify ({}); what it revokes stays in force", file, e.getMessage());
+            damage.add(
+                    new Damage(
+                            file.toString(),
+                            keepAside(file, text),
+                            "does not verify ("
+                                    + e.getMessage()
+                                    + "); what it revokes stays in force"));
+            Logger.error(
+                    "{} does not verify ({}); what it revokes stays in force",
+                    file,
+                    e.getMessage());
         }
         return list;
     }
 
-    /** Copies a stored list that is wrong in some way beside itself before anything can overwrite it. */
+    /**
+     * Copies a stored list that is wrong in some way beside itself before anything can overwrite
+     * it.
+     */
     private String keepAside(Path file, String text) {
-        Path aside = file.resolveSibling(file.getFileName() + ".damaged-" + Instant.now().getEpochSecond());
+        Path aside =
+                file.resolveSibling(
+                        file.getFileName() + ".damaged-" + Instant.now().getEpochSecond());
         try {
             storage.replace(aside, (text + "\n").getBytes(StandardCharsets.ISO_8859_1));
             return aside.toString();
@@ -184,13 +227,21 @@ public final class RevocationStore {
         return List.copyOf(damage);
     }
 
-    /** Verifies a new list against the installed ones and, only if it passes, stores and installs it. */
-    public synchronized RevocationList install(SignedToken token) throws TokenRejectedException, IOException {
+    /**
+     * Verifies a new list against the installed ones and, only if it passes, stores and installs
+     * it.
+     */
+    public synchronized RevocationList install(SignedToken token)
+            throws TokenRejectedException, IOException {
         RevocationLists current = installed;
-        RevocationLists floor = new RevocationLists(atLeast(current.lock(), highestSeq(Scope.LOCK)),
-                atLeast(current.fleet(), highestSeq(Scope.FLEET)));
+        RevocationLists floor =
+                new RevocationLists(
+                        atLeast(current.lock(), highestSeq(Scope.LOCK)),
+                        atLeast(current.fleet(), highestSeq(Scope.FLEET)));
         RevocationList next = verifier.get().verify(token, floor);
-        storage.replace(dir.resolve(file(next.scope())), (next.signedText() + "\n").getBytes(StandardCharsets.US_ASCII));
+        storage.replace(
+                dir.resolve(file(next.scope())),
+                (next.signedText() + "\n").getBytes(StandardCharsets.US_ASCII));
         highest.put(next.scope(), next.seq());
         storage.replace(dir.resolve(SEQ_FILE), seqFile().getBytes(StandardCharsets.US_ASCII));
         installed = current.with(next);
@@ -199,13 +250,24 @@ public final class RevocationStore {
     }
 
     private static RevocationList atLeast(RevocationList list, long seq) {
-        return list.seq() >= seq ? list
-                : new RevocationList(list.scope(), seq, list.issuedAt(), list.tokenIds(), list.keyIds(), list.signedText());
+        return list.seq() >= seq
+                ? list
+                : new RevocationList(
+                        list.scope(),
+                        seq,
+                        list.issuedAt(),
+                        list.tokenIds(),
+                        list.keyIds(),
+                        list.signedText());
     }
 
     private String seqFile() {
         StringBuilder sb = new StringBuilder();
-        highest.forEach((scope, seq) -> sb.append(scope == Scope.LOCK ? "lock " : "fleet ").append(seq).append('\n'));
+        highest.forEach(
+                (scope, seq) ->
+                        sb.append(scope == Scope.LOCK ? "lock " : "fleet ")
+                                .append(seq)
+                                .append('\n'));
         return sb.toString();
     }
 }

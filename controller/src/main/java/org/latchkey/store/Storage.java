@@ -10,18 +10,24 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 
 /**
- * Every write the door makes to its state directory goes through here: the one seam where tests put a full
- * disk, a torn write, a read-only card or a power cut that loses what was not fsync'ed. Reads go to the file
- * system directly.
+ * Every write the door makes to its state directory goes through here: the one seam where tests put
+ * a full disk, a torn write, a read-only card or a power cut that loses what was not fsync'ed.
+ * Reads go to the file system directly.
  */
 public interface Storage {
     /** The real file system. */
     Storage REAL = new Real();
 
-    /** Opens {@code file} for writing at its end, creating it (and making the new entry durable) if missing. */
+    /**
+     * Opens {@code file} for writing at its end, creating it (and making the new entry durable) if
+     * missing.
+     */
     Appender append(Path file) throws IOException;
 
-    /** Replaces {@code file} with {@code content} crash-safely: temporary file, fsync, rename, fsync the folder. */
+    /**
+     * Replaces {@code file} with {@code content} crash-safely: temporary file, fsync, rename, fsync
+     * the folder.
+     */
     void replace(Path file, byte[] content) throws IOException;
 
     /** Renames {@code from} to {@code to} atomically and makes it durable. */
@@ -33,13 +39,18 @@ public interface Storage {
     interface Appender extends Closeable {
         long size() throws IOException;
 
-        /** Writes every byte at the end; when it fails, a prefix may have been written (a torn record). */
+        /**
+         * Writes every byte at the end; when it fails, a prefix may have been written (a torn
+         * record).
+         */
         void write(byte[] bytes) throws IOException;
 
         /** fsync: what was written survives a power cut once this returns. */
         void force() throws IOException;
 
-        /** Cuts the file back to {@code size} bytes (a failed append's fragment) and forces the cut. */
+        /**
+         * Cuts the file back to {@code size} bytes (a failed append's fragment) and forces the cut.
+         */
         void truncate(long size) throws IOException;
     }
 
@@ -50,7 +61,8 @@ public interface Storage {
         @Override
         public Appender append(Path file) throws IOException {
             boolean created = !Files.exists(file);
-            FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            FileChannel ch =
+                    FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
             if (created) {
                 try {
                     AtomicFiles.syncDirectory(file.toAbsolutePath().getParent());

@@ -1,5 +1,7 @@
 package org.latchkey.store;
 
+import org.tinylog.Logger;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -7,15 +9,15 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Optional;
-import org.tinylog.Logger;
 
 /**
- * The latest wall-clock time the door has seen, persisted and never moving backwards. A clock that reads
- * earlier (fake-hwclock after a power cut) is not trusted. A floor file that cannot be read is kept aside and
- * the clock stays untrusted for this run: nobody can tell how far back it may be.
+ * The latest wall-clock time the door has seen, persisted and never moving backwards. A clock that
+ * reads earlier (fake-hwclock after a power cut) is not trusted. A floor file that cannot be read
+ * is kept aside and the clock stays untrusted for this run: nobody can tell how far back it may be.
  */
 public final class TimeFloor {
     public static final String FILE = "time-floor";
+
     /** The last second of year 9999: tokens carry four-digit years, so no floor can be later. */
     static final long LATEST = 253402300799L;
 
@@ -42,10 +44,15 @@ public final class TimeFloor {
             return damaged(storage, file, "cannot be read (" + e.getMessage() + ")");
         }
         if (text.matches("\\d{1,12}") && Long.parseLong(text) <= LATEST) {
-            return new TimeFloor(storage, file, Instant.ofEpochSecond(Long.parseLong(text)), Optional.empty());
+            return new TimeFloor(
+                    storage, file, Instant.ofEpochSecond(Long.parseLong(text)), Optional.empty());
         }
-        return damaged(storage, file, "holds '" + (text.length() > 24 ? text.substring(0, 24) + "…" : text)
-                + "', not a time in seconds up to the year 9999");
+        return damaged(
+                storage,
+                file,
+                "holds '"
+                        + (text.length() > 24 ? text.substring(0, 24) + "…" : text)
+                        + "', not a time in seconds up to the year 9999");
     }
 
     private static TimeFloor damaged(Storage storage, Path file, String problem) {
@@ -58,7 +65,11 @@ public final class TimeFloor {
             problem += "; left in place (" + e.getMessage() + ")";
         }
         Logger.error("{} {}: the clock is not trusted until the next start", file, problem);
-        return new TimeFloor(storage, file, Instant.EPOCH, Optional.of(new Damage(file.toString(), keptAs, problem)));
+        return new TimeFloor(
+                storage,
+                file,
+                Instant.EPOCH,
+                Optional.of(new Damage(file.toString(), keptAs, problem)));
     }
 
     public synchronized Instant get() {

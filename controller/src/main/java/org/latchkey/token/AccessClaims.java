@@ -4,6 +4,7 @@ import static org.latchkey.token.RejectionReason.MALFORMED;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -59,7 +60,8 @@ public record AccessClaims(
     /** Parses a verified payload; every shape error is {@link RejectionReason#MALFORMED}. */
     static AccessClaims parse(byte[] payload) throws TokenRejectedException {
         if (payload.length > MAX_PAYLOAD_BYTES) {
-            throw new TokenRejectedException(MALFORMED, "payload larger than " + MAX_PAYLOAD_BYTES + " bytes");
+            throw new TokenRejectedException(
+                    MALFORMED, "payload larger than " + MAX_PAYLOAD_BYTES + " bytes");
         }
         try {
             ObjectNode o = Json.parseObject(payload);
@@ -71,10 +73,16 @@ public record AccessClaims(
                     time(o, "nbf"),
                     time(o, "exp"),
                     Use.fromWireName(text(o, "use"))
-                            .orElseThrow(() -> new IllegalArgumentException("use must be \"once\" or \"window\"")),
+                            .orElseThrow(
+                                    () ->
+                                            new IllegalArgumentException(
+                                                    "use must be \"once\" or \"window\"")),
                     Role.fromWireName(text(o, "role"))
-                            .orElseThrow(() -> new IllegalArgumentException(
-                                    "role must be \"owner\", \"delivery\", \"service\" or \"guest\"")),
+                            .orElseThrow(
+                                    () ->
+                                            new IllegalArgumentException(
+                                                    "role must be \"owner\", \"delivery\","
+                                                            + " \"service\" or \"guest\"")),
                     optionalText(o, "sub"));
         } catch (IllegalArgumentException | NullPointerException e) {
             throw new TokenRejectedException(MALFORMED, "claims: " + e.getMessage());
@@ -126,23 +134,32 @@ public record AccessClaims(
     private static void requireText(String value, String name, int min) {
         Objects.requireNonNull(value, name);
         if (value.length() < min || value.length() > MAX_TEXT) {
-            throw new IllegalArgumentException(name + " must be " + min + "–" + MAX_TEXT + " characters");
+            throw new IllegalArgumentException(
+                    name + " must be " + min + "–" + MAX_TEXT + " characters");
         }
         if (!printable(value)) {
-            throw new IllegalArgumentException(name + " must not contain control, bidirectional-override or"
-                    + " unpaired surrogate characters");
+            throw new IllegalArgumentException(
+                    name
+                            + " must not contain control, bidirectional-override or"
+                            + " unpaired surrogate characters");
         }
     }
 
     /**
-     * Text that is safe to show on a terminal and in a log: no C0 or C1 control characters (a C1 CSI starts a
-     * terminal escape), no bidirectional overrides (which reorder what a reader sees), no unpaired surrogates.
+     * Text that is safe to show on a terminal and in a log: no C0 or C1 control characters (a C1
+     * CSI starts a terminal escape), no bidirectional overrides (which reorder what a reader sees),
+     * no unpaired surrogates.
      */
     public static boolean printable(String value) {
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
-            if (c < 0x20 || (c >= 0x7F && c <= 0x9F) || (c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069)
-                    || c == 0x200E || c == 0x200F || c == 0x061C) {
+            if (c < 0x20
+                    || (c >= 0x7F && c <= 0x9F)
+                    || (c >= 0x202A && c <= 0x202E)
+                    || (c >= 0x2066 && c <= 0x2069)
+                    || c == 0x200E
+                    || c == 0x200F
+                    || c == 0x061C) {
                 return false;
             }
             if (Character.isHighSurrogate(c)) {

@@ -16,10 +16,12 @@ import java.time.ZoneId;
 import java.util.Objects;
 
 /**
- * Verifies access tokens against the latchkey profile (docs/token-profile.md): input limits, then the key, the
- * signature, and only then the claims and the door's rules. The one place a {@link VerifiedAccess} is made.
+ * Verifies access tokens against the latchkey profile (docs/token-profile.md): input limits, then
+ * the key, the signature, and only then the claims and the door's rules. The one place a {@link
+ * VerifiedAccess} is made.
  *
- * <p>The one-time store, the operating mode and the camera are the controller's checks, after this one.
+ * <p>The one-time store, the operating mode and the camera are the controller's checks, after this
+ * one.
  */
 public final class AccessTokenVerifier {
     private final String lockId;
@@ -27,7 +29,8 @@ public final class AccessTokenVerifier {
     private final ClockRules clockRules;
     private final ZoneId zone;
 
-    public AccessTokenVerifier(String lockId, TrustStore trustStore, ClockRules clockRules, ZoneId zone) {
+    public AccessTokenVerifier(
+            String lockId, TrustStore trustStore, ClockRules clockRules, ZoneId zone) {
         this.lockId = Objects.requireNonNull(lockId);
         this.trustStore = Objects.requireNonNull(trustStore);
         this.clockRules = Objects.requireNonNull(clockRules);
@@ -66,52 +69,93 @@ public final class AccessTokenVerifier {
         return new VerifiedAccess(issuer, claims);
     }
 
-    private void checkRules(TrustedIssuer issuer, AccessClaims claims, ClockReading clock, RevocationLists revocations)
+    private void checkRules(
+            TrustedIssuer issuer,
+            AccessClaims claims,
+            ClockReading clock,
+            RevocationLists revocations)
             throws TokenRejectedException {
         if (revocations.revokesKey(issuer.kid())) {
             throw new TokenRejectedException(REVOKED, "key '" + issuer.name() + "' is revoked");
         }
         if (!lockId.equals(claims.audience())) {
-            throw new TokenRejectedException(WRONG_LOCK, "the token is for lock '" + claims.audience() + "'");
+            throw new TokenRejectedException(
+                    WRONG_LOCK, "the token is for lock '" + claims.audience() + "'");
         }
         if (revocations.revokesToken(issuer.kid(), claims.tokenId())) {
             throw new TokenRejectedException(REVOKED, "token " + claims.tokenId() + " is revoked");
         }
         IssuerPolicy policy = issuer.policy();
         if (!policy.maySign(claims.role())) {
-            throw new TokenRejectedException(ROLE_NOT_ALLOWED,
-                    "key '" + issuer.name() + "' may not grant the role " + claims.role().wireName());
+            throw new TokenRejectedException(
+                    ROLE_NOT_ALLOWED,
+                    "key '"
+                            + issuer.name()
+                            + "' may not grant the role "
+                            + claims.role().wireName());
         }
         if (policy.onceOnly() && claims.use() != Use.ONCE) {
-            throw new TokenRejectedException(USE_NOT_ALLOWED, "key '" + issuer.name() + "' may issue only once tokens");
+            throw new TokenRejectedException(
+                    USE_NOT_ALLOWED, "key '" + issuer.name() + "' may issue only once tokens");
         }
         if (claims.window().compareTo(policy.maxWindow()) > 0) {
-            throw new TokenRejectedException(WINDOW_TOO_LONG, "window of " + claims.window()
-                    + " is longer than the " + policy.maxWindow() + " key '" + issuer.name() + "' may grant");
+            throw new TokenRejectedException(
+                    WINDOW_TOO_LONG,
+                    "window of "
+                            + claims.window()
+                            + " is longer than the "
+                            + policy.maxWindow()
+                            + " key '"
+                            + issuer.name()
+                            + "' may grant");
         }
         Instant now = clock.now();
         switch (clock) {
-            case ClockReading.Untrusted u when clockRules.rolesNeedingTrustedClock().contains(claims.role()) ->
-                throw new TokenRejectedException(CLOCK_UNTRUSTED, "the door's clock is not trusted (" + u.why()
-                        + "), so " + claims.role().wireName() + " tokens are refused");
-            case ClockReading.Untrusted u -> { } // roles that may enter on an untrusted clock: iat says nothing here
+            case ClockReading.Untrusted u
+                    when clockRules.rolesNeedingTrustedClock().contains(claims.role()) ->
+                    throw new TokenRejectedException(
+                            CLOCK_UNTRUSTED,
+                            "the door's clock is not trusted ("
+                                    + u.why()
+                                    + "), so "
+                                    + claims.role().wireName()
+                                    + " tokens are refused");
+            case ClockReading.Untrusted
+                            u -> {} // roles that may enter on an untrusted clock: iat says nothing
+            // here
             case ClockReading.Trusted t -> {
-                // A trusted clock is the better witness: a token issued ahead of it is refused, and never moves it.
+                // A trusted clock is the better witness: a token issued ahead of it is refused, and
+                // never moves it.
                 if (claims.issuedAt().isAfter(now.plus(clockRules.skew()))) {
-                    throw new TokenRejectedException(NOT_YET_VALID, "issued at " + Rfc3339.format(claims.issuedAt())
-                            + ", ahead of the door's trusted clock (" + Rfc3339.format(now) + ")");
+                    throw new TokenRejectedException(
+                            NOT_YET_VALID,
+                            "issued at "
+                                    + Rfc3339.format(claims.issuedAt())
+                                    + ", ahead of the door's trusted clock ("
+                                    + Rfc3339.format(now)
+                                    + ")");
                 }
             }
         }
         if (now.isBefore(claims.notBefore().minus(clockRules.skew()))) {
-            throw new TokenRejectedException(NOT_YET_VALID, "valid from " + Rfc3339.format(claims.notBefore()));
+            throw new TokenRejectedException(
+                    NOT_YET_VALID, "valid from " + Rfc3339.format(claims.notBefore()));
         }
         if (!now.isBefore(claims.expires().plus(clockRules.skew()))) {
-            throw new TokenRejectedException(EXPIRED, "expired at " + Rfc3339.format(claims.expires()));
+            throw new TokenRejectedException(
+                    EXPIRED, "expired at " + Rfc3339.format(claims.expires()));
         }
-        if (policy.hours().isPresent() && !policy.hours().get().contains(LocalDateTime.ofInstant(now, zone))) {
-            throw new TokenRejectedException(OUTSIDE_HOURS,
-                    "key '" + issuer.name() + "' tokens are valid only " + policy.hours().get() + " (" + zone + ")");
+        if (policy.hours().isPresent()
+                && !policy.hours().get().contains(LocalDateTime.ofInstant(now, zone))) {
+            throw new TokenRejectedException(
+                    OUTSIDE_HOURS,
+                    "key '"
+                            + issuer.name()
+                            + "' tokens are valid only "
+                            + policy.hours().get()
+                            + " ("
+                            + zone
+                            + ")");
         }
     }
 }

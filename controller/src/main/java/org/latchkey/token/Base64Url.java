@@ -22,13 +22,20 @@ public final class Base64Url {
     public static byte[] decode(CharSequence text) {
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
-            boolean ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+            boolean ok =
+                    (c >= 'A' && c <= 'Z')
+                            || (c >= 'a' && c <= 'z')
+                            || (c >= '0' && c <= '9')
+                            || c == '-'
+                            || c == '_';
             if (!ok) {
-                throw new IllegalArgumentException("character " + describe(c) + " at " + i + " is not base64url");
+                throw new IllegalArgumentException(
+                        "character " + describe(c) + " at " + i + " is not base64url");
             }
         }
         if (text.length() % 4 == 1) {
-            throw new IllegalArgumentException("base64url text of impossible length " + text.length());
+            throw new IllegalArgumentException(
+                    "base64url text of impossible length " + text.length());
         }
         String s = text.toString();
         byte[] bytes = DECODER.decode(s);

@@ -21,8 +21,9 @@ public record ClockRules(Duration skew, Set<Role> rolesNeedingTrustedClock) {
         if (skew.isNegative() || skew.compareTo(MAX_SKEW) > 0) {
             throw new IllegalArgumentException("clock skew must be between 0 s and 300 s");
         }
-        rolesNeedingTrustedClock = rolesNeedingTrustedClock.isEmpty()
-                ? Set.of()
-                : Collections.unmodifiableSet(EnumSet.copyOf(rolesNeedingTrustedClock));
+        rolesNeedingTrustedClock =
+                rolesNeedingTrustedClock.isEmpty()
+                        ? Set.of()
+                        : Collections.unmodifiableSet(EnumSet.copyOf(rolesNeedingTrustedClock));
     }
 }

@@ -10,12 +10,14 @@ import java.util.Set;
 /**
  * What a trusted key may grant.
  *
- * @param roles the roles it may sign; a key with {@link Role#OWNER} may sign every role and revocation lists
+ * @param roles the roles it may sign; a key with {@link Role#OWNER} may sign every role and
+ *     revocation lists
  * @param maxWindow the longest {@code exp - nbf} it may grant
  * @param hours when its tokens may be used, if limited
  * @param onceOnly whether it may issue only {@code once} tokens
  */
-public record IssuerPolicy(Set<Role> roles, Duration maxWindow, Optional<WeeklyHours> hours, boolean onceOnly) {
+public record IssuerPolicy(
+        Set<Role> roles, Duration maxWindow, Optional<WeeklyHours> hours, boolean onceOnly) {
     public IssuerPolicy {
         if (roles.isEmpty()) {
             throw new IllegalArgumentException("a trusted key needs at least one role");

@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -20,29 +21,34 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 
 /**
- * JSON in one place, as two immutable halves: a strict reader for everything that comes in (signed payloads,
- * the door's own files, the daemon's answers) and a writer for everything that goes out.
+ * JSON in one place, as two immutable halves: a strict reader for everything that comes in (signed
+ * payloads, the door's own files, the daemon's answers) and a writer for everything that goes out.
  */
 public final class Json {
     /**
-     * Strict: no duplicate keys, no NaN, nothing after the value, shallow nesting, bounded strings. Numbers may be
-     * as long as a payload: an unknown claim may hold any valid JSON, and known ones are range-checked.
+     * Strict: no duplicate keys, no NaN, nothing after the value, shallow nesting, bounded strings.
+     * Numbers may be as long as a payload: an unknown claim may hold any valid JSON, and known ones
+     * are range-checked.
      */
     public static final ObjectReader READER;
+
     /** Compact output in the order fields were put. */
     public static final ObjectWriter WRITER;
 
     static {
-        JsonMapper strict = JsonMapper.builder()
-                .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-                .disable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
-                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-                .build();
-        strict.getFactory().setStreamReadConstraints(StreamReadConstraints.builder()
-                .maxNestingDepth(8)
-                .maxStringLength(16 * 1024)
-                .maxNumberLength(1024)
-                .build());
+        JsonMapper strict =
+                JsonMapper.builder()
+                        .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+                        .disable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+                        .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                        .build();
+        strict.getFactory()
+                .setStreamReadConstraints(
+                        StreamReadConstraints.builder()
+                                .maxNestingDepth(8)
+                                .maxStringLength(16 * 1024)
+                                .maxNumberLength(1024)
+                                .build());
         READER = strict.reader();
         WRITER = JsonMapper.builder().build().writer();
     }
@@ -80,7 +86,9 @@ public final class Json {
         return READER.readTree(text);
     }
 
-    /** @throws IllegalArgumentException naming what is wrong */
+    /**
+     * @throws IllegalArgumentException naming what is wrong
+     */
     static ObjectNode parseObject(byte[] utf8) {
         String text;
         try {
@@ -92,7 +100,8 @@ public final class Json {
         try {
             node = READER.readTree(text);
         } catch (IOException e) {
-            throw new IllegalArgumentException("payload is not valid JSON: " + firstLine(e.getMessage()));
+            throw new IllegalArgumentException(
+                    "payload is not valid JSON: " + firstLine(e.getMessage()));
         }
         if (!(node instanceof ObjectNode object)) {
             throw new IllegalArgumentException("payload is not a JSON object");
@@ -102,7 +111,8 @@ public final class Json {
 
     /** Decodes UTF-8, refusing malformed input rather than replacing it. */
     public static String strictUtf8(byte[] bytes) throws CharacterCodingException {
-        return StandardCharsets.UTF_8.newDecoder()
+        return StandardCharsets.UTF_8
+                .newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT)
                 .decode(ByteBuffer.wrap(bytes))

@@ -1,14 +1,18 @@
 package org.latchkey.token;
 
-import java.nio.charset.StandardCharsets;
-import java.util.regex.Pattern;
 import org.bouncycastle.crypto.digests.Blake2bDigest;
 
-/** PASERK v4 key serialisations: {@code k4.public}, {@code k4.secret} and the key id {@code k4.pid}. */
+import java.nio.charset.StandardCharsets;
+import java.util.regex.Pattern;
+
+/**
+ * PASERK v4 key serialisations: {@code k4.public}, {@code k4.secret} and the key id {@code k4.pid}.
+ */
 public final class Paserk {
     static final String PUBLIC_PREFIX = "k4.public.";
     static final String SECRET_PREFIX = "k4.secret.";
     static final String PID_PREFIX = "k4.pid.";
+
     /** A k4.pid: 33 bytes of BLAKE2b, so exactly 44 base64url characters. */
     public static final Pattern PID = Pattern.compile("k4\\.pid\\.[A-Za-z0-9_-]{44}");
 
@@ -19,7 +23,9 @@ public final class Paserk {
         return PUBLIC_PREFIX + Base64Url.encode(key);
     }
 
-    /** @throws IllegalArgumentException unless the text is {@code k4.public.} and 32 key bytes */
+    /**
+     * @throws IllegalArgumentException unless the text is {@code k4.public.} and 32 key bytes
+     */
     public static byte[] decodePublic(String text) {
         return decode(text, PUBLIC_PREFIX, PublicKey.LENGTH);
     }
@@ -69,7 +75,8 @@ public final class Paserk {
 
     private static void requireLength(byte[] bytes, int length, String what) {
         if (bytes.length != length) {
-            throw new IllegalArgumentException(what + " must be " + length + " bytes, not " + bytes.length);
+            throw new IllegalArgumentException(
+                    what + " must be " + length + " bytes, not " + bytes.length);
         }
     }
 }

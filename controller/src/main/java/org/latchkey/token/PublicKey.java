@@ -1,13 +1,15 @@
 package org.latchkey.token;
 
-import java.security.MessageDigest;
-import java.util.Arrays;
 import org.bouncycastle.crypto.params.Ed25519PublicKeyParameters;
 import org.bouncycastle.crypto.signers.Ed25519Signer;
 
+import java.security.MessageDigest;
+import java.util.Arrays;
+
 /**
- * An Ed25519 public key that is a valid point of large order. Small-order keys (which would let anyone
- * forge signatures that verify) and bytes that are not a curve point are refused when the key is made.
+ * An Ed25519 public key that is a valid point of large order. Small-order keys (which would let
+ * anyone forge signatures that verify) and bytes that are not a curve point are refused when the
+ * key is made.
  */
 public final class PublicKey {
     public static final int LENGTH = 32;
@@ -24,10 +26,13 @@ public final class PublicKey {
         this.pid = Paserk.pid(paserk);
     }
 
-    /** @throws IllegalArgumentException when the bytes are not a usable Ed25519 public key */
+    /**
+     * @throws IllegalArgumentException when the bytes are not a usable Ed25519 public key
+     */
     public static PublicKey of(byte[] raw) {
         if (raw.length != LENGTH) {
-            throw new IllegalArgumentException("an Ed25519 public key is 32 bytes, not " + raw.length);
+            throw new IllegalArgumentException(
+                    "an Ed25519 public key is 32 bytes, not " + raw.length);
         }
         byte[] copy = raw.clone();
         Ed25519PublicKeyParameters params;
@@ -35,7 +40,8 @@ public final class PublicKey {
             // BouncyCastle validates the point here: not on the curve, or of small order, throws.
             params = new Ed25519PublicKeyParameters(copy, 0);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("not a valid Ed25519 public key (small-order or not a curve point)");
+            throw new IllegalArgumentException(
+                    "not a valid Ed25519 public key (small-order or not a curve point)");
         }
         return new PublicKey(copy, params);
     }

@@ -1,8 +1,8 @@
 package org.latchkey.token;
 
 /**
- * Why a token or document was refused. The names are a stable contract (token-profile.md): the CLI, the
- * API and the audit log all print them as they are.
+ * Why a token or document was refused. The names are a stable contract (token-profile.md): the CLI,
+ * the API and the audit log all print them as they are.
  */
 public enum RejectionReason {
     MALFORMED,
@@ -13,7 +13,9 @@ public enum RejectionReason {
     EXPIRED,
     WINDOW_TOO_LONG,
     ROLE_NOT_ALLOWED,
-    /** The signing key may issue only {@code once} tokens and this one is a {@code window} token. */
+    /**
+     * The signing key may issue only {@code once} tokens and this one is a {@code window} token.
+     */
     USE_NOT_ALLOWED,
     OUTSIDE_HOURS,
     REVOKED,
@@ -23,7 +25,10 @@ public enum RejectionReason {
     STORE_UNAVAILABLE,
     CAMERA_NOT_READY,
     RATE_LIMITED,
-    /** The door is busy with another token's motion, starting or shutting down: try again in a moment. */
+    /**
+     * The door is busy with another token's motion, starting or shutting down: try again in a
+     * moment.
+     */
     BUSY,
     /** A revocation list whose {@code seq} is not greater than the installed one. */
     SEQ_NOT_NEWER

@@ -4,13 +4,20 @@ import java.time.Instant;
 import java.util.Set;
 
 /**
- * An installed revocation list: revoked token ids ({@code "<kid>/<jti>"}) and revoked key ids. Made only by
- * {@link RevocationListVerifier} from a list an owner key signed, or {@link #none} before any is installed.
+ * An installed revocation list: revoked token ids ({@code "<kid>/<jti>"}) and revoked key ids. Made
+ * only by {@link RevocationListVerifier} from a list an owner key signed, or {@link #none} before
+ * any is installed.
  *
  * @param scope whom the list is for: this lock, or its whole fleet
- * @param signedText the signed list as received, kept so it can be stored and verified again on load
+ * @param signedText the signed list as received, kept so it can be stored and verified again on
+ *     load
  */
-public record RevocationList(Scope scope, long seq, Instant issuedAt, Set<String> tokenIds, Set<String> keyIds,
+public record RevocationList(
+        Scope scope,
+        long seq,
+        Instant issuedAt,
+        Set<String> tokenIds,
+        Set<String> keyIds,
         String signedText) {
 
     /** A list's {@code aud}: the lock id, or the fleet id a door may be configured with. */

@@ -8,6 +8,7 @@ import static org.latchkey.token.RejectionReason.WRONG_LOCK;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+
 import java.time.Instant;
 import java.util.LinkedHashSet;
 import java.util.Optional;
@@ -15,16 +16,20 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * Verifies a revocation list: a v4.public token signed by a trusted owner key, for this lock (or its fleet),
- * with a {@code seq} greater than the installed list's of the same scope. A refused list leaves the installed
- * one in force.
+ * Verifies a revocation list: a v4.public token signed by a trusted owner key, for this lock (or
+ * its fleet), with a {@code seq} greater than the installed list's of the same scope. A refused
+ * list leaves the installed one in force.
  */
 public final class RevocationListVerifier {
     public static final String TYPE = "latchkey-revocation";
-    /** The largest seq: every JSON parser reads it exactly, and there is always room for one more. */
+
+    /**
+     * The largest seq: every JSON parser reads it exactly, and there is always room for one more.
+     */
     public static final long MAX_SEQ = (1L << 53) - 1;
 
-    private static final Pattern TOKEN_REF = Pattern.compile(Paserk.PID.pattern() + "/" + AccessClaims.TOKEN_ID.pattern());
+    private static final Pattern TOKEN_REF =
+            Pattern.compile(Paserk.PID.pattern() + "/" + AccessClaims.TOKEN_ID.pattern());
 
     private final String lockId;
     private final Optional<String> fleetId;
@@ -36,15 +41,20 @@ public final class RevocationListVerifier {
         this.trustStore = trustStore;
     }
 
-    public RevocationList verify(String text, RevocationLists installed) throws TokenRejectedException {
+    public RevocationList verify(String text, RevocationLists installed)
+            throws TokenRejectedException {
         return verify(SignedToken.document(text), installed);
     }
 
-    public RevocationList verify(SignedToken token, RevocationLists installed) throws TokenRejectedException {
+    public RevocationList verify(SignedToken token, RevocationLists installed)
+            throws TokenRejectedException {
         TrustedIssuer signer = token.signer(trustStore);
         if (!signer.policy().isOwner()) {
-            throw new TokenRejectedException(ROLE_NOT_ALLOWED,
-                    "key '" + signer.name() + "' is not an owner key and may not sign revocation lists");
+            throw new TokenRejectedException(
+                    ROLE_NOT_ALLOWED,
+                    "key '"
+                            + signer.name()
+                            + "' is not an owner key and may not sign revocation lists");
         }
         if (installed.revokesKey(signer.kid())) {
             throw new TokenRejectedException(REVOKED, "key '" + signer.name() + "' is revoked");
@@ -52,15 +62,22 @@ public final class RevocationListVerifier {
         RevocationList list = read(token);
         long current = installed.of(list.scope()).seq();
         if (list.seq() <= current) {
-            throw new TokenRejectedException(SEQ_NOT_NEWER, "seq " + list.seq() + " is not greater than the installed "
-                    + list.scope().name().toLowerCase(java.util.Locale.ROOT) + " list's " + current);
+            throw new TokenRejectedException(
+                    SEQ_NOT_NEWER,
+                    "seq "
+                            + list.seq()
+                            + " is not greater than the installed "
+                            + list.scope().name().toLowerCase(java.util.Locale.ROOT)
+                            + " list's "
+                            + current);
         }
         return list;
     }
 
     /**
-     * Reads a list's content without checking who signed it: only for a list this door verified when it was
-     * installed and whose signer it no longer trusts. Enforcing it can only refuse more, never admit more.
+     * Reads a list's content without checking who signed it: only for a list this door verified
+     * when it was installed and whose signer it no longer trusts. Enforcing it can only refuse
+     * more, never admit more.
      */
     public RevocationList readInstalled(String text) throws TokenRejectedException {
         return read(SignedToken.document(text));
@@ -79,9 +96,13 @@ public final class RevocationListVerifier {
                 throw new IllegalArgumentException("typ is not \"" + TYPE + "\"");
             }
             JsonNode seqNode = o.get("seq");
-            if (seqNode == null || !seqNode.isIntegralNumber() || !seqNode.canConvertToLong() || seqNode.longValue() < 1
+            if (seqNode == null
+                    || !seqNode.isIntegralNumber()
+                    || !seqNode.canConvertToLong()
+                    || seqNode.longValue() < 1
                     || seqNode.longValue() > MAX_SEQ) {
-                throw new IllegalArgumentException("seq must be a whole number from 1 to " + MAX_SEQ);
+                throw new IllegalArgumentException(
+                        "seq must be a whole number from 1 to " + MAX_SEQ);
             }
             seq = seqNode.longValue();
             iat = AccessClaims.time(o, "iat");
@@ -97,8 +118,14 @@ public final class RevocationListVerifier {
         } else if (fleetId.isPresent() && fleetId.get().equals(aud)) {
             scope = RevocationList.Scope.FLEET;
         } else {
-            throw new TokenRejectedException(WRONG_LOCK, "the list is for '" + Rfc3339.abbreviate(aud) + "', not lock '"
-                    + lockId + "'" + fleetId.map(f -> " or fleet '" + f + "'").orElse(""));
+            throw new TokenRejectedException(
+                    WRONG_LOCK,
+                    "the list is for '"
+                            + Rfc3339.abbreviate(aud)
+                            + "', not lock '"
+                            + lockId
+                            + "'"
+                            + fleetId.map(f -> " or fleet '" + f + "'").orElse(""));
         }
         return new RevocationList(scope, seq, iat, jtis, kids, token.text());
     }

@@ -3,7 +3,9 @@ package org.latchkey.token;
 /** The lists in force on a door: its own and its fleet's, both enforced, each with its own seq. */
 public record RevocationLists(RevocationList lock, RevocationList fleet) {
     public static final RevocationLists NONE =
-            new RevocationLists(RevocationList.none(RevocationList.Scope.LOCK), RevocationList.none(RevocationList.Scope.FLEET));
+            new RevocationLists(
+                    RevocationList.none(RevocationList.Scope.LOCK),
+                    RevocationList.none(RevocationList.Scope.FLEET));
 
     public RevocationList of(RevocationList.Scope scope) {
         return scope == RevocationList.Scope.LOCK ? lock : fleet;
@@ -11,7 +13,9 @@ public record RevocationLists(RevocationList lock, RevocationList fleet) {
 
     /** These lists with {@code list} in its scope's place. */
     public RevocationLists with(RevocationList list) {
-        return list.scope() == RevocationList.Scope.LOCK ? new RevocationLists(list, fleet) : new RevocationLists(lock, list);
+        return list.scope() == RevocationList.Scope.LOCK
+                ? new RevocationLists(list, fleet)
+                : new RevocationLists(lock, list);
     }
 
     public boolean revokesKey(String kid) {

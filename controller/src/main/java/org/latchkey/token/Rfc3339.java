@@ -11,18 +11,23 @@ import java.util.regex.Pattern;
 
 /** RFC 3339 date-times, the only time format tokens carry. */
 public final class Rfc3339 {
-    private static final Pattern SHAPE = Pattern.compile(
-            "\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?([Zz]|[+-]\\d{2}:\\d{2})");
+    private static final Pattern SHAPE =
+            Pattern.compile(
+                    "\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?([Zz]|[+-]\\d{2}:\\d{2})");
 
     private Rfc3339() {}
 
-    /** @throws IllegalArgumentException unless the text is an RFC 3339 date-time */
+    /**
+     * @throws IllegalArgumentException unless the text is an RFC 3339 date-time
+     */
     public static Instant parse(String text) {
         if (text.length() > 40 || !SHAPE.matcher(text).matches()) {
-            throw new IllegalArgumentException("'" + abbreviate(text) + "' is not an RFC 3339 date-time");
+            throw new IllegalArgumentException(
+                    "'" + abbreviate(text) + "' is not an RFC 3339 date-time");
         }
         try {
-            return OffsetDateTime.parse(text.toUpperCase(Locale.ROOT), DateTimeFormatter.ISO_OFFSET_DATE_TIME)
+            return OffsetDateTime.parse(
+                            text.toUpperCase(Locale.ROOT), DateTimeFormatter.ISO_OFFSET_DATE_TIME)
                     .toInstant();
         } catch (DateTimeParseException e) {
             throw new IllegalArgumentException("'" + text + "' is not a valid date-time");

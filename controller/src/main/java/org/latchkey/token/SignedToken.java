@@ -9,18 +9,22 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A token text that passed the latchkey profile's input rules, not yet verified: at most a size limit,
- * ASCII, canonical base64url, a footer of exactly {@code {"kid":"k4.pid.…"}}. All of this is checked before
- * any cryptography, so malformed input costs almost nothing. Parsed once, then handed to a verifier.
+ * A token text that passed the latchkey profile's input rules, not yet verified: at most a size
+ * limit, ASCII, canonical base64url, a footer of exactly {@code {"kid":"k4.pid.…"}}. All of this is
+ * checked before any cryptography, so malformed input costs almost nothing. Parsed once, then
+ * handed to a verifier.
  */
 public final class SignedToken {
     /** Access tokens: the whole text, in bytes. */
     public static final int MAX_ACCESS_TOKEN_BYTES = 2048;
+
     /** Revocation lists are bigger than access tokens; still bounded. */
     public static final int MAX_DOCUMENT_BYTES = 16 * 1024;
 
-    // The footer is attacker-controlled until the signature checks: a fixed shape, never a JSON parser.
-    private static final Pattern FOOTER = Pattern.compile("\\{\"kid\":\"(" + Paserk.PID.pattern() + ")\"}");
+    // The footer is attacker-controlled until the signature checks: a fixed shape, never a JSON
+    // parser.
+    private static final Pattern FOOTER =
+            Pattern.compile("\\{\"kid\":\"(" + Paserk.PID.pattern() + ")\"}");
     private static final int FOOTER_LENGTH = 61;
 
     private final String text;
@@ -57,8 +61,13 @@ public final class SignedToken {
         for (int i = 0; i < token.length(); i++) {
             char c = token.charAt(i);
             if (c < 0x21 || c > 0x7E) {
-                throw new TokenRejectedException(MALFORMED, "character " + Base64Url.describe(c) + " at " + i
-                        + " (tokens are printable ASCII without spaces)");
+                throw new TokenRejectedException(
+                        MALFORMED,
+                        "character "
+                                + Base64Url.describe(c)
+                                + " at "
+                                + i
+                                + " (tokens are printable ASCII without spaces)");
             }
         }
         PasetoV4Public.Parts parts = PasetoV4Public.split(token);
@@ -91,21 +100,30 @@ public final class SignedToken {
         return text;
     }
 
-    /** The signing key's id, from the footer: a claim until {@link #signer} has checked the signature. */
+    /**
+     * The signing key's id, from the footer: a claim until {@link #signer} has checked the
+     * signature.
+     */
     public String kid() {
         return kid;
     }
 
     /**
-     * The one signature check: the key must be in the trust store and the signature must verify with it.
+     * The one signature check: the key must be in the trust store and the signature must verify
+     * with it.
      *
      * @return the trusted issuer that signed this token
      */
     TrustedIssuer signer(TrustStore trust) throws TokenRejectedException {
-        TrustedIssuer issuer = trust.find(kid)
-                .orElseThrow(() -> new TokenRejectedException(UNKNOWN_KEY, "no trusted key " + kid));
+        TrustedIssuer issuer =
+                trust.find(kid)
+                        .orElseThrow(
+                                () ->
+                                        new TokenRejectedException(
+                                                UNKNOWN_KEY, "no trusted key " + kid));
         if (!issuer.key().verify(parts.preAuth(new byte[0]), parts.signature())) {
-            throw new TokenRejectedException(BAD_SIGNATURE, "signature does not verify with key '" + issuer.name() + "'");
+            throw new TokenRejectedException(
+                    BAD_SIGNATURE, "signature does not verify with key '" + issuer.name() + "'");
         }
         return issuer;
     }

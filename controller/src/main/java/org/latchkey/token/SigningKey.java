@@ -1,13 +1,15 @@
 package org.latchkey.token;
 
-import java.security.SecureRandom;
-import javax.security.auth.Destroyable;
 import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
 import org.bouncycastle.crypto.signers.Ed25519Signer;
 
+import java.security.SecureRandom;
+
+import javax.security.auth.Destroyable;
+
 /**
- * An Ed25519 private key. Its bytes leave only through {@link #seedForExport()}, a deliberate, greppable
- * call; {@code toString()} never prints them.
+ * An Ed25519 private key. Its bytes leave only through {@link #seedForExport()}, a deliberate,
+ * greppable call; {@code toString()} never prints them.
  */
 public final class SigningKey implements Destroyable {
     public static final int SEED_LENGTH = 32;
@@ -31,19 +33,23 @@ public final class SigningKey implements Destroyable {
 
     public static SigningKey fromSeed(byte[] seed) {
         if (seed.length != SEED_LENGTH) {
-            throw new IllegalArgumentException("an Ed25519 private key seed is 32 bytes, not " + seed.length);
+            throw new IllegalArgumentException(
+                    "an Ed25519 private key seed is 32 bytes, not " + seed.length);
         }
         return new SigningKey(seed.clone());
     }
 
-    /** Parses a PASERK {@code k4.secret.…}: the seed followed by its public key, which must match. */
+    /**
+     * Parses a PASERK {@code k4.secret.…}: the seed followed by its public key, which must match.
+     */
     public static SigningKey fromPaserk(String text) {
         byte[] both = Paserk.decodeSecret(text);
         byte[] seed = java.util.Arrays.copyOf(both, SEED_LENGTH);
         SigningKey key = fromSeed(seed);
         byte[] pk = java.util.Arrays.copyOfRange(both, SEED_LENGTH, both.length);
         if (!java.security.MessageDigest.isEqual(pk, key.publicKey.bytes())) {
-            throw new IllegalArgumentException("k4.secret: the public half does not belong to the private half");
+            throw new IllegalArgumentException(
+                    "k4.secret: the public half does not belong to the private half");
         }
         return key;
     }

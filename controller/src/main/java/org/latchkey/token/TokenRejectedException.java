@@ -4,9 +4,9 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * A token or signed document was refused. Checked, so no caller can forget the refusal. The detail is for
- * people (CLI, log); it never contains the token text or key material. A refusal after the signature checked
- * carries the signer and, when they could be read, the claims: for the audit log.
+ * A token or signed document was refused. Checked, so no caller can forget the refusal. The detail
+ * is for people (CLI, log); it never contains the token text or key material. A refusal after the
+ * signature checked carries the signer and, when they could be read, the claims: for the audit log.
  */
 public final class TokenRejectedException extends Exception {
     private final RejectionReason reason;
@@ -17,7 +17,8 @@ public final class TokenRejectedException extends Exception {
         this(reason, detail, null, null);
     }
 
-    private TokenRejectedException(RejectionReason reason, String detail, TrustedIssuer signer, AccessClaims claims) {
+    private TokenRejectedException(
+            RejectionReason reason, String detail, TrustedIssuer signer, AccessClaims claims) {
         super(reason + ": " + detail, null, false, false);
         this.reason = Objects.requireNonNull(reason);
         this.signer = signer;

@@ -15,14 +15,20 @@ public final class TrustStore {
         this.byKid = byKid;
     }
 
-    /** @throws IllegalArgumentException when a key or a name appears twice */
+    /**
+     * @throws IllegalArgumentException when a key or a name appears twice
+     */
     public static TrustStore of(List<TrustedIssuer> issuers) {
         Map<String, TrustedIssuer> map = new LinkedHashMap<>();
         for (TrustedIssuer issuer : issuers) {
             TrustedIssuer previous = map.putIfAbsent(issuer.kid(), issuer);
             if (previous != null) {
-                throw new IllegalArgumentException("issuers '" + previous.name() + "' and '" + issuer.name()
-                        + "' have the same public key");
+                throw new IllegalArgumentException(
+                        "issuers '"
+                                + previous.name()
+                                + "' and '"
+                                + issuer.name()
+                                + "' have the same public key");
             }
         }
         long names = issuers.stream().map(TrustedIssuer::name).distinct().count();

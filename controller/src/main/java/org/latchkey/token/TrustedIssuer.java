@@ -7,7 +7,10 @@ public record TrustedIssuer(String name, PublicKey key, IssuerPolicy policy) {
     public TrustedIssuer {
         Objects.requireNonNull(key);
         Objects.requireNonNull(policy);
-        if (name == null || name.isBlank() || name.length() > 64 || name.chars().anyMatch(c -> c < 0x20 || c == 0x7F)) {
+        if (name == null
+                || name.isBlank()
+                || name.length() > 64
+                || name.chars().anyMatch(c -> c < 0x20 || c == 0x7F)) {
             throw new IllegalArgumentException("an issuer name is 1–64 printable characters");
         }
     }

@@ -1,8 +1,8 @@
 package org.latchkey.token;
 
 /**
- * A token that passed every check of the profile. Only {@link AccessTokenVerifier} can make one, so code
- * that acts on it (the controller) can act on nothing else.
+ * A token that passed every check of the profile. Only {@link AccessTokenVerifier} can make one, so
+ * code that acts on it (the controller) can act on nothing else.
  */
 public final class VerifiedAccess {
     private final TrustedIssuer issuer;
@@ -27,7 +27,14 @@ public final class VerifiedAccess {
 
     @Override
     public String toString() {
-        return "VerifiedAccess[" + issuer.name() + " " + claims.role().wireName() + " " + claims.use().wireName()
-                + " jti=" + claims.tokenId() + "]";
+        return "VerifiedAccess["
+                + issuer.name()
+                + " "
+                + claims.role().wireName()
+                + " "
+                + claims.use().wireName()
+                + " jti="
+                + claims.tokenId()
+                + "]";
     }
 }

@@ -12,29 +12,35 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
- * The weekly hours a key's tokens may be used in, in the door's local time, e.g.
- * {@code "Mon-Sat 08:00-20:00"} or {@code "Mon-Fri 08:00-18:00; Sat 09:00-13:00"}. A time range ends before
- * its end minute ({@code 24:00} is allowed as an end); overnight ranges are written as two rules.
+ * The weekly hours a key's tokens may be used in, in the door's local time, e.g. {@code "Mon-Sat
+ * 08:00-20:00"} or {@code "Mon-Fri 08:00-18:00; Sat 09:00-13:00"}. A time range ends before its end
+ * minute ({@code 24:00} is allowed as an end); overnight ranges are written as two rules.
  */
 public final class WeeklyHours {
-    private static final Pattern RULE = Pattern.compile(
-            "([A-Za-z]{3}(?:-[A-Za-z]{3})?(?:,[A-Za-z]{3}(?:-[A-Za-z]{3})?)*)\\s+(\\d{2}):(\\d{2})-(\\d{2}):(\\d{2})");
-    private static final List<String> DAY_NAMES = List.of("mon", "tue", "wed", "thu", "fri", "sat", "sun");
+    private static final Pattern RULE =
+            Pattern.compile(
+                    "([A-Za-z]{3}(?:-[A-Za-z]{3})?(?:,[A-Za-z]{3}(?:-[A-Za-z]{3})?)*)\\s+(\\d{2}):(\\d{2})-(\\d{2}):(\\d{2})");
+    private static final List<String> DAY_NAMES =
+            List.of("mon", "tue", "wed", "thu", "fri", "sat", "sun");
 
     private record Rule(Set<DayOfWeek> days, int startMinute, int endMinute) {
         boolean contains(LocalDateTime t) {
             int second = t.toLocalTime().toSecondOfDay();
-            return days.contains(t.getDayOfWeek()) && second >= startMinute * 60 && second < endMinute * 60;
+            return days.contains(t.getDayOfWeek())
+                    && second >= startMinute * 60
+                    && second < endMinute * 60;
         }
 
         @Override
         public String toString() {
-            String d = days.stream()
-                    .map(day -> DAY_NAMES.get(day.ordinal()))
-                    .map(n -> Character.toUpperCase(n.charAt(0)) + n.substring(1))
-                    .collect(Collectors.joining(","));
-            return String.format("%s %02d:%02d-%02d:%02d", d, startMinute / 60, startMinute % 60, endMinute / 60,
-                    endMinute % 60);
+            String d =
+                    days.stream()
+                            .map(day -> DAY_NAMES.get(day.ordinal()))
+                            .map(n -> Character.toUpperCase(n.charAt(0)) + n.substring(1))
+                            .collect(Collectors.joining(","));
+            return String.format(
+                    "%s %02d:%02d-%02d:%02d",
+                    d, startMinute / 60, startMinute % 60, endMinute / 60, endMinute % 60);
         }
     }
 
@@ -44,7 +50,9 @@ public final class WeeklyHours {
         this.rules = List.copyOf(rules);
     }
 
-    /** @throws IllegalArgumentException with what is wrong and the expected form */
+    /**
+     * @throws IllegalArgumentException with what is wrong and the expected form
+     */
     public static WeeklyHours parse(String text) {
         if (text.length() > 200) {
             throw new IllegalArgumentException("hours text is longer than 200 characters");
@@ -54,13 +62,17 @@ public final class WeeklyHours {
             String rule = part.strip();
             Matcher m = RULE.matcher(rule);
             if (!m.matches()) {
-                throw new IllegalArgumentException("'" + rule + "' is not of the form 'Mon-Sat 08:00-20:00'");
+                throw new IllegalArgumentException(
+                        "'" + rule + "' is not of the form 'Mon-Sat 08:00-20:00'");
             }
             int start = minute(m.group(2), m.group(3), rule);
             int end = minute(m.group(4), m.group(5), rule);
             if (end <= start) {
-                throw new IllegalArgumentException("'" + rule + "': the end must be after the start"
-                        + " (write an overnight range as two rules, e.g. 'Fri 22:00-24:00; Sat 00:00-06:00')");
+                throw new IllegalArgumentException(
+                        "'"
+                                + rule
+                                + "': the end must be after the start (write an overnight range as"
+                                + " two rules, e.g. 'Fri 22:00-24:00; Sat 00:00-06:00')");
             }
             rules.add(new Rule(days(m.group(1), rule), start, end));
         }
@@ -90,7 +102,8 @@ public final class WeeklyHours {
     private static int day(String name, String rule) {
         int i = DAY_NAMES.indexOf(name.toLowerCase(Locale.ROOT));
         if (i < 0) {
-            throw new IllegalArgumentException("'" + rule + "': unknown day '" + name + "' (Mon Tue Wed Thu Fri Sat Sun)");
+            throw new IllegalArgumentException(
+                    "'" + rule + "': unknown day '" + name + "' (Mon Tue Wed Thu Fri Sat Sun)");
         }
         return i;
     }
@@ -99,7 +112,8 @@ public final class WeeklyHours {
         int h = Integer.parseInt(hh);
         int m = Integer.parseInt(mm);
         if (h > 24 || m > 59 || (h == 24 && m != 0)) {
-            throw new IllegalArgumentException("'" + rule + "': " + hh + ":" + mm + " is not a time of day");
+            throw new IllegalArgumentException(
+                    "'" + rule + "': " + hh + ":" + mm + " is not a time of day");
         }
         return h * 60 + m;
     }

@@ -3,7 +3,10 @@ package org.latchkey.token;
 import java.util.Locale;
 import java.util.Optional;
 
-/** An enum whose constants travel in tokens and files in lower case: {@code "owner"}, {@code "once"}. */
+/**
+ * An enum whose constants travel in tokens and files in lower case: {@code "owner"}, {@code
+ * "once"}.
+ */
 public interface WireNamed {
     String name();
 

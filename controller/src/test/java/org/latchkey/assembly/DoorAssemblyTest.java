@@ -4,12 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,12 +24,21 @@ import org.latchkey.token.Role;
 import org.latchkey.token.SigningKey;
 import org.latchkey.token.Use;
 
-/** The door with its state directory, across restarts and faults: what the daemon does, on virtual time. */
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * The door with its state directory, across restarts and faults: what the daemon does, on virtual
+ * time.
+ */
 class DoorAssemblyTest {
     private static final Instant T0 = Instant.parse("2026-11-25T09:00:00Z");
 
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
     final FaultyStorage disk = new FaultyStorage();
 
@@ -49,7 +52,8 @@ class DoorAssemblyTest {
     }
 
     private static String token(Role role, Use use, Instant now) {
-        return TestDoor.token(role == Role.OWNER ? TestDoor.OWNER : TestDoor.COURIER, role, use, now);
+        return TestDoor.token(
+                role == Role.OWNER ? TestDoor.OWNER : TestDoor.COURIER, role, use, now);
     }
 
     @Test
@@ -61,20 +65,36 @@ class DoorAssemblyTest {
         door.stop();
         long records = Files.readAllLines(dir.resolve("state").resolve(OneTimeStore.FILE)).size();
         // While the door was down, someone (or fake-hwclock) left a time floor two days ahead.
-        Files.writeString(dir.resolve("state/time-floor"), T0.plus(Duration.ofDays(2)).getEpochSecond() + "\n");
+        Files.writeString(
+                dir.resolve("state/time-floor"),
+                T0.plus(Duration.ofDays(2)).getEpochSecond() + "\n");
 
         VirtualDoor again = start(T0.plusSeconds(400));
         assertTrue(again.model().alarms().contains(Alarm.CLOCK_UNTRUSTED));
-        again.advance(Duration.ofMinutes(5)); // the upkeep runs: no compaction on an untrusted clock
-        assertEquals(records, Files.readAllLines(dir.resolve("state").resolve(OneTimeStore.FILE)).size());
-        assertEquals(RejectionReason.ALREADY_USED, again.present(once, "127.0.0.1").refusal().orElseThrow());
+        again.advance(
+                Duration.ofMinutes(5)); // the upkeep runs: no compaction on an untrusted clock
+        assertEquals(
+                records,
+                Files.readAllLines(dir.resolve("state").resolve(OneTimeStore.FILE)).size());
+        assertEquals(
+                RejectionReason.ALREADY_USED,
+                again.present(once, "127.0.0.1").refusal().orElseThrow());
     }
 
     @Test
     void compaction_dropsOnlyWhatATrustedClockHasLeftBehind() throws Exception {
         VirtualDoor door = start(T0);
-        AccessClaims soon = new AccessClaims("t", TestDoor.LOCK, "expires-soon-000001", T0, T0, T0.plus(Duration.ofMinutes(20)),
-                Use.ONCE, Role.DELIVERY, "s");
+        AccessClaims soon =
+                new AccessClaims(
+                        "t",
+                        TestDoor.LOCK,
+                        "expires-soon-000001",
+                        T0,
+                        T0,
+                        T0.plus(Duration.ofMinutes(20)),
+                        Use.ONCE,
+                        Role.DELIVERY,
+                        "s");
         assertTrue(door.present(AccessTokens.issue(TestDoor.COURIER, soon), "127.0.0.1").granted());
         door.unlockAndRelock();
         assertTrue(door.present(token(Role.DELIVERY, Use.ONCE, door.now()), "127.0.0.1").granted());
@@ -92,12 +112,21 @@ class DoorAssemblyTest {
         start(T0).stop(); // a door that ran before
         disk.readOnly(true);
         VirtualDoor door = start(T0.plusSeconds(60));
-        assertTrue(door.model().alarms().contains(Alarm.STORE_UNAVAILABLE), door.model().alarms().toString());
-        assertEquals(RejectionReason.STORE_UNAVAILABLE,
-                door.present(token(Role.DELIVERY, Use.WINDOW, door.now()), "127.0.0.1").refusal().orElseThrow());
-        assertEquals(RejectionReason.STORE_UNAVAILABLE,
-                door.present(token(Role.OWNER, Use.ONCE, door.now()), "127.0.0.1").refusal().orElseThrow());
-        assertTrue(door.present(token(Role.OWNER, Use.WINDOW, door.now()), "127.0.0.1").granted(),
+        assertTrue(
+                door.model().alarms().contains(Alarm.STORE_UNAVAILABLE),
+                door.model().alarms().toString());
+        assertEquals(
+                RejectionReason.STORE_UNAVAILABLE,
+                door.present(token(Role.DELIVERY, Use.WINDOW, door.now()), "127.0.0.1")
+                        .refusal()
+                        .orElseThrow());
+        assertEquals(
+                RejectionReason.STORE_UNAVAILABLE,
+                door.present(token(Role.OWNER, Use.ONCE, door.now()), "127.0.0.1")
+                        .refusal()
+                        .orElseThrow());
+        assertTrue(
+                door.present(token(Role.OWNER, Use.WINDOW, door.now()), "127.0.0.1").granted(),
                 "the owner still gets in");
         door.unlockAndRelock();
         disk.readOnly(false);
@@ -107,28 +136,45 @@ class DoorAssemblyTest {
         door.unlockAndRelock();
         door.stop();
         assertTrue(AuditVerifier.verify(dir.resolve("state")).intact());
-        assertTrue(Files.readString(dir.resolve("state/audit/audit.log")).contains("\"type\":\"records_lost\""));
+        assertTrue(
+                Files.readString(dir.resolve("state/audit/audit.log"))
+                        .contains("\"type\":\"records_lost\""));
     }
 
     @Test
     void privacyMode_isPersisted_andWinsOverTheConfigAtTheNextStart() throws Exception {
         VirtualDoor door = start(T0);
-        assertTrue(door.assembly.gate().changeMode(Mode.PRIVACY, token(Role.OWNER, Use.WINDOW, T0), "127.0.0.1").granted());
+        assertTrue(
+                door.assembly
+                        .gate()
+                        .changeMode(Mode.PRIVACY, token(Role.OWNER, Use.WINDOW, T0), "127.0.0.1")
+                        .granted());
         door.controller().processPending();
         door.stop();
         VirtualDoor again = start(T0.plusSeconds(60));
         assertEquals(Mode.PRIVACY, again.model().mode());
         assertEquals("persisted", again.assembly.modeSource());
-        assertTrue(again.records.stream().anyMatch(r -> r instanceof AuditRecord.Startup s && s.mode() == Mode.PRIVACY
-                && s.modeSource().equals(Optional.of("persisted"))));
-        assertEquals(RejectionReason.MODE_DENIES,
-                again.present(token(Role.DELIVERY, Use.ONCE, again.now()), "127.0.0.1").refusal().orElseThrow());
+        assertTrue(
+                again.records.stream()
+                        .anyMatch(
+                                r ->
+                                        r instanceof AuditRecord.Startup s
+                                                && s.mode() == Mode.PRIVACY
+                                                && s.modeSource()
+                                                        .equals(Optional.of("persisted"))));
+        assertEquals(
+                RejectionReason.MODE_DENIES,
+                again.present(token(Role.DELIVERY, Use.ONCE, again.now()), "127.0.0.1")
+                        .refusal()
+                        .orElseThrow());
     }
 
     @Test
     void powerCutRightAfterAModeChange_keepsIt() throws Exception {
         VirtualDoor door = start(T0);
-        door.assembly.gate().changeMode(Mode.PRIVACY, token(Role.OWNER, Use.WINDOW, T0), "127.0.0.1");
+        door.assembly
+                .gate()
+                .changeMode(Mode.PRIVACY, token(Role.OWNER, Use.WINDOW, T0), "127.0.0.1");
         door.controller().processPending();
         disk.powerCut(); // no shutdown
         assertEquals(Mode.PRIVACY, start(T0.plusSeconds(60)).model().mode());
@@ -142,38 +188,78 @@ class DoorAssemblyTest {
         Files.deleteIfExists(state.resolve(OneTimeStore.FILE));
         Files.createDirectories(state.resolve(OneTimeStore.FILE));
         VirtualDoor door = start(T0.plusSeconds(60));
-        assertTrue(door.model().alarms().containsAll(java.util.Set.of(Alarm.STATE_DAMAGED, Alarm.CLOCK_UNTRUSTED)),
+        assertTrue(
+                door.model()
+                        .alarms()
+                        .containsAll(java.util.Set.of(Alarm.STATE_DAMAGED, Alarm.CLOCK_UNTRUSTED)),
                 door.model().alarms().toString());
         var damaged = door.recorded(AuditRecord.StateDamaged.class);
         assertEquals(2, damaged.size(), damaged.toString());
-        assertTrue(damaged.stream().anyMatch(d -> d.file().endsWith("time-floor") && d.keptAs().contains("time-floor.damaged-")));
-        assertTrue(damaged.stream().anyMatch(d -> d.file().endsWith("once.log") && d.problem().contains(state.toString())));
-        assertEquals(RejectionReason.STORE_UNAVAILABLE,
-                door.present(token(Role.OWNER, Use.ONCE, door.now()), "127.0.0.1").refusal().orElseThrow(),
+        assertTrue(
+                damaged.stream()
+                        .anyMatch(
+                                d ->
+                                        d.file().endsWith("time-floor")
+                                                && d.keptAs().contains("time-floor.damaged-")));
+        assertTrue(
+                damaged.stream()
+                        .anyMatch(
+                                d ->
+                                        d.file().endsWith("once.log")
+                                                && d.problem().contains(state.toString())));
+        assertEquals(
+                RejectionReason.STORE_UNAVAILABLE,
+                door.present(token(Role.OWNER, Use.ONCE, door.now()), "127.0.0.1")
+                        .refusal()
+                        .orElseThrow(),
                 "a store that cannot be read refuses once tokens");
         assertTrue(door.present(token(Role.OWNER, Use.WINDOW, door.now()), "127.0.0.1").granted());
     }
 
     @Test
-    void revocationListOfARemovedOwnerKey_staysInForce_flagged_untilANewOwnerSignsTheNext() throws Exception {
+    void revocationListOfARemovedOwnerKey_staysInForce_flagged_untilANewOwnerSignsTheNext()
+            throws Exception {
         VirtualDoor door = start(T0);
         String revoked = token(Role.DELIVERY, Use.ONCE, T0);
         String jti = org.latchkey.token.UnverifiedToken.read(revoked).claims().path("jti").asText();
         String ref = TestDoor.COURIER.publicKey().pid() + "/" + jti;
-        assertTrue(door.assembly.gate().installRevocations(list(TestDoor.OWNER, 1, ref), "127.0.0.1").granted());
+        assertTrue(
+                door.assembly
+                        .gate()
+                        .installRevocations(list(TestDoor.OWNER, 1, ref), "127.0.0.1")
+                        .granted());
         door.stop();
         // The owner key is rotated: owner2 is trusted, the old owner key is not any more.
-        SigningKey owner2 = SigningKey.fromSeed(new byte[] {9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9,
-            9, 9, 9, 9, 9, 9, 9, 9, 9, 9});
-        TestDoor.config().set("state_dir = \"state\"").keys(owner2.publicKey().paserk(), TestDoor.COURIER.publicKey().paserk())
+        SigningKey owner2 =
+                SigningKey.fromSeed(
+                        new byte[] {
+                            9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9,
+                            9, 9, 9, 9, 9, 9, 9, 9
+                        });
+        TestDoor.config()
+                .set("state_dir = \"state\"")
+                .keys(owner2.publicKey().paserk(), TestDoor.COURIER.publicKey().paserk())
                 .write(dir);
         VirtualDoor again = start(T0.plusSeconds(60));
-        assertTrue(again.model().alarms().contains(Alarm.REVOCATION_SIGNER_UNTRUSTED), again.model().alarms().toString());
-        assertEquals(RejectionReason.REVOKED, again.present(revoked, "127.0.0.1").refusal().orElseThrow(),
+        assertTrue(
+                again.model().alarms().contains(Alarm.REVOCATION_SIGNER_UNTRUSTED),
+                again.model().alarms().toString());
+        assertEquals(
+                RejectionReason.REVOKED,
+                again.present(revoked, "127.0.0.1").refusal().orElseThrow(),
                 "what it revokes stays revoked");
-        assertEquals(RejectionReason.SEQ_NOT_NEWER,
-                again.assembly.gate().installRevocations(list(owner2, 1, ref), "127.0.0.1").refusal().orElseThrow());
-        assertTrue(again.assembly.gate().installRevocations(list(owner2, 2, ref), "127.0.0.1").granted());
+        assertEquals(
+                RejectionReason.SEQ_NOT_NEWER,
+                again.assembly
+                        .gate()
+                        .installRevocations(list(owner2, 1, ref), "127.0.0.1")
+                        .refusal()
+                        .orElseThrow());
+        assertTrue(
+                again.assembly
+                        .gate()
+                        .installRevocations(list(owner2, 2, ref), "127.0.0.1")
+                        .granted());
         again.controller().processPending();
         assertFalse(again.model().alarms().contains(Alarm.REVOCATION_SIGNER_UNTRUSTED));
     }
@@ -184,19 +270,34 @@ class DoorAssemblyTest {
         String ref = TestDoor.COURIER.publicKey().pid() + "/some-token-00000001";
         String first = list(TestDoor.OWNER, 1, ref);
         assertTrue(door.assembly.gate().installRevocations(first, "127.0.0.1").granted());
-        assertTrue(door.assembly.gate().installRevocations(list(TestDoor.OWNER, 2, ref), "127.0.0.1").granted());
+        assertTrue(
+                door.assembly
+                        .gate()
+                        .installRevocations(list(TestDoor.OWNER, 2, ref), "127.0.0.1")
+                        .granted());
         door.stop();
         Files.writeString(dir.resolve("state/revocations.paseto"), first + "\n");
         VirtualDoor again = start(T0.plusSeconds(60));
         assertTrue(again.model().alarms().contains(Alarm.STATE_DAMAGED));
-        assertEquals(RejectionReason.SEQ_NOT_NEWER,
-                again.assembly.gate().installRevocations(list(TestDoor.OWNER, 2, ref), "127.0.0.1").refusal().orElseThrow(),
+        assertEquals(
+                RejectionReason.SEQ_NOT_NEWER,
+                again.assembly
+                        .gate()
+                        .installRevocations(list(TestDoor.OWNER, 2, ref), "127.0.0.1")
+                        .refusal()
+                        .orElseThrow(),
                 "the highest seq installed is remembered");
     }
 
     private static String list(SigningKey signer, long seq, String ref) {
-        return AccessTokens.sign(signer, ("{\"typ\":\"latchkey-revocation\",\"aud\":\"front-door\",\"seq\":" + seq
-                + ",\"iat\":\"2026-11-25T09:00:00Z\",\"jti\":[\"" + ref + "\"],\"kid\":[]}").getBytes(StandardCharsets.UTF_8));
+        return AccessTokens.sign(
+                signer,
+                ("{\"typ\":\"latchkey-revocation\",\"aud\":\"front-door\",\"seq\":"
+                                + seq
+                                + ",\"iat\":\"2026-11-25T09:00:00Z\",\"jti\":[\""
+                                + ref
+                                + "\"],\"kid\":[]}")
+                        .getBytes(StandardCharsets.UTF_8));
     }
 
     @Test

@@ -4,6 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.latchkey.door.AuditRecord;
+import org.latchkey.hal.DoorState;
+import org.latchkey.testing.FaultyStorage;
+import org.latchkey.token.Json;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -14,33 +21,29 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.latchkey.door.AuditRecord;
-import org.latchkey.hal.DoorState;
-import org.latchkey.testing.FaultyStorage;
-import org.latchkey.token.Json;
 
-/** The audit log under faults: full and read-only disks, torn appends, pruning, damage, power cuts. */
+/**
+ * The audit log under faults: full and read-only disks, torn appends, pruning, damage, power cuts.
+ */
 class AuditLogTest {
     private static final Instant T0 = Instant.parse("2026-11-25T09:00:00Z");
 
-    @TempDir
-    Path state;
+    @TempDir Path state;
 
     final FaultyStorage disk = new FaultyStorage();
     final List<String> health = new ArrayList<>();
-    final AuditLog.Health listener = new AuditLog.Health() {
-        @Override
-        public void failed(IOException e) {
-            health.add("failed");
-        }
+    final AuditLog.Health listener =
+            new AuditLog.Health() {
+                @Override
+                public void failed(IOException e) {
+                    health.add("failed");
+                }
 
-        @Override
-        public void recovered() {
-            health.add("recovered");
-        }
-    };
+                @Override
+                public void recovered() {
+                    health.add("recovered");
+                }
+            };
 
     private AuditLog open(AuditLog.Limits limits) {
         return AuditLog.open(disk, state, limits, InstantSource.fixed(T0), listener);
@@ -74,14 +77,20 @@ class AuditLogTest {
             assertEquals(Optional.empty(), log.append(door(1), T0.plusSeconds(1)));
             assertEquals(Optional.empty(), log.append(door(2), T0.plusSeconds(2)));
             assertTrue(log.failing());
-            assertFalse(AuditVerifier.verify(state).firstProblem().filter(p -> p.contains("partial")).isPresent(),
+            assertFalse(
+                    AuditVerifier.verify(state)
+                            .firstProblem()
+                            .filter(p -> p.contains("partial"))
+                            .isPresent(),
                     "nothing torn is left behind");
             disk.freeSpace();
             assertTrue(log.append(door(3), T0.plusSeconds(3)).isPresent());
         }
         assertEquals(List.of("failed", "failed", "recovered"), health);
         List<AuditRecord> records = records();
-        assertEquals(new AuditRecord.RecordsLost(2, T0.plusSeconds(1), T0.plusSeconds(2)), records.get(records.size() - 2));
+        assertEquals(
+                new AuditRecord.RecordsLost(2, T0.plusSeconds(1), T0.plusSeconds(2)),
+                records.get(records.size() - 2));
         assertEquals(door(3), records.get(records.size() - 1));
         AuditVerifier.Report report = AuditVerifier.verify(state);
         assertTrue(report.intact(), report.firstProblem().toString());
@@ -100,7 +109,8 @@ class AuditLogTest {
             disk.readOnly(false);
             assertTrue(log.retry(), "the upkeep's probe writes the pending gap");
         }
-        assertEquals(new AuditRecord.RecordsLost(1, T0.plusSeconds(1), T0.plusSeconds(1)),
+        assertEquals(
+                new AuditRecord.RecordsLost(1, T0.plusSeconds(1), T0.plusSeconds(1)),
                 records().get(records().size() - 1));
         assertTrue(AuditVerifier.verify(state).intact());
         assertEquals("recovered", health.get(health.size() - 1));
@@ -124,8 +134,13 @@ class AuditLogTest {
             log.append(door(0), T0);
         }
         Path current = state.resolve(AuditLog.DIR).resolve(AuditLog.CURRENT);
-        Files.writeString(current, "{\"seq\":2,\"ts\":\"2026", java.nio.file.StandardOpenOption.APPEND);
-        assertTrue(AuditVerifier.verify(state).firstProblem().orElse("").contains("a partial record at the end"));
+        Files.writeString(
+                current, "{\"seq\":2,\"ts\":\"2026", java.nio.file.StandardOpenOption.APPEND);
+        assertTrue(
+                AuditVerifier.verify(state)
+                        .firstProblem()
+                        .orElse("")
+                        .contains("a partial record at the end"));
         try (AuditLog log = open(AuditLog.Limits.of(64L << 20))) {
             log.append(door(1), T0);
         }
@@ -148,12 +163,17 @@ class AuditLogTest {
             assertTrue(log.append(door(1), T0).isPresent());
         }
         AuditVerifier.Report report = AuditVerifier.verify(state);
-        assertEquals("audit.log line 2: not valid UTF-8 (a byte was changed)", report.firstProblem().orElseThrow());
-        assertTrue(lines().get(2).contains("\"seq\":2"), "the chain continues after the damaged record");
+        assertEquals(
+                "audit.log line 2: not valid UTF-8 (a byte was changed)",
+                report.firstProblem().orElseThrow());
+        assertTrue(
+                lines().get(2).contains("\"seq\":2"),
+                "the chain continues after the damaged record");
     }
 
     @Test
-    void overMaxSize_oldestFilesArePruned_behindAnchors_andTheChainVerifiesFromThere() throws Exception {
+    void overMaxSize_oldestFilesArePruned_behindAnchors_andTheChainVerifiesFromThere()
+            throws Exception {
         AuditLog.Limits limits = new AuditLog.Limits(1000, 3000);
         try (AuditLog log = open(limits)) {
             for (int i = 0; i < 200; i++) {
@@ -196,7 +216,10 @@ class AuditLogTest {
             health.clear();
             try (AuditLog log = open(new AuditLog.Limits(1000, 3000))) {
                 for (int i = 0; i < 50 && health.isEmpty(); i++) {
-                    log.append(door(i), T0.plusSeconds(200 + i)); // until a rotation anchors, removes, and the power goes
+                    log.append(
+                            door(i),
+                            T0.plusSeconds(200 + i)); // until a rotation anchors, removes, and the
+                    // power goes
                 }
             }
             assertEquals(List.of("failed"), health, "the power went mid-prune");

@@ -5,36 +5,44 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.latchkey.hal.HalConfig;
+import org.latchkey.hal.Level;
+import org.latchkey.testing.TestDoor;
+import org.latchkey.token.Paserk;
+import org.latchkey.token.Role;
+import org.latchkey.token.SigningKey;
+import org.latchkey.token.TrustedIssuer;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.EnumSet;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.latchkey.hal.HalConfig;
-import org.latchkey.hal.Level;
-import org.latchkey.token.Paserk;
-import org.latchkey.token.Role;
-import org.latchkey.token.SigningKey;
-import org.latchkey.testing.TestDoor;
-import org.latchkey.token.TrustedIssuer;
 
 class DeviceConfigLoaderTest {
-    private static final String OWNER_KEY = SigningKey.fromSeed(new byte[] {
-        1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32
-    }).publicKey().paserk();
-    private static final String COURIER_KEY = SigningKey.fromSeed(new byte[32]).publicKey().paserk();
+    private static final String OWNER_KEY =
+            SigningKey.fromSeed(
+                            new byte[] {
+                                1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19,
+                                20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32
+                            })
+                    .publicKey()
+                    .paserk();
+    private static final String COURIER_KEY =
+            SigningKey.fromSeed(new byte[32]).publicKey().paserk();
 
-    private static final String GOOD = TestDoor.config().keys(OWNER_KEY, COURIER_KEY)
-            .set("timezone = \"Europe/Berlin\"")
-            .table("[clock]\nskew = \"90s\"\nbattery_backed_rtc = true")
-            .courier("hours = \"Mon-Sat 08:00-20:00\"")
-            .courier("once_only = true")
-            .toml();
+    private static final String GOOD =
+            TestDoor.config()
+                    .keys(OWNER_KEY, COURIER_KEY)
+                    .set("timezone = \"Europe/Berlin\"")
+                    .table("[clock]\nskew = \"90s\"\nbattery_backed_rtc = true")
+                    .courier("hours = \"Mon-Sat 08:00-20:00\"")
+                    .courier("once_only = true")
+                    .toml();
 
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
     private Path write(String text) throws Exception {
         Path file = dir.resolve("latchkey.toml");
@@ -44,7 +52,9 @@ class DeviceConfigLoaderTest {
 
     private String error(String text) throws Exception {
         Path file = write(text);
-        String message = assertThrows(ConfigException.class, () -> DeviceConfigLoader.load(file)).getMessage();
+        String message =
+                assertThrows(ConfigException.class, () -> DeviceConfigLoader.load(file))
+                        .getMessage();
         assertTrue(message.startsWith(file + ": "), message);
         return message.substring(file.toString().length() + 2);
     }
@@ -55,27 +65,35 @@ class DeviceConfigLoaderTest {
         assertEquals("front-door", c.lockId());
         assertEquals(ZoneId.of("Europe/Berlin"), c.zone());
         assertEquals(Duration.ofSeconds(90), c.clock().skew());
-        assertEquals(EnumSet.of(Role.DELIVERY, Role.SERVICE, Role.GUEST), c.clock().rolesNeedingTrustedClock());
+        assertEquals(
+                EnumSet.of(Role.DELIVERY, Role.SERVICE, Role.GUEST),
+                c.clock().rolesNeedingTrustedClock());
         assertTrue(c.batteryBackedRtc());
         assertEquals(2, c.trustStore().issuers().size());
         TrustedIssuer courier = c.trustStore().find(Paserk.pid(COURIER_KEY)).orElseThrow();
         assertEquals("parcel-co", courier.name());
         assertEquals(Duration.ofHours(4), courier.policy().maxWindow());
         assertTrue(courier.policy().onceOnly());
-        assertEquals("Mon,Tue,Wed,Thu,Fri,Sat 08:00-20:00", courier.policy().hours().orElseThrow().toString());
+        assertEquals(
+                "Mon,Tue,Wed,Thu,Fri,Sat 08:00-20:00",
+                courier.policy().hours().orElseThrow().toString());
         assertFalse(courier.policy().isOwner());
     }
 
     @Test
     void load_minimalFile_usesDefaults() throws Exception {
-        DeviceConfig c = DeviceConfigLoader.load(write("""
-                lock_id = "d1"
-                [[issuers]]
-                name = "owner"
-                public_key = "%s"
-                roles = ["owner"]
-                max_window = "1d"
-                """.formatted(OWNER_KEY)));
+        DeviceConfig c =
+                DeviceConfigLoader.load(
+                        write(
+                                """
+                                lock_id = "d1"
+                                [[issuers]]
+                                name = "owner"
+                                public_key = "%s"
+                                roles = ["owner"]
+                                max_window = "1d"
+                                """
+                                        .formatted(OWNER_KEY)));
         assertEquals(Duration.ofSeconds(60), c.clock().skew());
         assertEquals(ZoneId.systemDefault(), c.zone());
         assertFalse(c.batteryBackedRtc());
@@ -83,22 +101,49 @@ class DeviceConfigLoaderTest {
 
     @Test
     void load_auditMaxSize_andFleetId() throws Exception {
-        DeviceConfig c = DeviceConfigLoader.load(write(GOOD.replace("timezone = \"Europe/Berlin\"",
-                "timezone = \"Europe/Berlin\"\nfleet_id = \"fleet-7\"\n[audit]\nmax_size = \"16MiB\"")));
+        DeviceConfig c =
+                DeviceConfigLoader.load(
+                        write(
+                                GOOD.replace(
+                                        "timezone = \"Europe/Berlin\"",
+                                        "timezone = \"Europe/Berlin\"\n"
+                                                + "fleet_id = \"fleet-7\"\n"
+                                                + "[audit]\n"
+                                                + "max_size = \"16MiB\"")));
         assertEquals(16L << 20, c.auditMaxBytes());
         assertEquals(java.util.Optional.of("fleet-7"), c.fleetId());
-        assertEquals(DeviceConfigLoader.DEFAULT_AUDIT_MAX_BYTES, DeviceConfigLoader.load(write(GOOD)).auditMaxBytes());
-        assertTrue(error(GOOD.replace("timezone = \"Europe/Berlin\"", "timezone = \"Europe/Berlin\"\n[audit]\nmax_size = \"64MB\""))
-                .startsWith("audit.max_size: '64MB' is not a size"));
-        assertTrue(error(GOOD.replace("timezone = \"Europe/Berlin\"", "timezone = \"Europe/Berlin\"\n[audit]\nmax_size = \"512KiB\""))
-                .startsWith("audit.max_size: must be between 1MiB and 64GiB"));
-        assertTrue(error(GOOD.replace("timezone = \"Europe/Berlin\"", "timezone = \"Europe/Berlin\"\nfleet_id = \"front-door\""))
-                .startsWith("fleet_id: "));
+        assertEquals(
+                DeviceConfigLoader.DEFAULT_AUDIT_MAX_BYTES,
+                DeviceConfigLoader.load(write(GOOD)).auditMaxBytes());
+        assertTrue(
+                error(
+                                GOOD.replace(
+                                        "timezone = \"Europe/Berlin\"",
+                                        "timezone = \"Europe/Berlin\"\n"
+                                                + "[audit]\n"
+                                                + "max_size = \"64MB\""))
+                        .startsWith("audit.max_size: '64MB' is not a size"));
+        assertTrue(
+                error(
+                                GOOD.replace(
+                                        "timezone = \"Europe/Berlin\"",
+                                        "timezone = \"Europe/Berlin\"\n"
+                                                + "[audit]\n"
+                                                + "max_size = \"512KiB\""))
+                        .startsWith("audit.max_size: must be between 1MiB and 64GiB"));
+        assertTrue(
+                error(
+                                GOOD.replace(
+                                        "timezone = \"Europe/Berlin\"",
+                                        "timezone = \"Europe/Berlin\"\nfleet_id = \"front-door\""))
+                        .startsWith("fleet_id: "));
     }
 
     @Test
     void load_maxWindowWithARepeatedUnit_isRefused() throws Exception {
-        assertTrue(error(GOOD.replace("max_window = \"4h\"", "max_window = \"1h1h\"")).contains("max_window: '1h1h' is not a"));
+        assertTrue(
+                error(GOOD.replace("max_window = \"4h\"", "max_window = \"1h1h\""))
+                        .contains("max_window: '1h1h' is not a"));
     }
 
     @Test
@@ -115,21 +160,38 @@ class DeviceConfigLoaderTest {
 
     @Test
     void load_malformedPublicKey_isRefused() throws Exception {
-        assertTrue(error(GOOD.replace(COURIER_KEY, "k4.public.xyz")).startsWith("issuers[2].public_key: "));
-        assertTrue(error(GOOD.replace(COURIER_KEY, COURIER_KEY.replace("k4.", "k3."))).startsWith("issuers[2].public_key: "));
+        assertTrue(
+                error(GOOD.replace(COURIER_KEY, "k4.public.xyz"))
+                        .startsWith("issuers[2].public_key: "));
+        assertTrue(
+                error(GOOD.replace(COURIER_KEY, COURIER_KEY.replace("k4.", "k3.")))
+                        .startsWith("issuers[2].public_key: "));
     }
 
     @Test
     void load_badValues_areRefusedWithTheKey() throws Exception {
-        assertTrue(error(GOOD.replace("\"90s\"", "\"400s\"")).startsWith("clock.skew: may not exceed 300s"));
-        assertTrue(error(GOOD.replace("\"90s\"", "\"soon\"")).startsWith("clock.skew: 'soon' is not a duration"));
+        assertTrue(
+                error(GOOD.replace("\"90s\"", "\"400s\""))
+                        .startsWith("clock.skew: may not exceed 300s"));
+        assertTrue(
+                error(GOOD.replace("\"90s\"", "\"soon\""))
+                        .startsWith("clock.skew: 'soon' is not a duration"));
         assertTrue(error(GOOD.replace("\"4h\"", "\"400d\"")).startsWith("issuers[2].max_window: "));
-        assertTrue(error(GOOD.replace("[\"delivery\"]", "[\"superuser\"]")).startsWith("issuers[2].roles: unknown role 'superuser'"));
-        assertTrue(error(GOOD.replace("Mon-Sat 08:00", "Mon-Sat 20:00")).startsWith("issuers[2].hours: "));
-        assertTrue(error(GOOD.replace("\"front-door\"", "\"front door!\"")).startsWith("lock_id: "));
+        assertTrue(
+                error(GOOD.replace("[\"delivery\"]", "[\"superuser\"]"))
+                        .startsWith("issuers[2].roles: unknown role 'superuser'"));
+        assertTrue(
+                error(GOOD.replace("Mon-Sat 08:00", "Mon-Sat 20:00"))
+                        .startsWith("issuers[2].hours: "));
+        assertTrue(
+                error(GOOD.replace("\"front-door\"", "\"front door!\"")).startsWith("lock_id: "));
         assertTrue(error(GOOD.replace("Europe/Berlin", "Mars/Olympus")).startsWith("timezone: "));
-        assertTrue(error(GOOD.replace("once_only = true", "once_only = \"yes\"")).startsWith("issuers[2].once_only: must be true or false"));
-        assertTrue(error(GOOD.replace("max_window = \"4h\"\n", "")).startsWith("issuers[2].max_window: missing"));
+        assertTrue(
+                error(GOOD.replace("once_only = true", "once_only = \"yes\""))
+                        .startsWith("issuers[2].once_only: must be true or false"));
+        assertTrue(
+                error(GOOD.replace("max_window = \"4h\"\n", ""))
+                        .startsWith("issuers[2].max_window: missing"));
     }
 
     @Test
@@ -140,28 +202,48 @@ class DeviceConfigLoaderTest {
 
     @Test
     void load_noOwnerKey_isRefused() throws Exception {
-        assertTrue(error(GOOD.replace("roles = [\"owner\"]", "roles = [\"guest\"]")).startsWith("issuers: no issuer has the owner role"));
+        assertTrue(
+                error(GOOD.replace("roles = [\"owner\"]", "roles = [\"guest\"]"))
+                        .startsWith("issuers: no issuer has the owner role"));
     }
 
     @Test
     void load_sameKeyTwice_isRefused() throws Exception {
-        assertTrue(error(GOOD.replace(COURIER_KEY, OWNER_KEY)).startsWith("issuers: issuers 'owner' and 'parcel-co' have the same public key"));
+        assertTrue(
+                error(GOOD.replace(COURIER_KEY, OWNER_KEY))
+                        .startsWith(
+                                "issuers: issuers 'owner' and 'parcel-co' have the same public"
+                                        + " key"));
     }
 
     @Test
     void load_duplicateTomlKey_isRefused() throws Exception {
-        assertTrue(error(GOOD.replace("lock_id = \"front-door\"", "lock_id = \"front-door\"\nlock_id = \"x\"")).startsWith("line "));
+        assertTrue(
+                error(
+                                GOOD.replace(
+                                        "lock_id = \"front-door\"",
+                                        "lock_id = \"front-door\"\nlock_id = \"x\""))
+                        .startsWith("line "));
     }
 
     @Test
     void load_missingOrHugeOrBinaryFile_isRefused() throws Exception {
-        assertEquals("file: does not exist", assertThrows(ConfigException.class,
-                () -> DeviceConfigLoader.load(dir.resolve("nope.toml"))).getMessage().replace(dir.resolve("nope.toml") + ": ", ""));
+        assertEquals(
+                "file: does not exist",
+                assertThrows(
+                                ConfigException.class,
+                                () -> DeviceConfigLoader.load(dir.resolve("nope.toml")))
+                        .getMessage()
+                        .replace(dir.resolve("nope.toml") + ": ", ""));
         assertTrue(error("# " + "x".repeat(300 * 1024)).startsWith("file: larger than"));
         Path bin = dir.resolve("bin.toml");
         Files.write(bin, new byte[] {(byte) 0xC3, (byte) 0x28});
-        assertTrue(assertThrows(ConfigException.class, () -> DeviceConfigLoader.load(bin)).getMessage().endsWith("is not UTF-8 text"));
-        assertTrue(error("").startsWith("file: is empty") || error("").startsWith("lock_id: missing"));
+        assertTrue(
+                assertThrows(ConfigException.class, () -> DeviceConfigLoader.load(bin))
+                        .getMessage()
+                        .endsWith("is not UTF-8 text"));
+        assertTrue(
+                error("").startsWith("file: is empty") || error("").startsWith("lock_id: missing"));
     }
 
     @Test
@@ -175,67 +257,103 @@ class DeviceConfigLoaderTest {
 
     @Test
     void load_halSection_readsEverything() throws Exception {
-        HalConfig hal = DeviceConfigLoader.load(write(GOOD + """
+        HalConfig hal =
+                DeviceConfigLoader.load(
+                                write(
+                                        GOOD
+                                                + """
 
-                [hal]
-                driver = "simulated"
-                gpio_chip = "gpiochip4"
+                                                [hal]
+                                                driver = "simulated"
+                                                gpio_chip = "gpiochip4"
 
-                [hal.door]
-                pin = 5
-                closed_level = "high"
-                debounce = "20ms"
+                                                [hal.door]
+                                                pin = 5
+                                                closed_level = "high"
+                                                debounce = "20ms"
 
-                [hal.bolt]
-                pwm_chip = 2
-                pwm_channel = 2
-                locked_pulse_us = 900
-                unlocked_pulse_us = 2100
-                travel_time = "1s"
-                switch_pin = 27
+                                                [hal.bolt]
+                                                pwm_chip = 2
+                                                pwm_channel = 2
+                                                locked_pulse_us = 900
+                                                unlocked_pulse_us = 2100
+                                                travel_time = "1s"
+                                                switch_pin = 27
 
-                [hal.camera]
-                trigger_pin = 22
-                active_level = "low"
-                mode = "pulse"
-                pulse = "150ms"
-                ready_pin = 23
+                                                [hal.camera]
+                                                trigger_pin = 22
+                                                active_level = "low"
+                                                mode = "pulse"
+                                                pulse = "150ms"
+                                                ready_pin = 23
 
-                [hal.simulated]
-                faults = ["bolt-jam", "camera-offline"]
-                """)).hal();
+                                                [hal.simulated]
+                                                faults = ["bolt-jam", "camera-offline"]
+                                                """))
+                        .hal();
         assertEquals(HalConfig.Driver.SIMULATED, hal.driver());
         assertEquals(java.util.Optional.of("gpiochip4"), hal.gpioChip());
         assertEquals(new HalConfig.Contact(5, Level.HIGH, Duration.ofMillis(20)), hal.contact());
-        assertEquals(new HalConfig.Bolt(2, 2, 900, 2100, Duration.ofSeconds(1), java.util.OptionalInt.of(27), Level.LOW),
+        assertEquals(
+                new HalConfig.Bolt(
+                        2,
+                        2,
+                        900,
+                        2100,
+                        Duration.ofSeconds(1),
+                        java.util.OptionalInt.of(27),
+                        Level.LOW),
                 hal.bolt());
         assertEquals(HalConfig.CameraMode.PULSE, hal.camera().mode());
         assertEquals(Level.LOW, hal.camera().activeLevel());
         assertEquals(java.util.OptionalInt.of(23), hal.camera().readyPin());
-        assertEquals(java.util.Set.of(HalConfig.Fault.BOLT_JAM, HalConfig.Fault.CAMERA_OFFLINE), hal.faults());
+        assertEquals(
+                java.util.Set.of(HalConfig.Fault.BOLT_JAM, HalConfig.Fault.CAMERA_OFFLINE),
+                hal.faults());
     }
 
     @Test
     void load_badHalValues_areRefusedWithTheKey() throws Exception {
-        assertEquals("hal.camera.trigger_pin: BCM pin 17 is already used by hal.door.pin",
+        assertEquals(
+                "hal.camera.trigger_pin: BCM pin 17 is already used by hal.door.pin",
                 firstLine(error(GOOD + "[hal.camera]\ntrigger_pin = 17\n")));
-        assertEquals("hal.bolt.locked_pulse_us: must be between 500 and 2500",
+        assertEquals(
+                "hal.bolt.locked_pulse_us: must be between 500 and 2500",
                 firstLine(error(GOOD + "[hal.bolt]\nlocked_pulse_us = 3000\n")));
-        assertEquals("hal.bolt.unlocked_pulse_us: must be between 500 and 2500",
+        assertEquals(
+                "hal.bolt.unlocked_pulse_us: must be between 500 and 2500",
                 firstLine(error(GOOD + "[hal.bolt]\nunlocked_pulse_us = 400\n")));
-        assertEquals("hal.driver: must be \"pi4j\" or \"simulated\"", firstLine(error(GOOD + "[hal]\ndriver = \"gpio\"\n")));
-        assertEquals("hal.door.pin: must be between 0 and 27", firstLine(error(GOOD + "[hal.door]\npin = 40\n")));
-        assertEquals("hal.door.closed_level: must be \"high\" or \"low\"",
+        assertEquals(
+                "hal.driver: must be \"pi4j\" or \"simulated\"",
+                firstLine(error(GOOD + "[hal]\ndriver = \"gpio\"\n")));
+        assertEquals(
+                "hal.door.pin: must be between 0 and 27",
+                firstLine(error(GOOD + "[hal.door]\npin = 40\n")));
+        assertEquals(
+                "hal.door.closed_level: must be \"high\" or \"low\"",
                 firstLine(error(GOOD + "[hal.door]\nclosed_level = \"0\"\n")));
-        assertEquals("hal.bolt.travel_time: must be between 100ms and 5s",
+        assertEquals(
+                "hal.bolt.travel_time: must be between 100ms and 5s",
                 firstLine(error(GOOD + "[hal.bolt]\ntravel_time = \"10s\"\n")));
-        assertEquals("hal.simulated.faults: unknown fault 'fire' (bolt-jam, contact-cut, camera-offline)",
-                firstLine(error(GOOD + "[hal]\ndriver = \"simulated\"\n[hal.simulated]\nfaults = [\"fire\"]\n")));
-        assertEquals("hal.simulated.faults: faults can only be staged with driver = \"simulated\"",
+        assertEquals(
+                "hal.simulated.faults: unknown fault 'fire' (bolt-jam, contact-cut,"
+                        + " camera-offline)",
+                firstLine(
+                        error(
+                                GOOD
+                                        + "[hal]\n"
+                                        + "driver = \"simulated\"\n"
+                                        + "[hal.simulated]\n"
+                                        + "faults = [\"fire\"]\n")));
+        assertEquals(
+                "hal.simulated.faults: faults can only be staged with driver = \"simulated\"",
                 firstLine(error(GOOD + "[hal.simulated]\nfaults = [\"bolt-jam\"]\n")));
-        assertEquals("hal.camera.ready_pin: BCM pin 18 carries the servo's PWM signal",
+        assertEquals(
+                "hal.camera.ready_pin: BCM pin 18 carries the servo's PWM signal",
                 firstLine(error(GOOD + "[hal.camera]\nready_pin = 18\n")));
-        assertTrue(error(GOOD + "[hal.bolt]\nswitch_pinn = 27\n").startsWith("hal.bolt.switch_pinn: unknown key"));
+        assertTrue(
+                error(GOOD + "[hal.bolt]\nswitch_pinn = 27\n")
+                        .startsWith("hal.bolt.switch_pinn: unknown key"));
     }
 
     private static String firstLine(String s) {
@@ -250,34 +368,50 @@ class DeviceConfigLoaderTest {
         assertEquals(java.util.Optional.empty(), plain.scanner());
         assertEquals(Path.of("/var/lib/latchkey"), plain.stateDir());
 
-        DeviceConfig c = DeviceConfigLoader.load(write(GOOD.replace("timezone = \"Europe/Berlin\"",
-                "timezone = \"Europe/Berlin\"\nstate_dir = \"state\"") + """
+        DeviceConfig c =
+                DeviceConfigLoader.load(
+                        write(
+                                GOOD.replace(
+                                                "timezone = \"Europe/Berlin\"",
+                                                "timezone = \"Europe/Berlin\"\n"
+                                                        + "state_dir = \"state\"")
+                                        + """
 
-                [door]
-                mode = "privacy"
-                unlock_wait = "20s"
-                relock_delay = "5s"
-                ajar_after = "90s"
-                max_unlocked = "15m"
-                camera_post_roll = "30s"
-                require_camera = true
-                camera_ready_wait = "3s"
-                lock_retries = 3
+                                        [door]
+                                        mode = "privacy"
+                                        unlock_wait = "20s"
+                                        relock_delay = "5s"
+                                        ajar_after = "90s"
+                                        max_unlocked = "15m"
+                                        camera_post_roll = "30s"
+                                        require_camera = true
+                                        camera_ready_wait = "3s"
+                                        lock_retries = 3
 
-                [api]
-                bind = "127.0.0.1"
-                port = 9000
-                rejections_per_second = 5
+                                        [api]
+                                        bind = "127.0.0.1"
+                                        port = 9000
+                                        rejections_per_second = 5
 
-                [scanner]
-                device = "/dev/ttyACM0"
+                                        [scanner]
+                                        device = "/dev/ttyACM0"
 
-                [hal]
-                driver = "simulated"
-                """));
-        assertEquals(new org.latchkey.door.DoorSettings(org.latchkey.door.Mode.PRIVACY, Duration.ofSeconds(20),
-                Duration.ofSeconds(5), Duration.ofSeconds(90), Duration.ofMinutes(15), Duration.ofSeconds(30), true,
-                Duration.ofSeconds(3), 3, org.latchkey.door.DoorSettings.motionTimeoutFor(Duration.ofMillis(700))), c.door());
+                                        [hal]
+                                        driver = "simulated"
+                                        """));
+        assertEquals(
+                new org.latchkey.door.DoorSettings(
+                        org.latchkey.door.Mode.PRIVACY,
+                        Duration.ofSeconds(20),
+                        Duration.ofSeconds(5),
+                        Duration.ofSeconds(90),
+                        Duration.ofMinutes(15),
+                        Duration.ofSeconds(30),
+                        true,
+                        Duration.ofSeconds(3),
+                        3,
+                        org.latchkey.door.DoorSettings.motionTimeoutFor(Duration.ofMillis(700))),
+                c.door());
         assertEquals(new ApiSettings("127.0.0.1", 9000, 5), c.api());
         assertEquals(java.util.Optional.of(Path.of("/dev/ttyACM0")), c.scanner());
         assertEquals(dir.resolve("state"), c.stateDir(), "relative to the config file");
@@ -285,17 +419,28 @@ class DeviceConfigLoaderTest {
 
     @Test
     void load_badDoorOrApiValues_areRefusedWithTheKey() throws Exception {
-        assertEquals("door.unlock_wait: must be between 5s and 5m", firstLine(error(GOOD + "[door]\nunlock_wait = \"1s\"\n")));
-        assertEquals("door.mode: must be \"normal\" or \"privacy\" (owner tokens only)",
+        assertEquals(
+                "door.unlock_wait: must be between 5s and 5m",
+                firstLine(error(GOOD + "[door]\nunlock_wait = \"1s\"\n")));
+        assertEquals(
+                "door.mode: must be \"normal\" or \"privacy\" (owner tokens only)",
                 firstLine(error(GOOD + "[door]\nmode = \"party\"\n")));
-        assertEquals("door.max_unlocked: must not be shorter than unlock_wait",
+        assertEquals(
+                "door.max_unlocked: must not be shorter than unlock_wait",
                 firstLine(error(GOOD + "[door]\nunlock_wait = \"2m\"\nmax_unlocked = \"1m\"\n")));
-        assertEquals("door.lock_retries: must be between 0 and 5", firstLine(error(GOOD + "[door]\nlock_retries = 9\n")));
-        assertEquals("api.port: must be between 0 and 65535", firstLine(error(GOOD + "[api]\nport = 70000\n")));
-        assertEquals("api.bind: must be an IP address such as \"127.0.0.1\"",
+        assertEquals(
+                "door.lock_retries: must be between 0 and 5",
+                firstLine(error(GOOD + "[door]\nlock_retries = 9\n")));
+        assertEquals(
+                "api.port: must be between 0 and 65535",
+                firstLine(error(GOOD + "[api]\nport = 70000\n")));
+        assertEquals(
+                "api.bind: must be an IP address such as \"127.0.0.1\"",
                 firstLine(error(GOOD + "[api]\nbind = \"my laptop\"\n")));
         assertEquals("scanner.device: missing (required)", firstLine(error(GOOD + "[scanner]\n")));
-        assertEquals("door.require_camera: needs a camera ready signal: set hal.camera.ready_pin (see docs/wiring.md)",
+        assertEquals(
+                "door.require_camera: needs a camera ready signal: set hal.camera.ready_pin (see"
+                        + " docs/wiring.md)",
                 firstLine(error(GOOD + "[door]\nrequire_camera = true\n")));
     }
 }

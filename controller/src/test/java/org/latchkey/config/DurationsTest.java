@@ -3,8 +3,9 @@ package org.latchkey.config;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import java.time.Duration;
 import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
 
 class DurationsTest {
     @Test
@@ -17,8 +18,22 @@ class DurationsTest {
 
     @Test
     void parse_badText_isRefused() {
-        for (String bad : new String[] {"", "4", "h", "4 h", "-4h", "4H", "1.5h", "9999999s", "1h1h", "30m1h", "5s5s",
-            "1ms1s", "2m2m"}) {
+        for (String bad :
+                new String[] {
+                    "",
+                    "4",
+                    "h",
+                    "4 h",
+                    "-4h",
+                    "4H",
+                    "1.5h",
+                    "9999999s",
+                    "1h1h",
+                    "30m1h",
+                    "5s5s",
+                    "1ms1s",
+                    "2m2m"
+                }) {
             assertThrows(IllegalArgumentException.class, () -> Durations.parse(bad), bad);
         }
     }

@@ -1,5 +1,7 @@
 package org.latchkey.daemon;
 
+import org.latchkey.testing.TestDoor;
+
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -8,9 +10,10 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.function.Predicate;
-import org.latchkey.testing.TestDoor;
 
-/** A simulated door's config and tokens for it, and an HTTP client, for tests of the real daemon. */
+/**
+ * A simulated door's config and tokens for it, and an HTTP client, for tests of the real daemon.
+ */
 public final class DaemonFixture {
     final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -18,13 +21,15 @@ public final class DaemonFixture {
     static Path writeConfig(Path dir) throws IOException {
         return TestDoor.config()
                 .set("state_dir = \"state\"")
-                .table("""
+                .table(
+                        """
                         [door]
                         unlock_wait = "5s"
                         relock_delay = "0s"
                         camera_post_roll = "0s"
                         """)
-                .table("""
+                .table(
+                        """
                         [hal]
                         driver = "simulated"
 
@@ -39,18 +44,24 @@ public final class DaemonFixture {
     }
 
     HttpResponse<String> post(int port, String path, String body) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .header("Content-Type", "text/plain")
-                .POST(HttpRequest.BodyPublishers.ofString(body))
-                .build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    HttpResponse<String> get(int port, String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).GET().build(),
+        return http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                        .header("Content-Type", "text/plain")
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
-    /** Polls the status until it matches; the daemon runs in real time, so this waits (bounded), never sleeps blind. */
+    HttpResponse<String> get(int port, String path) throws Exception {
+        return http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    /**
+     * Polls the status until it matches; the daemon runs in real time, so this waits (bounded),
+     * never sleeps blind.
+     */
     String awaitStatus(int port, Predicate<String> wanted, Duration timeout) throws Exception {
         long end = System.nanoTime() + timeout.toNanos();
         String last = "";

@@ -3,13 +3,6 @@ package org.latchkey.daemon;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.URI;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.latchkey.testing.DaemonProcess;
@@ -19,27 +12,41 @@ import org.latchkey.token.AccessTokens;
 import org.latchkey.token.Role;
 import org.latchkey.token.Use;
 
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+
 /**
- * Findings of the adversarial test of the first release, replayed against real latchkeyd processes through
- * nothing but HTTP and the state directory, exactly as they were found.
+ * Findings of the adversarial test of the first release, replayed against real latchkeyd processes
+ * through nothing but HTTP and the state directory, exactly as they were found.
  */
 class DaemonRestartTest {
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
     final DaemonFixture fx = new DaemonFixture();
 
     private DaemonProcess start(String name) throws Exception {
-        DaemonProcess d = DaemonProcess.start(dir.resolve("latchkey.toml"), dir.resolve(name + ".log"));
-        fx.awaitStatus(d.port, s -> !s.contains("\"state\":\"STARTING\"") && !s.contains("\"state\":\"LOCKING\""),
+        DaemonProcess d =
+                DaemonProcess.start(dir.resolve("latchkey.toml"), dir.resolve(name + ".log"));
+        fx.awaitStatus(
+                d.port,
+                s -> !s.contains("\"state\":\"STARTING\"") && !s.contains("\"state\":\"LOCKING\""),
                 Duration.ofSeconds(10));
         return d;
     }
 
     private HttpResponse<String> mode(int port, String mode, String bearer) throws Exception {
-        return fx.http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/mode"))
-                .header("Content-Type", "text/plain").header("Authorization", "Bearer " + bearer)
-                .POST(HttpRequest.BodyPublishers.ofString(mode)).build(), HttpResponse.BodyHandlers.ofString());
+        return fx.http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/mode"))
+                        .header("Content-Type", "text/plain")
+                        .header("Authorization", "Bearer " + bearer)
+                        .POST(HttpRequest.BodyPublishers.ofString(mode))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     private static String owner(Use use) {
@@ -57,10 +64,15 @@ class DaemonRestartTest {
         }
         Path once_log = dir.resolve("state/once.log");
         long records = Files.readAllLines(once_log).size();
-        Files.writeString(dir.resolve("state/time-floor"), Instant.now().plus(Duration.ofDays(2)).getEpochSecond() + "\n");
+        Files.writeString(
+                dir.resolve("state/time-floor"),
+                Instant.now().plus(Duration.ofDays(2)).getEpochSecond() + "\n");
         try (DaemonProcess d = start("second")) {
             assertTrue(fx.get(d.port, "/v1/status").body().contains("CLOCK_UNTRUSTED"));
-            assertEquals(records, Files.readAllLines(once_log).size(), "nothing dropped on an untrusted clock");
+            assertEquals(
+                    records,
+                    Files.readAllLines(once_log).size(),
+                    "nothing dropped on an untrusted clock");
             HttpResponse<String> again = fx.post(d.port, "/v1/access", once);
             assertEquals(403, again.statusCode(), again.body());
             assertTrue(again.body().contains("ALREADY_USED"), again.body());
@@ -77,13 +89,22 @@ class DaemonRestartTest {
         }
         try (DaemonProcess d = start("after-sigterm")) {
             String status = fx.get(d.port, "/v1/status").body();
-            assertTrue(status.contains("\"mode\":\"PRIVACY\"") && status.contains("\"mode_source\":\"persisted\""), status);
-            assertTrue(fx.post(d.port, "/v1/access", DaemonFixture.courierOnce()).body().contains("MODE_DENIES"));
+            assertTrue(
+                    status.contains("\"mode\":\"PRIVACY\"")
+                            && status.contains("\"mode_source\":\"persisted\""),
+                    status);
+            assertTrue(
+                    fx.post(d.port, "/v1/access", DaemonFixture.courierOnce())
+                            .body()
+                            .contains("MODE_DENIES"));
             d.kill9();
         }
         try (DaemonProcess d = start("after-kill9")) {
             assertTrue(fx.get(d.port, "/v1/status").body().contains("\"mode\":\"PRIVACY\""));
-            assertTrue(fx.post(d.port, "/v1/access", DaemonFixture.courierOnce()).body().contains("MODE_DENIES"));
+            assertTrue(
+                    fx.post(d.port, "/v1/access", DaemonFixture.courierOnce())
+                            .body()
+                            .contains("MODE_DENIES"));
         }
     }
 
@@ -91,13 +112,24 @@ class DaemonRestartTest {
     void ownerTokenIssuedIn9999_cannotLockCouriersOut() throws Exception {
         DaemonFixture.writeConfig(dir);
         Instant now = Instant.now();
-        String poison = AccessTokens.issue(TestDoor.OWNER, new AccessClaims("owner", TestDoor.LOCK, "poison-000000000001",
-                Instant.parse("9999-12-31T00:00:00Z"), now.minusSeconds(5), now.plusSeconds(600), Use.WINDOW, Role.OWNER,
-                "me"));
+        String poison =
+                AccessTokens.issue(
+                        TestDoor.OWNER,
+                        new AccessClaims(
+                                "owner",
+                                TestDoor.LOCK,
+                                "poison-000000000001",
+                                Instant.parse("9999-12-31T00:00:00Z"),
+                                now.minusSeconds(5),
+                                now.plusSeconds(600),
+                                Use.WINDOW,
+                                Role.OWNER,
+                                "me"));
         try (DaemonProcess d = start("door")) {
             HttpResponse<String> refused = fx.post(d.port, "/v1/access", poison);
             assertTrue(refused.body().contains("NOT_YET_VALID"), refused.body());
-            HttpResponse<String> courier = fx.post(d.port, "/v1/access", DaemonFixture.courierOnce());
+            HttpResponse<String> courier =
+                    fx.post(d.port, "/v1/access", DaemonFixture.courierOnce());
             assertEquals(200, courier.statusCode(), courier.body());
         }
     }
@@ -130,13 +162,20 @@ class DaemonRestartTest {
         Files.write(audit, bytes);
         try (DaemonProcess d = start("second")) {
             String status = fx.get(d.port, "/v1/status").body();
-            assertTrue(status.contains("STATE_DAMAGED") && status.contains("CLOCK_UNTRUSTED"), status);
+            assertTrue(
+                    status.contains("STATE_DAMAGED") && status.contains("CLOCK_UNTRUSTED"), status);
             HttpResponse<String> once = fx.post(d.port, "/v1/access", owner(Use.ONCE));
             assertTrue(once.body().contains("STORE_UNAVAILABLE"), once.body());
-            assertEquals(200, fx.post(d.port, "/v1/access", owner(Use.WINDOW)).statusCode(), "the owner gets in");
+            assertEquals(
+                    200,
+                    fx.post(d.port, "/v1/access", owner(Use.WINDOW)).statusCode(),
+                    "the owner gets in");
             String log = Files.readString(d.stderr);
-            assertTrue(log.contains(audit.toString()) && log.contains(state.resolve("once.log").toString())
-                    && log.contains(state.resolve("time-floor").toString()), log);
+            assertTrue(
+                    log.contains(audit.toString())
+                            && log.contains(state.resolve("once.log").toString())
+                            && log.contains(state.resolve("time-floor").toString()),
+                    log);
         }
     }
 }

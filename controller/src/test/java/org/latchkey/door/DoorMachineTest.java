@@ -3,6 +3,14 @@ package org.latchkey.door;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+import org.latchkey.hal.BoltPosition;
+import org.latchkey.hal.DoorState;
+import org.latchkey.store.OneTimeStore;
+import org.latchkey.token.VerifiedAccess;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -16,19 +24,13 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.DynamicTest;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestFactory;
-import org.latchkey.hal.BoltPosition;
-import org.latchkey.hal.DoorState;
-import org.latchkey.store.OneTimeStore;
-import org.latchkey.token.VerifiedAccess;
 
 /**
- * The pure transition function on its own, as a table (door-machine-table.txt): for a door in each phase (and
- * the variants that decide a branch: privacy mode, a store that cannot be written, shutting down, the last
- * attempt, a required camera), each event, the state it leads to and every command in order. Each row was read
- * and checked by hand against the door's rules; the table covers every phase × event pair.
+ * The pure transition function on its own, as a table (door-machine-table.txt): for a door in each
+ * phase (and the variants that decide a branch: privacy mode, a store that cannot be written,
+ * shutting down, the last attempt, a required camera), each event, the state it leads to and every
+ * command in order. Each row was read and checked by hand against the door's rules; the table
+ * covers every phase × event pair.
  */
 class DoorMachineTest {
     static final DoorSettings SETTINGS = DoorSettings.DEFAULTS;
@@ -40,7 +42,8 @@ class DoorMachineTest {
     private static final Grant HELD_ONCE = new Grant(1, COURIER_ONCE, true);
     private static final Grant HELD_WINDOW = new Grant(1, COURIER_WINDOW, true);
 
-    private static DoorModel model(Phase p, DoorState door, BoltPosition bolt, CameraState camera, Set<Alarm> alarms) {
+    private static DoorModel model(
+            Phase p, DoorState door, BoltPosition bolt, CameraState camera, Set<Alarm> alarms) {
         return new DoorModel(p, door, bolt, camera, alarms, Mode.NORMAL, false);
     }
 
@@ -48,57 +51,173 @@ class DoorMachineTest {
     static Map<String, DoorModel> fixtures() {
         Map<String, DoorModel> f = new LinkedHashMap<>();
         f.put("starting", DoorModel.initial(Mode.NORMAL));
-        f.put("locked", model(new Phase.Locked(), DoorState.CLOSED, BoltPosition.LOCKED, CameraState.OFF, Set.of()));
-        f.put("locking", model(new Phase.Locking(1), DoorState.CLOSED, BoltPosition.UNLOCKED, CameraState.RECORDING, Set.of()));
-        f.put("camera-check", model(new Phase.CameraCheck(HELD_WINDOW, new Phase.Locked()), DoorState.CLOSED,
-                BoltPosition.LOCKED, CameraState.STARTING, Set.of()));
-        f.put("consuming", model(new Phase.Consuming(HELD_ONCE, new Phase.Locked()), DoorState.CLOSED, BoltPosition.LOCKED,
-                CameraState.RECORDING, Set.of()));
-        f.put("unlocking", model(new Phase.Unlocking(HELD_WINDOW, 1), DoorState.CLOSED, BoltPosition.LOCKED,
-                CameraState.RECORDING, Set.of()));
-        f.put("unlocked", model(new Phase.Unlocked(HELD_WINDOW, false, false), DoorState.CLOSED, BoltPosition.UNLOCKED,
-                CameraState.RECORDING, Set.of()));
-        f.put("unsecured", model(new Phase.Unsecured(), DoorState.OPEN, BoltPosition.UNLOCKED, CameraState.OFF, Set.of()));
-        f.put("jammed", model(new Phase.Jammed(), DoorState.CLOSED, BoltPosition.UNKNOWN, CameraState.RECORDING,
-                EnumSet.of(Alarm.LOCK_JAMMED)));
-        f.put("stopped", model(new Phase.Stopped(), DoorState.CLOSED, BoltPosition.LOCKED, CameraState.OFF, Set.of()));
+        f.put(
+                "locked",
+                model(
+                        new Phase.Locked(),
+                        DoorState.CLOSED,
+                        BoltPosition.LOCKED,
+                        CameraState.OFF,
+                        Set.of()));
+        f.put(
+                "locking",
+                model(
+                        new Phase.Locking(1),
+                        DoorState.CLOSED,
+                        BoltPosition.UNLOCKED,
+                        CameraState.RECORDING,
+                        Set.of()));
+        f.put(
+                "camera-check",
+                model(
+                        new Phase.CameraCheck(HELD_WINDOW, new Phase.Locked()),
+                        DoorState.CLOSED,
+                        BoltPosition.LOCKED,
+                        CameraState.STARTING,
+                        Set.of()));
+        f.put(
+                "consuming",
+                model(
+                        new Phase.Consuming(HELD_ONCE, new Phase.Locked()),
+                        DoorState.CLOSED,
+                        BoltPosition.LOCKED,
+                        CameraState.RECORDING,
+                        Set.of()));
+        f.put(
+                "unlocking",
+                model(
+                        new Phase.Unlocking(HELD_WINDOW, 1),
+                        DoorState.CLOSED,
+                        BoltPosition.LOCKED,
+                        CameraState.RECORDING,
+                        Set.of()));
+        f.put(
+                "unlocked",
+                model(
+                        new Phase.Unlocked(HELD_WINDOW, false, false),
+                        DoorState.CLOSED,
+                        BoltPosition.UNLOCKED,
+                        CameraState.RECORDING,
+                        Set.of()));
+        f.put(
+                "unsecured",
+                model(
+                        new Phase.Unsecured(),
+                        DoorState.OPEN,
+                        BoltPosition.UNLOCKED,
+                        CameraState.OFF,
+                        Set.of()));
+        f.put(
+                "jammed",
+                model(
+                        new Phase.Jammed(),
+                        DoorState.CLOSED,
+                        BoltPosition.UNKNOWN,
+                        CameraState.RECORDING,
+                        EnumSet.of(Alarm.LOCK_JAMMED)));
+        f.put(
+                "stopped",
+                model(
+                        new Phase.Stopped(),
+                        DoorState.CLOSED,
+                        BoltPosition.LOCKED,
+                        CameraState.OFF,
+                        Set.of()));
         return f;
     }
 
-    /** Variants for the rows of the second table: branches that one fixture per phase does not reach. */
+    /**
+     * Variants for the rows of the second table: branches that one fixture per phase does not
+     * reach.
+     */
     static Map<String, DoorModel> variants() {
         Map<String, DoorModel> f = new LinkedHashMap<>();
         DoorModel locked = fixtures().get("locked");
         f.put("locked/privacy", locked.withMode(Mode.PRIVACY));
         f.put("locked/store-down", locked.withAlarms(EnumSet.of(Alarm.STORE_UNAVAILABLE)));
         f.put("locked/shutting-down", locked.beginShutdown());
-        f.put("locking/last", model(new Phase.Locking(3), DoorState.CLOSED, BoltPosition.UNKNOWN, CameraState.OFF, Set.of()));
-        f.put("unlocking/last", model(new Phase.Unlocking(HELD_WINDOW, 3), DoorState.CLOSED, BoltPosition.UNKNOWN,
-                CameraState.RECORDING, Set.of()));
+        f.put(
+                "locking/last",
+                model(
+                        new Phase.Locking(3),
+                        DoorState.CLOSED,
+                        BoltPosition.UNKNOWN,
+                        CameraState.OFF,
+                        Set.of()));
+        f.put(
+                "unlocking/last",
+                model(
+                        new Phase.Unlocking(HELD_WINDOW, 3),
+                        DoorState.CLOSED,
+                        BoltPosition.UNKNOWN,
+                        CameraState.RECORDING,
+                        Set.of()));
         f.put("unlocking/shutting-down", fixtures().get("unlocking").beginShutdown());
-        f.put("unlocked/open", model(new Phase.Unlocked(HELD_WINDOW, true, false), DoorState.OPEN, BoltPosition.UNLOCKED,
-                CameraState.RECORDING, Set.of()));
-        f.put("unlocked/open-capped", model(new Phase.Unlocked(HELD_WINDOW, true, true), DoorState.OPEN,
-                BoltPosition.UNLOCKED, CameraState.RECORDING, Set.of()));
+        f.put(
+                "unlocked/open",
+                model(
+                        new Phase.Unlocked(HELD_WINDOW, true, false),
+                        DoorState.OPEN,
+                        BoltPosition.UNLOCKED,
+                        CameraState.RECORDING,
+                        Set.of()));
+        f.put(
+                "unlocked/open-capped",
+                model(
+                        new Phase.Unlocked(HELD_WINDOW, true, true),
+                        DoorState.OPEN,
+                        BoltPosition.UNLOCKED,
+                        CameraState.RECORDING,
+                        Set.of()));
         f.put("camera-check/privacy", fixtures().get("camera-check").withMode(Mode.PRIVACY));
-        f.put("camera-check/unsecured-back", model(new Phase.CameraCheck(HELD_WINDOW, new Phase.Unsecured()),
-                DoorState.CLOSED, BoltPosition.UNLOCKED, CameraState.STARTING, Set.of()));
-        f.put("consuming/unlocked-back", model(new Phase.Consuming(HELD_ONCE, new Phase.Unlocked(HELD_WINDOW, false,
-                false)), DoorState.CLOSED, BoltPosition.UNLOCKED, CameraState.RECORDING, Set.of()));
-        f.put("jammed/open", model(new Phase.Jammed(), DoorState.OPEN, BoltPosition.UNKNOWN, CameraState.RECORDING,
-                EnumSet.of(Alarm.LOCK_JAMMED)));
+        f.put(
+                "camera-check/unsecured-back",
+                model(
+                        new Phase.CameraCheck(HELD_WINDOW, new Phase.Unsecured()),
+                        DoorState.CLOSED,
+                        BoltPosition.UNLOCKED,
+                        CameraState.STARTING,
+                        Set.of()));
+        f.put(
+                "consuming/unlocked-back",
+                model(
+                        new Phase.Consuming(
+                                HELD_ONCE, new Phase.Unlocked(HELD_WINDOW, false, false)),
+                        DoorState.CLOSED,
+                        BoltPosition.UNLOCKED,
+                        CameraState.RECORDING,
+                        Set.of()));
+        f.put(
+                "jammed/open",
+                model(
+                        new Phase.Jammed(),
+                        DoorState.OPEN,
+                        BoltPosition.UNKNOWN,
+                        CameraState.RECORDING,
+                        EnumSet.of(Alarm.LOCK_JAMMED)));
         return f;
     }
 
     static Map<String, DoorEvent> events() {
         Map<String, DoorEvent> e = new LinkedHashMap<>();
-        e.put("started", new DoorEvent.Started(DoorState.CLOSED, BoltPosition.LOCKED, false, "config"));
-        e.put("started-open", new DoorEvent.Started(DoorState.OPEN, BoltPosition.UNKNOWN, true, "persisted"));
+        e.put(
+                "started",
+                new DoorEvent.Started(DoorState.CLOSED, BoltPosition.LOCKED, false, "config"));
+        e.put(
+                "started-open",
+                new DoorEvent.Started(DoorState.OPEN, BoltPosition.UNKNOWN, true, "persisted"));
         e.put("grant-courier-once", new DoorEvent.GrantRequested(new Grant(2, COURIER_ONCE, true)));
-        e.put("grant-courier-window", new DoorEvent.GrantRequested(new Grant(2, COURIER_WINDOW, true)));
+        e.put(
+                "grant-courier-window",
+                new DoorEvent.GrantRequested(new Grant(2, COURIER_WINDOW, true)));
         e.put("grant-owner-window", new DoorEvent.GrantRequested(new Grant(2, OWNER_WINDOW, true)));
-        e.put("consumed", new DoorEvent.OnceConsumed(HELD_ONCE, Optional.of(OneTimeStore.Result.CONSUMED)));
-        e.put("already-used", new DoorEvent.OnceConsumed(HELD_ONCE, Optional.of(OneTimeStore.Result.ALREADY_USED)));
+        e.put(
+                "consumed",
+                new DoorEvent.OnceConsumed(HELD_ONCE, Optional.of(OneTimeStore.Result.CONSUMED)));
+        e.put(
+                "already-used",
+                new DoorEvent.OnceConsumed(
+                        HELD_ONCE, Optional.of(OneTimeStore.Result.ALREADY_USED)));
         e.put("store-failed", new DoorEvent.OnceConsumed(HELD_ONCE, Optional.empty()));
         e.put("door-opens", new DoorEvent.DoorMoved(DoorState.OPEN));
         e.put("door-closes", new DoorEvent.DoorMoved(DoorState.CLOSED));
@@ -108,7 +227,9 @@ class DoorMachineTest {
         e.put("camera-ready", new DoorEvent.CameraReady(true));
         e.put("camera-lost", new DoorEvent.CameraReady(false));
         for (Timer t : Timer.values()) {
-            e.put("timer-" + t.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'), new DoorEvent.TimerFired(t));
+            e.put(
+                    "timer-" + t.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'),
+                    new DoorEvent.TimerFired(t));
         }
         e.put("clock-untrusted", new DoorEvent.ConditionChanged(Condition.CLOCK_UNTRUSTED, true));
         e.put("store-down", new DoorEvent.ConditionChanged(Condition.STORE_UNAVAILABLE, true));
@@ -117,19 +238,35 @@ class DoorMachineTest {
         return e;
     }
 
-    /** The commands as short words: lock, unlock, camera on/off, +TIMER/-TIMER, consume, reply …, audit …, save …, stop. */
+    /**
+     * The commands as short words: lock, unlock, camera on/off, +TIMER/-TIMER, consume, reply …,
+     * audit …, save …, stop.
+     */
     static String render(List<DoorCommand> commands) {
-        return commands.stream().map(c -> switch (c) {
-            case DoorCommand.DriveBolt d -> d.target() == BoltPosition.LOCKED ? "lock" : "unlock";
-            case DoorCommand.Camera cam -> cam.recording() ? "camera-on" : "camera-off";
-            case DoorCommand.StartTimer t -> "+" + t.timer();
-            case DoorCommand.CancelTimer t -> "-" + t.timer();
-            case DoorCommand.ConsumeOnce x -> "consume";
-            case DoorCommand.Reply r -> "reply:" + r.requestId() + ":" + r.outcome().refusal().map(Enum::name).orElse("granted");
-            case DoorCommand.Audit a -> "audit:" + audit(a.record());
-            case DoorCommand.SaveMode s -> "save:" + s.mode();
-            case DoorCommand.Stop s -> "stop";
-        }).collect(Collectors.joining(" "));
+        return commands.stream()
+                .map(
+                        c ->
+                                switch (c) {
+                                    case DoorCommand.DriveBolt d ->
+                                            d.target() == BoltPosition.LOCKED ? "lock" : "unlock";
+                                    case DoorCommand.Camera cam ->
+                                            cam.recording() ? "camera-on" : "camera-off";
+                                    case DoorCommand.StartTimer t -> "+" + t.timer();
+                                    case DoorCommand.CancelTimer t -> "-" + t.timer();
+                                    case DoorCommand.ConsumeOnce x -> "consume";
+                                    case DoorCommand.Reply r ->
+                                            "reply:"
+                                                    + r.requestId()
+                                                    + ":"
+                                                    + r.outcome()
+                                                            .refusal()
+                                                            .map(Enum::name)
+                                                            .orElse("granted");
+                                    case DoorCommand.Audit a -> "audit:" + audit(a.record());
+                                    case DoorCommand.SaveMode s -> "save:" + s.mode();
+                                    case DoorCommand.Stop s -> "stop";
+                                })
+                .collect(Collectors.joining(" "));
     }
 
     private static String audit(AuditRecord r) {
@@ -174,24 +311,48 @@ class DoorMachineTest {
 
     @TestFactory
     Stream<DynamicTest> everyRow_ofTheTable() throws IOException {
-        return table().stream().map(row -> DynamicTest.dynamicTest(row.fixture() + " + " + row.event(), () -> {
-            boolean camera = row.fixture().startsWith("camera-check");
-            DoorModel m = door(row.fixture());
-            assertTrue(m != null, "line " + row.line() + ": no fixture " + row.fixture());
-            DoorEvent e = events().get(row.event());
-            assertTrue(e != null, "line " + row.line() + ": no event " + row.event());
-            DoorMachine.Transition t = new DoorMachine(camera ? CAMERA : SETTINGS).apply(m, e);
-            assertEquals(row.state() + " | " + row.commands(), t.model().stateName() + " | " + render(t.commands()),
-                    "line " + row.line());
-        }));
+        return table().stream()
+                .map(
+                        row ->
+                                DynamicTest.dynamicTest(
+                                        row.fixture() + " + " + row.event(),
+                                        () -> {
+                                            boolean camera =
+                                                    row.fixture().startsWith("camera-check");
+                                            DoorModel m = door(row.fixture());
+                                            assertTrue(
+                                                    m != null,
+                                                    "line "
+                                                            + row.line()
+                                                            + ": no fixture "
+                                                            + row.fixture());
+                                            DoorEvent e = events().get(row.event());
+                                            assertTrue(
+                                                    e != null,
+                                                    "line "
+                                                            + row.line()
+                                                            + ": no event "
+                                                            + row.event());
+                                            DoorMachine.Transition t =
+                                                    new DoorMachine(camera ? CAMERA : SETTINGS)
+                                                            .apply(m, e);
+                                            assertEquals(
+                                                    row.state() + " | " + row.commands(),
+                                                    t.model().stateName()
+                                                            + " | "
+                                                            + render(t.commands()),
+                                                    "line " + row.line());
+                                        }));
     }
 
     @Test
     void theTable_coversEveryPhaseWithEveryEvent() throws IOException {
         Set<String> covered = new TreeSet<>();
         for (Row r : table()) {
-            covered.add(door(r.fixture()).phase().getClass().getSimpleName() + " × "
-                    + events().get(r.event()).getClass().getSimpleName());
+            covered.add(
+                    door(r.fixture()).phase().getClass().getSimpleName()
+                            + " × "
+                            + events().get(r.event()).getClass().getSimpleName());
         }
         List<String> missing = new ArrayList<>();
         for (Class<?> phase : phases()) {
@@ -203,8 +364,10 @@ class DoorMachineTest {
             }
         }
         assertEquals(List.of(), missing);
-        assertEquals(fixtures().size() * events().size() + 0, table().stream().filter(r -> fixtures().containsKey(r.fixture()))
-                .count(), "every fixture with every event");
+        assertEquals(
+                fixtures().size() * events().size() + 0,
+                table().stream().filter(r -> fixtures().containsKey(r.fixture())).count(),
+                "every fixture with every event");
     }
 
     private static List<Class<?>> phases() {

@@ -10,17 +10,11 @@ import static org.mockito.Mockito.times;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
-import java.nio.file.Path;
-import java.time.Duration;
-import java.time.InstantSource;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.latchkey.audit.AuditLog;
+import org.latchkey.audit.AuditVerifier;
 import org.latchkey.hal.BoltPosition;
 import org.latchkey.hal.Camera;
 import org.latchkey.hal.Deadbolt;
@@ -29,8 +23,6 @@ import org.latchkey.hal.DoorHardware;
 import org.latchkey.hal.DoorState;
 import org.latchkey.hal.HardwareEvent;
 import org.latchkey.hal.ManualScheduler;
-import org.latchkey.audit.AuditLog;
-import org.latchkey.audit.AuditVerifier;
 import org.latchkey.store.ModeFile;
 import org.latchkey.store.OneTimeStore;
 import org.latchkey.store.Storage;
@@ -38,15 +30,23 @@ import org.latchkey.token.RejectionReason;
 import org.latchkey.token.VerifiedAccess;
 import org.mockito.InOrder;
 
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+
 /**
- * The door, scenario by scenario: the real state machine and controller loop, virtual time, Mockito at the
- * hardware boundary, a real one-time store and audit log in a temp folder.
+ * The door, scenario by scenario: the real state machine and controller loop, virtual time, Mockito
+ * at the hardware boundary, a real one-time store and audit log in a temp folder.
  */
 class DoorScenarioTest {
     private static final Duration TRAVEL = Duration.ofMillis(700);
 
-    @TempDir
-    Path state;
+    @TempDir Path state;
 
     final ManualScheduler scheduler = new ManualScheduler();
     final Deadbolt bolt = mock(Deadbolt.class);
@@ -65,27 +65,40 @@ class DoorScenarioTest {
         when(contact.state()).thenReturn(initialDoor);
         when(bolt.position()).thenReturn(BoltPosition.UNKNOWN);
         store = OneTimeStore.open(Storage.REAL, state);
-        audit = AuditLog.open(Storage.REAL, state, AuditLog.Limits.of(64L << 20), InstantSource.fixed(TestTokens.NOW),
-                new AuditLog.Health() {
+        audit =
+                AuditLog.open(
+                        Storage.REAL,
+                        state,
+                        AuditLog.Limits.of(64L << 20),
+                        InstantSource.fixed(TestTokens.NOW),
+                        new AuditLog.Health() {
+                            @Override
+                            public void failed(java.io.IOException e) {
+                                throw new AssertionError(e);
+                            }
+
+                            @Override
+                            public void recovered() {}
+                        });
+        door =
+                new DoorController(
+                        settings,
+                        settings.mode(),
+                        scheduler,
+                        store,
+                        new ModeFile(Storage.REAL, state),
+                        audit,
+                        InstantSource.fixed(TestTokens.NOW));
+        door.addObserver(
+                new DoorController.Observer() {
                     @Override
-                    public void failed(java.io.IOException e) {
-                        throw new AssertionError(e);
+                    public void onStatus(DoorModel model) {}
+
+                    @Override
+                    public void onRecord(AuditRecord record, Optional<String> line) {
+                        records.add(record);
                     }
-
-                    @Override
-                    public void recovered() {}
                 });
-        door = new DoorController(settings, settings.mode(), scheduler, store, new ModeFile(Storage.REAL, state), audit,
-                InstantSource.fixed(TestTokens.NOW));
-        door.addObserver(new DoorController.Observer() {
-            @Override
-            public void onStatus(DoorModel model) {}
-
-            @Override
-            public void onRecord(AuditRecord record, Optional<String> line) {
-                records.add(record);
-            }
-        });
         door.start(hw, "config");
         door.processPending();
     }
@@ -101,7 +114,9 @@ class DoorScenarioTest {
     void auditChainIsIntact() throws Exception {
         if (audit != null) {
             audit.close();
-            assertTrue(AuditVerifier.verify(state).intact(), AuditVerifier.verify(state).firstProblem().toString());
+            assertTrue(
+                    AuditVerifier.verify(state).intact(),
+                    AuditVerifier.verify(state).firstProblem().toString());
         }
     }
 
@@ -130,8 +145,17 @@ class DoorScenarioTest {
 
     private static DoorSettings settings(boolean requireCamera, Mode mode) {
         DoorSettings d = DoorSettings.DEFAULTS;
-        return new DoorSettings(mode, d.unlockWait(), d.relockDelay(), d.ajarAfter(), d.maxUnlocked(),
-                d.cameraPostRoll(), requireCamera, d.cameraReadyWait(), d.lockRetries(), d.motionTimeout());
+        return new DoorSettings(
+                mode,
+                d.unlockWait(),
+                d.relockDelay(),
+                d.ajarAfter(),
+                d.maxUnlocked(),
+                d.cameraPostRoll(),
+                requireCamera,
+                d.cameraReadyWait(),
+                d.lockRetries(),
+                d.motionTimeout());
     }
 
     @Test
@@ -140,7 +164,9 @@ class DoorScenarioTest {
         VerifiedAccess token = TestTokens.courierOnce();
         Outcome o = present(token);
         assertTrue(o.granted(), o.toString());
-        assertTrue(store.isUsed(token.kid(), token.claims().tokenId()), "consumed before the bolt moved");
+        assertTrue(
+                store.isUsed(token.kid(), token.claims().tokenId()),
+                "consumed before the bolt moved");
         InOrder order = inOrder(camera, bolt);
         order.verify(camera).startRecording();
         order.verify(bolt).unlock();
@@ -161,8 +187,14 @@ class DoorScenarioTest {
         advance(Duration.ofSeconds(10));
         verify(camera).stopRecording();
         assertFalse(door.model().camera().recording());
-        assertTrue(records.stream().anyMatch(r -> r instanceof AuditRecord.Granted g
-                && g.token().jti().equals(token.claims().tokenId())));
+        assertTrue(
+                records.stream()
+                        .anyMatch(
+                                r ->
+                                        r instanceof AuditRecord.Granted g
+                                                && g.token()
+                                                        .jti()
+                                                        .equals(token.claims().tokenId())));
         assertEquals(Set.of(), door.model().alarms());
     }
 
@@ -181,7 +213,8 @@ class DoorScenarioTest {
     }
 
     @Test
-    void doorHeldOpen_raisesAjar_clearsOnClose_thenRelocks_neverBoltingAnOpenDoor() throws Exception {
+    void doorHeldOpen_raisesAjar_clearsOnClose_thenRelocks_neverBoltingAnOpenDoor()
+            throws Exception {
         startLocked(DoorSettings.DEFAULTS);
         present(TestTokens.courierOnce());
         settle(BoltPosition.UNLOCKED);
@@ -232,7 +265,8 @@ class DoorScenarioTest {
     }
 
     @Test
-    void cameraRequiredButOffline_refusesCameraNotReady_tokenNotConsumed_boltNeverMoves() throws Exception {
+    void cameraRequiredButOffline_refusesCameraNotReady_tokenNotConsumed_boltNeverMoves()
+            throws Exception {
         startLocked(settings(true, Mode.NORMAL));
         VerifiedAccess token = TestTokens.courierOnce();
         CompletableFuture<Outcome> answer = door.present(token, true);
@@ -264,7 +298,9 @@ class DoorScenarioTest {
     @Test
     void privacyMode_refusesCourier_admitsOwner() throws Exception {
         startLocked(settings(false, Mode.PRIVACY));
-        assertEquals(RejectionReason.MODE_DENIES, present(TestTokens.courierOnce()).refusal().orElseThrow());
+        assertEquals(
+                RejectionReason.MODE_DENIES,
+                present(TestTokens.courierOnce()).refusal().orElseThrow());
         verify(bolt, never()).unlock();
         verify(camera, never()).startRecording();
         assertTrue(present(TestTokens.ownerWindow()).granted());
@@ -282,7 +318,10 @@ class DoorScenarioTest {
         Outcome replay = present(token);
         assertEquals(RejectionReason.ALREADY_USED, replay.refusal().orElseThrow());
         verify(bolt, times(1)).unlock();
-        assertTrue(records.contains(new AuditRecord.Refused(AuditRecord.TokenRef.of(token), RejectionReason.ALREADY_USED)));
+        assertTrue(
+                records.contains(
+                        new AuditRecord.Refused(
+                                AuditRecord.TokenRef.of(token), RejectionReason.ALREADY_USED)));
     }
 
     @Test
@@ -305,7 +344,8 @@ class DoorScenarioTest {
     @Test
     void grantWhileBoltMoving_isBusy_andMovesNothing() throws Exception {
         start(DoorSettings.DEFAULTS, DoorState.CLOSED);
-        assertEquals(RejectionReason.BUSY, present(TestTokens.courierOnce()).refusal().orElseThrow());
+        assertEquals(
+                RejectionReason.BUSY, present(TestTokens.courierOnce()).refusal().orElseThrow());
         verify(bolt, never()).unlock();
     }
 
@@ -333,7 +373,9 @@ class DoorScenarioTest {
         settle(BoltPosition.LOCKED);
         assertTrue(door.isStopped());
         assertEquals("STOPPED", door.model().stateName());
-        assertEquals(RejectionReason.BUSY, door.present(TestTokens.ownerWindow(), true).getNow(null).refusal().orElseThrow());
+        assertEquals(
+                RejectionReason.BUSY,
+                door.present(TestTokens.ownerWindow(), true).getNow(null).refusal().orElseThrow());
     }
 
     @Test
@@ -344,7 +386,7 @@ class DoorScenarioTest {
         doorMoves(DoorState.OPEN);
         doorMoves(DoorState.CLOSED);
         advance(Duration.ofSeconds(3)); // relock starts
-        doorMoves(DoorState.OPEN);      // and the door opens again mid-motion
+        doorMoves(DoorState.OPEN); // and the door opens again mid-motion
         verify(bolt, times(2)).unlock();
         assertEquals("UNSECURED", door.model().stateName());
         assertFalse(door.model().alarms().contains(Alarm.DOOR_FORCED_OPEN));
@@ -358,24 +400,30 @@ class DoorScenarioTest {
         assertEquals(RejectionReason.STORE_UNAVAILABLE, present(token).refusal().orElseThrow());
         assertTrue(door.model().alarms().contains(Alarm.STORE_UNAVAILABLE));
         verify(bolt, never()).unlock();
-        // While the state cannot be written, nobody but the owner gets in: no courier enters unrecorded.
-        assertEquals(RejectionReason.STORE_UNAVAILABLE, present(TestTokens.courierWindow()).refusal().orElseThrow());
+        // While the state cannot be written, nobody but the owner gets in: no courier enters
+        // unrecorded.
+        assertEquals(
+                RejectionReason.STORE_UNAVAILABLE,
+                present(TestTokens.courierWindow()).refusal().orElseThrow());
         assertTrue(present(TestTokens.ownerWindow()).granted());
     }
 
     @Test
     void failingDeviceCall_orObserver_doesNotStopTheDoor() throws Exception {
         startLocked(DoorSettings.DEFAULTS);
-        org.mockito.Mockito.doThrow(new IllegalStateException("camera unplugged")).when(camera).startRecording();
-        door.addObserver(new DoorController.Observer() {
-            @Override
-            public void onStatus(DoorModel model) {
-                throw new IllegalStateException("broken observer");
-            }
+        org.mockito.Mockito.doThrow(new IllegalStateException("camera unplugged"))
+                .when(camera)
+                .startRecording();
+        door.addObserver(
+                new DoorController.Observer() {
+                    @Override
+                    public void onStatus(DoorModel model) {
+                        throw new IllegalStateException("broken observer");
+                    }
 
-            @Override
-            public void onRecord(AuditRecord record, Optional<String> line) {}
-        });
+                    @Override
+                    public void onRecord(AuditRecord record, Optional<String> line) {}
+                });
         assertTrue(present(TestTokens.courierOnce()).granted());
         verify(bolt).unlock();
         settle(BoltPosition.UNLOCKED);

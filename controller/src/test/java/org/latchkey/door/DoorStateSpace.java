@@ -1,17 +1,5 @@
 package org.latchkey.door;
 
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.BitSet;
-import java.util.Collections;
-import java.util.EnumSet;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
-import java.util.function.BiFunction;
 import org.latchkey.door.DoorCommand.CancelTimer;
 import org.latchkey.door.DoorCommand.ConsumeOnce;
 import org.latchkey.door.DoorCommand.DriveBolt;
@@ -25,27 +13,49 @@ import org.latchkey.store.OneTimeStore;
 import org.latchkey.token.Role;
 import org.latchkey.token.VerifiedAccess;
 
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.BiFunction;
+
 /**
- * Every state the door can reach, explored breadth-first: a state is the model and the set of armed timers;
- * from each, every event the world can send (grants of each role and use, the door, the bolt, the camera, each
- * armed timer firing, conditions, modes, shutdown), and for each command whose answer the loop feeds straight
- * back (the one-time store, the mode file) every answer it can give. The door's promises are checked on every
- * transition; a violation comes back with the shortest event sequence that reaches it.
+ * Every state the door can reach, explored breadth-first: a state is the model and the set of armed
+ * timers; from each, every event the world can send (grants of each role and use, the door, the
+ * bolt, the camera, each armed timer firing, conditions, modes, shutdown), and for each command
+ * whose answer the loop feeds straight back (the one-time store, the mode file) every answer it can
+ * give. The door's promises are checked on every transition; a violation comes back with the
+ * shortest event sequence that reaches it.
  */
 final class DoorStateSpace {
     /** The door's promises, each checked on every transition (or, for liveness, on every state). */
     enum Invariant {
         BOLT_INTO_OPEN_DOOR("the bolt is never commanded to LOCKED while the door is OPEN"),
-        ONCE_CONSUMED_FIRST("a once grant is consumed (and the store said CONSUMED) before its unlock or its granted answer"),
+        ONCE_CONSUMED_FIRST(
+                "a once grant is consumed (and the store said CONSUMED) before its unlock or its"
+                        + " granted answer"),
         ONE_REPLY("every GrantRequested gets exactly one Reply"),
-        GRANTED_AFTER_UNLOCK("a granted answer follows an unlock command of the same unlocked period"),
+        GRANTED_AFTER_UNLOCK(
+                "a granted answer follows an unlock command of the same unlocked period"),
         PRIVACY("no non-owner grant unlocks in PRIVACY mode"),
         CAMERA("no grant unlocks while the camera is required and not confirmed"),
         LOCKED_CONFIRMED("the state reads LOCKED only when the bolt has confirmed LOCKED"),
-        JAMMED_AFTER_RETRIES("after the first attempt and lock_retries retries, all unconfirmed, the state is JAMMED"),
-        RELOCK_ARMED("bolt unlocked and door closed (outside JAMMED and STOPPED): a relock timer or a motion is armed"),
-        MAX_UNLOCKED_ARMED("an unlocked period not yet capped has its max_unlocked timer armed: no token holds the door"
-                + " open past it"),
+        JAMMED_AFTER_RETRIES(
+                "after the first attempt and lock_retries retries, all unconfirmed, the state is"
+                        + " JAMMED"),
+        RELOCK_ARMED(
+                "bolt unlocked and door closed (outside JAMMED and STOPPED): a relock timer or a"
+                        + " motion is armed"),
+        MAX_UNLOCKED_ARMED(
+                "an unlocked period not yet capped has its max_unlocked timer armed: no token holds"
+                        + " the door open past it"),
         STOPPED_ARMS_NOTHING("STOPPED arms no timer"),
         LIVENESS("closing the door and firing the pending timers reaches LOCKED or JAMMED");
 
@@ -60,13 +70,19 @@ final class DoorStateSpace {
     record State(DoorModel model, Set<Timer> armed) {}
 
     /** One application of the machine inside a macro step. */
-    record SubStep(DoorModel before, DoorEvent event, List<DoorCommand> commands, DoorModel after) {}
+    record SubStep(
+            DoorModel before, DoorEvent event, List<DoorCommand> commands, DoorModel after) {}
 
     /** An invariant that does not hold, and how to get there from a start. */
     record Violation(Invariant invariant, String detail, List<String> path) {
         @Override
         public String toString() {
-            return invariant + " (" + invariant.promise + "): " + detail + "\n  shortest path:\n    "
+            return invariant
+                    + " ("
+                    + invariant.promise
+                    + "): "
+                    + detail
+                    + "\n  shortest path:\n    "
                     + String.join("\n    ", path);
         }
     }
@@ -87,18 +103,24 @@ final class DoorStateSpace {
     private final List<Integer> parent = new ArrayList<>();
     private final List<String> via = new ArrayList<>();
     private final List<Integer> depthOf = new ArrayList<>();
+
     /** Liveness: restricted edges, for a bolt that answers and for one that never does. */
     private final Map<Integer, List<Integer>> cooperating = new HashMap<>();
+
     private final Map<Integer, List<Integer>> silent = new HashMap<>();
     private long transitions;
 
     /**
-     * @param machine the transition function to check (the real one, or a deliberately broken variant)
+     * @param machine the transition function to check (the real one, or a deliberately broken
+     *     variant)
      * @param settings the settings the promises are checked against
      * @param grants the tokens presented: each role and use
      */
-    DoorStateSpace(BiFunction<DoorModel, DoorEvent, DoorMachine.Transition> machine, DoorSettings settings,
-            List<VerifiedAccess> grants, int maxStates) {
+    DoorStateSpace(
+            BiFunction<DoorModel, DoorEvent, DoorMachine.Transition> machine,
+            DoorSettings settings,
+            List<VerifiedAccess> grants,
+            int maxStates) {
         this.machine = machine;
         this.settings = settings;
         this.grants = grants;
@@ -108,7 +130,12 @@ final class DoorStateSpace {
     Result explore() {
         ArrayDeque<Integer> frontier = new ArrayDeque<>();
         for (Mode mode : Mode.values()) {
-            int id = add(new State(DoorModel.initial(mode), Set.of()), -1, "start in " + mode + " mode", 0);
+            int id =
+                    add(
+                            new State(DoorModel.initial(mode), Set.of()),
+                            -1,
+                            "start in " + mode + " mode",
+                            0);
             frontier.add(id);
         }
         int maxDepth = 0;
@@ -120,7 +147,8 @@ final class DoorStateSpace {
                     transitions++;
                     Optional<String> broken = Optional.empty();
                     Invariant which = null;
-                    for (Map.Entry<Invariant, Optional<String>> check : checks(s, e, m).entrySet()) {
+                    for (Map.Entry<Invariant, Optional<String>> check :
+                            checks(s, e, m).entrySet()) {
                         if (check.getValue().isPresent()) {
                             which = check.getKey();
                             broken = check.getValue();
@@ -129,17 +157,33 @@ final class DoorStateSpace {
                     }
                     if (broken.isPresent()) {
                         List<String> path = path(id);
-                        path.add(describe(e) + "  →  " + m.to().model().stateName() + " " + m.commands());
-                        return new Result(states.size(), transitions, maxDepth,
+                        path.add(
+                                describe(e)
+                                        + "  →  "
+                                        + m.to().model().stateName()
+                                        + " "
+                                        + m.commands());
+                        return new Result(
+                                states.size(),
+                                transitions,
+                                maxDepth,
                                 Optional.of(new Violation(which, broken.get(), path)));
                     }
                     Integer known = ids.get(m.to());
-                    int to = known != null ? known : add(m.to(), id, describe(e) + " " + m.choices(), depthOf.get(id) + 1);
+                    int to =
+                            known != null
+                                    ? known
+                                    : add(
+                                            m.to(),
+                                            id,
+                                            describe(e) + " " + m.choices(),
+                                            depthOf.get(id) + 1);
                     if (known == null) {
                         frontier.add(to);
                         maxDepth = Math.max(maxDepth, depthOf.get(to));
                         if (states.size() > maxStates) {
-                            throw new IllegalStateException("more than " + maxStates + " states: raise the bound");
+                            throw new IllegalStateException(
+                                    "more than " + maxStates + " states: raise the bound");
                         }
                     }
                     restrictedEdge(s, e, id, to);
@@ -162,10 +206,22 @@ final class DoorStateSpace {
     private List<String> path(int id) {
         List<String> steps = new ArrayList<>();
         for (int at = id; at >= 0; at = parent.get(at)) {
-            steps.add(via.get(at) + "  →  " + states.get(at).model().stateName() + " door=" + states.get(at).model().door()
-                    + " bolt=" + states.get(at).model().bolt() + " camera=" + states.get(at).model().camera()
-                    + " mode=" + states.get(at).model().mode() + " alarms=" + states.get(at).model().alarms()
-                    + " armed=" + states.get(at).armed());
+            steps.add(
+                    via.get(at)
+                            + "  →  "
+                            + states.get(at).model().stateName()
+                            + " door="
+                            + states.get(at).model().door()
+                            + " bolt="
+                            + states.get(at).model().bolt()
+                            + " camera="
+                            + states.get(at).model().camera()
+                            + " mode="
+                            + states.get(at).model().mode()
+                            + " alarms="
+                            + states.get(at).model().alarms()
+                            + " armed="
+                            + states.get(at).armed());
         }
         Collections.reverse(steps);
         return steps;
@@ -177,10 +233,12 @@ final class DoorStateSpace {
         DoorModel m = s.model();
         List<DoorEvent> out = new ArrayList<>();
         if (m.phase() instanceof Phase.Starting) {
-            // Every start: door open or closed, bolt locked, unlocked or unknown, camera ready or not (the mode is the
+            // Every start: door open or closed, bolt locked, unlocked or unknown, camera ready or
+            // not (the mode is the
             // initial state's). Hardware events may be queued before it, so the rest follows too.
             for (DoorState door : DoorState.values()) {
-                for (BoltPosition bolt : List.of(BoltPosition.LOCKED, BoltPosition.UNLOCKED, BoltPosition.UNKNOWN)) {
+                for (BoltPosition bolt :
+                        List.of(BoltPosition.LOCKED, BoltPosition.UNLOCKED, BoltPosition.UNKNOWN)) {
                     for (boolean ready : new boolean[] {false, true}) {
                         out.add(new DoorEvent.Started(door, bolt, ready, "config"));
                     }
@@ -190,8 +248,11 @@ final class DoorStateSpace {
         for (VerifiedAccess a : grants) {
             out.add(new DoorEvent.GrantRequested(new Grant(FRESH, a, true)));
         }
-        out.add(new DoorEvent.DoorMoved(m.door() == DoorState.OPEN ? DoorState.CLOSED : DoorState.OPEN));
-        for (BoltPosition p : List.of(BoltPosition.LOCKED, BoltPosition.UNLOCKED, BoltPosition.UNKNOWN)) {
+        out.add(
+                new DoorEvent.DoorMoved(
+                        m.door() == DoorState.OPEN ? DoorState.CLOSED : DoorState.OPEN));
+        for (BoltPosition p :
+                List.of(BoltPosition.LOCKED, BoltPosition.UNLOCKED, BoltPosition.UNKNOWN)) {
             out.add(new DoorEvent.BoltSettled(p));
         }
         out.add(new DoorEvent.CameraReady(!m.camera().ready()));
@@ -208,9 +269,13 @@ final class DoorStateSpace {
         return out;
     }
 
-    // ---- one event, as the controller handles it: commands whose answers come straight back, answered every way
+    // ---- one event, as the controller handles it: commands whose answers come straight back,
+    // answered every way
 
-    /** The result of one event: every sub-step, the commands in order, the state it ends in, the answers chosen. */
+    /**
+     * The result of one event: every sub-step, the commands in order, the state it ends in, the
+     * answers chosen.
+     */
     record Macro(List<SubStep> steps, List<DoorCommand> commands, State to, String choices) {}
 
     private List<Macro> macro(State s, DoorEvent e) {
@@ -224,12 +289,22 @@ final class DoorStateSpace {
         return out;
     }
 
-    private void expand(DoorModel model, ArrayDeque<DoorEvent> queue, Set<Timer> armed, List<SubStep> steps,
-            String choices, List<Macro> out) {
+    private void expand(
+            DoorModel model,
+            ArrayDeque<DoorEvent> queue,
+            Set<Timer> armed,
+            List<SubStep> steps,
+            String choices,
+            List<Macro> out) {
         if (queue.isEmpty()) {
             List<DoorCommand> all = new ArrayList<>();
             steps.forEach(st -> all.addAll(st.commands()));
-            out.add(new Macro(List.copyOf(steps), all, new State(normalise(model), Set.copyOf(armed)), choices));
+            out.add(
+                    new Macro(
+                            List.copyOf(steps),
+                            all,
+                            new State(normalise(model), Set.copyOf(armed)),
+                            choices));
             return;
         }
         DoorEvent e = queue.poll();
@@ -244,17 +319,35 @@ final class DoorStateSpace {
                 case CancelTimer ct -> nowArmed.remove(ct.timer());
                 case Stop x -> nowArmed.clear();
                 case ConsumeOnce co -> {
-                    answers = List.of(
-                            List.of(new DoorEvent.OnceConsumed(co.grant(), Optional.of(OneTimeStore.Result.CONSUMED))),
-                            List.of(new DoorEvent.OnceConsumed(co.grant(), Optional.of(OneTimeStore.Result.ALREADY_USED))),
-                            List.of(new DoorEvent.OnceConsumed(co.grant(), Optional.empty())));
-                    labels = List.of("[store: CONSUMED]", "[store: ALREADY_USED]", "[store: cannot write]");
+                    answers =
+                            List.of(
+                                    List.of(
+                                            new DoorEvent.OnceConsumed(
+                                                    co.grant(),
+                                                    Optional.of(OneTimeStore.Result.CONSUMED))),
+                                    List.of(
+                                            new DoorEvent.OnceConsumed(
+                                                    co.grant(),
+                                                    Optional.of(OneTimeStore.Result.ALREADY_USED))),
+                                    List.of(
+                                            new DoorEvent.OnceConsumed(
+                                                    co.grant(), Optional.empty())));
+                    labels =
+                            List.of(
+                                    "[store: CONSUMED]",
+                                    "[store: ALREADY_USED]",
+                                    "[store: cannot write]");
                 }
                 case SaveMode x -> {
-                    answers = List.of(List.of(), List.of(new DoorEvent.ConditionChanged(Condition.STORE_UNAVAILABLE, true)));
+                    answers =
+                            List.of(
+                                    List.of(),
+                                    List.of(
+                                            new DoorEvent.ConditionChanged(
+                                                    Condition.STORE_UNAVAILABLE, true)));
                     labels = List.of("", "[mode file: cannot write]");
                 }
-                default -> { }
+                default -> {}
             }
         }
         List<SubStep> next = new ArrayList<>(steps);
@@ -266,7 +359,10 @@ final class DoorStateSpace {
         }
     }
 
-    /** The grant a phase holds goes by one request id, so equal doors compare equal whatever came before. */
+    /**
+     * The grant a phase holds goes by one request id, so equal doors compare equal whatever came
+     * before.
+     */
     private static DoorModel normalise(DoorModel m) {
         Phase p = normalise(m.phase());
         return p == m.phase() ? m : m.with(p);
@@ -274,8 +370,10 @@ final class DoorStateSpace {
 
     private static Phase normalise(Phase p) {
         return switch (p) {
-            case Phase.CameraCheck c -> new Phase.CameraCheck(held(c.grant()), (Phase.Running) normalise(c.back()));
-            case Phase.Consuming c -> new Phase.Consuming(held(c.grant()), (Phase.Running) normalise(c.back()));
+            case Phase.CameraCheck c ->
+                    new Phase.CameraCheck(held(c.grant()), (Phase.Running) normalise(c.back()));
+            case Phase.Consuming c ->
+                    new Phase.Consuming(held(c.grant()), (Phase.Running) normalise(c.back()));
             case Phase.Unlocking u -> new Phase.Unlocking(held(u.grant()), u.attempt());
             case Phase.Unlocked u -> new Phase.Unlocked(held(u.grant()), u.entered(), u.capped());
             default -> p;
@@ -300,8 +398,11 @@ final class DoorStateSpace {
         out.put(Invariant.JAMMED_AFTER_RETRIES, jammedAfterRetries(m));
         out.put(Invariant.RELOCK_ARMED, relockArmed(m.to()));
         out.put(Invariant.MAX_UNLOCKED_ARMED, maxUnlockedArmed(m.to()));
-        out.put(Invariant.STOPPED_ARMS_NOTHING, m.to().model().phase() instanceof Phase.Stopped && !m.to().armed().isEmpty()
-                ? Optional.of("armed " + m.to().armed()) : Optional.empty());
+        out.put(
+                Invariant.STOPPED_ARMS_NOTHING,
+                m.to().model().phase() instanceof Phase.Stopped && !m.to().armed().isEmpty()
+                        ? Optional.of("armed " + m.to().armed())
+                        : Optional.empty());
         return out;
     }
 
@@ -332,8 +433,8 @@ final class DoorStateSpace {
     }
 
     /**
-     * Grants this transition admits: a granted Reply, or the first unlock for a grant (the phase it leads to names
-     * it; a retry of that unlock continues the admission, it is not a new one).
+     * Grants this transition admits: a granted Reply, or the first unlock for a grant (the phase it
+     * leads to names it; a retry of that unlock continues the admission, it is not a new one).
      */
     private static List<Grant> admitted(State s, DoorEvent e, SubStep st) {
         List<Grant> out = new ArrayList<>();
@@ -342,7 +443,8 @@ final class DoorStateSpace {
                 grantOf(r.requestId(), s, e).ifPresent(out::add);
             }
         }
-        if (st.commands().contains(new DriveBolt(BoltPosition.UNLOCKED)) && st.after().phase() instanceof Phase.Unlocking u
+        if (st.commands().contains(new DriveBolt(BoltPosition.UNLOCKED))
+                && st.after().phase() instanceof Phase.Unlocking u
                 && !(st.before().phase() instanceof Phase.Unlocking)) {
             out.add(u.grant());
         }
@@ -358,14 +460,24 @@ final class DoorStateSpace {
                 if (ok && asked.contains(oc.grant().requestId())) {
                     consumed.add(oc.grant().requestId());
                 }
-                if (!ok && (st.commands().contains(new DriveBolt(BoltPosition.UNLOCKED))
-                        || st.commands().stream().anyMatch(c -> c instanceof Reply r && r.outcome().granted()))) {
-                    return Optional.of("a once token the store answered " + oc.result() + " still unlocked");
+                if (!ok
+                        && (st.commands().contains(new DriveBolt(BoltPosition.UNLOCKED))
+                                || st.commands().stream()
+                                        .anyMatch(
+                                                c ->
+                                                        c instanceof Reply r
+                                                                && r.outcome().granted()))) {
+                    return Optional.of(
+                            "a once token the store answered " + oc.result() + " still unlocked");
                 }
             }
             for (Grant g : admitted(s, e, st)) {
                 if (g.once() && !consumed.contains(g.requestId())) {
-                    return Optional.of("once grant " + g.requestId() + " admitted before its consumption on " + st.event());
+                    return Optional.of(
+                            "once grant "
+                                    + g.requestId()
+                                    + " admitted before its consumption on "
+                                    + st.event());
                 }
             }
             for (DoorCommand c : st.commands()) {
@@ -379,25 +491,36 @@ final class DoorStateSpace {
 
     private static Optional<String> oneReply(State s, DoorEvent e, Macro m) {
         Map<Long, Integer> replies = new HashMap<>();
-        m.commands().forEach(c -> {
-            if (c instanceof Reply r) {
-                replies.merge(r.requestId(), 1, Integer::sum);
-            }
-        });
+        m.commands()
+                .forEach(
+                        c -> {
+                            if (c instanceof Reply r) {
+                                replies.merge(r.requestId(), 1, Integer::sum);
+                            }
+                        });
         Optional<Grant> before = pending(s.model().phase());
-        Optional<Long> after = pending(m.steps().get(m.steps().size() - 1).after().phase()).map(Grant::requestId);
+        Optional<Long> after =
+                pending(m.steps().get(m.steps().size() - 1).after().phase()).map(Grant::requestId);
         if (e instanceof DoorEvent.GrantRequested) {
             int n = replies.getOrDefault(FRESH, 0) + (after.equals(Optional.of(FRESH)) ? 1 : 0);
             if (n != 1) {
-                return Optional.of("the new grant got " + replies.getOrDefault(FRESH, 0) + " replies"
-                        + (after.equals(Optional.of(FRESH)) ? " and is still pending" : ""));
+                return Optional.of(
+                        "the new grant got "
+                                + replies.getOrDefault(FRESH, 0)
+                                + " replies"
+                                + (after.equals(Optional.of(FRESH))
+                                        ? " and is still pending"
+                                        : ""));
             }
         }
         if (before.isPresent()) {
             int n = replies.getOrDefault(HELD, 0) + (after.equals(Optional.of(HELD)) ? 1 : 0);
             if (n != 1) {
-                return Optional.of("the pending grant got " + replies.getOrDefault(HELD, 0) + " replies"
-                        + (after.equals(Optional.of(HELD)) ? " and is still pending" : ""));
+                return Optional.of(
+                        "the pending grant got "
+                                + replies.getOrDefault(HELD, 0)
+                                + " replies"
+                                + (after.equals(Optional.of(HELD)) ? " and is still pending" : ""));
             }
         } else if (replies.containsKey(HELD)) {
             return Optional.of("a reply to a grant nobody is waiting for");
@@ -417,10 +540,14 @@ final class DoorStateSpace {
                 if (c.equals(new DriveBolt(BoltPosition.UNLOCKED))) {
                     unlockSent = true;
                 } else if (c instanceof Reply r && r.outcome().granted() && !unlockSent) {
-                    boolean alreadyUnlocked = st.after().phase() instanceof Phase.Unlocked
-                            && st.before().bolt() == BoltPosition.UNLOCKED && wasUnlocked(st.before().phase());
+                    boolean alreadyUnlocked =
+                            st.after().phase() instanceof Phase.Unlocked
+                                    && st.before().bolt() == BoltPosition.UNLOCKED
+                                    && wasUnlocked(st.before().phase());
                     if (!alreadyUnlocked) {
-                        return Optional.of("granted without an unlock command, from " + st.before().stateName());
+                        return Optional.of(
+                                "granted without an unlock command, from "
+                                        + st.before().stateName());
                     }
                 }
             }
@@ -454,7 +581,8 @@ final class DoorStateSpace {
         }
         for (SubStep st : m.steps()) {
             if (!admitted(s, e, st).isEmpty() && !st.after().camera().ready()) {
-                return Optional.of("admitted with the camera " + st.after().camera() + " on " + st.event());
+                return Optional.of(
+                        "admitted with the camera " + st.after().camera() + " on " + st.event());
             }
         }
         return Optional.empty();
@@ -462,8 +590,10 @@ final class DoorStateSpace {
 
     private static Optional<String> lockedConfirmed(Macro m) {
         for (SubStep st : m.steps()) {
-            if (st.after().phase() instanceof Phase.Locked && st.after().bolt() != BoltPosition.LOCKED) {
-                return Optional.of("LOCKED with the bolt " + st.after().bolt() + " after " + st.event());
+            if (st.after().phase() instanceof Phase.Locked
+                    && st.after().bolt() != BoltPosition.LOCKED) {
+                return Optional.of(
+                        "LOCKED with the bolt " + st.after().bolt() + " after " + st.event());
             }
         }
         return Optional.empty();
@@ -472,72 +602,102 @@ final class DoorStateSpace {
     private Optional<String> jammedAfterRetries(Macro m) {
         int last = settings.lockRetries() + 1;
         for (SubStep st : m.steps()) {
-            int attempt = switch (st.after().phase()) {
-                case Phase.Locking l -> l.attempt();
-                case Phase.Unlocking u -> u.attempt();
-                default -> 0;
-            };
+            int attempt =
+                    switch (st.after().phase()) {
+                        case Phase.Locking l -> l.attempt();
+                        case Phase.Unlocking u -> u.attempt();
+                        default -> 0;
+                    };
             if (attempt > last) {
                 return Optional.of("attempt " + attempt + " of a bolt allowed " + last);
             }
-            int before = switch (st.before().phase()) {
-                case Phase.Locking l -> l.attempt();
-                case Phase.Unlocking u -> u.attempt();
-                default -> 0;
-            };
-            boolean unconfirmed = st.event() instanceof DoorEvent.BoltSettled b && !confirms(st.before().phase(), b.position())
-                    || st.event().equals(new DoorEvent.TimerFired(Timer.MOTION));
-            if (before == last && unconfirmed && !(st.after().phase() instanceof Phase.Jammed)
+            int before =
+                    switch (st.before().phase()) {
+                        case Phase.Locking l -> l.attempt();
+                        case Phase.Unlocking u -> u.attempt();
+                        default -> 0;
+                    };
+            boolean unconfirmed =
+                    st.event() instanceof DoorEvent.BoltSettled b
+                                    && !confirms(st.before().phase(), b.position())
+                            || st.event().equals(new DoorEvent.TimerFired(Timer.MOTION));
+            if (before == last
+                    && unconfirmed
+                    && !(st.after().phase() instanceof Phase.Jammed)
                     && !(st.after().phase() instanceof Phase.Stopped)) {
-                return Optional.of("attempt " + last + " unconfirmed, yet " + st.after().stateName());
+                return Optional.of(
+                        "attempt " + last + " unconfirmed, yet " + st.after().stateName());
             }
         }
         return Optional.empty();
     }
 
     private static boolean confirms(Phase p, BoltPosition position) {
-        return p instanceof Phase.Locking ? position == BoltPosition.LOCKED : position == BoltPosition.UNLOCKED;
+        return p instanceof Phase.Locking
+                ? position == BoltPosition.LOCKED
+                : position == BoltPosition.UNLOCKED;
     }
 
     private static Optional<String> relockArmed(State s) {
         DoorModel m = s.model();
-        boolean exempt = switch (m.phase()) {
-            case Phase.Jammed j -> true;
-            case Phase.Stopped x -> true;
-            case Phase.Starting x -> true; // Started is always the first event the loop handles
-            default -> false;
-        };
+        boolean exempt =
+                switch (m.phase()) {
+                    case Phase.Jammed j -> true;
+                    case Phase.Stopped x -> true;
+                    case Phase.Starting x ->
+                            true; // Started is always the first event the loop handles
+                    default -> false;
+                };
         if (exempt || m.bolt() != BoltPosition.UNLOCKED || m.door() != DoorState.CLOSED) {
             return Optional.empty();
         }
         Set<Timer> a = s.armed();
-        boolean relock = a.contains(Timer.UNLOCK_WAIT) || a.contains(Timer.RELOCK_DELAY) || a.contains(Timer.MAX_UNLOCKED);
-        boolean motion = (m.phase() instanceof Phase.Locking || m.phase() instanceof Phase.Unlocking)
-                && a.contains(Timer.MOTION);
+        boolean relock =
+                a.contains(Timer.UNLOCK_WAIT)
+                        || a.contains(Timer.RELOCK_DELAY)
+                        || a.contains(Timer.MAX_UNLOCKED);
+        boolean motion =
+                (m.phase() instanceof Phase.Locking || m.phase() instanceof Phase.Unlocking)
+                        && a.contains(Timer.MOTION);
         boolean camera = m.phase() instanceof Phase.CameraCheck && a.contains(Timer.CAMERA_READY);
-        return relock || motion || camera ? Optional.empty()
-                : Optional.of(m.stateName() + " with the bolt unlocked, the door closed and nothing armed: " + a);
+        return relock || motion || camera
+                ? Optional.empty()
+                : Optional.of(
+                        m.stateName()
+                                + " with the bolt unlocked, the door closed and nothing armed: "
+                                + a);
     }
 
     private static Optional<String> maxUnlockedArmed(State s) {
         Phase p = s.model().phase();
-        Phase period = switch (p) {
-            case Phase.CameraCheck c -> c.back();
-            case Phase.Consuming c -> c.back();
-            default -> p;
-        };
-        return period instanceof Phase.Unlocked u && !u.capped() && !s.armed().contains(Timer.MAX_UNLOCKED)
-                ? Optional.of(s.model().stateName() + " in an unlocked period with no max_unlocked timer: " + s.armed())
+        Phase period =
+                switch (p) {
+                    case Phase.CameraCheck c -> c.back();
+                    case Phase.Consuming c -> c.back();
+                    default -> p;
+                };
+        return period instanceof Phase.Unlocked u
+                        && !u.capped()
+                        && !s.armed().contains(Timer.MAX_UNLOCKED)
+                ? Optional.of(
+                        s.model().stateName()
+                                + " in an unlocked period with no max_unlocked timer: "
+                                + s.armed())
                 : Optional.empty();
     }
 
     // ---- liveness
 
     private void restrictedEdge(State s, DoorEvent e, int from, int to) {
-        boolean shared = e.equals(new DoorEvent.DoorMoved(DoorState.CLOSED)) || e instanceof DoorEvent.TimerFired;
-        boolean answer = e instanceof DoorEvent.BoltSettled b && (s.model().phase() instanceof Phase.Locking
-                ? b.position() == BoltPosition.LOCKED
-                : s.model().phase() instanceof Phase.Unlocking && b.position() == BoltPosition.UNLOCKED);
+        boolean shared =
+                e.equals(new DoorEvent.DoorMoved(DoorState.CLOSED))
+                        || e instanceof DoorEvent.TimerFired;
+        boolean answer =
+                e instanceof DoorEvent.BoltSettled b
+                        && (s.model().phase() instanceof Phase.Locking
+                                ? b.position() == BoltPosition.LOCKED
+                                : s.model().phase() instanceof Phase.Unlocking
+                                        && b.position() == BoltPosition.UNLOCKED);
         if (shared || answer) {
             cooperating.computeIfAbsent(from, k -> new ArrayList<>()).add(to);
         }
@@ -547,21 +707,28 @@ final class DoorStateSpace {
     }
 
     /**
-     * From every state but JAMMED, STOPPED and STARTING: with the door closed, the armed timers firing in any
-     * order, and the bolt either confirming each command or never answering, every end is LOCKED or JAMMED (or
-     * STOPPED while shutting down), and no path runs forever.
+     * From every state but JAMMED, STOPPED and STARTING: with the door closed, the armed timers
+     * firing in any order, and the bolt either confirming each command or never answering, every
+     * end is LOCKED or JAMMED (or STOPPED while shutting down), and no path runs forever.
      */
     private Optional<Violation> liveness() {
-        for (Map.Entry<String, Map<Integer, List<Integer>>> env : Map.of("a bolt that confirms each command", cooperating,
-                "a bolt that never answers", silent).entrySet()) {
+        for (Map.Entry<String, Map<Integer, List<Integer>>> env :
+                Map.of(
+                                "a bolt that confirms each command",
+                                cooperating,
+                                "a bolt that never answers",
+                                silent)
+                        .entrySet()) {
             BitSet bad = new BitSet();
             BitSet ends = new BitSet();
             for (int i = 0; i < states.size(); i++) {
                 if (env.getValue().getOrDefault(i, List.of()).isEmpty()) {
                     ends.set(i);
                     DoorModel m = states.get(i).model();
-                    boolean good = m.phase() instanceof Phase.Locked || m.phase() instanceof Phase.Jammed
-                            || (m.phase() instanceof Phase.Stopped && m.shuttingDown());
+                    boolean good =
+                            m.phase() instanceof Phase.Locked
+                                    || m.phase() instanceof Phase.Jammed
+                                    || (m.phase() instanceof Phase.Stopped && m.shuttingDown());
                     if (!good) {
                         bad.set(i);
                     }
@@ -571,12 +738,21 @@ final class DoorStateSpace {
             BitSet reachesEnd = backwards(env.getValue(), ends);
             for (int i = 0; i < states.size(); i++) {
                 Phase p = states.get(i).model().phase();
-                if (p instanceof Phase.Jammed || p instanceof Phase.Stopped || p instanceof Phase.Starting) {
+                if (p instanceof Phase.Jammed
+                        || p instanceof Phase.Stopped
+                        || p instanceof Phase.Starting) {
                     continue;
                 }
                 if (reachesBad.get(i) || !reachesEnd.get(i)) {
-                    String what = reachesBad.get(i) ? "can end " + badEnd(env.getValue(), i, bad) : "can run forever";
-                    return Optional.of(new Violation(Invariant.LIVENESS, "with " + env.getKey() + ", " + what, path(i)));
+                    String what =
+                            reachesBad.get(i)
+                                    ? "can end " + badEnd(env.getValue(), i, bad)
+                                    : "can run forever";
+                    return Optional.of(
+                            new Violation(
+                                    Invariant.LIVENESS,
+                                    "with " + env.getKey() + ", " + what,
+                                    path(i)));
                 }
             }
         }
@@ -585,7 +761,12 @@ final class DoorStateSpace {
 
     private BitSet backwards(Map<Integer, List<Integer>> edges, BitSet targets) {
         Map<Integer, List<Integer>> reverse = new HashMap<>();
-        edges.forEach((from, tos) -> tos.forEach(to -> reverse.computeIfAbsent(to, k -> new ArrayList<>()).add(from)));
+        edges.forEach(
+                (from, tos) ->
+                        tos.forEach(
+                                to ->
+                                        reverse.computeIfAbsent(to, k -> new ArrayList<>())
+                                                .add(from)));
         BitSet seen = (BitSet) targets.clone();
         ArrayDeque<Integer> q = new ArrayDeque<>();
         targets.stream().forEach(q::add);
@@ -620,7 +801,12 @@ final class DoorStateSpace {
 
     static String describe(DoorEvent e) {
         return switch (e) {
-            case DoorEvent.GrantRequested g -> "GrantRequested(" + g.grant().role() + " " + (g.grant().once() ? "once" : "window") + ")";
+            case DoorEvent.GrantRequested g ->
+                    "GrantRequested("
+                            + g.grant().role()
+                            + " "
+                            + (g.grant().once() ? "once" : "window")
+                            + ")";
             case DoorEvent.OnceConsumed o -> "OnceConsumed(" + o.result() + ")";
             default -> e.toString();
         };

@@ -4,16 +4,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+
+import org.latchkey.audit.AuditLog;
+import org.latchkey.audit.AuditVerifier;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.latchkey.audit.AuditLog;
-import org.latchkey.audit.AuditVerifier;
 
 /**
- * The audit chain verifier on any file: it reports intact or names the first problem, never throws; an intact
- * report means a chain from the genesis record (or an anchor) that this version can continue.
+ * The audit chain verifier on any file: it reports intact or names the first problem, never throws;
+ * an intact report means a chain from the genesis record (or an anchor) that this version can
+ * continue.
  */
 class AuditFuzzTest {
     private static final Path STATE;

@@ -1,12 +1,5 @@
 package org.latchkey.fuzz;
 
-import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.util.EnumSet;
-import java.util.List;
-import java.util.Optional;
-import java.util.Set;
 import org.latchkey.testing.TestDoor;
 import org.latchkey.token.AccessTokenVerifier;
 import org.latchkey.token.ClockReading;
@@ -20,19 +13,53 @@ import org.latchkey.token.TrustStore;
 import org.latchkey.token.TrustedIssuer;
 import org.latchkey.token.WeeklyHours;
 
-/** The door every fuzz target checks against: TestDoor's keys, a courier key with hours, a fixed trusted clock. */
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The door every fuzz target checks against: TestDoor's keys, a courier key with hours, a fixed
+ * trusted clock.
+ */
 final class FuzzDoor {
     static final Instant NOW = Instant.parse("2026-11-25T09:00:00Z");
-    static final TrustStore TRUST = TrustStore.of(List.of(
-            new TrustedIssuer("owner", TestDoor.OWNER.publicKey(),
-                    new IssuerPolicy(EnumSet.of(Role.OWNER), Duration.ofDays(30), Optional.empty(), false)),
-            new TrustedIssuer("parcel-co", TestDoor.COURIER.publicKey(), new IssuerPolicy(EnumSet.of(Role.DELIVERY),
-                    Duration.ofHours(4), Optional.of(WeeklyHours.parse("Mon-Sat 08:00-20:00")), false))));
-    static final AccessTokenVerifier TOKENS = new AccessTokenVerifier(TestDoor.LOCK, TRUST, ClockRules.DEFAULT, ZoneOffset.UTC);
-    static final RevocationListVerifier LISTS = new RevocationListVerifier(TestDoor.LOCK, Optional.of("fleet-7"), TRUST);
+    static final TrustStore TRUST =
+            TrustStore.of(
+                    List.of(
+                            new TrustedIssuer(
+                                    "owner",
+                                    TestDoor.OWNER.publicKey(),
+                                    new IssuerPolicy(
+                                            EnumSet.of(Role.OWNER),
+                                            Duration.ofDays(30),
+                                            Optional.empty(),
+                                            false)),
+                            new TrustedIssuer(
+                                    "parcel-co",
+                                    TestDoor.COURIER.publicKey(),
+                                    new IssuerPolicy(
+                                            EnumSet.of(Role.DELIVERY),
+                                            Duration.ofHours(4),
+                                            Optional.of(WeeklyHours.parse("Mon-Sat 08:00-20:00")),
+                                            false))));
+    static final AccessTokenVerifier TOKENS =
+            new AccessTokenVerifier(TestDoor.LOCK, TRUST, ClockRules.DEFAULT, ZoneOffset.UTC);
+    static final RevocationListVerifier LISTS =
+            new RevocationListVerifier(TestDoor.LOCK, Optional.of("fleet-7"), TRUST);
     static final ClockReading CLOCK = new ClockReading.Trusted(NOW);
-    static final RevocationLists REVOKED = RevocationLists.NONE.with(new RevocationList(RevocationList.Scope.LOCK, 3, NOW,
-            Set.of(TestDoor.COURIER.publicKey().pid() + "/revoked-0000000001"), Set.of(), ""));
+    static final RevocationLists REVOKED =
+            RevocationLists.NONE.with(
+                    new RevocationList(
+                            RevocationList.Scope.LOCK,
+                            3,
+                            NOW,
+                            Set.of(TestDoor.COURIER.publicKey().pid() + "/revoked-0000000001"),
+                            Set.of(),
+                            ""));
 
     private FuzzDoor() {}
 }

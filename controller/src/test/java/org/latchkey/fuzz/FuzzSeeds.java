@@ -1,6 +1,16 @@
 package org.latchkey.fuzz;
 
 import com.fasterxml.jackson.databind.JsonNode;
+
+import org.latchkey.testing.TestDoor;
+import org.latchkey.token.AccessClaims;
+import org.latchkey.token.AccessTokens;
+import org.latchkey.token.Json;
+import org.latchkey.token.PasetoV4Public;
+import org.latchkey.token.Role;
+import org.latchkey.token.SigningKey;
+import org.latchkey.token.Use;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -13,27 +23,23 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.latchkey.testing.TestDoor;
-import org.latchkey.token.AccessClaims;
-import org.latchkey.token.AccessTokens;
-import org.latchkey.token.Json;
-import org.latchkey.token.PasetoV4Public;
-import org.latchkey.token.Role;
-import org.latchkey.token.SigningKey;
-import org.latchkey.token.Use;
 
 /**
- * Writes the committed seed corpus of every fuzz target (src/test/resources/…/*FuzzTestInputs/): the published
- * PASETO v4 vectors, tokens for the fuzz door, and every bad-input case of the threat notes (bit flips,
- * truncations, stray bytes, other versions, other locks, expired, outside hours, revoked…). Run from the
- * repository's top folder after changing it:
+ * Writes the committed seed corpus of every fuzz target (src/test/resources/…/*FuzzTestInputs/):
+ * the published PASETO v4 vectors, tokens for the fuzz door, and every bad-input case of the threat
+ * notes (bit flips, truncations, stray bytes, other versions, other locks, expired, outside hours,
+ * revoked…). Run from the repository's top folder after changing it:
  *
- * <pre>./mvnw -q -pl controller test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt &&
- * java -cp controller/target/test-classes:controller/target/classes:$(cat controller/target/cp.txt) org.latchkey.fuzz.FuzzSeeds</pre>
+ * <pre>
+ * ./mvnw -q -pl controller test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt &&
+ * java -cp controller/target/test-classes:controller/target/classes:$(cat controller/target/cp.txt) org.latchkey.fuzz.FuzzSeeds
+ * </pre>
  */
 final class FuzzSeeds {
-    private static final Path CONTROLLER = Path.of("controller/src/test/resources/org/latchkey/fuzz");
-    private static final Path PROVISIONING = Path.of("provisioning/src/test/resources/org/latchkey/fuzz");
+    private static final Path CONTROLLER =
+            Path.of("controller/src/test/resources/org/latchkey/fuzz");
+    private static final Path PROVISIONING =
+            Path.of("provisioning/src/test/resources/org/latchkey/fuzz");
     private static final Instant NOW = FuzzDoor.NOW;
 
     private FuzzSeeds() {}
@@ -61,24 +67,51 @@ final class FuzzSeeds {
         return s.getBytes(StandardCharsets.ISO_8859_1);
     }
 
-    private static String token(SigningKey key, String jti, Instant iat, Instant nbf, Instant exp, Use use, Role role,
+    private static String token(
+            SigningKey key,
+            String jti,
+            Instant iat,
+            Instant nbf,
+            Instant exp,
+            Use use,
+            Role role,
             String lock) {
-        return AccessTokens.issue(key, new AccessClaims("seed", lock, jti, iat, nbf, exp, use, role, "seed " + jti));
+        return AccessTokens.issue(
+                key, new AccessClaims("seed", lock, jti, iat, nbf, exp, use, role, "seed " + jti));
     }
 
     /** Tokens, good and bad in every way the threat notes list (security.md, bad input 1–13). */
     static Map<String, byte[]> tokens() throws IOException {
         Map<String, byte[]> s = new LinkedHashMap<>();
         Instant nbf = NOW.minusSeconds(300);
-        String courier = token(TestDoor.COURIER, "seed-courier-000001", nbf, nbf, NOW.plus(Duration.ofHours(2)), Use.ONCE,
-                Role.DELIVERY, TestDoor.LOCK);
-        String owner = token(TestDoor.OWNER, "seed-owner-0000001", nbf, nbf, NOW.plus(Duration.ofDays(1)), Use.WINDOW,
-                Role.OWNER, TestDoor.LOCK);
+        String courier =
+                token(
+                        TestDoor.COURIER,
+                        "seed-courier-000001",
+                        nbf,
+                        nbf,
+                        NOW.plus(Duration.ofHours(2)),
+                        Use.ONCE,
+                        Role.DELIVERY,
+                        TestDoor.LOCK);
+        String owner =
+                token(
+                        TestDoor.OWNER,
+                        "seed-owner-0000001",
+                        nbf,
+                        nbf,
+                        NOW.plus(Duration.ofDays(1)),
+                        Use.WINDOW,
+                        Role.OWNER,
+                        TestDoor.LOCK);
         s.put("valid-courier", ascii(courier));
         s.put("valid-owner", ascii(owner));
         s.put("scanner-line-end", ascii(courier + "\r\n"));
         // 1: single bit flips of the bytes and of the text.
-        for (int i : new int[] {0, 9, 10, 40, courier.length() / 2, courier.length() - 70, courier.length() - 1}) {
+        for (int i :
+                new int[] {
+                    0, 9, 10, 40, courier.length() / 2, courier.length() - 70, courier.length() - 1
+                }) {
             byte[] b = ascii(courier);
             b[i] ^= 0x01;
             s.put("bitflip-" + i, b);
@@ -93,7 +126,10 @@ final class FuzzSeeds {
         s.put("empty", new byte[0]);
         s.put("too-long", ascii("v4.public." + "A".repeat(3000)));
         // 4: non-ASCII, outside base64url, padding, non-canonical, NUL, embedded CR/LF.
-        s.put("non-ascii", (courier.substring(0, 20) + "é" + courier.substring(21)).getBytes(StandardCharsets.UTF_8));
+        s.put(
+                "non-ascii",
+                (courier.substring(0, 20) + "é" + courier.substring(21))
+                        .getBytes(StandardCharsets.UTF_8));
         s.put("not-base64url", ascii(courier.substring(0, 20) + "+" + courier.substring(21)));
         s.put("padded", ascii(courier.replace(".eyJ", ".eyJ==")));
         s.put("embedded-crlf", ascii(courier.substring(0, 30) + "\r\n" + courier.substring(30)));
@@ -102,43 +138,174 @@ final class FuzzSeeds {
         s.put("v4-local", ascii(courier.replace("v4.public.", "v4.local.")));
         s.put("v3-public", ascii(courier.replace("v4.public.", "v3.public.")));
         s.put("v2-public", ascii(courier.replace("v4.public.", "v2.public.")));
-        s.put("footer-json", ascii(PasetoV4Public.sign(TestDoor.COURIER, new AccessClaims("seed", TestDoor.LOCK,
-                "seed-footer-000001", nbf, nbf, NOW.plusSeconds(3600), Use.ONCE, Role.DELIVERY, "x").toJson(),
-                ascii("{\"kid\":\"k4.pid.x\",\"extra\":1}"), new byte[0])));
-        s.put("no-footer", ascii(PasetoV4Public.sign(TestDoor.COURIER, ascii("{}"), new byte[0], new byte[0])));
+        s.put(
+                "footer-json",
+                ascii(
+                        PasetoV4Public.sign(
+                                TestDoor.COURIER,
+                                new AccessClaims(
+                                                "seed",
+                                                TestDoor.LOCK,
+                                                "seed-footer-000001",
+                                                nbf,
+                                                nbf,
+                                                NOW.plusSeconds(3600),
+                                                Use.ONCE,
+                                                Role.DELIVERY,
+                                                "x")
+                                        .toJson(),
+                                ascii("{\"kid\":\"k4.pid.x\",\"extra\":1}"),
+                                new byte[0])));
+        s.put(
+                "no-footer",
+                ascii(
+                        PasetoV4Public.sign(
+                                TestDoor.COURIER, ascii("{}"), new byte[0], new byte[0])));
         // 6: another lock, expired by skew + 1 s, exactly at the boundary, not yet valid.
-        s.put("wrong-lock", ascii(token(TestDoor.COURIER, "seed-otherlock-0001", nbf, nbf, NOW.plusSeconds(3600), Use.ONCE,
-                Role.DELIVERY, "back-door")));
-        s.put("expired-skew-plus-1", ascii(token(TestDoor.COURIER, "seed-expired-00001", nbf.minusSeconds(3600),
-                nbf.minusSeconds(3600), NOW.minusSeconds(61), Use.ONCE, Role.DELIVERY, TestDoor.LOCK)));
-        s.put("expiry-boundary", ascii(token(TestDoor.COURIER, "seed-boundary-0001", nbf, nbf, NOW.minusSeconds(59),
-                Use.ONCE, Role.DELIVERY, TestDoor.LOCK)));
-        s.put("not-yet-valid", ascii(token(TestDoor.COURIER, "seed-notyet-000001", NOW, NOW.plusSeconds(3600),
-                NOW.plusSeconds(7200), Use.ONCE, Role.DELIVERY, TestDoor.LOCK)));
-        // 7: a window longer than the key may grant; a role the key may not sign; outside its hours.
-        s.put("window-too-long", ascii(token(TestDoor.COURIER, "seed-window-000001", nbf, nbf, nbf.plus(Duration.ofHours(5)),
-                Use.ONCE, Role.DELIVERY, TestDoor.LOCK)));
-        s.put("role-not-allowed", ascii(token(TestDoor.COURIER, "seed-role-00000001", nbf, nbf, NOW.plusSeconds(3600),
-                Use.ONCE, Role.GUEST, TestDoor.LOCK)));
+        s.put(
+                "wrong-lock",
+                ascii(
+                        token(
+                                TestDoor.COURIER,
+                                "seed-otherlock-0001",
+                                nbf,
+                                nbf,
+                                NOW.plusSeconds(3600),
+                                Use.ONCE,
+                                Role.DELIVERY,
+                                "back-door")));
+        s.put(
+                "expired-skew-plus-1",
+                ascii(
+                        token(
+                                TestDoor.COURIER,
+                                "seed-expired-00001",
+                                nbf.minusSeconds(3600),
+                                nbf.minusSeconds(3600),
+                                NOW.minusSeconds(61),
+                                Use.ONCE,
+                                Role.DELIVERY,
+                                TestDoor.LOCK)));
+        s.put(
+                "expiry-boundary",
+                ascii(
+                        token(
+                                TestDoor.COURIER,
+                                "seed-boundary-0001",
+                                nbf,
+                                nbf,
+                                NOW.minusSeconds(59),
+                                Use.ONCE,
+                                Role.DELIVERY,
+                                TestDoor.LOCK)));
+        s.put(
+                "not-yet-valid",
+                ascii(
+                        token(
+                                TestDoor.COURIER,
+                                "seed-notyet-000001",
+                                NOW,
+                                NOW.plusSeconds(3600),
+                                NOW.plusSeconds(7200),
+                                Use.ONCE,
+                                Role.DELIVERY,
+                                TestDoor.LOCK)));
+        // 7: a window longer than the key may grant; a role the key may not sign; outside its
+        // hours.
+        s.put(
+                "window-too-long",
+                ascii(
+                        token(
+                                TestDoor.COURIER,
+                                "seed-window-000001",
+                                nbf,
+                                nbf,
+                                nbf.plus(Duration.ofHours(5)),
+                                Use.ONCE,
+                                Role.DELIVERY,
+                                TestDoor.LOCK)));
+        s.put(
+                "role-not-allowed",
+                ascii(
+                        token(
+                                TestDoor.COURIER,
+                                "seed-role-00000001",
+                                nbf,
+                                nbf,
+                                NOW.plusSeconds(3600),
+                                Use.ONCE,
+                                Role.GUEST,
+                                TestDoor.LOCK)));
         Instant sunday = Instant.parse("2026-11-29T10:00:00Z");
-        s.put("outside-hours", ascii(token(TestDoor.COURIER, "seed-hours-0000001", sunday, sunday, sunday.plusSeconds(3600),
-                Use.ONCE, Role.DELIVERY, TestDoor.LOCK)));
+        s.put(
+                "outside-hours",
+                ascii(
+                        token(
+                                TestDoor.COURIER,
+                                "seed-hours-0000001",
+                                sunday,
+                                sunday,
+                                sunday.plusSeconds(3600),
+                                Use.ONCE,
+                                Role.DELIVERY,
+                                TestDoor.LOCK)));
         // 9, 10: a revoked jti; an unknown key.
-        s.put("revoked", ascii(token(TestDoor.COURIER, "revoked-0000000001", nbf, nbf, NOW.plusSeconds(3600), Use.ONCE,
-                Role.DELIVERY, TestDoor.LOCK)));
+        s.put(
+                "revoked",
+                ascii(
+                        token(
+                                TestDoor.COURIER,
+                                "revoked-0000000001",
+                                nbf,
+                                nbf,
+                                NOW.plusSeconds(3600),
+                                Use.ONCE,
+                                Role.DELIVERY,
+                                TestDoor.LOCK)));
         SigningKey stranger = SigningKey.fromSeed(new byte[32]);
-        s.put("unknown-key", ascii(token(stranger, "seed-stranger-0001", nbf, nbf, NOW.plusSeconds(3600), Use.ONCE,
-                Role.OWNER, TestDoor.LOCK)));
+        s.put(
+                "unknown-key",
+                ascii(
+                        token(
+                                stranger,
+                                "seed-stranger-0001",
+                                nbf,
+                                nbf,
+                                NOW.plusSeconds(3600),
+                                Use.ONCE,
+                                Role.OWNER,
+                                TestDoor.LOCK)));
         // 13: iat far ahead of the clock.
-        s.put("iat-9999", ascii(token(TestDoor.OWNER, "seed-iat-000000001", Instant.parse("9999-12-31T00:00:00Z"), nbf,
-                NOW.plusSeconds(3600), Use.WINDOW, Role.OWNER, TestDoor.LOCK)));
+        s.put(
+                "iat-9999",
+                ascii(
+                        token(
+                                TestDoor.OWNER,
+                                "seed-iat-000000001",
+                                Instant.parse("9999-12-31T00:00:00Z"),
+                                nbf,
+                                NOW.plusSeconds(3600),
+                                Use.WINDOW,
+                                Role.OWNER,
+                                TestDoor.LOCK)));
         // Claims that are valid JSON but not valid claims, signed by a trusted key.
-        for (String[] bad : new String[][] {{"claims-array", "[]"}, {"claims-dup", "{\"aud\":\"a\",\"aud\":\"a\"}"},
-            {"claims-deep", "{\"a\":" + "[".repeat(40) + "]".repeat(40) + "}"},
-            {"claims-bignum", "{\"n\":1234567890123456789012345678901234567890}"},
-            {"claims-c1", "{\"sub\":\"\\u009b31m\"}"}, {"claims-surrogate", "{\"sub\":\"\\ud800\"}"}}) {
-            s.put(bad[0], ascii(PasetoV4Public.sign(TestDoor.COURIER, ascii(bad[1]),
-                    AccessTokens.footerFor(TestDoor.COURIER.publicKey()), new byte[0])));
+        for (String[] bad :
+                new String[][] {
+                    {"claims-array", "[]"},
+                    {"claims-dup", "{\"aud\":\"a\",\"aud\":\"a\"}"},
+                    {"claims-deep", "{\"a\":" + "[".repeat(40) + "]".repeat(40) + "}"},
+                    {"claims-bignum", "{\"n\":1234567890123456789012345678901234567890}"},
+                    {"claims-c1", "{\"sub\":\"\\u009b31m\"}"},
+                    {"claims-surrogate", "{\"sub\":\"\\ud800\"}"}
+                }) {
+            s.put(
+                    bad[0],
+                    ascii(
+                            PasetoV4Public.sign(
+                                    TestDoor.COURIER,
+                                    ascii(bad[1]),
+                                    AccessTokens.footerFor(TestDoor.COURIER.publicKey()),
+                                    new byte[0])));
         }
         // 12: the official PASETO v4 vectors (public ones: 4-S-* and 4-F-*).
         try (InputStream in = FuzzSeeds.class.getResourceAsStream("/vectors/paseto-v4.json")) {
@@ -170,16 +337,39 @@ final class FuzzSeeds {
         Map<String, byte[]> s = new LinkedHashMap<>();
         String ref = TestDoor.COURIER.publicKey().pid() + "/some-token-0000001";
         String[][] payloads = {
-            {"valid", "{\"typ\":\"latchkey-revocation\",\"aud\":\"front-door\",\"seq\":4,\"iat\":\"2026-11-25T09:00:00Z\","
-                + "\"jti\":[\"" + ref + "\"],\"kid\":[]}"},
-            {"fleet", "{\"typ\":\"latchkey-revocation\",\"aud\":\"fleet-7\",\"seq\":1,\"iat\":\"2026-11-25T09:00:00Z\"}"},
-            {"stale-seq", "{\"typ\":\"latchkey-revocation\",\"aud\":\"front-door\",\"seq\":3,\"iat\":\"2026-11-25T09:00:00Z\"}"},
-            {"seq-float", "{\"typ\":\"latchkey-revocation\",\"aud\":\"front-door\",\"seq\":1e2,\"iat\":\"2026-11-25T09:00:00Z\"}"},
-            {"seq-max", "{\"typ\":\"latchkey-revocation\",\"aud\":\"front-door\",\"seq\":9223372036854775807,"
-                + "\"iat\":\"2026-11-25T09:00:00Z\"}"},
-            {"wrong-aud", "{\"typ\":\"latchkey-revocation\",\"aud\":\"back-door\",\"seq\":9,\"iat\":\"2026-11-25T09:00:00Z\"}"},
-            {"bad-entry", "{\"typ\":\"latchkey-revocation\",\"aud\":\"front-door\",\"seq\":9,\"iat\":\"2026-11-25T09:00:00Z\","
-                + "\"jti\":[\"nope\"]}"},
+            {
+                "valid",
+                "{\"typ\":\"latchkey-revocation\",\"aud\":\"front-door\",\"seq\":4,\"iat\":\"2026-11-25T09:00:00Z\","
+                    + "\"jti\":[\""
+                        + ref
+                        + "\"],\"kid\":[]}"
+            },
+            {
+                "fleet",
+                "{\"typ\":\"latchkey-revocation\",\"aud\":\"fleet-7\",\"seq\":1,\"iat\":\"2026-11-25T09:00:00Z\"}"
+            },
+            {
+                "stale-seq",
+                "{\"typ\":\"latchkey-revocation\",\"aud\":\"front-door\",\"seq\":3,\"iat\":\"2026-11-25T09:00:00Z\"}"
+            },
+            {
+                "seq-float",
+                "{\"typ\":\"latchkey-revocation\",\"aud\":\"front-door\",\"seq\":1e2,\"iat\":\"2026-11-25T09:00:00Z\"}"
+            },
+            {
+                "seq-max",
+                "{\"typ\":\"latchkey-revocation\",\"aud\":\"front-door\",\"seq\":9223372036854775807,"
+                    + "\"iat\":\"2026-11-25T09:00:00Z\"}"
+            },
+            {
+                "wrong-aud",
+                "{\"typ\":\"latchkey-revocation\",\"aud\":\"back-door\",\"seq\":9,\"iat\":\"2026-11-25T09:00:00Z\"}"
+            },
+            {
+                "bad-entry",
+                "{\"typ\":\"latchkey-revocation\",\"aud\":\"front-door\",\"seq\":9,\"iat\":\"2026-11-25T09:00:00Z\","
+                    + "\"jti\":[\"nope\"]}"
+            },
             {"not-a-list", "{\"aud\":\"front-door\"}"},
         };
         for (String[] p : payloads) {
@@ -191,49 +381,139 @@ final class FuzzSeeds {
 
     private static Map<String, byte[]> configs() {
         Map<String, byte[]> s = new LinkedHashMap<>();
-        String good = TestDoor.config().set("timezone = \"Europe/Berlin\"").set("fleet_id = \"fleet-7\"")
-                .set("state_dir = \"state\"")
-                .table("[clock]\nskew = \"90s\"\nbattery_backed_rtc = true\ntrusted_clock_roles = [\"delivery\"]")
-                .table("[door]\nmode = \"privacy\"\nunlock_wait = \"20s\"\nrelock_delay = \"5s\"\nrequire_camera = false")
-                .table("[api]\nbind = \"127.0.0.1\"\nport = 8787\nrejections_per_second = 5")
-                .table("[audit]\nmax_size = \"16MiB\"")
-                .table("[scanner]\ndevice = \"/dev/ttyACM0\"")
-                .table("[hal]\ndriver = \"pi4j\"\n\n[hal.contact]\npin = 17\n\n[hal.bolt]\npwm_chip = 0\npwm_channel = 0"
-                        + "\ntravel_time = \"700ms\"\n\n[hal.camera]\ntrigger_pin = 22")
-                .courier("hours = \"Mon-Sat 08:00-20:00\"").courier("once_only = true").toml();
+        String good =
+                TestDoor.config()
+                        .set("timezone = \"Europe/Berlin\"")
+                        .set("fleet_id = \"fleet-7\"")
+                        .set("state_dir = \"state\"")
+                        .table(
+                                "[clock]\n"
+                                        + "skew = \"90s\"\n"
+                                        + "battery_backed_rtc = true\n"
+                                        + "trusted_clock_roles = [\"delivery\"]")
+                        .table(
+                                "[door]\n"
+                                        + "mode = \"privacy\"\n"
+                                        + "unlock_wait = \"20s\"\n"
+                                        + "relock_delay = \"5s\"\n"
+                                        + "require_camera = false")
+                        .table(
+                                "[api]\n"
+                                        + "bind = \"127.0.0.1\"\n"
+                                        + "port = 8787\n"
+                                        + "rejections_per_second = 5")
+                        .table("[audit]\nmax_size = \"16MiB\"")
+                        .table("[scanner]\ndevice = \"/dev/ttyACM0\"")
+                        .table(
+                                "[hal]\n"
+                                        + "driver = \"pi4j\"\n\n"
+                                        + "[hal.contact]\n"
+                                        + "pin = 17\n\n"
+                                        + "[hal.bolt]\n"
+                                        + "pwm_chip = 0\n"
+                                        + "pwm_channel = 0\n"
+                                        + "travel_time = \"700ms\"\n\n"
+                                        + "[hal.camera]\n"
+                                        + "trigger_pin = 22")
+                        .courier("hours = \"Mon-Sat 08:00-20:00\"")
+                        .courier("once_only = true")
+                        .toml();
         s.put("good", ascii(good));
         s.put("minimal", ascii(TestDoor.config().toml()));
-        s.put("duplicate-key", ascii(good.replace("lock_id = \"front-door\"", "lock_id = \"a\"\nlock_id = \"b\"")));
+        s.put(
+                "duplicate-key",
+                ascii(
+                        good.replace(
+                                "lock_id = \"front-door\"", "lock_id = \"a\"\nlock_id = \"b\"")));
         s.put("unterminated", ascii("lock_id = \"front-door\n"));
-        s.put("max-window-1h1h", ascii(good.replace("max_window = \"4h\"", "max_window = \"1h1h\"")));
+        s.put(
+                "max-window-1h1h",
+                ascii(good.replace("max_window = \"4h\"", "max_window = \"1h1h\"")));
         s.put("huge-number", ascii(good.replace("port = 8787", "port = 99999999999999999999999")));
         s.put("deep", ascii("a = " + "[".repeat(100) + "]".repeat(100)));
         s.put("unknown-key", ascii(good.replace("[door]", "[door]\nunlock_wiat = \"1s\"")));
         s.put("no-owner", ascii("lock_id = \"x\"\n"));
-        s.put("small-order-key", ascii(good.replace(TestDoor.OWNER.publicKey().paserk(),
-                "k4.public.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")));
+        s.put(
+                "small-order-key",
+                ascii(
+                        good.replace(
+                                TestDoor.OWNER.publicKey().paserk(),
+                                "k4.public.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")));
         return s;
     }
 
     private static Map<String, byte[]> requests(Map<String, byte[]> tokens) {
         Map<String, byte[]> s = new LinkedHashMap<>();
         String courier = new String(tokens.get("valid-courier"), StandardCharsets.ISO_8859_1);
-        s.put("access", ascii("POST /v1/access HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\nContent-Length: "
-                + courier.length() + "\r\n\r\n" + courier));
+        s.put(
+                "access",
+                ascii(
+                        "POST /v1/access HTTP/1.1\r\n"
+                                + "Host: x\r\n"
+                                + "Content-Type: text/plain\r\n"
+                                + "Content-Length: "
+                                + courier.length()
+                                + "\r\n\r\n"
+                                + courier));
         s.put("status", ascii("GET /v1/status HTTP/1.1\r\nHost: x\r\n\r\n"));
         s.put("wrong-method", ascii("DELETE /v1/access HTTP/1.1\r\nHost: x\r\n\r\n"));
-        s.put("wrong-type", ascii("POST /v1/access HTTP/1.1\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}"));
-        s.put("too-large", ascii("POST /v1/access HTTP/1.1\r\nContent-Type: text/plain\r\nContent-Length: 999999\r\n\r\nx"));
-        s.put("length-abc", ascii("POST /v1/access HTTP/1.1\r\nContent-Type: text/plain\r\nContent-Length: abc\r\n\r\nx"));
+        s.put(
+                "wrong-type",
+                ascii(
+                        "POST /v1/access HTTP/1.1\r\n"
+                                + "Content-Type: application/json\r\n"
+                                + "Content-Length: 2\r\n\r\n"
+                                + "{}"));
+        s.put(
+                "too-large",
+                ascii(
+                        "POST /v1/access HTTP/1.1\r\n"
+                                + "Content-Type: text/plain\r\n"
+                                + "Content-Length: 999999\r\n\r\n"
+                                + "x"));
+        s.put(
+                "length-abc",
+                ascii(
+                        "POST /v1/access HTTP/1.1\r\n"
+                                + "Content-Type: text/plain\r\n"
+                                + "Content-Length: abc\r\n\r\n"
+                                + "x"));
         s.put("nul-in-path", ascii("GET /v1/st\0atus HTTP/1.1\r\n\r\n"));
         s.put("connect", ascii("CONNECT example.org:443 HTTP/1.1\r\n\r\n"));
         s.put("options-star", ascii("OPTIONS * HTTP/1.1\r\n\r\n"));
-        s.put("huge-header", ascii("GET /v1/status HTTP/1.1\r\nX: " + "a".repeat(20000) + "\r\n\r\n"));
-        s.put("chunked", ascii("POST /v1/access HTTP/1.1\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\n\r\n"
-                + "5\r\nhello\r\n0\r\n\r\n"));
-        s.put("mode-no-auth", ascii("POST /v1/mode HTTP/1.1\r\nContent-Type: text/plain\r\nContent-Length: 7\r\n\r\nprivacy"));
-        s.put("revocations", ascii("POST /v1/revocations HTTP/1.1\r\nContent-Type: text/plain\r\nContent-Length: 3\r\n\r\nabc"));
-        s.put("sim-door", ascii("POST /v1/sim/door HTTP/1.1\r\nContent-Type: text/plain\r\nContent-Length: 5\r\n\r\nforce"));
+        s.put(
+                "huge-header",
+                ascii("GET /v1/status HTTP/1.1\r\nX: " + "a".repeat(20000) + "\r\n\r\n"));
+        s.put(
+                "chunked",
+                ascii(
+                        "POST /v1/access HTTP/1.1\r\n"
+                                + "Content-Type: text/plain\r\n"
+                                + "Transfer-Encoding: chunked\r\n\r\n"
+                                + "5\r\n"
+                                + "hello\r\n"
+                                + "0\r\n\r\n"));
+        s.put(
+                "mode-no-auth",
+                ascii(
+                        "POST /v1/mode HTTP/1.1\r\n"
+                                + "Content-Type: text/plain\r\n"
+                                + "Content-Length: 7\r\n\r\n"
+                                + "privacy"));
+        s.put(
+                "revocations",
+                ascii(
+                        "POST /v1/revocations HTTP/1.1\r\n"
+                                + "Content-Type: text/plain\r\n"
+                                + "Content-Length: 3\r\n\r\n"
+                                + "abc"));
+        s.put(
+                "sim-door",
+                ascii(
+                        "POST /v1/sim/door HTTP/1.1\r\n"
+                                + "Content-Type: text/plain\r\n"
+                                + "Content-Length: 5\r\n\r\n"
+                                + "force"));
         s.put("garbage", HexFormat.of().parseHex("16030100a5010000a10303"));
         s.put("http09", ascii("GET /\r\n"));
         return s;
@@ -242,7 +522,8 @@ final class FuzzSeeds {
     private static Map<String, byte[]> audits() throws IOException {
         Map<String, byte[]> s = new LinkedHashMap<>();
         byte[] old;
-        try (InputStream in = FuzzSeeds.class.getResourceAsStream("/compat/audit-written-by-0.1.log")) {
+        try (InputStream in =
+                FuzzSeeds.class.getResourceAsStream("/compat/audit-written-by-0.1.log")) {
             old = in.readAllBytes();
         }
         s.put("first-release", old);
@@ -251,7 +532,11 @@ final class FuzzSeeds {
         s.put("first-three", ascii(String.join("\n", lines.subList(0, 3)) + "\n"));
         s.put("crlf", ascii(String.join("\r\n", lines.subList(0, 5)) + "\r\n"));
         s.put("torn-tail", ascii(String.join("\n", lines.subList(0, 4)) + "\n{\"seq\":4,\"ts\""));
-        s.put("altered", ascii(String.join("\n", lines.subList(0, 6)).replace("\"CLOSED\"", "\"OPEN\"") + "\n"));
+        s.put(
+                "altered",
+                ascii(
+                        String.join("\n", lines.subList(0, 6)).replace("\"CLOSED\"", "\"OPEN\"")
+                                + "\n"));
         s.put("pruned-start", ascii(String.join("\n", lines.subList(10, 20)) + "\n"));
         s.put("invalid-utf8", HexFormat.of().parseHex("7b22736571223a302cff7d0a"));
         s.put("empty", new byte[0]);

@@ -3,6 +3,10 @@ package org.latchkey.fuzz;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+
+import org.latchkey.daemon.Latchkeyd;
+import org.latchkey.testing.TestDoor;
+
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,13 +16,11 @@ import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.latchkey.daemon.Latchkeyd;
-import org.latchkey.testing.TestDoor;
 
 /**
- * Any bytes sent to the real API server on loopback (the daemon in this JVM, simulated door): every request gets
- * a well-formed HTTP answer or a closed connection, a body is never bigger than its limit makes necessary, and
- * the server still serves the door's status afterwards.
+ * Any bytes sent to the real API server on loopback (the daemon in this JVM, simulated door): every
+ * request gets a well-formed HTTP answer or a closed connection, a body is never bigger than its
+ * limit makes necessary, and the server still serves the door's status afterwards.
  */
 class HttpFuzzTest {
     private static final Latchkeyd.Running DAEMON;
@@ -27,9 +29,16 @@ class HttpFuzzTest {
         try {
             System.setProperty("sun.net.httpserver.maxReqTime", "2");
             Path dir = Files.createTempDirectory("latchkey-http-fuzz");
-            Path config = TestDoor.config().set("state_dir = \"state\"")
-                    .table("[hal]\ndriver = \"simulated\"\n\n[hal.bolt]\ntravel_time = \"100ms\"")
-                    .table("[api]\nrejections_per_second = 1000").write(dir);
+            Path config =
+                    TestDoor.config()
+                            .set("state_dir = \"state\"")
+                            .table(
+                                    "[hal]\n"
+                                            + "driver = \"simulated\"\n\n"
+                                            + "[hal.bolt]\n"
+                                            + "travel_time = \"100ms\"")
+                            .table("[api]\nrejections_per_second = 1000")
+                            .write(dir);
             DAEMON = Latchkeyd.start(config, true, 0);
             Runtime.getRuntime().addShutdownHook(new Thread(DAEMON::stop));
         } catch (Exception e) {
@@ -68,10 +77,16 @@ class HttpFuzzTest {
     @FuzzTest(maxDuration = "5m")
     void request(byte[] input) throws IOException {
         String answer = exchange(input);
-        assertTrue(answer.isEmpty() || answer.matches("(?s)HTTP/1\\.1 [1-5]\\d\\d .*"), "not HTTP: " + answer);
+        assertTrue(
+                answer.isEmpty() || answer.matches("(?s)HTTP/1\\.1 [1-5]\\d\\d .*"),
+                "not HTTP: " + answer);
         assertTrue(answer.length() < 64 * 1024, "an answer bounded by its limits");
-        String status = exchange("GET /v1/status HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
-                .getBytes(StandardCharsets.US_ASCII));
-        assertTrue(status.startsWith("HTTP/1.1 200 ") && status.contains("\"state\""), "the server still serves: " + status);
+        String status =
+                exchange(
+                        "GET /v1/status HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+                                .getBytes(StandardCharsets.US_ASCII));
+        assertTrue(
+                status.startsWith("HTTP/1.1 200 ") && status.contains("\"state\""),
+                "the server still serves: " + status);
     }
 }

@@ -3,32 +3,42 @@ package org.latchkey.fuzz;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.nio.file.Path;
-import java.util.concurrent.CompletableFuture;
+
 import org.latchkey.door.Outcome;
 import org.latchkey.scanner.ScannerInput;
 import org.latchkey.token.RejectionReason;
 import org.latchkey.token.TokenRejectedException;
 
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+
 /**
- * The scanner's line reader on any byte stream: each line it hands on is bounded and holds no line end, and
- * reaches the token verifier, which answers.
+ * The scanner's line reader on any byte stream: each line it hands on is bounded and holds no line
+ * end, and reaches the token verifier, which answers.
  */
 class ScannerFuzzTest {
     @FuzzTest
     void lines(byte[] input) throws IOException {
-        ScannerInput scanner = new ScannerInput(Path.of("/dev/null"), (text, client) -> {
-            assertTrue(text.length() <= 2048 + 2 && text.indexOf('\n') < 0 && text.indexOf('\r') < 0 && !text.isEmpty(),
-                    "one bounded line");
-            try {
-                FuzzDoor.TOKENS.verify(text, FuzzDoor.CLOCK, FuzzDoor.REVOKED);
-                return CompletableFuture.completedFuture(Outcome.granted("fuzz"));
-            } catch (TokenRejectedException e) {
-                return CompletableFuture.completedFuture(Outcome.refused(e.reason(), e.detail()));
-            }
-        });
+        ScannerInput scanner =
+                new ScannerInput(
+                        Path.of("/dev/null"),
+                        (text, client) -> {
+                            assertTrue(
+                                    text.length() <= 2048 + 2
+                                            && text.indexOf('\n') < 0
+                                            && text.indexOf('\r') < 0
+                                            && !text.isEmpty(),
+                                    "one bounded line");
+                            try {
+                                FuzzDoor.TOKENS.verify(text, FuzzDoor.CLOCK, FuzzDoor.REVOKED);
+                                return CompletableFuture.completedFuture(Outcome.granted("fuzz"));
+                            } catch (TokenRejectedException e) {
+                                return CompletableFuture.completedFuture(
+                                        Outcome.refused(e.reason(), e.detail()));
+                            }
+                        });
         scanner.readLines(new ByteArrayInputStream(input));
         assertTrue(RejectionReason.values().length > 0);
     }

@@ -2,6 +2,9 @@ package org.latchkey.scanner;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import org.junit.jupiter.api.Test;
+import org.latchkey.door.Outcome;
+
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -9,21 +12,28 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.Test;
-import org.latchkey.door.Outcome;
 
 class ScannerInputTest {
     final List<String> presented = new ArrayList<>();
-    final ScannerInput scanner = new ScannerInput(Path.of("/dev/null"), (text, client) -> {
-        presented.add(client + ":" + text);
-        return CompletableFuture.completedFuture(Outcome.granted("test"));
-    });
+    final ScannerInput scanner =
+            new ScannerInput(
+                    Path.of("/dev/null"),
+                    (text, client) -> {
+                        presented.add(client + ":" + text);
+                        return CompletableFuture.completedFuture(Outcome.granted("test"));
+                    });
 
     @Test
     void eachLineIsPresented_anyLineEnd_blankLinesSkipped() throws Exception {
         scanner.readLines(stream("v4.public.a\r\n\nv4.public.b\nv4.public.c\rv4.public.d\r"));
-        assertEquals(List.of("scanner:v4.public.a", "scanner:v4.public.b", "scanner:v4.public.c", "scanner:v4.public.d"),
-                presented, "LF, CRLF and a raw tty's CR alone all end a line");
+        assertEquals(
+                List.of(
+                        "scanner:v4.public.a",
+                        "scanner:v4.public.b",
+                        "scanner:v4.public.c",
+                        "scanner:v4.public.d"),
+                presented,
+                "LF, CRLF and a raw tty's CR alone all end a line");
     }
 
     @Test
@@ -34,14 +44,15 @@ class ScannerInputTest {
 
     @Test
     void endlessStreamWithoutNewline_keepsMemoryFlat_andPresentsNothing() throws Exception {
-        InputStream endless = new InputStream() {
-            long left = 50_000_000L;
+        InputStream endless =
+                new InputStream() {
+                    long left = 50_000_000L;
 
-            @Override
-            public int read() {
-                return left-- > 0 ? 'A' : -1;
-            }
-        };
+                    @Override
+                    public int read() {
+                        return left-- > 0 ? 'A' : -1;
+                    }
+                };
         scanner.readLines(endless);
         assertEquals(List.of(), presented);
     }

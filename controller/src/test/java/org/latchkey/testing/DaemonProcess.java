@@ -14,7 +14,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** A latchkeyd in a process of its own (java from this JVM, this class path), on a free port, --simulate. */
+/**
+ * A latchkeyd in a process of its own (java from this JVM, this class path), on a free port,
+ * --simulate.
+ */
 public final class DaemonProcess implements AutoCloseable {
     private static final Pattern READY = Pattern.compile("ready on http://127\\.0\\.0\\.1:(\\d+)");
 
@@ -29,44 +32,63 @@ public final class DaemonProcess implements AutoCloseable {
     }
 
     /**
-     * Starts one and waits until it serves; fails with its log if it exits first. The daemon's class path is this
-     * JVM's, or {@code -Dlatchkey.daemon.classpath} (to replay a test against another build, e.g. a release).
+     * Starts one and waits until it serves; fails with its log if it exits first. The daemon's
+     * class path is this JVM's, or {@code -Dlatchkey.daemon.classpath} (to replay a test against
+     * another build, e.g. a release).
      */
     public static DaemonProcess start(Path config, Path stderr) throws Exception {
         return start(config, stderr, List.of());
     }
 
-    /** @param jvmOptions e.g. the launcher's {@code -XX:+UseSerialGC -Xmx96m} when memory is measured */
-    public static DaemonProcess start(Path config, Path stderr, List<String> jvmOptions) throws Exception {
+    /**
+     * @param jvmOptions e.g. the launcher's {@code -XX:+UseSerialGC -Xmx96m} when memory is
+     *     measured
+     */
+    public static DaemonProcess start(Path config, Path stderr, List<String> jvmOptions)
+            throws Exception {
         String java = ProcessHandle.current().info().command().orElse("java");
-        String classPath = System.getProperty("latchkey.daemon.classpath", System.getProperty("java.class.path"));
-        List<String> command = new java.util.ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED"));
+        String classPath =
+                System.getProperty(
+                        "latchkey.daemon.classpath", System.getProperty("java.class.path"));
+        List<String> command =
+                new java.util.ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED"));
         command.addAll(jvmOptions);
-        command.addAll(List.of("-cp", classPath, "org.latchkey.daemon.Latchkeyd", "--config", config.toString(),
-                "--simulate", "--port", "0"));
-        Process p = new ProcessBuilder(command)
-                .redirectError(stderr.toFile())
-                .start();
-        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-        CompletableFuture<Integer> port = CompletableFuture.supplyAsync(() -> {
-            try {
-                String line;
-                while ((line = out.readLine()) != null) {
-                    Matcher m = READY.matcher(line);
-                    if (m.find()) {
-                        return Integer.parseInt(m.group(1));
-                    }
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            throw new IllegalStateException("latchkeyd exited before it was ready");
-        });
+        command.addAll(
+                List.of(
+                        "-cp",
+                        classPath,
+                        "org.latchkey.daemon.Latchkeyd",
+                        "--config",
+                        config.toString(),
+                        "--simulate",
+                        "--port",
+                        "0"));
+        Process p = new ProcessBuilder(command).redirectError(stderr.toFile()).start();
+        BufferedReader out =
+                new BufferedReader(
+                        new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        CompletableFuture<Integer> port =
+                CompletableFuture.supplyAsync(
+                        () -> {
+                            try {
+                                String line;
+                                while ((line = out.readLine()) != null) {
+                                    Matcher m = READY.matcher(line);
+                                    if (m.find()) {
+                                        return Integer.parseInt(m.group(1));
+                                    }
+                                }
+                            } catch (IOException e) {
+                                throw new UncheckedIOException(e);
+                            }
+                            throw new IllegalStateException("latchkeyd exited before it was ready");
+                        });
         try {
             return new DaemonProcess(p, port.get(60, TimeUnit.SECONDS), stderr);
         } catch (ExecutionException e) {
             p.destroyForcibly();
-            throw new AssertionError(e.getCause().getMessage() + "; its log:\n" + Files.readString(stderr), e);
+            throw new AssertionError(
+                    e.getCause().getMessage() + "; its log:\n" + Files.readString(stderr), e);
         }
     }
 

@@ -1,22 +1,24 @@
 package org.latchkey.testing;
 
+import org.latchkey.store.Storage;
+
 import java.io.IOException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
-import org.latchkey.store.Storage;
 
 /**
- * Real files with injected faults, through the door's storage seam: a disk that fills up (the write that
- * overflows it lands partly, then fails, as a real one does), a read-only card, and a power cut that loses
- * everything written to appended files since their last fsync. No mounts, no root.
+ * Real files with injected faults, through the door's storage seam: a disk that fills up (the write
+ * that overflows it lands partly, then fails, as a real one does), a read-only card, and a power
+ * cut that loses everything written to appended files since their last fsync. No mounts, no root.
  */
 public final class FaultyStorage implements Storage {
     private long spaceLeft = Long.MAX_VALUE;
     private boolean readOnly;
     private int deletesLeft = Integer.MAX_VALUE;
+
     /** Appended files: their length at the last fsync (what a power cut leaves). */
     private final Map<Path, Long> durable = new HashMap<>();
 
@@ -36,7 +38,9 @@ public final class FaultyStorage implements Storage {
         return this;
     }
 
-    /** After {@code n} more deletions the power goes before the next one takes effect (it fails). */
+    /**
+     * After {@code n} more deletions the power goes before the next one takes effect (it fails).
+     */
     public synchronized FaultyStorage crashBeforeDelete(int n) {
         deletesLeft = n;
         return this;
@@ -46,7 +50,9 @@ public final class FaultyStorage implements Storage {
     public synchronized void powerCut() throws IOException {
         for (Map.Entry<Path, Long> e : durable.entrySet()) {
             if (Files.exists(e.getKey()) && Files.size(e.getKey()) > e.getValue()) {
-                try (var ch = java.nio.channels.FileChannel.open(e.getKey(), java.nio.file.StandardOpenOption.WRITE)) {
+                try (var ch =
+                        java.nio.channels.FileChannel.open(
+                                e.getKey(), java.nio.file.StandardOpenOption.WRITE)) {
                     ch.truncate(e.getValue());
                 }
             }
@@ -116,7 +122,8 @@ public final class FaultyStorage implements Storage {
     public void replace(Path file, byte[] content) throws IOException {
         writable(file);
         if (take(content.length) < content.length) {
-            throw new IOException(file + ": No space left on device"); // the temporary file; the old one stays
+            throw new IOException(
+                    file + ": No space left on device"); // the temporary file; the old one stays
         }
         REAL.replace(file, content);
         synchronized (this) {

@@ -10,9 +10,18 @@ public final class OsToolsSummary implements TestExecutionListener {
         if (OsTools.MISSING.isEmpty()) {
             return;
         }
-        StringBuilder sb = new StringBuilder("\nOS-tool checks NOT RUN (install the program to run them; CI installs them all):\n");
-        OsTools.MISSING.forEach((tool, tests) -> sb.append("  ").append(tool).append(": ").append(String.join(", ", tests))
-                .append('\n'));
+        StringBuilder sb =
+                new StringBuilder(
+                        "\n"
+                            + "OS-tool checks NOT RUN (install the program to run them; CI installs"
+                            + " them all):\n");
+        OsTools.MISSING.forEach(
+                (tool, tests) ->
+                        sb.append("  ")
+                                .append(tool)
+                                .append(": ")
+                                .append(String.join(", ", tests))
+                                .append('\n'));
         System.out.println(sb);
     }
 }

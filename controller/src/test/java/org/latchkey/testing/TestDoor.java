@@ -1,5 +1,12 @@
 package org.latchkey.testing;
 
+import org.latchkey.config.ConfigToml;
+import org.latchkey.token.AccessClaims;
+import org.latchkey.token.AccessTokens;
+import org.latchkey.token.Role;
+import org.latchkey.token.SigningKey;
+import org.latchkey.token.Use;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,17 +17,11 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.latchkey.config.ConfigToml;
-import org.latchkey.token.AccessClaims;
-import org.latchkey.token.AccessTokens;
-import org.latchkey.token.Role;
-import org.latchkey.token.SigningKey;
-import org.latchkey.token.Use;
 
 /**
- * The door most tests use: "front-door", trusting an owner key and a delivery company's ("parcel-co", delivery
- * only, windows up to 4h), with a builder for the config file and tokens for it. Shared with the provisioning
- * tests and the benchmarks through the controller's test jar.
+ * The door most tests use: "front-door", trusting an owner key and a delivery company's
+ * ("parcel-co", delivery only, windows up to 4h), with a builder for the config file and tokens for
+ * it. Shared with the provisioning tests and the benchmarks through the controller's test jar.
  */
 public final class TestDoor {
     public static final String LOCK = "front-door";
@@ -80,10 +81,24 @@ public final class TestDoor {
             StringBuilder sb = new StringBuilder();
             top.forEach(l -> sb.append(l).append('\n'));
             tables.forEach(t -> sb.append('\n').append(t).append('\n'));
-            sb.append('\n').append(ConfigToml.issuer("owner", ownerKey, EnumSet.of(Role.OWNER), Duration.ofDays(30),
-                    Optional.empty(), false));
-            sb.append('\n').append(ConfigToml.issuer("parcel-co", courierKey, EnumSet.of(Role.DELIVERY),
-                    Duration.ofHours(4), Optional.empty(), false));
+            sb.append('\n')
+                    .append(
+                            ConfigToml.issuer(
+                                    "owner",
+                                    ownerKey,
+                                    EnumSet.of(Role.OWNER),
+                                    Duration.ofDays(30),
+                                    Optional.empty(),
+                                    false));
+            sb.append('\n')
+                    .append(
+                            ConfigToml.issuer(
+                                    "parcel-co",
+                                    courierKey,
+                                    EnumSet.of(Role.DELIVERY),
+                                    Duration.ofHours(4),
+                                    Optional.empty(),
+                                    false));
             courierExtra.forEach(l -> sb.append(l).append('\n'));
             return sb.toString();
         }
@@ -96,12 +111,24 @@ public final class TestDoor {
         }
     }
 
-    /** A token for the test door, valid from five seconds before {@code now} for an hour, with a fresh jti. */
+    /**
+     * A token for the test door, valid from five seconds before {@code now} for an hour, with a
+     * fresh jti.
+     */
     public static String token(SigningKey key, Role role, Use use, Instant now) {
         int n = COUNTER.incrementAndGet();
-        return AccessTokens.issue(key, new AccessClaims(key == OWNER ? "owner" : "parcel-co", LOCK,
-                String.format("test-%s-%06d", Long.toHexString(now.toEpochMilli()), n), now.minusSeconds(5),
-                now.minusSeconds(5), now.plus(Duration.ofHours(1)), use, role, "subject " + n));
+        return AccessTokens.issue(
+                key,
+                new AccessClaims(
+                        key == OWNER ? "owner" : "parcel-co",
+                        LOCK,
+                        String.format("test-%s-%06d", Long.toHexString(now.toEpochMilli()), n),
+                        now.minusSeconds(5),
+                        now.minusSeconds(5),
+                        now.plus(Duration.ofHours(1)),
+                        use,
+                        role,
+                        "subject " + n));
     }
 
     /** A courier's once token issued now, with a fresh jti. */

@@ -3,15 +3,6 @@ package org.latchkey.testing;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.when;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
-import java.time.InstantSource;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import org.latchkey.assembly.DoorAssembly;
 import org.latchkey.config.DeviceConfigLoader;
 import org.latchkey.door.AuditRecord;
@@ -28,9 +19,20 @@ import org.latchkey.hal.HardwareEvent;
 import org.latchkey.hal.ManualScheduler;
 import org.latchkey.store.Storage;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
 /**
- * A whole door as latchkeyd wires it (the assembly, its upkeep included), on virtual time, with Mockito at the
- * hardware boundary and the storage seam to inject faults: for tests of what crosses the door's parts.
+ * A whole door as latchkeyd wires it (the assembly, its upkeep included), on virtual time, with
+ * Mockito at the hardware boundary and the storage seam to inject faults: for tests of what crosses
+ * the door's parts.
  */
 public final class VirtualDoor {
     public final ManualScheduler scheduler = new ManualScheduler();
@@ -40,8 +42,8 @@ public final class VirtualDoor {
     private final Instant start;
 
     /**
-     * Starts the door in {@code dir} (its config at {@code dir/latchkey.toml}, state in {@code dir/state}); the bolt
-     * confirms the start-up lock.
+     * Starts the door in {@code dir} (its config at {@code dir/latchkey.toml}, state in {@code
+     * dir/state}); the bolt confirms the start-up lock.
      *
      * @param synced whether the host says its clock is NTP-synchronised
      */
@@ -54,17 +56,26 @@ public final class VirtualDoor {
             Files.deleteIfExists(flag);
         }
         InstantSource wall = () -> start.plus(scheduler.elapsed());
-        assembly = DoorAssembly.assemble(DeviceConfigLoader.load(dir.resolve("latchkey.toml")),
-                Files.createDirectories(dir.resolve("state")), storage, scheduler, wall, flag, false);
-        controller().addObserver(new DoorController.Observer() {
-            @Override
-            public void onStatus(DoorModel model) {}
+        assembly =
+                DoorAssembly.assemble(
+                        DeviceConfigLoader.load(dir.resolve("latchkey.toml")),
+                        Files.createDirectories(dir.resolve("state")),
+                        storage,
+                        scheduler,
+                        wall,
+                        flag,
+                        false);
+        controller()
+                .addObserver(
+                        new DoorController.Observer() {
+                            @Override
+                            public void onStatus(DoorModel model) {}
 
-            @Override
-            public void onRecord(AuditRecord record, Optional<String> line) {
-                records.add(record);
-            }
-        });
+                            @Override
+                            public void onRecord(AuditRecord record, Optional<String> line) {
+                                records.add(record);
+                            }
+                        });
         DoorHardware hw = mock(DoorHardware.class);
         DoorContact contact = mock(DoorContact.class);
         when(contact.state()).thenReturn(DoorState.CLOSED);
@@ -115,14 +126,19 @@ public final class VirtualDoor {
         controller().processPending();
     }
 
-    /** A grant's whole cycle: the bolt retracts, nobody opens, the door relocks after unlock_wait. */
+    /**
+     * A grant's whole cycle: the bolt retracts, nobody opens, the door relocks after unlock_wait.
+     */
     public void unlockAndRelock() {
         boltSettles(BoltPosition.UNLOCKED);
         advance(Duration.ofMinutes(5));
         boltSettles(BoltPosition.LOCKED);
     }
 
-    /** An orderly stop (SIGTERM): the door is closed and locked, so it stops at once; the upkeep ends. */
+    /**
+     * An orderly stop (SIGTERM): the door is closed and locked, so it stops at once; the upkeep
+     * ends.
+     */
     public void stop() {
         controller().post(new org.latchkey.door.DoorEvent.ShutdownRequested());
         controller().processPending();

@@ -9,15 +9,15 @@ import static org.latchkey.token.Fixture.LOCK;
 import static org.latchkey.token.Fixture.NOW;
 import static org.latchkey.token.Fixture.OWNER;
 
+import org.junit.jupiter.api.Test;
+
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
-import org.junit.jupiter.api.Test;
 
 class AccessTokenVerifierTest {
     private static final Duration SKEW = ClockRules.DEFAULT_SKEW;
@@ -37,7 +37,15 @@ class AccessTokenVerifierTest {
     private static AccessClaims courierWith(Instant nbf, Instant exp) {
         AccessClaims c = Fixture.courierClaims();
         Instant iat = c.issuedAt().isBefore(nbf) ? c.issuedAt() : nbf;
-        return new AccessClaims(c.issuer(), c.audience(), c.tokenId(), iat, nbf, exp, c.use(), c.role(),
+        return new AccessClaims(
+                c.issuer(),
+                c.audience(),
+                c.tokenId(),
+                iat,
+                nbf,
+                exp,
+                c.use(),
+                c.role(),
                 c.subject());
     }
 
@@ -87,33 +95,57 @@ class AccessTokenVerifierTest {
     @Test
     void verify_roleTheKeyMayNotSign_isRoleNotAllowed() {
         AccessClaims c = Fixture.courierClaims();
-        String token = courier(new AccessClaims(c.issuer(), LOCK, c.tokenId(), c.issuedAt(), c.notBefore(),
-                c.expires(), Use.ONCE, Role.OWNER, c.subject()));
+        String token =
+                courier(
+                        new AccessClaims(
+                                c.issuer(),
+                                LOCK,
+                                c.tokenId(),
+                                c.issuedAt(),
+                                c.notBefore(),
+                                c.expires(),
+                                Use.ONCE,
+                                Role.OWNER,
+                                c.subject()));
         assertEquals(RejectionReason.ROLE_NOT_ALLOWED, reason(token, NOW));
     }
 
     @Test
     void verify_windowTokenFromOnceOnlyKey_isUseNotAllowed() {
         AccessClaims c = Fixture.courierClaims();
-        String token = courier(new AccessClaims(c.issuer(), LOCK, c.tokenId(), c.issuedAt(), c.notBefore(),
-                c.expires(), Use.WINDOW, c.role(), c.subject()));
+        String token =
+                courier(
+                        new AccessClaims(
+                                c.issuer(),
+                                LOCK,
+                                c.tokenId(),
+                                c.issuedAt(),
+                                c.notBefore(),
+                                c.expires(),
+                                Use.WINDOW,
+                                c.role(),
+                                c.subject()));
         assertEquals(RejectionReason.USE_NOT_ALLOWED, reason(token, NOW));
     }
 
     @Test
     void verify_ownerKey_maySignAnyRole() throws Exception {
-        assertEquals(Role.GUEST, verify(AccessTokens.issue(OWNER, Fixture.ownerClaims()), NOW).claims().role());
+        assertEquals(
+                Role.GUEST,
+                verify(AccessTokens.issue(OWNER, Fixture.ownerClaims()), NOW).claims().role());
     }
 
     @Test
     void verify_outsideWeeklyHours_isOutsideHours_insideIsAccepted() throws Exception {
         // Sunday 2026-11-29 10:00 Berlin: the courier key is Mon-Sat only.
         Instant sunday = Instant.parse("2026-11-29T09:00:00Z");
-        String sundayToken = courier(courierWith(sunday.minusSeconds(60), sunday.plus(Duration.ofHours(1))));
+        String sundayToken =
+                courier(courierWith(sunday.minusSeconds(60), sunday.plus(Duration.ofHours(1))));
         assertEquals(RejectionReason.OUTSIDE_HOURS, reason(sundayToken, sunday));
         // Wednesday 19:59 Berlin accepted, 20:00 refused.
         Instant evening = Instant.parse("2026-11-25T18:59:00Z");
-        String eveningToken = courier(courierWith(evening.minusSeconds(60), evening.plus(Duration.ofHours(1))));
+        String eveningToken =
+                courier(courierWith(evening.minusSeconds(60), evening.plus(Duration.ofHours(1))));
         verify(eveningToken, evening);
         assertEquals(RejectionReason.OUTSIDE_HOURS, reason(eveningToken, evening.plusSeconds(60)));
     }
@@ -121,21 +153,37 @@ class AccessTokenVerifierTest {
     @Test
     void verify_tokenForAnotherLock_isWrongLock() {
         AccessClaims c = Fixture.courierClaims();
-        String token = courier(new AccessClaims(c.issuer(), "back-door", c.tokenId(), c.issuedAt(), c.notBefore(),
-                c.expires(), c.use(), c.role(), c.subject()));
+        String token =
+                courier(
+                        new AccessClaims(
+                                c.issuer(),
+                                "back-door",
+                                c.tokenId(),
+                                c.issuedAt(),
+                                c.notBefore(),
+                                c.expires(),
+                                c.use(),
+                                c.role(),
+                                c.subject()));
         assertEquals(RejectionReason.WRONG_LOCK, reason(token, NOW));
     }
 
     @Test
     void verify_untrustedSigner_isUnknownKey() {
-        assertEquals(RejectionReason.UNKNOWN_KEY, reason(AccessTokens.issue(Fixture.STRANGER, Fixture.courierClaims()), NOW));
+        assertEquals(
+                RejectionReason.UNKNOWN_KEY,
+                reason(AccessTokens.issue(Fixture.STRANGER, Fixture.courierClaims()), NOW));
     }
 
     @Test
     void verify_strangerSignatureUnderTrustedKid_isBadSignature() {
         // A stranger signs but names the courier's key id in the footer.
-        String token = PasetoV4Public.sign(Fixture.STRANGER, Fixture.courierClaims().toJson(),
-                AccessTokens.footerFor(COURIER.publicKey()), new byte[0]);
+        String token =
+                PasetoV4Public.sign(
+                        Fixture.STRANGER,
+                        Fixture.courierClaims().toJson(),
+                        AccessTokens.footerFor(COURIER.publicKey()),
+                        new byte[0]);
         assertEquals(RejectionReason.BAD_SIGNATURE, reason(token, NOW));
     }
 
@@ -143,13 +191,21 @@ class AccessTokenVerifierTest {
     void verify_revokedTokenId_and_revokedKey_areRevoked() {
         String token = Fixture.courierToken();
         String kid = COURIER.publicKey().pid();
-        RevocationLists byJti = Fixture.lockList(1, Set.of(kid + "/" + Fixture.courierClaims().tokenId()), Set.of());
+        RevocationLists byJti =
+                Fixture.lockList(
+                        1, Set.of(kid + "/" + Fixture.courierClaims().tokenId()), Set.of());
         RevocationLists byKid = Fixture.lockList(2, Set.of(), Set.of(kid));
-        RevocationLists byFleet = RevocationLists.NONE.with(new RevocationList(RevocationList.Scope.FLEET, 7, NOW, Set.of(),
-                Set.of(kid), ""));
+        RevocationLists byFleet =
+                RevocationLists.NONE.with(
+                        new RevocationList(
+                                RevocationList.Scope.FLEET, 7, NOW, Set.of(), Set.of(kid), ""));
         for (RevocationLists list : List.of(byJti, byKid, byFleet)) {
-            TokenRejectedException e = assertThrows(TokenRejectedException.class,
-                    () -> Fixture.VERIFIER.verify(token, new ClockReading.Trusted(NOW), list));
+            TokenRejectedException e =
+                    assertThrows(
+                            TokenRejectedException.class,
+                            () ->
+                                    Fixture.VERIFIER.verify(
+                                            token, new ClockReading.Trusted(NOW), list));
             assertEquals(RejectionReason.REVOKED, e.reason());
         }
     }
@@ -157,62 +213,132 @@ class AccessTokenVerifierTest {
     @Test
     void verify_clockUntrusted_refusesCourier_admitsOwner() throws Exception {
         ClockReading untrusted = new ClockReading.Untrusted(NOW, "test");
-        TokenRejectedException e = assertThrows(TokenRejectedException.class,
-                () -> Fixture.VERIFIER.verify(Fixture.courierToken(), untrusted, RevocationLists.NONE));
+        TokenRejectedException e =
+                assertThrows(
+                        TokenRejectedException.class,
+                        () ->
+                                Fixture.VERIFIER.verify(
+                                        Fixture.courierToken(), untrusted, RevocationLists.NONE));
         assertEquals(RejectionReason.CLOCK_UNTRUSTED, e.reason());
         assertTrue(e.signer().isPresent(), "a refusal after the signature names its signer");
-        AccessClaims owner = new AccessClaims("home", LOCK, "owner-000000000000002", NOW, NOW, NOW.plusSeconds(600),
-                Use.ONCE, Role.OWNER, "me");
-        assertEquals(Role.OWNER, Fixture.VERIFIER.verify(AccessTokens.issue(OWNER, owner), untrusted, RevocationLists.NONE)
-                .claims().role());
+        AccessClaims owner =
+                new AccessClaims(
+                        "home",
+                        LOCK,
+                        "owner-000000000000002",
+                        NOW,
+                        NOW,
+                        NOW.plusSeconds(600),
+                        Use.ONCE,
+                        Role.OWNER,
+                        "me");
+        assertEquals(
+                Role.OWNER,
+                Fixture.VERIFIER
+                        .verify(AccessTokens.issue(OWNER, owner), untrusted, RevocationLists.NONE)
+                        .claims()
+                        .role());
     }
 
     @Test
     void verify_iatAheadOfATrustedClock_isRefused_andMovesNothing() throws Exception {
-        // An owner token issued (by a wrong or hostile clock) far in the future: refused, whoever signed it.
-        AccessClaims poison = new AccessClaims("home", LOCK, "owner-000000000000003", Instant.parse("9999-12-31T00:00:00Z"),
-                NOW, NOW.plusSeconds(600), Use.WINDOW, Role.OWNER, "me");
+        // An owner token issued (by a wrong or hostile clock) far in the future: refused, whoever
+        // signed it.
+        AccessClaims poison =
+                new AccessClaims(
+                        "home",
+                        LOCK,
+                        "owner-000000000000003",
+                        Instant.parse("9999-12-31T00:00:00Z"),
+                        NOW,
+                        NOW.plusSeconds(600),
+                        Use.WINDOW,
+                        Role.OWNER,
+                        "me");
         assertEquals(RejectionReason.NOT_YET_VALID, reason(AccessTokens.issue(OWNER, poison), NOW));
         // The skew still applies: iat up to the skew ahead is fine.
-        AccessClaims close = new AccessClaims("home", LOCK, "owner-000000000000004", NOW.plus(SKEW), NOW,
-                NOW.plusSeconds(600), Use.WINDOW, Role.OWNER, "me");
+        AccessClaims close =
+                new AccessClaims(
+                        "home",
+                        LOCK,
+                        "owner-000000000000004",
+                        NOW.plus(SKEW),
+                        NOW,
+                        NOW.plusSeconds(600),
+                        Use.WINDOW,
+                        Role.OWNER,
+                        "me");
         assertEquals(Role.OWNER, verify(AccessTokens.issue(OWNER, close), NOW).claims().role());
-        AccessClaims beyond = new AccessClaims("home", LOCK, "owner-000000000000005", NOW.plus(SKEW).plusSeconds(1), NOW,
-                NOW.plusSeconds(600), Use.WINDOW, Role.OWNER, "me");
+        AccessClaims beyond =
+                new AccessClaims(
+                        "home",
+                        LOCK,
+                        "owner-000000000000005",
+                        NOW.plus(SKEW).plusSeconds(1),
+                        NOW,
+                        NOW.plusSeconds(600),
+                        Use.WINDOW,
+                        Role.OWNER,
+                        "me");
         assertEquals(RejectionReason.NOT_YET_VALID, reason(AccessTokens.issue(OWNER, beyond), NOW));
     }
 
     @Test
     void verify_iatAheadOfAnUntrustedClock_admitsTheOwner() throws Exception {
-        Instant behind = NOW.minus(Duration.ofHours(1)); // the door's clock is an hour behind and knows it is not trusted
-        AccessClaims owner = new AccessClaims("home", LOCK, "owner-000000000000006", NOW, behind, NOW.plusSeconds(600),
-                Use.ONCE, Role.OWNER, "me");
-        assertEquals(Role.OWNER, Fixture.VERIFIER.verify(AccessTokens.issue(OWNER, owner),
-                new ClockReading.Untrusted(behind, "test"), RevocationLists.NONE).claims().role());
+        Instant behind =
+                NOW.minus(
+                        Duration.ofHours(
+                                1)); // the door's clock is an hour behind and knows it is not
+        // trusted
+        AccessClaims owner =
+                new AccessClaims(
+                        "home",
+                        LOCK,
+                        "owner-000000000000006",
+                        NOW,
+                        behind,
+                        NOW.plusSeconds(600),
+                        Use.ONCE,
+                        Role.OWNER,
+                        "me");
+        assertEquals(
+                Role.OWNER,
+                Fixture.VERIFIER
+                        .verify(
+                                AccessTokens.issue(OWNER, owner),
+                                new ClockReading.Untrusted(behind, "test"),
+                                RevocationLists.NONE)
+                        .claims()
+                        .role());
     }
 
     @Test
     void verify_payloadClaimProblems_areMalformed() {
-        List<String> payloads = List.of(
-                "[]",
-                "{\"aud\":\"front-door\"}",
-                "{\"aud\":\"front-door\",\"aud\":\"front-door\"}",
-                claims("\"use\":\"twice\""),
-                claims("\"role\":\"superuser\""),
-                claims("\"jti\":\"short\""),
-                claims("\"exp\":\"2026-11-25T08:00:00Z\""),
-                claims("\"nbf\":\"yesterday\""),
-                claims("\"sub\":\"line\\nbreak\""),
-                claims("\"sub\":\"csi \\u009b31m\""),           // a C1 control: a terminal escape
-                claims("\"sub\":\"lone \\ud800 surrogate\""),   // not a character
-                claims("\"sub\":\"rtl \\u202e override\""),     // reorders what a reader sees
-                claims("\"iss\":\"del \\u007f\""),
-                claims("\"aud\":5"),
-                "{\"a\":" + "[".repeat(40) + "]".repeat(40) + "}",
-                "\u00ff");
+        List<String> payloads =
+                List.of(
+                        "[]",
+                        "{\"aud\":\"front-door\"}",
+                        "{\"aud\":\"front-door\",\"aud\":\"front-door\"}",
+                        claims("\"use\":\"twice\""),
+                        claims("\"role\":\"superuser\""),
+                        claims("\"jti\":\"short\""),
+                        claims("\"exp\":\"2026-11-25T08:00:00Z\""),
+                        claims("\"nbf\":\"yesterday\""),
+                        claims("\"sub\":\"line\\nbreak\""),
+                        claims("\"sub\":\"csi \\u009b31m\""), // a C1 control: a terminal escape
+                        claims("\"sub\":\"lone \\ud800 surrogate\""), // not a character
+                        claims("\"sub\":\"rtl \\u202e override\""), // reorders what a reader sees
+                        claims("\"iss\":\"del \\u007f\""),
+                        claims("\"aud\":5"),
+                        "{\"a\":" + "[".repeat(40) + "]".repeat(40) + "}",
+                        "\u00ff");
         for (String p : payloads) {
-            String token = PasetoV4Public.sign(COURIER, p.getBytes(StandardCharsets.ISO_8859_1),
-                    AccessTokens.footerFor(COURIER.publicKey()), new byte[0]);
+            String token =
+                    PasetoV4Public.sign(
+                            COURIER,
+                            p.getBytes(StandardCharsets.ISO_8859_1),
+                            AccessTokens.footerFor(COURIER.publicKey()),
+                            new byte[0]);
             assertEquals(RejectionReason.MALFORMED, reason(token, NOW), p);
         }
     }
@@ -220,25 +346,43 @@ class AccessTokenVerifierTest {
     @Test
     void verify_payloadOver1024Bytes_isMalformed() {
         String p = claims("\"pad\":\"" + "x".repeat(1024) + "\"");
-        String token = PasetoV4Public.sign(COURIER, p.getBytes(StandardCharsets.UTF_8),
-                AccessTokens.footerFor(COURIER.publicKey()), new byte[0]);
+        String token =
+                PasetoV4Public.sign(
+                        COURIER,
+                        p.getBytes(StandardCharsets.UTF_8),
+                        AccessTokens.footerFor(COURIER.publicKey()),
+                        new byte[0]);
         assertEquals(RejectionReason.MALFORMED, reason(token, NOW));
     }
 
     @Test
     void verify_unknownClaims_areIgnored_whateverValidJsonTheyHold() throws Exception {
-        for (String extra : new String[] {"\"extra\":{\"nested\":true}", "\"n\":1234567890123456789012345678901",
-            "\"f\":1.5e300", "\"s\":\"\\u00e9t\\u00e9 \\ud83d\\udd11\""}) {
-            String token = PasetoV4Public.sign(COURIER, claims(extra).getBytes(StandardCharsets.UTF_8),
-                    AccessTokens.footerFor(COURIER.publicKey()), new byte[0]);
+        for (String extra :
+                new String[] {
+                    "\"extra\":{\"nested\":true}",
+                    "\"n\":1234567890123456789012345678901",
+                    "\"f\":1.5e300",
+                    "\"s\":\"\\u00e9t\\u00e9 \\ud83d\\udd11\""
+                }) {
+            String token =
+                    PasetoV4Public.sign(
+                            COURIER,
+                            claims(extra).getBytes(StandardCharsets.UTF_8),
+                            AccessTokens.footerFor(COURIER.publicKey()),
+                            new byte[0]);
             assertEquals(Role.DELIVERY, verify(token, NOW).claims().role(), extra);
         }
     }
 
     @Test
     void verify_subWithLettersBeyondAscii_isAccepted() throws Exception {
-        String token = PasetoV4Public.sign(COURIER, claims("\"sub\":\"Zo\\u00eb \\ud83d\\udce6\"").getBytes(StandardCharsets.UTF_8),
-                AccessTokens.footerFor(COURIER.publicKey()), new byte[0]);
+        String token =
+                PasetoV4Public.sign(
+                        COURIER,
+                        claims("\"sub\":\"Zo\\u00eb \\ud83d\\udce6\"")
+                                .getBytes(StandardCharsets.UTF_8),
+                        AccessTokens.footerFor(COURIER.publicKey()),
+                        new byte[0]);
         assertEquals("Zo\u00eb \ud83d\udce6", verify(token, NOW).claims().subject());
     }
 
@@ -248,23 +392,35 @@ class AccessTokenVerifierTest {
         Instant t = Instant.parse("2026-11-25T07:30:00Z");
         String token = courier(courierWith(t.minusSeconds(60), t.plus(Duration.ofHours(1))));
         verify(token, t);
-        AccessTokenVerifier london = new AccessTokenVerifier(LOCK, Fixture.TRUST, ClockRules.DEFAULT,
-                ZoneId.of("Europe/London"));
-        assertEquals(RejectionReason.OUTSIDE_HOURS, assertThrows(TokenRejectedException.class,
-                () -> london.verify(token, new ClockReading.Trusted(t), RevocationLists.NONE)).reason());
+        AccessTokenVerifier london =
+                new AccessTokenVerifier(
+                        LOCK, Fixture.TRUST, ClockRules.DEFAULT, ZoneId.of("Europe/London"));
+        assertEquals(
+                RejectionReason.OUTSIDE_HOURS,
+                assertThrows(
+                                TokenRejectedException.class,
+                                () ->
+                                        london.verify(
+                                                token,
+                                                new ClockReading.Trusted(t),
+                                                RevocationLists.NONE))
+                        .reason());
     }
 
     @Test
     void clockRules_skewAbove300s_isRefused() {
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> new ClockRules(Duration.ofSeconds(301), EnumSet.noneOf(Role.class)));
     }
 
     @Test
     void rejection_detail_neverContainsTheToken() {
         String token = Fixture.courierToken();
-        TokenRejectedException e = assertThrows(TokenRejectedException.class,
-                () -> verify(token, NOW.plus(Duration.ofDays(1))));
+        TokenRejectedException e =
+                assertThrows(
+                        TokenRejectedException.class,
+                        () -> verify(token, NOW.plus(Duration.ofDays(1))));
         assertFalse(e.getMessage().contains(token.substring(10, 40)));
     }
 
@@ -273,9 +429,15 @@ class AccessTokenVerifierTest {
         String name = override.substring(1, override.indexOf('"', 1));
         StringBuilder sb = new StringBuilder("{");
         String[][] base = {
-            {"iss", "\"parcel-co\""}, {"aud", "\"front-door\""}, {"jti", "\"order-0000000000009\""},
-            {"iat", "\"2026-11-25T08:50:00Z\""}, {"nbf", "\"2026-11-25T08:55:00Z\""},
-            {"exp", "\"2026-11-25T10:00:00Z\""}, {"use", "\"once\""}, {"role", "\"delivery\""}, {"sub", "\"c\""}
+            {"iss", "\"parcel-co\""},
+            {"aud", "\"front-door\""},
+            {"jti", "\"order-0000000000009\""},
+            {"iat", "\"2026-11-25T08:50:00Z\""},
+            {"nbf", "\"2026-11-25T08:55:00Z\""},
+            {"exp", "\"2026-11-25T10:00:00Z\""},
+            {"use", "\"once\""},
+            {"role", "\"delivery\""},
+            {"sub", "\"c\""}
         };
         for (String[] kv : base) {
             if (!kv[0].equals(name)) {

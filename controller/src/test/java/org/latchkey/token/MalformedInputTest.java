@@ -8,24 +8,28 @@ import static org.latchkey.token.RejectionReason.BAD_SIGNATURE;
 import static org.latchkey.token.RejectionReason.MALFORMED;
 import static org.latchkey.token.RejectionReason.UNKNOWN_KEY;
 
-import java.util.EnumSet;
-import java.util.Set;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+
 import org.junit.jupiter.api.Test;
 
-/** Bad input (security.md 1–5): every variant of a valid token is refused, with the expected reason. */
+import java.util.EnumSet;
+import java.util.Set;
+
+/**
+ * Bad input (security.md 1–5): every variant of a valid token is refused, with the expected reason.
+ */
 class MalformedInputTest {
     private static final String TOKEN = Fixture.courierToken();
     private static final String HEADER = "v4.public.";
     private static final int FOOTER_DOT = TOKEN.lastIndexOf('.');
 
     private static RejectionReason reason(String token) {
-        return assertThrows(TokenRejectedException.class,
-                () -> Fixture.verifyAt(token, NOW), token).reason();
+        return assertThrows(TokenRejectedException.class, () -> Fixture.verifyAt(token, NOW), token)
+                .reason();
     }
 
     @Test
@@ -41,7 +45,8 @@ class MalformedInputTest {
         for (int i = 0; i < body.length * 8; i++) {
             byte[] flipped = body.clone();
             flipped[i / 8] ^= (byte) (1 << (i % 8));
-            assertEquals(BAD_SIGNATURE, reason(HEADER + Base64Url.encode(flipped) + footer), "bit " + i);
+            assertEquals(
+                    BAD_SIGNATURE, reason(HEADER + Base64Url.encode(flipped) + footer), "bit " + i);
             checked++;
         }
         assertTrue(body.length > 64 && checked == body.length * 8);
@@ -99,14 +104,18 @@ class MalformedInputTest {
         assertEquals(MALFORMED, reason(HEADER + body + "==" + footer));
         assertEquals(MALFORMED, reason(TOKEN + "="));
         // Standard base64 alphabet instead of base64url.
-        assertEquals(MALFORMED, reason(TOKEN.replace('-', '+').replace('_', '/').replace("A", "+")));
-        // Set the unused low bits of the body's last character: decodes to the same bytes, but is not canonical.
+        assertEquals(
+                MALFORMED, reason(TOKEN.replace('-', '+').replace('_', '/').replace("A", "+")));
+        // Set the unused low bits of the body's last character: decodes to the same bytes, but is
+        // not canonical.
         int bodyBytes = Base64Url.decode(body).length;
         if (bodyBytes % 3 != 0) {
             char last = body.charAt(body.length() - 1);
             String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
             char other = alphabet.charAt(alphabet.indexOf(last) | 1);
-            assertEquals(MALFORMED, reason(HEADER + body.substring(0, body.length() - 1) + other + footer));
+            assertEquals(
+                    MALFORMED,
+                    reason(HEADER + body.substring(0, body.length() - 1) + other + footer));
         }
     }
 
@@ -114,7 +123,8 @@ class MalformedInputTest {
     void nonAsciiNulCrLfInside_areMalformed() {
         int mid = TOKEN.length() / 2;
         for (String bad : new String[] {"é", "\0", "\r", "\n", "\r\n", " ", "\t", "\uFEFF"}) {
-            assertEquals(MALFORMED, reason(TOKEN.substring(0, mid) + bad + TOKEN.substring(mid)), bad);
+            assertEquals(
+                    MALFORMED, reason(TOKEN.substring(0, mid) + bad + TOKEN.substring(mid)), bad);
         }
         assertEquals(MALFORMED, reason("\uFEFF" + TOKEN));
         assertEquals(MALFORMED, reason(" " + TOKEN));
@@ -131,7 +141,15 @@ class MalformedInputTest {
     @Test
     void otherVersionsAndPurposes_areMalformed() {
         String rest = TOKEN.substring(HEADER.length());
-        for (String h : new String[] {"v4.local.", "v3.public.", "v2.public.", "v1.public.", "V4.public.", "v4.Public."}) {
+        for (String h :
+                new String[] {
+                    "v4.local.",
+                    "v3.public.",
+                    "v2.public.",
+                    "v1.public.",
+                    "V4.public.",
+                    "v4.Public."
+                }) {
             assertEquals(MALFORMED, reason(h + rest), h);
         }
     }
@@ -140,10 +158,16 @@ class MalformedInputTest {
     void footerOfAnotherShape_isMalformed() {
         String head = TOKEN.substring(0, FOOTER_DOT + 1);
         String kid = Fixture.COURIER.publicKey().pid();
-        for (String footer : new String[] {
-            "{\"kid\": \"" + kid + "\"}", "{\"kid\":\"" + kid + "\",\"x\":1}", "{\"KID\":\"" + kid + "\"}",
-            kid, "{\"kid\":\"" + Fixture.COURIER.publicKey().paserk() + "\"}", "{}", "{\"kid\":\"" + kid + "\"} "
-        }) {
+        for (String footer :
+                new String[] {
+                    "{\"kid\": \"" + kid + "\"}",
+                    "{\"kid\":\"" + kid + "\",\"x\":1}",
+                    "{\"KID\":\"" + kid + "\"}",
+                    kid,
+                    "{\"kid\":\"" + Fixture.COURIER.publicKey().paserk() + "\"}",
+                    "{}",
+                    "{\"kid\":\"" + kid + "\"} "
+                }) {
             assertEquals(MALFORMED, reason(head + Base64Url.encode(footer.getBytes())), footer);
         }
         // No footer at all.
@@ -158,8 +182,15 @@ class MalformedInputTest {
 
     @Provide
     Arbitrary<String> tokenLike() {
-        Arbitrary<String> b64 = Arbitraries.strings().withChars("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_").ofMaxLength(400);
+        Arbitrary<String> b64 =
+                Arbitraries.strings()
+                        .withChars(
+                                "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+                        .ofMaxLength(400);
         Arbitrary<String> any = Arbitraries.strings().ofMaxLength(300);
-        return Arbitraries.oneOf(any, b64.map(s -> HEADER + s), b64.map(s -> HEADER + s + TOKEN.substring(FOOTER_DOT)));
+        return Arbitraries.oneOf(
+                any,
+                b64.map(s -> HEADER + s),
+                b64.map(s -> HEADER + s + TOKEN.substring(FOOTER_DOT)));
     }
 }

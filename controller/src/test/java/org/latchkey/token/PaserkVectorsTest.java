@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.fasterxml.jackson.databind.JsonNode;
+
 import org.junit.jupiter.api.Test;
 
 /** The PASERK k4 vectors: public, secret and pid, including the ones that must fail. */
@@ -16,7 +17,10 @@ class PaserkVectorsTest {
         for (JsonNode t : Vectors.load("paserk-k4.public.json").get("tests")) {
             byte[] key = Vectors.hex(t.get("key"));
             if (t.get("expect-fail").asBoolean()) {
-                assertThrows(IllegalArgumentException.class, () -> Paserk.encodePublic(key), t.get("name").asText());
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () -> Paserk.encodePublic(key),
+                        t.get("name").asText());
             } else {
                 assertEquals(t.get("paserk").asText(), Paserk.encodePublic(key));
                 assertArrayEquals(key, Paserk.decodePublic(t.get("paserk").asText()));
@@ -32,7 +36,8 @@ class PaserkVectorsTest {
         for (JsonNode t : Vectors.load("paserk-k4.pid.json").get("tests")) {
             byte[] key = Vectors.hex(t.get("key"));
             if (t.get("expect-fail").asBoolean()) {
-                assertThrows(IllegalArgumentException.class, () -> Paserk.pid(Paserk.encodePublic(key)));
+                assertThrows(
+                        IllegalArgumentException.class, () -> Paserk.pid(Paserk.encodePublic(key)));
             } else {
                 assertEquals(t.get("paserk").asText(), Paserk.pid(Paserk.encodePublic(key)));
             }
@@ -47,9 +52,12 @@ class PaserkVectorsTest {
         for (JsonNode t : Vectors.load("paserk-k4.secret.json").get("tests")) {
             byte[] key = Vectors.hex(t.get("key"));
             if (t.get("expect-fail").asBoolean()) {
-                assertThrows(IllegalArgumentException.class,
-                        () -> Paserk.encodeSecret(java.util.Arrays.copyOf(key, 32),
-                                java.util.Arrays.copyOfRange(key, 32, key.length)));
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () ->
+                                Paserk.encodeSecret(
+                                        java.util.Arrays.copyOf(key, 32),
+                                        java.util.Arrays.copyOfRange(key, 32, key.length)));
             } else {
                 SigningKey signing = SigningKey.fromSeed(Vectors.hex(t.get("secret-key-seed")));
                 assertArrayEquals(Vectors.hex(t.get("public-key")), signing.publicKey().bytes());
@@ -74,10 +82,14 @@ class PaserkVectorsTest {
     @Test
     void decodePublic_wrongVersionOrType_isRefused() {
         assertThrows(IllegalArgumentException.class, () -> Paserk.decodePublic("k3.public.AAAA"));
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> Paserk.decodePublic("k4.secret.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"));
-        assertThrows(IllegalArgumentException.class,
-                () -> Paserk.decodePublic("k4.public.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="));
+        assertThrows(
+                IllegalArgumentException.class,
+                () ->
+                        Paserk.decodePublic(
+                                "k4.public.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="));
     }
 
     @Test
@@ -87,6 +99,8 @@ class PaserkVectorsTest {
         assertThrows(IllegalArgumentException.class, () -> PublicKey.of(identity));
         // y = 0 is a point of order 4.
         assertThrows(IllegalArgumentException.class, () -> PublicKey.of(new byte[32]));
-        assertThrows(IllegalArgumentException.class, () -> PublicKey.fromPaserk(Paserk.encodePublic(new byte[32])));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> PublicKey.fromPaserk(Paserk.encodePublic(new byte[32])));
     }
 }

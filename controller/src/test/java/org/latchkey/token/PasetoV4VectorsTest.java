@@ -6,16 +6,21 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.stream.Stream;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** The official PASETO v4 vectors: 4-S-* verify to their payloads and sign to the same token; 4-F-* fail. */
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * The official PASETO v4 vectors: 4-S-* verify to their payloads and sign to the same token; 4-F-*
+ * fail.
+ */
 class PasetoV4VectorsTest {
     private static final JsonNode VECTORS = Vectors.load("paseto-v4.json");
 
@@ -47,7 +52,9 @@ class PasetoV4VectorsTest {
     @MethodSource("signVectors")
     void verify_signVector_returnsPayload(String name, JsonNode t) throws Exception {
         PublicKey key = PublicKey.of(Vectors.hex(t.get("public-key")));
-        byte[] payload = PasetoV4Public.verify(key, t.get("token").asText(), utf8(t.get("implicit-assertion")));
+        byte[] payload =
+                PasetoV4Public.verify(
+                        key, t.get("token").asText(), utf8(t.get("implicit-assertion")));
         assertEquals(t.get("payload").asText(), new String(payload, StandardCharsets.UTF_8));
     }
 
@@ -56,8 +63,12 @@ class PasetoV4VectorsTest {
     void sign_signVector_producesTheSameToken(String name, JsonNode t) {
         SigningKey key = SigningKey.fromSeed(Vectors.hex(t.get("secret-key-seed")));
         assertArrayEquals(Vectors.hex(t.get("public-key")), key.publicKey().bytes());
-        String token = PasetoV4Public.sign(key, utf8(t.get("payload")), utf8(t.get("footer")),
-                utf8(t.get("implicit-assertion")));
+        String token =
+                PasetoV4Public.sign(
+                        key,
+                        utf8(t.get("payload")),
+                        utf8(t.get("footer")),
+                        utf8(t.get("implicit-assertion")));
         assertEquals(t.get("token").asText(), token);
     }
 
@@ -65,11 +76,22 @@ class PasetoV4VectorsTest {
     @MethodSource("failVectors")
     void verify_failVector_isRejected(String name, JsonNode t) {
         // Fail vectors for local tokens carry no public key: any key must fail.
-        JsonNode pk = t.has("public-key") ? t.get("public-key") : VECTORS.get("tests").get(9).get("public-key");
+        JsonNode pk =
+                t.has("public-key")
+                        ? t.get("public-key")
+                        : VECTORS.get("tests").get(9).get("public-key");
         PublicKey key = PublicKey.of(Vectors.hex(pk));
-        TokenRejectedException e = assertThrows(TokenRejectedException.class,
-                () -> PasetoV4Public.verify(key, t.get("token").asText(), utf8(t.get("implicit-assertion"))));
-        assertTrue(e.reason() == RejectionReason.MALFORMED || e.reason() == RejectionReason.BAD_SIGNATURE);
+        TokenRejectedException e =
+                assertThrows(
+                        TokenRejectedException.class,
+                        () ->
+                                PasetoV4Public.verify(
+                                        key,
+                                        t.get("token").asText(),
+                                        utf8(t.get("implicit-assertion"))));
+        assertTrue(
+                e.reason() == RejectionReason.MALFORMED
+                        || e.reason() == RejectionReason.BAD_SIGNATURE);
     }
 
     @Test
@@ -77,8 +99,10 @@ class PasetoV4VectorsTest {
         JsonNode t = VECTORS.get("tests").get(11); // 4-S-3, which has an implicit assertion
         assertEquals("4-S-3", t.get("name").asText());
         PublicKey key = PublicKey.of(Vectors.hex(t.get("public-key")));
-        TokenRejectedException e = assertThrows(TokenRejectedException.class,
-                () -> PasetoV4Public.verify(key, t.get("token").asText(), new byte[0]));
+        TokenRejectedException e =
+                assertThrows(
+                        TokenRejectedException.class,
+                        () -> PasetoV4Public.verify(key, t.get("token").asText(), new byte[0]));
         assertEquals(RejectionReason.BAD_SIGNATURE, e.reason());
     }
 

@@ -6,23 +6,32 @@ import static org.latchkey.token.Fixture.COURIER;
 import static org.latchkey.token.Fixture.LOCK;
 import static org.latchkey.token.Fixture.OWNER;
 
-import java.nio.charset.StandardCharsets;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
+import java.util.Set;
+
 class RevocationListVerifierTest {
-    private static final RevocationListVerifier VERIFIER = new RevocationListVerifier(LOCK, java.util.Optional.of("fleet-7"), Fixture.TRUST);
+    private static final RevocationListVerifier VERIFIER =
+            new RevocationListVerifier(LOCK, java.util.Optional.of("fleet-7"), Fixture.TRUST);
     private static final String COURIER_KID = COURIER.publicKey().pid();
     private static final String REVOKED_JTI = COURIER_KID + "/order-0000000000001";
 
     private static String list(SigningKey signer, String aud, long seq) {
-        String json = "{\"typ\":\"latchkey-revocation\",\"aud\":\"" + aud + "\",\"seq\":" + seq
-                + ",\"iat\":\"2026-11-25T09:00:00Z\",\"jti\":[\"" + REVOKED_JTI + "\"],\"kid\":[]}";
+        String json =
+                "{\"typ\":\"latchkey-revocation\",\"aud\":\""
+                        + aud
+                        + "\",\"seq\":"
+                        + seq
+                        + ",\"iat\":\"2026-11-25T09:00:00Z\",\"jti\":[\""
+                        + REVOKED_JTI
+                        + "\"],\"kid\":[]}";
         return AccessTokens.sign(signer, json.getBytes(StandardCharsets.UTF_8));
     }
 
     private static RejectionReason reason(String text, RevocationLists installed) {
-        return assertThrows(TokenRejectedException.class, () -> VERIFIER.verify(text, installed)).reason();
+        return assertThrows(TokenRejectedException.class, () -> VERIFIER.verify(text, installed))
+                .reason();
     }
 
     @Test
@@ -35,36 +44,57 @@ class RevocationListVerifierTest {
 
     @Test
     void verify_seqNotGreater_isRefused() throws Exception {
-        RevocationLists installed = RevocationLists.NONE.with(VERIFIER.verify(list(OWNER, LOCK, 3), RevocationLists.NONE));
+        RevocationLists installed =
+                RevocationLists.NONE.with(
+                        VERIFIER.verify(list(OWNER, LOCK, 3), RevocationLists.NONE));
         assertEquals(RejectionReason.SEQ_NOT_NEWER, reason(list(OWNER, LOCK, 3), installed));
         assertEquals(RejectionReason.SEQ_NOT_NEWER, reason(list(OWNER, LOCK, 2), installed));
         assertEquals(4, VERIFIER.verify(list(OWNER, LOCK, 4), installed).seq());
         // The fleet's list counts its own seq.
-        assertEquals(RevocationList.Scope.FLEET, VERIFIER.verify(list(OWNER, "fleet-7", 1), installed).scope());
+        assertEquals(
+                RevocationList.Scope.FLEET,
+                VERIFIER.verify(list(OWNER, "fleet-7", 1), installed).scope());
     }
 
     @Test
     void verify_fleetList_isAcceptedForTheConfiguredFleetOnly() throws Exception {
-        assertEquals(RevocationList.Scope.FLEET, VERIFIER.verify(list(OWNER, "fleet-7", 2), RevocationLists.NONE).scope());
-        assertEquals(RejectionReason.WRONG_LOCK, reason(list(OWNER, "fleet-8", 2), RevocationLists.NONE));
-        RevocationListVerifier noFleet = new RevocationListVerifier(LOCK, java.util.Optional.empty(), Fixture.TRUST);
-        assertEquals(RejectionReason.WRONG_LOCK, assertThrows(TokenRejectedException.class,
-                () -> noFleet.verify(list(OWNER, "fleet-7", 2), RevocationLists.NONE)).reason());
+        assertEquals(
+                RevocationList.Scope.FLEET,
+                VERIFIER.verify(list(OWNER, "fleet-7", 2), RevocationLists.NONE).scope());
+        assertEquals(
+                RejectionReason.WRONG_LOCK,
+                reason(list(OWNER, "fleet-8", 2), RevocationLists.NONE));
+        RevocationListVerifier noFleet =
+                new RevocationListVerifier(LOCK, java.util.Optional.empty(), Fixture.TRUST);
+        assertEquals(
+                RejectionReason.WRONG_LOCK,
+                assertThrows(
+                                TokenRejectedException.class,
+                                () ->
+                                        noFleet.verify(
+                                                list(OWNER, "fleet-7", 2), RevocationLists.NONE))
+                        .reason());
     }
 
     @Test
     void verify_signedByNonOwnerKey_isRoleNotAllowed() {
-        assertEquals(RejectionReason.ROLE_NOT_ALLOWED, reason(list(COURIER, LOCK, 1), RevocationLists.NONE));
+        assertEquals(
+                RejectionReason.ROLE_NOT_ALLOWED,
+                reason(list(COURIER, LOCK, 1), RevocationLists.NONE));
     }
 
     @Test
     void verify_signedByUntrustedKey_isUnknownKey() {
-        assertEquals(RejectionReason.UNKNOWN_KEY, reason(list(Fixture.STRANGER, LOCK, 1), RevocationLists.NONE));
+        assertEquals(
+                RejectionReason.UNKNOWN_KEY,
+                reason(list(Fixture.STRANGER, LOCK, 1), RevocationLists.NONE));
     }
 
     @Test
     void verify_forAnotherLock_isWrongLock() {
-        assertEquals(RejectionReason.WRONG_LOCK, reason(list(OWNER, "back-door", 1), RevocationLists.NONE));
+        assertEquals(
+                RejectionReason.WRONG_LOCK,
+                reason(list(OWNER, "back-door", 1), RevocationLists.NONE));
     }
 
     @Test
@@ -72,31 +102,37 @@ class RevocationListVerifierTest {
         String good = list(OWNER, LOCK, 1);
         char[] chars = good.toCharArray();
         chars[20] = chars[20] == 'A' ? 'B' : 'A';
-        assertEquals(RejectionReason.BAD_SIGNATURE, reason(new String(chars), RevocationLists.NONE));
-        assertEquals(RejectionReason.MALFORMED, reason(good.substring(0, good.length() - 3), RevocationLists.NONE));
+        assertEquals(
+                RejectionReason.BAD_SIGNATURE, reason(new String(chars), RevocationLists.NONE));
+        assertEquals(
+                RejectionReason.MALFORMED,
+                reason(good.substring(0, good.length() - 3), RevocationLists.NONE));
     }
 
     @Test
     void verify_accessTokenPresentedAsList_isMalformed() {
-        assertEquals(RejectionReason.MALFORMED,
+        assertEquals(
+                RejectionReason.MALFORMED,
                 reason(AccessTokens.issue(OWNER, Fixture.ownerClaims()), RevocationLists.NONE));
     }
 
     @Test
     void verify_badEntriesOrSeq_areMalformed() {
-        for (String json : new String[] {
-            "{\"typ\":\"latchkey-revocation\",\"aud\":\"front-door\",\"seq\":1,\"iat\":\"2026-11-25T09:00:00Z\",\"jti\":[\"nope\"]}",
-            "{\"typ\":\"latchkey-revocation\",\"aud\":\"front-door\",\"seq\":0,\"iat\":\"2026-11-25T09:00:00Z\"}",
-            "{\"typ\":\"latchkey-revocation\",\"aud\":\"front-door\",\"seq\":1.5,\"iat\":\"2026-11-25T09:00:00Z\"}",
-            // A float is not a seq even when it is whole (1e2 once counted as 100), and seq stays below 2^53.
-            "{\"typ\":\"latchkey-revocation\",\"aud\":\"front-door\",\"seq\":1e2,\"iat\":\"2026-11-25T09:00:00Z\"}",
-            "{\"typ\":\"latchkey-revocation\",\"aud\":\"front-door\",\"seq\":100.0,\"iat\":\"2026-11-25T09:00:00Z\"}",
-            "{\"typ\":\"latchkey-revocation\",\"aud\":\"front-door\",\"seq\":9223372036854775807,\"iat\":\"2026-11-25T09:00:00Z\"}",
-            "{\"typ\":\"latchkey-revocation\",\"aud\":\"front-door\",\"seq\":9007199254740992,\"iat\":\"2026-11-25T09:00:00Z\"}",
-            "{\"typ\":\"latchkey-revocation\",\"aud\":\"front-door\",\"seq\":\"2\",\"iat\":\"2026-11-25T09:00:00Z\"}",
-            "{\"typ\":\"other\",\"aud\":\"front-door\",\"seq\":1,\"iat\":\"2026-11-25T09:00:00Z\"}",
-            "{\"typ\":\"latchkey-revocation\",\"aud\":\"front-door\",\"seq\":1,\"iat\":\"2026-11-25T09:00:00Z\",\"kid\":\"x\"}",
-        }) {
+        for (String json :
+                new String[] {
+                    "{\"typ\":\"latchkey-revocation\",\"aud\":\"front-door\",\"seq\":1,\"iat\":\"2026-11-25T09:00:00Z\",\"jti\":[\"nope\"]}",
+                    "{\"typ\":\"latchkey-revocation\",\"aud\":\"front-door\",\"seq\":0,\"iat\":\"2026-11-25T09:00:00Z\"}",
+                    "{\"typ\":\"latchkey-revocation\",\"aud\":\"front-door\",\"seq\":1.5,\"iat\":\"2026-11-25T09:00:00Z\"}",
+                    // A float is not a seq even when it is whole (1e2 once counted as 100), and seq
+                    // stays below 2^53.
+                    "{\"typ\":\"latchkey-revocation\",\"aud\":\"front-door\",\"seq\":1e2,\"iat\":\"2026-11-25T09:00:00Z\"}",
+                    "{\"typ\":\"latchkey-revocation\",\"aud\":\"front-door\",\"seq\":100.0,\"iat\":\"2026-11-25T09:00:00Z\"}",
+                    "{\"typ\":\"latchkey-revocation\",\"aud\":\"front-door\",\"seq\":9223372036854775807,\"iat\":\"2026-11-25T09:00:00Z\"}",
+                    "{\"typ\":\"latchkey-revocation\",\"aud\":\"front-door\",\"seq\":9007199254740992,\"iat\":\"2026-11-25T09:00:00Z\"}",
+                    "{\"typ\":\"latchkey-revocation\",\"aud\":\"front-door\",\"seq\":\"2\",\"iat\":\"2026-11-25T09:00:00Z\"}",
+                    "{\"typ\":\"other\",\"aud\":\"front-door\",\"seq\":1,\"iat\":\"2026-11-25T09:00:00Z\"}",
+                    "{\"typ\":\"latchkey-revocation\",\"aud\":\"front-door\",\"seq\":1,\"iat\":\"2026-11-25T09:00:00Z\",\"kid\":\"x\"}",
+                }) {
             String text = AccessTokens.sign(OWNER, json.getBytes(StandardCharsets.UTF_8));
             assertEquals(RejectionReason.MALFORMED, reason(text, RevocationLists.NONE), json);
         }

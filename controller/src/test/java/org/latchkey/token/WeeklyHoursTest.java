@@ -5,8 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.time.LocalDateTime;
 import org.junit.jupiter.api.Test;
+
+import java.time.LocalDateTime;
 
 class WeeklyHoursTest {
     // 2026-11-23 is a Monday.
@@ -37,10 +38,18 @@ class WeeklyHoursTest {
 
     @Test
     void parse_badText_isRefusedWithTheReason() {
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> WeeklyHours.parse("Mon-Sat 20:00-08:00"))
-                .getMessage().contains("overnight"));
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> WeeklyHours.parse("Mox 08:00-09:00"))
-                .getMessage().contains("unknown day"));
+        assertTrue(
+                assertThrows(
+                                IllegalArgumentException.class,
+                                () -> WeeklyHours.parse("Mon-Sat 20:00-08:00"))
+                        .getMessage()
+                        .contains("overnight"));
+        assertTrue(
+                assertThrows(
+                                IllegalArgumentException.class,
+                                () -> WeeklyHours.parse("Mox 08:00-09:00"))
+                        .getMessage()
+                        .contains("unknown day"));
         assertThrows(IllegalArgumentException.class, () -> WeeklyHours.parse("Mon 8-9"));
         assertThrows(IllegalArgumentException.class, () -> WeeklyHours.parse("Mon 08:00-24:30"));
         assertThrows(IllegalArgumentException.class, () -> WeeklyHours.parse(""));

@@ -3,11 +3,15 @@ package org.latchkey.token;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.util.ArrayList;
-import java.util.List;
+
 import org.junit.jupiter.api.Test;
 
-/** Every Wycheproof Ed25519 vector gives its expected result through the project's own verification. */
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Every Wycheproof Ed25519 vector gives its expected result through the project's own verification.
+ */
 class WycheproofEd25519Test {
 
     @Test

@@ -1,8 +1,8 @@
 package org.latchkey.hal;
 
 /**
- * One door's devices. {@link #close()} leaves every output in its declared safe state (camera trigger
- * inactive, PWM disabled) and releases every line.
+ * One door's devices. {@link #close()} leaves every output in its declared safe state (camera
+ * trigger inactive, PWM disabled) and releases every line.
  */
 public interface DoorHardware extends AutoCloseable {
     Deadbolt bolt();

@@ -8,14 +8,21 @@ import java.util.OptionalInt;
 import java.util.Set;
 
 /**
- * The {@code [hal]} section of the device configuration. Defaults match the wiring in docs/wiring.md.
+ * The {@code [hal]} section of the device configuration. Defaults match the wiring in
+ * docs/wiring.md.
  *
  * @param gpioChip the gpiochip to use (default: the first whose label contains "pinctrl")
- * @param pwmRoot where the kernel shows its PWM chips: {@code /sys/class/pwm}, or a test folder where there is none
+ * @param pwmRoot where the kernel shows its PWM chips: {@code /sys/class/pwm}, or a test folder
+ *     where there is none
  * @param simulated what the simulated driver starts with (ignored by pi4j)
  */
 public record HalConfig(
-        Driver driver, Optional<String> gpioChip, Path pwmRoot, Contact contact, Bolt bolt, CameraWiring camera,
+        Driver driver,
+        Optional<String> gpioChip,
+        Path pwmRoot,
+        Contact contact,
+        Bolt bolt,
+        CameraWiring camera,
         Simulated simulated) {
 
     public enum Driver {
@@ -23,7 +30,10 @@ public record HalConfig(
         SIMULATED
     }
 
-    /** Faults the simulated driver can stage: their config names are {@code bolt-jam}, {@code contact-cut}, {@code camera-offline}. */
+    /**
+     * Faults the simulated driver can stage: their config names are {@code bolt-jam}, {@code
+     * contact-cut}, {@code camera-offline}.
+     */
     public enum Fault {
         BOLT_JAM,
         CONTACT_CUT,
@@ -54,8 +64,9 @@ public record HalConfig(
      * The simulated door's own settings.
      *
      * @param faults faults it starts with
-     * @param stateFile where it keeps the door's and the bolt's physical position, so a restart finds them as a
-     *     crash left them (as a real door would be); without one, each start finds the door closed and locked
+     * @param stateFile where it keeps the door's and the bolt's physical position, so a restart
+     *     finds them as a crash left them (as a real door would be); without one, each start finds
+     *     the door closed and locked
      */
     public record Simulated(Set<Fault> faults, Optional<Path> stateFile) {
         public static final Simulated NONE = new Simulated(Set.of(), Optional.empty());
@@ -75,14 +86,25 @@ public record HalConfig(
      * @param switchPin the bolt switch's BCM pin, if fitted
      * @param switchLockedLevel the switch's level when the bolt is thrown
      */
-    public record Bolt(int pwmChip, int pwmChannel, int lockedPulseMicros, int unlockedPulseMicros,
-            Duration travelTime, OptionalInt switchPin, Level switchLockedLevel) {}
+    public record Bolt(
+            int pwmChip,
+            int pwmChannel,
+            int lockedPulseMicros,
+            int unlockedPulseMicros,
+            Duration travelTime,
+            OptionalInt switchPin,
+            Level switchLockedLevel) {}
 
     /**
      * @param readyPin the camera's "ready" output, if wired
      * @param pulse pulse length in PULSE mode
      */
-    public record CameraWiring(int triggerPin, Level activeLevel, CameraMode mode, Duration pulse, OptionalInt readyPin,
+    public record CameraWiring(
+            int triggerPin,
+            Level activeLevel,
+            CameraMode mode,
+            Duration pulse,
+            OptionalInt readyPin,
             Level readyLevel) {}
 
     public static final int MIN_PULSE_MICROS = 500;
@@ -91,14 +113,28 @@ public record HalConfig(
     /** Where Linux shows PWM chips. */
     public static final Path SYS_CLASS_PWM = Path.of("/sys/class/pwm");
 
-    public static final HalConfig DEFAULTS = new HalConfig(
-            Driver.PI4J,
-            Optional.empty(),
-            SYS_CLASS_PWM,
-            new Contact(17, Level.LOW, Duration.ofMillis(10)),
-            new Bolt(0, 0, 1000, 2000, Duration.ofMillis(700), OptionalInt.empty(), Level.LOW),
-            new CameraWiring(22, Level.HIGH, CameraMode.HOLD, Duration.ofMillis(200), OptionalInt.empty(), Level.HIGH),
-            Simulated.NONE);
+    public static final HalConfig DEFAULTS =
+            new HalConfig(
+                    Driver.PI4J,
+                    Optional.empty(),
+                    SYS_CLASS_PWM,
+                    new Contact(17, Level.LOW, Duration.ofMillis(10)),
+                    new Bolt(
+                            0,
+                            0,
+                            1000,
+                            2000,
+                            Duration.ofMillis(700),
+                            OptionalInt.empty(),
+                            Level.LOW),
+                    new CameraWiring(
+                            22,
+                            Level.HIGH,
+                            CameraMode.HOLD,
+                            Duration.ofMillis(200),
+                            OptionalInt.empty(),
+                            Level.HIGH),
+                    Simulated.NONE);
 
     public HalConfig {
         Objects.requireNonNull(driver);

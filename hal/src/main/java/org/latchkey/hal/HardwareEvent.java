@@ -1,6 +1,8 @@
 package org.latchkey.hal;
 
-/** What the hardware tells the controller. Delivered to the {@link HardwareListener} it supplied. */
+/**
+ * What the hardware tells the controller. Delivered to the {@link HardwareListener} it supplied.
+ */
 public sealed interface HardwareEvent {
     /** The door contact changed (after debounce), or a fault made it read differently. */
     record DoorChanged(DoorState state) implements HardwareEvent {}

@@ -1,8 +1,8 @@
 package org.latchkey.hal;
 
 /**
- * Receives hardware events. It may be called on a hardware runtime thread: it must only hand the event
- * over (to a queue) and return at once.
+ * Receives hardware events. It may be called on a hardware runtime thread: it must only hand the
+ * event over (to a queue) and return at once.
  */
 @FunctionalInterface
 public interface HardwareListener {

@@ -5,14 +5,18 @@ import java.util.Optional;
 import java.util.PriorityQueue;
 
 /**
- * Virtual time: nothing runs until {@link #advance(Duration)} moves the clock, then due tasks run in order on
- * the caller's thread. For tests and the fast bench; a run of hours takes milliseconds.
+ * Virtual time: nothing runs until {@link #advance(Duration)} moves the clock, then due tasks run
+ * in order on the caller's thread. For tests and the fast bench; a run of hours takes milliseconds.
  */
 public final class ManualScheduler implements Scheduler {
     private record Entry(long due, long seq, Runnable task) {}
 
     private final PriorityQueue<Entry> queue =
-            new PriorityQueue<>((a, b) -> a.due != b.due ? Long.compare(a.due, b.due) : Long.compare(a.seq, b.seq));
+            new PriorityQueue<>(
+                    (a, b) ->
+                            a.due != b.due
+                                    ? Long.compare(a.due, b.due)
+                                    : Long.compare(a.seq, b.seq));
     private long now;
     private long seq;
 

@@ -3,8 +3,8 @@ package org.latchkey.hal;
 import java.time.Duration;
 
 /**
- * Runs a task after a delay, on monotonic time. Injected so that tests and the fast bench run on virtual
- * time ({@link ManualScheduler}) while a real door uses {@link RealScheduler}.
+ * Runs a task after a delay, on monotonic time. Injected so that tests and the fast bench run on
+ * virtual time ({@link ManualScheduler}) while a real door uses {@link RealScheduler}.
  */
 public interface Scheduler {
     Cancellable schedule(Duration delay, Runnable task);

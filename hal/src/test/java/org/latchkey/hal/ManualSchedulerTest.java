@@ -2,10 +2,11 @@ package org.latchkey.hal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import org.junit.jupiter.api.Test;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.Test;
 
 class ManualSchedulerTest {
     @Test
@@ -13,10 +14,13 @@ class ManualSchedulerTest {
         ManualScheduler s = new ManualScheduler();
         List<String> ran = new ArrayList<>();
         s.schedule(Duration.ofSeconds(2), () -> ran.add("b@" + s.elapsed().toSeconds()));
-        s.schedule(Duration.ofSeconds(1), () -> {
-            ran.add("a@" + s.elapsed().toSeconds());
-            s.schedule(Duration.ofMillis(500), () -> ran.add("a2@" + s.elapsed().toMillis()));
-        });
+        s.schedule(
+                Duration.ofSeconds(1),
+                () -> {
+                    ran.add("a@" + s.elapsed().toSeconds());
+                    s.schedule(
+                            Duration.ofMillis(500), () -> ran.add("a2@" + s.elapsed().toMillis()));
+                });
         Scheduler.Cancellable c = s.schedule(Duration.ofSeconds(1), () -> ran.add("cancelled"));
         c.cancel();
         s.advance(Duration.ofMillis(1999));

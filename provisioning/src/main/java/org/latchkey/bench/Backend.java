@@ -4,8 +4,8 @@ import org.latchkey.hal.DoorHardware;
 import org.latchkey.hal.HalConfig;
 
 /**
- * The physical world around the door for one bench run: the hardware the controller drives, and the hands
- * that open, close and force the door and stage faults.
+ * The physical world around the door for one bench run: the hardware the controller drives, and the
+ * hands that open, close and force the door and stage faults.
  */
 interface Backend {
     DoorHardware hardware();

@@ -1,5 +1,7 @@
 package org.latchkey.bench;
 
+import org.latchkey.audit.AuditLog;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,13 +13,18 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
-import org.latchkey.audit.AuditLog;
 
 /** Runs scenarios, each on a fresh temporary device, and collects what happened. */
 final class Bench {
     /** One scenario's outcome. */
-    record Result(Scenarios.Scenario scenario, BenchDoor.Gpio gpio, boolean passed, Optional<String> diverged,
-            List<BenchDoor.Entry> timeline, List<String> audit, Duration elapsed) {}
+    record Result(
+            Scenarios.Scenario scenario,
+            BenchDoor.Gpio gpio,
+            boolean passed,
+            Optional<String> diverged,
+            List<BenchDoor.Entry> timeline,
+            List<String> audit,
+            Duration elapsed) {}
 
     private final BenchDoor.Gpio gpio;
     private final boolean realtime;
@@ -29,8 +36,13 @@ final class Bench {
         this(gpio, realtime, random, java.util.function.UnaryOperator.identity());
     }
 
-    /** @param boundary wraps the hardware the controller drives (tests: Mockito spies) */
-    Bench(BenchDoor.Gpio gpio, boolean realtime, SecureRandom random,
+    /**
+     * @param boundary wraps the hardware the controller drives (tests: Mockito spies)
+     */
+    Bench(
+            BenchDoor.Gpio gpio,
+            boolean realtime,
+            SecureRandom random,
             java.util.function.UnaryOperator<org.latchkey.hal.DoorHardware> boundary) {
         this.gpio = gpio;
         this.realtime = realtime;
@@ -48,37 +60,57 @@ final class Bench {
         try {
             keys.writeDevice(dir, scenario.setup() == Scenarios.Setup.REQUIRE_CAMERA);
             if (scenario.setup() == Scenarios.Setup.CLOCK_BEHIND_FLOOR) {
-                Scenarios.floorAhead(dir.resolve("state"), scenario.start().plus(Duration.ofDays(1)));
+                Scenarios.floorAhead(
+                        dir.resolve("state"), scenario.start().plus(Duration.ofDays(1)));
             } else {
                 Files.createFile(dir.resolve("timesync-synchronized"));
             }
-            BenchDoor first = new BenchDoor(dir, gpio, realtime, scenario.start(), Optional.empty(), timeline, Duration.ZERO,
-                    boundary);
-            doors.add(first);
-            scenario.script().play(new Scenarios.Run() {
-                @Override
-                public BenchDoor door() {
-                    return first;
-                }
-
-                @Override
-                public BenchKeys keys() {
-                    return keys;
-                }
-
-                @Override
-                public Instant start() {
-                    return scenario.start();
-                }
-
-                @Override
-                public BenchDoor restart(boolean[] physical, Duration offset) throws Exception {
-                    BenchDoor next = new BenchDoor(dir, gpio, realtime, scenario.start(), Optional.of(physical), timeline, offset,
+            BenchDoor first =
+                    new BenchDoor(
+                            dir,
+                            gpio,
+                            realtime,
+                            scenario.start(),
+                            Optional.empty(),
+                            timeline,
+                            Duration.ZERO,
                             boundary);
-                    doors.add(next);
-                    return next;
-                }
-            });
+            doors.add(first);
+            scenario.script()
+                    .play(
+                            new Scenarios.Run() {
+                                @Override
+                                public BenchDoor door() {
+                                    return first;
+                                }
+
+                                @Override
+                                public BenchKeys keys() {
+                                    return keys;
+                                }
+
+                                @Override
+                                public Instant start() {
+                                    return scenario.start();
+                                }
+
+                                @Override
+                                public BenchDoor restart(boolean[] physical, Duration offset)
+                                        throws Exception {
+                                    BenchDoor next =
+                                            new BenchDoor(
+                                                    dir,
+                                                    gpio,
+                                                    realtime,
+                                                    scenario.start(),
+                                                    Optional.of(physical),
+                                                    timeline,
+                                                    offset,
+                                                    boundary);
+                                    doors.add(next);
+                                    return next;
+                                }
+                            });
         } catch (Scenarios.Diverged e) {
             diverged = Optional.of(e.getMessage());
         } catch (Exception e) {
@@ -94,7 +126,13 @@ final class Bench {
         }
         List<String> audit = readAudit(dir.resolve("state"));
         deleteTree(dir);
-        return new Result(scenario, gpio, diverged.isEmpty(), diverged, List.copyOf(timeline), audit,
+        return new Result(
+                scenario,
+                gpio,
+                diverged.isEmpty(),
+                diverged,
+                List.copyOf(timeline),
+                audit,
                 Duration.ofNanos(System.nanoTime() - t0));
     }
 

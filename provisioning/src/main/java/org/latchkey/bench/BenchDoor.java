@@ -1,17 +1,7 @@
 package org.latchkey.bench;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
-import java.time.InstantSource;
-import java.util.ArrayList;
-import java.util.List;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.function.UnaryOperator;
+
 import org.latchkey.access.AccessGate;
 import org.latchkey.assembly.DoorAssembly;
 import org.latchkey.audit.AuditJson;
@@ -28,14 +18,33 @@ import org.latchkey.hal.Scheduler;
 import org.latchkey.store.OneTimeStore;
 import org.latchkey.store.Storage;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.UnaryOperator;
+
 /**
- * One door under test: a real config file, real keys' trust, the real controller loop, token verification,
- * one-time store, time floor and audit log in a temporary state directory, on one of the two hardware
- * back-ends. Time is virtual (fast) or real.
+ * One door under test: a real config file, real keys' trust, the real controller loop, token
+ * verification, one-time store, time floor and audit log in a temporary state directory, on one of
+ * the two hardware back-ends. Time is virtual (fast) or real.
  */
 final class BenchDoor {
     /** One line of the timeline: when, what happened, and the door as it then was. */
-    record Entry(Duration at, String event, String detail, String state, String bolt, String door, boolean camera,
+    record Entry(
+            Duration at,
+            String event,
+            String detail,
+            String state,
+            String bolt,
+            String door,
+            boolean camera,
             List<String> alarms) {}
 
     enum Gpio {
@@ -55,22 +64,40 @@ final class BenchDoor {
     private volatile boolean released;
 
     /**
-     * @param physical where a previous run left the bolt and the door (a power cut), or empty for a new door
+     * @param physical where a previous run left the bolt and the door (a power cut), or empty for a
+     *     new door
      * @param timeline shared with a previous run of the same scenario, so the story continues
      */
-    BenchDoor(Path dir, Gpio gpio, boolean realtime, Instant start, Optional<boolean[]> physical, List<Entry> timeline,
-            Duration offset) throws Exception {
+    BenchDoor(
+            Path dir,
+            Gpio gpio,
+            boolean realtime,
+            Instant start,
+            Optional<boolean[]> physical,
+            List<Entry> timeline,
+            Duration offset)
+            throws Exception {
         this(dir, gpio, realtime, start, physical, timeline, offset, UnaryOperator.identity());
     }
 
     /**
-     * The bench's own thread runs the door's loop: after every step it lets the door handle what happened, so a
-     * story on virtual time is deterministic, and one in real time polls the loop as the clock runs.
+     * The bench's own thread runs the door's loop: after every step it lets the door handle what
+     * happened, so a story on virtual time is deterministic, and one in real time polls the loop as
+     * the clock runs.
      *
-     * @param boundary wraps the hardware the controller sees: tests put Mockito spies at the HAL boundary
+     * @param boundary wraps the hardware the controller sees: tests put Mockito spies at the HAL
+     *     boundary
      */
-    BenchDoor(Path dir, Gpio gpio, boolean realtime, Instant start, Optional<boolean[]> physical, List<Entry> timeline,
-            Duration offset, UnaryOperator<DoorHardware> boundary) throws Exception {
+    BenchDoor(
+            Path dir,
+            Gpio gpio,
+            boolean realtime,
+            Instant start,
+            Optional<boolean[]> physical,
+            List<Entry> timeline,
+            Duration offset,
+            UnaryOperator<DoorHardware> boundary)
+            throws Exception {
         this.dir = dir;
         this.timeline = timeline;
         this.offset = offset;
@@ -78,34 +105,59 @@ final class BenchDoor {
         this.scheduler = realtime ? new RealScheduler("bench-timers") : new ManualScheduler();
         InstantSource wall = () -> start.plus(offset).plus(scheduler.elapsed());
         Path state = Files.createDirectories(config.stateDir());
-        // The same wiring as latchkeyd; only the clock (virtual) and the hardware (the back-end) differ.
-        this.assembly = DoorAssembly.assemble(config, state, Storage.REAL, scheduler, wall,
-                dir.resolve("timesync-synchronized"), false);
+        // The same wiring as latchkeyd; only the clock (virtual) and the hardware (the back-end)
+        // differ.
+        this.assembly =
+                DoorAssembly.assemble(
+                        config,
+                        state,
+                        Storage.REAL,
+                        scheduler,
+                        wall,
+                        dir.resolve("timesync-synchronized"),
+                        false);
         this.controller = assembly.controller();
         this.gate = assembly.gate();
-        controller.addObserver(new DoorController.Observer() {
-            private String last = "";
+        controller.addObserver(
+                new DoorController.Observer() {
+                    private String last = "";
 
-            @Override
-            public void onStatus(DoorModel m) {
-                String now = m.stateName() + m.bolt() + m.door() + m.camera().recording() + m.alarms();
-                if (!now.equals(last)) {
-                    last = now;
-                    BenchDoor.this.onStatus(m);
-                }
-            }
+                    @Override
+                    public void onStatus(DoorModel m) {
+                        String now =
+                                m.stateName()
+                                        + m.bolt()
+                                        + m.door()
+                                        + m.camera().recording()
+                                        + m.alarms();
+                        if (!now.equals(last)) {
+                            last = now;
+                            BenchDoor.this.onStatus(m);
+                        }
+                    }
 
-            @Override
-            public void onRecord(AuditRecord record, Optional<String> line) {
-                record(AuditJson.type(record), describe(AuditJson.fields(record)));
-            }
-        });
+                    @Override
+                    public void onRecord(AuditRecord record, Optional<String> line) {
+                        record(AuditJson.type(record), describe(AuditJson.fields(record)));
+                    }
+                });
         boolean boltThrown = physical.map(p -> p[0]).orElse(true);
         boolean doorOpen = physical.map(p -> p[1]).orElse(false);
-        this.backend = gpio == Gpio.SIMULATED
-                ? new SimulatedBackend(scheduler, controller, config.hal().bolt().travelTime(), boltThrown, doorOpen)
-                : new MockPi4jBackend(dir.resolve("sys-class-pwm"), scheduler, controller, config.hal().bolt().travelTime(),
-                        boltThrown, doorOpen);
+        this.backend =
+                gpio == Gpio.SIMULATED
+                        ? new SimulatedBackend(
+                                scheduler,
+                                controller,
+                                config.hal().bolt().travelTime(),
+                                boltThrown,
+                                doorOpen)
+                        : new MockPi4jBackend(
+                                dir.resolve("sys-class-pwm"),
+                                scheduler,
+                                controller,
+                                config.hal().bolt().travelTime(),
+                                boltThrown,
+                                doorOpen);
         assembly.start(boundary.apply(backend.hardware()));
         settle();
         advance(START_UP); // the start-up lock takes the bolt's travel time
@@ -130,18 +182,27 @@ final class BenchDoor {
         return offset.plus(scheduler.elapsed());
     }
 
-    /** Presents a token as the API or the scanner would, and lets time run (at most two minutes) until it is answered. */
+    /**
+     * Presents a token as the API or the scanner would, and lets time run (at most two minutes)
+     * until it is answered.
+     */
     Outcome present(String token) throws Exception {
         record("present", token.length() > 24 ? token.substring(0, 24) + "…" : token);
         CompletableFuture<Outcome> answer = gate.present(token, "bench");
-        for (Duration waited = Duration.ZERO; waited.compareTo(Duration.ofMinutes(2)) < 0; waited = waited.plusMillis(100)) {
+        for (Duration waited = Duration.ZERO;
+                waited.compareTo(Duration.ofMinutes(2)) < 0;
+                waited = waited.plusMillis(100)) {
             settle();
             if (answer.isDone()) {
                 break;
             }
             advance(Duration.ofMillis(100));
         }
-        Outcome o = answer.getNow(Outcome.refused(org.latchkey.token.RejectionReason.BUSY, "no answer within two minutes"));
+        Outcome o =
+                answer.getNow(
+                        Outcome.refused(
+                                org.latchkey.token.RejectionReason.BUSY,
+                                "no answer within two minutes"));
         record("answer", o.granted() ? "granted" : "refused " + o.refusal().get());
         return o;
     }
@@ -170,7 +231,10 @@ final class BenchDoor {
         settle();
     }
 
-    /** Lets {@code d} pass: on virtual time, step by step from one due timer to the next, the door handling each. */
+    /**
+     * Lets {@code d} pass: on virtual time, step by step from one due timer to the next, the door
+     * handling each.
+     */
     void advance(Duration d) throws InterruptedException {
         if (scheduler instanceof ManualScheduler manual) {
             Duration target = manual.elapsed().plus(d);
@@ -212,7 +276,8 @@ final class BenchDoor {
     }
 
     /**
-     * The power goes: nothing more runs, not even a shutdown. Returns where the bolt and the door physically are.
+     * The power goes: nothing more runs, not even a shutdown. Returns where the bolt and the door
+     * physically are.
      */
     boolean[] powerCut() throws IOException {
         boolean[] physical = {backend.boltThrown(), backend.doorOpen()};
@@ -235,32 +300,59 @@ final class BenchDoor {
 
     private void onStatus(DoorModel m) {
         synchronized (timeline) {
-            timeline.add(new Entry(now(), "state", "", m.stateName(), m.bolt().name(), m.door().name(), m.camera().recording(),
-                    m.alarms().stream().map(Enum::name).sorted().toList()));
+            timeline.add(
+                    new Entry(
+                            now(),
+                            "state",
+                            "",
+                            m.stateName(),
+                            m.bolt().name(),
+                            m.door().name(),
+                            m.camera().recording(),
+                            m.alarms().stream().map(Enum::name).sorted().toList()));
         }
     }
 
     private void record(String event, String detail) {
         DoorModel m = controller == null ? null : controller.model();
         synchronized (timeline) {
-            timeline.add(new Entry(now(), event, detail, m == null ? "" : m.stateName(), m == null ? "" : m.bolt().name(),
-                    m == null ? "" : m.door().name(), m != null && m.camera().recording(),
-                    m == null ? List.of() : m.alarms().stream().map(Enum::name).sorted().toList()));
+            timeline.add(
+                    new Entry(
+                            now(),
+                            event,
+                            detail,
+                            m == null ? "" : m.stateName(),
+                            m == null ? "" : m.bolt().name(),
+                            m == null ? "" : m.door().name(),
+                            m != null && m.camera().recording(),
+                            m == null
+                                    ? List.of()
+                                    : m.alarms().stream().map(Enum::name).sorted().toList()));
         }
     }
 
     /** An audit record's fields, short: long ids abbreviated. */
     static String describe(ObjectNode fields) {
         StringBuilder sb = new StringBuilder();
-        fields.properties().forEach(e -> {
-            String k = e.getKey();
-            if (k.equals("kid") || k.equals("jti")) {
-                return;
-            }
-            String text = e.getValue().isTextual() ? e.getValue().textValue() : e.getValue().toString();
-            sb.append(sb.isEmpty() ? "" : " ").append(k).append('=')
-                    .append(text.length() > 18 ? text.substring(0, 17) + "…" : text);
-        });
+        fields.properties()
+                .forEach(
+                        e -> {
+                            String k = e.getKey();
+                            if (k.equals("kid") || k.equals("jti")) {
+                                return;
+                            }
+                            String text =
+                                    e.getValue().isTextual()
+                                            ? e.getValue().textValue()
+                                            : e.getValue().toString();
+                            sb.append(sb.isEmpty() ? "" : " ")
+                                    .append(k)
+                                    .append('=')
+                                    .append(
+                                            text.length() > 18
+                                                    ? text.substring(0, 17) + "…"
+                                                    : text);
+                        });
         return sb.toString();
     }
 

@@ -1,5 +1,12 @@
 package org.latchkey.bench;
 
+import org.latchkey.config.ConfigToml;
+import org.latchkey.token.AccessClaims;
+import org.latchkey.token.AccessTokens;
+import org.latchkey.token.Role;
+import org.latchkey.token.SigningKey;
+import org.latchkey.token.Use;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -8,16 +15,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumSet;
 import java.util.Optional;
-import org.latchkey.config.ConfigToml;
-import org.latchkey.token.AccessClaims;
-import org.latchkey.token.AccessTokens;
-import org.latchkey.token.Role;
-import org.latchkey.token.SigningKey;
-import org.latchkey.token.Use;
 
 /**
- * A fresh device's keys and config: an owner, a delivery company trusted for once-only deliveries of up to
- * 4 h, Mon–Sat 08:00–20:00, and a stranger nobody trusts. The bench's clock starts on a Wednesday at 10:00.
+ * A fresh device's keys and config: an owner, a delivery company trusted for once-only deliveries
+ * of up to 4 h, Mon–Sat 08:00–20:00, and a stranger nobody trusts. The bench's clock starts on a
+ * Wednesday at 10:00.
  */
 final class BenchKeys {
     static final Instant WEDNESDAY_10AM = Instant.parse("2026-11-25T10:00:00Z");
@@ -40,7 +42,9 @@ final class BenchKeys {
         Files.createDirectories(dir);
         Files.writeString(dir.resolve("owner.pub"), owner.publicKey().paserk() + "\n");
         Files.writeString(dir.resolve("parcel-co.pub"), courier.publicKey().paserk() + "\n");
-        Files.writeString(dir.resolve("latchkey.toml"), """
+        Files.writeString(
+                dir.resolve("latchkey.toml"),
+                """
                 # A bench device: written by `latchkey bench`, thrown away after the run.
                 lock_id = "%s"
                 timezone = "UTC"
@@ -52,27 +56,65 @@ final class BenchKeys {
                 [hal]
                 driver = "simulated"
 
-                """.formatted(LOCK, requireCamera)
-                + ConfigToml.issuer("owner", owner.publicKey().paserk(), EnumSet.of(Role.OWNER), Duration.ofDays(30),
-                        Optional.empty(), false)
-                + "\n"
-                + ConfigToml.issuer("parcel-co", courier.publicKey().paserk(), EnumSet.of(Role.DELIVERY),
-                        Duration.ofHours(4), Optional.of("Mon-Sat 08:00-20:00"), true));
+                """
+                                .formatted(LOCK, requireCamera)
+                        + ConfigToml.issuer(
+                                "owner",
+                                owner.publicKey().paserk(),
+                                EnumSet.of(Role.OWNER),
+                                Duration.ofDays(30),
+                                Optional.empty(),
+                                false)
+                        + "\n"
+                        + ConfigToml.issuer(
+                                "parcel-co",
+                                courier.publicKey().paserk(),
+                                EnumSet.of(Role.DELIVERY),
+                                Duration.ofHours(4),
+                                Optional.of("Mon-Sat 08:00-20:00"),
+                                true));
     }
 
-    /** A courier's once token for this door, valid from 5 minutes before {@code at} for two hours. */
+    /**
+     * A courier's once token for this door, valid from 5 minutes before {@code at} for two hours.
+     */
     String courierOnce(Instant at) {
-        return token(courier, LOCK, Role.DELIVERY, Use.ONCE, at.minusSeconds(300), at.plus(Duration.ofHours(2)), "order");
+        return token(
+                courier,
+                LOCK,
+                Role.DELIVERY,
+                Use.ONCE,
+                at.minusSeconds(300),
+                at.plus(Duration.ofHours(2)),
+                "order");
     }
 
     String ownerWindow(Instant at) {
-        return token(owner, LOCK, Role.OWNER, Use.WINDOW, at.minusSeconds(300), at.plus(Duration.ofHours(2)), "owner");
+        return token(
+                owner,
+                LOCK,
+                Role.OWNER,
+                Use.WINDOW,
+                at.minusSeconds(300),
+                at.plus(Duration.ofHours(2)),
+                "owner");
     }
 
-    String token(SigningKey key, String lock, Role role, Use use, Instant nbf, Instant exp, String sub) {
+    String token(
+            SigningKey key, String lock, Role role, Use use, Instant nbf, Instant exp, String sub) {
         counter++;
         Instant iat = nbf.isBefore(exp.minusSeconds(1)) ? nbf : exp.minusSeconds(1);
-        return AccessTokens.issue(key, new AccessClaims("bench", lock, String.format("bench-%s-%06d", sub, counter), iat,
-                nbf, exp, use, role, sub + " " + counter));
+        return AccessTokens.issue(
+                key,
+                new AccessClaims(
+                        "bench",
+                        lock,
+                        String.format("bench-%s-%06d", sub, counter),
+                        iat,
+                        nbf,
+                        exp,
+                        use,
+                        role,
+                        sub + " " + counter));
     }
 }

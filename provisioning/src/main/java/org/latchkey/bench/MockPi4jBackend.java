@@ -7,6 +7,15 @@ import com.pi4j.plugin.mock.provider.gpio.digital.MockDigitalInput;
 import com.pi4j.plugin.mock.provider.gpio.digital.MockDigitalInputProvider;
 import com.pi4j.plugin.mock.provider.gpio.digital.MockDigitalOutput;
 import com.pi4j.plugin.mock.provider.gpio.digital.MockDigitalOutputProvider;
+
+import org.latchkey.hal.DoorHardware;
+import org.latchkey.hal.HalConfig;
+import org.latchkey.hal.HalException;
+import org.latchkey.hal.HardwareListener;
+import org.latchkey.hal.Level;
+import org.latchkey.hal.Scheduler;
+import org.latchkey.hal.pi4j.Pi4jDoorHardware;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -16,19 +25,12 @@ import java.util.EnumSet;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
-import org.latchkey.hal.DoorHardware;
-import org.latchkey.hal.HalConfig;
-import org.latchkey.hal.HalException;
-import org.latchkey.hal.HardwareListener;
-import org.latchkey.hal.Level;
-import org.latchkey.hal.Scheduler;
-import org.latchkey.hal.pi4j.Pi4jDoorHardware;
 
 /**
- * The production Pi4J hardware layer, down to the Pi4J API, on Pi4J's mock GPIO providers and a folder laid
- * out like /sys/class/pwm. A small model of the physical door plays the other side: the bolt follows the
- * servo's pulse width (unless jammed), the bolt switch and the reed switch follow the bolt and the door,
- * the camera's ready line follows its trigger (unless offline).
+ * The production Pi4J hardware layer, down to the Pi4J API, on Pi4J's mock GPIO providers and a
+ * folder laid out like /sys/class/pwm. A small model of the physical door plays the other side: the
+ * bolt follows the servo's pulse width (unless jammed), the bolt switch and the reed switch follow
+ * the bolt and the door, the camera's ready line follows its trigger (unless offline).
  */
 final class MockPi4jBackend implements Backend {
     static final int DOOR_PIN = 17;
@@ -48,8 +50,14 @@ final class MockPi4jBackend implements Backend {
     private Duration triggerActiveSince;
     private volatile boolean closed;
 
-    MockPi4jBackend(Path sysfs, Scheduler scheduler, HardwareListener listener, Duration travel, boolean boltThrown,
-            boolean doorOpen) throws HalException, IOException {
+    MockPi4jBackend(
+            Path sysfs,
+            Scheduler scheduler,
+            HardwareListener listener,
+            Duration travel,
+            boolean boltThrown,
+            boolean doorOpen)
+            throws HalException, IOException {
         this.scheduler = scheduler;
         this.boltThrown = boltThrown;
         this.doorOpen = doorOpen;
@@ -57,16 +65,31 @@ final class MockPi4jBackend implements Backend {
         for (String f : new String[] {"enable", "period", "duty_cycle"}) {
             Files.writeString(pwm.resolve(f), "0");
         }
-        pi4j = Pi4J.newContextBuilder().noAutoDetect()
-                .add(MockDigitalInputProvider.newInstance(), MockDigitalOutputProvider.newInstance()).build();
-        HalConfig config = new HalConfig(HalConfig.Driver.PI4J, Optional.empty(), sysfs,
-                new HalConfig.Contact(DOOR_PIN, Level.LOW, Duration.ofMillis(10)),
-                new HalConfig.Bolt(0, 0, 1000, 2000, travel, OptionalInt.of(SWITCH_PIN), Level.LOW),
-                new HalConfig.CameraWiring(TRIGGER_PIN, Level.HIGH, HalConfig.CameraMode.HOLD, Duration.ofMillis(200),
-                        OptionalInt.of(READY_PIN), Level.HIGH),
-                HalConfig.Simulated.NONE);
+        pi4j =
+                Pi4J.newContextBuilder()
+                        .noAutoDetect()
+                        .add(
+                                MockDigitalInputProvider.newInstance(),
+                                MockDigitalOutputProvider.newInstance())
+                        .build();
+        HalConfig config =
+                new HalConfig(
+                        HalConfig.Driver.PI4J,
+                        Optional.empty(),
+                        sysfs,
+                        new HalConfig.Contact(DOOR_PIN, Level.LOW, Duration.ofMillis(10)),
+                        new HalConfig.Bolt(
+                                0, 0, 1000, 2000, travel, OptionalInt.of(SWITCH_PIN), Level.LOW),
+                        new HalConfig.CameraWiring(
+                                TRIGGER_PIN,
+                                Level.HIGH,
+                                HalConfig.CameraMode.HOLD,
+                                Duration.ofMillis(200),
+                                OptionalInt.of(READY_PIN),
+                                Level.HIGH),
+                        HalConfig.Simulated.NONE);
         // The world is in place before the hardware reads it at start.
-        hardware = new Pi4jDoorHardware(pi4j, config, sysfs, d -> { }, scheduler, listener);
+        hardware = new Pi4jDoorHardware(pi4j, config, sysfs, d -> {}, scheduler, listener);
         applyWorld();
         step();
     }
@@ -76,19 +99,26 @@ final class MockPi4jBackend implements Backend {
         if (closed) {
             return;
         }
-        scheduler.schedule(PHYSICS_STEP, () -> {
-            physics();
-            step();
-        });
+        scheduler.schedule(
+                PHYSICS_STEP,
+                () -> {
+                    physics();
+                    step();
+                });
     }
 
     private synchronized void physics() {
         try {
             boolean driven = Files.readString(pwm.resolve("enable")).strip().equals("1");
             String dutyText = Files.readString(pwm.resolve("duty_cycle")).strip();
-            // A plain file, unlike a sysfs attribute, can be read half-written: then wait for the next step.
-            if (driven && dutyText.matches("\\d{1,12}") && !faults.contains(HalConfig.Fault.BOLT_JAM)) {
-                boltThrown = Long.parseLong(dutyText) < 1_500_000L; // the locked pulse (1000 us) throws the bolt
+            // A plain file, unlike a sysfs attribute, can be read half-written: then wait for the
+            // next step.
+            if (driven
+                    && dutyText.matches("\\d{1,12}")
+                    && !faults.contains(HalConfig.Fault.BOLT_JAM)) {
+                boltThrown =
+                        Long.parseLong(dutyText)
+                                < 1_500_000L; // the locked pulse (1000 us) throws the bolt
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -103,10 +133,17 @@ final class MockPi4jBackend implements Backend {
     }
 
     private void applyWorld() {
-        set(input(DOOR_PIN), doorOpen || faults.contains(HalConfig.Fault.CONTACT_CUT) ? DigitalState.HIGH : DigitalState.LOW);
+        set(
+                input(DOOR_PIN),
+                doorOpen || faults.contains(HalConfig.Fault.CONTACT_CUT)
+                        ? DigitalState.HIGH
+                        : DigitalState.LOW);
         set(input(SWITCH_PIN), boltThrown ? DigitalState.LOW : DigitalState.HIGH);
-        boolean ready = triggerActiveSince != null && !faults.contains(HalConfig.Fault.CAMERA_OFFLINE)
-                && scheduler.elapsed().minus(triggerActiveSince).compareTo(CAMERA_START_UP) >= 0;
+        boolean ready =
+                triggerActiveSince != null
+                        && !faults.contains(HalConfig.Fault.CAMERA_OFFLINE)
+                        && scheduler.elapsed().minus(triggerActiveSince).compareTo(CAMERA_START_UP)
+                                >= 0;
         set(input(READY_PIN), ready ? DigitalState.HIGH : DigitalState.LOW);
     }
 
@@ -117,11 +154,12 @@ final class MockPi4jBackend implements Backend {
     }
 
     private MockDigitalInput input(int pin) {
-        String id = switch (pin) {
-            case DOOR_PIN -> "door-contact";
-            case SWITCH_PIN -> "bolt-switch";
-            default -> "camera-ready";
-        };
+        String id =
+                switch (pin) {
+                    case DOOR_PIN -> "door-contact";
+                    case SWITCH_PIN -> "bolt-switch";
+                    default -> "camera-ready";
+                };
         return pi4j.registry().get(id, MockDigitalInput.class);
     }
 
@@ -180,7 +218,10 @@ final class MockPi4jBackend implements Backend {
         return doorOpen;
     }
 
-    /** The Pi4J context is shut down with the hardware: outputs to their safe states, lines released. */
+    /**
+     * The Pi4J context is shut down with the hardware: outputs to their safe states, lines
+     * released.
+     */
     @Override
     public void release() {
         closed = true;

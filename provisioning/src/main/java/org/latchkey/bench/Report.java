@@ -11,8 +11,9 @@ import java.util.TreeSet;
 import java.util.function.Function;
 
 /**
- * The bench as one self-contained HTML page: per scenario, a logic-analyser view of bolt, door contact,
- * camera and alarms over time (inline SVG, no scripts, no external resources), and the audit records.
+ * The bench as one self-contained HTML page: per scenario, a logic-analyser view of bolt, door
+ * contact, camera and alarms over time (inline SVG, no scripts, no external resources), and the
+ * audit records.
  */
 final class Report {
     private static final int WIDTH = 900;
@@ -26,23 +27,48 @@ final class Report {
         long passed = results.stream().filter(Bench.Result::passed).count();
         h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
                 .append("<title>latchkey bench</title><style>")
-                .append("body{font-family:system-ui,sans-serif;margin:2em;color:#222;max-width:1000px}")
+                .append(
+                        "body{font-family:system-ui,sans-serif;margin:2em;color:#222;max-width:1000px}")
                 .append("h1{margin-bottom:.2em}.pass{color:#176f2c}.fail{color:#b3261e}")
                 .append("section{border-top:1px solid #ccc;padding:1em 0}")
-                .append("table{border-collapse:collapse;font:12px monospace}td{padding:1px 8px;vertical-align:top}")
+                .append(
+                        "table{border-collapse:collapse;font:12px monospace}td{padding:1px"
+                                + " 8px;vertical-align:top}")
                 .append("tr:nth-child(odd){background:#f4f4f4}svg text{font:12px sans-serif}")
                 .append("details{margin-top:.5em}</style></head><body>\n");
-        h.append("<h1>latchkey bench</h1><p>").append(passed).append(" of ").append(results.size())
-                .append(" scenarios passed on the <b>").append(results.isEmpty() ? "" : esc(results.get(0).gpio().name()
-                        .toLowerCase(Locale.ROOT).replace('_', '-')))
+        h.append("<h1>latchkey bench</h1><p>")
+                .append(passed)
+                .append(" of ")
+                .append(results.size())
+                .append(" scenarios passed on the <b>")
+                .append(
+                        results.isEmpty()
+                                ? ""
+                                : esc(
+                                        results.get(0)
+                                                .gpio()
+                                                .name()
+                                                .toLowerCase(Locale.ROOT)
+                                                .replace('_', '-')))
                 .append("</b> back-end.</p>\n");
         for (Bench.Result r : results) {
-            h.append("<section id=\"").append(esc(r.scenario().name())).append("\"><h2 class=\"")
-                    .append(r.passed() ? "pass\">PASS " : "fail\">FAIL ").append(esc(r.scenario().name())).append("</h2>");
+            h.append("<section id=\"")
+                    .append(esc(r.scenario().name()))
+                    .append("\"><h2 class=\"")
+                    .append(r.passed() ? "pass\">PASS " : "fail\">FAIL ")
+                    .append(esc(r.scenario().name()))
+                    .append("</h2>");
             h.append("<p>").append(esc(r.scenario().story())).append("</p>");
-            r.diverged().ifPresent(d -> h.append("<p class=\"fail\">Diverged at: ").append(esc(d)).append("</p>"));
+            r.diverged()
+                    .ifPresent(
+                            d ->
+                                    h.append("<p class=\"fail\">Diverged at: ")
+                                            .append(esc(d))
+                                            .append("</p>"));
             h.append(diagram(r.timeline()));
-            h.append("<details><summary>").append(r.audit().size()).append(" audit records</summary><table>");
+            h.append("<details><summary>")
+                    .append(r.audit().size())
+                    .append(" audit records</summary><table>");
             for (String line : r.audit()) {
                 h.append("<tr><td>").append(esc(line)).append("</td></tr>");
             }
@@ -52,40 +78,81 @@ final class Report {
         Files.writeString(file, h.toString(), StandardCharsets.UTF_8);
     }
 
-    private record Lane(String name, Function<BenchDoor.Entry, Double> level, Function<BenchDoor.Entry, String> label) {}
+    private record Lane(
+            String name,
+            Function<BenchDoor.Entry, Double> level,
+            Function<BenchDoor.Entry, String> label) {}
 
-    /** Step lines per signal: high/low like a logic analyser, the bolt with a middle level while it moves. */
+    /**
+     * Step lines per signal: high/low like a logic analyser, the bolt with a middle level while it
+     * moves.
+     */
     private static String diagram(List<BenchDoor.Entry> timeline) {
         List<BenchDoor.Entry> points = timeline.stream().filter(e -> !e.state().isEmpty()).toList();
         if (points.isEmpty()) {
             return "<p>(no timeline)</p>";
         }
         List<Lane> lanes = new ArrayList<>();
-        lanes.add(new Lane("bolt (thrown ↑)", e -> switch (e.bolt()) {
-            case "LOCKED" -> 1.0;
-            case "UNLOCKED" -> 0.0;
-            default -> 0.5;
-        }, BenchDoor.Entry::bolt));
-        lanes.add(new Lane("door (open ↑)", e -> e.door().equals("OPEN") ? 1.0 : 0.0, BenchDoor.Entry::door));
-        lanes.add(new Lane("camera (on ↑)", e -> e.camera() ? 1.0 : 0.0, e -> e.camera() ? "on" : "off"));
+        lanes.add(
+                new Lane(
+                        "bolt (thrown ↑)",
+                        e ->
+                                switch (e.bolt()) {
+                                    case "LOCKED" -> 1.0;
+                                    case "UNLOCKED" -> 0.0;
+                                    default -> 0.5;
+                                },
+                        BenchDoor.Entry::bolt));
+        lanes.add(
+                new Lane(
+                        "door (open ↑)",
+                        e -> e.door().equals("OPEN") ? 1.0 : 0.0,
+                        BenchDoor.Entry::door));
+        lanes.add(
+                new Lane(
+                        "camera (on ↑)",
+                        e -> e.camera() ? 1.0 : 0.0,
+                        e -> e.camera() ? "on" : "off"));
         TreeSet<String> alarms = new TreeSet<>();
         points.forEach(e -> alarms.addAll(e.alarms()));
         for (String a : alarms) {
-            lanes.add(new Lane(a, e -> e.alarms().contains(a) ? 1.0 : 0.0, e -> e.alarms().contains(a) ? "raised" : ""));
+            lanes.add(
+                    new Lane(
+                            a,
+                            e -> e.alarms().contains(a) ? 1.0 : 0.0,
+                            e -> e.alarms().contains(a) ? "raised" : ""));
         }
         double end = Math.max(1, points.get(points.size() - 1).at().toMillis() * 1.05);
         int height = lanes.size() * LANE + 30;
         StringBuilder s = new StringBuilder();
-        s.append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"").append(WIDTH).append("\" height=\"").append(height)
-                .append("\" viewBox=\"0 0 ").append(WIDTH).append(' ').append(height).append("\" role=\"img\">");
+        s.append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"")
+                .append(WIDTH)
+                .append("\" height=\"")
+                .append(height)
+                .append("\" viewBox=\"0 0 ")
+                .append(WIDTH)
+                .append(' ')
+                .append(height)
+                .append("\" role=\"img\">");
         for (int i = 0; i < lanes.size(); i++) {
             Lane lane = lanes.get(i);
             int top = i * LANE + 6;
             int hi = top + 4;
             int lo = top + LANE - 10;
-            s.append("<text x=\"4\" y=\"").append(top + LANE / 2 + 2).append("\">").append(esc(lane.name())).append("</text>");
-            s.append("<line x1=\"").append(LABEL).append("\" y1=\"").append(lo).append("\" x2=\"").append(WIDTH - 4)
-                    .append("\" y2=\"").append(lo).append("\" stroke=\"#ddd\"/>");
+            s.append("<text x=\"4\" y=\"")
+                    .append(top + LANE / 2 + 2)
+                    .append("\">")
+                    .append(esc(lane.name()))
+                    .append("</text>");
+            s.append("<line x1=\"")
+                    .append(LABEL)
+                    .append("\" y1=\"")
+                    .append(lo)
+                    .append("\" x2=\"")
+                    .append(WIDTH - 4)
+                    .append("\" y2=\"")
+                    .append(lo)
+                    .append("\" stroke=\"#ddd\"/>");
             StringBuilder path = new StringBuilder();
             double prevY = -1;
             for (BenchDoor.Entry e : points) {
@@ -94,14 +161,23 @@ final class Report {
                 if (path.isEmpty()) {
                     path.append("M").append(fmt(LABEL)).append(',').append(fmt(y));
                 } else if (y != prevY) {
-                    path.append(" L").append(fmt(x)).append(',').append(fmt(prevY)).append(" L").append(fmt(x)).append(',')
+                    path.append(" L")
+                            .append(fmt(x))
+                            .append(',')
+                            .append(fmt(prevY))
+                            .append(" L")
+                            .append(fmt(x))
+                            .append(',')
                             .append(fmt(y));
                 }
                 prevY = y;
             }
             path.append(" L").append(fmt(WIDTH - 8)).append(',').append(fmt(prevY));
             String colour = i < 3 ? "#1f5fa8" : "#b3261e";
-            s.append("<path d=\"").append(path).append("\" fill=\"none\" stroke=\"").append(colour)
+            s.append("<path d=\"")
+                    .append(path)
+                    .append("\" fill=\"none\" stroke=\"")
+                    .append(colour)
                     .append("\" stroke-width=\"2\"/>");
         }
         int axis = lanes.size() * LANE + 20;
@@ -109,9 +185,15 @@ final class Report {
             double t = end * k / 5;
             double x = LABEL + (WIDTH - LABEL - 8) * k / 5.0;
             String anchor = k == 0 ? "start" : k == 5 ? "end" : "middle";
-            s.append("<text x=\"").append(fmt(x)).append("\" y=\"").append(axis).append("\" text-anchor=\"").append(anchor)
+            s.append("<text x=\"")
+                    .append(fmt(x))
+                    .append("\" y=\"")
+                    .append(axis)
+                    .append("\" text-anchor=\"")
+                    .append(anchor)
                     .append("\">")
-                    .append(String.format(Locale.ROOT, "%.1fs", t / 1000)).append("</text>");
+                    .append(String.format(Locale.ROOT, "%.1fs", t / 1000))
+                    .append("</text>");
         }
         s.append("</svg>");
         return s.toString();
@@ -122,6 +204,9 @@ final class Report {
     }
 
     static String esc(String s) {
-        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+        return s.replace("&", "&amp;")
+                .replace("<", "&lt;")
+                .replace(">", "&gt;")
+                .replace("\"", "&quot;");
     }
 }

@@ -1,18 +1,19 @@
 package org.latchkey.bench;
 
+import org.latchkey.audit.AuditVerifier;
+import org.latchkey.door.Outcome;
+import org.latchkey.hal.HalConfig;
+import org.latchkey.token.RejectionReason;
+import org.latchkey.token.Role;
+import org.latchkey.token.UnverifiedToken;
+import org.latchkey.token.Use;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import org.latchkey.door.Outcome;
-import org.latchkey.hal.HalConfig;
-import org.latchkey.audit.AuditVerifier;
-import org.latchkey.token.RejectionReason;
-import org.latchkey.token.Role;
-import org.latchkey.token.UnverifiedToken;
-import org.latchkey.token.Use;
 
 /** The bench's stories: each a script of what happens at the door and what must follow. */
 final class Scenarios {
@@ -51,38 +52,142 @@ final class Scenarios {
 
     record Scenario(String name, String story, Setup setup, Instant start, Script script) {}
 
-    static final List<Scenario> ALL = List.of(
-            new Scenario("delivery", "a courier's once token: granted, camera on, bolt unlocks, door opens and closes, "
-                    + "relocks, camera stops after the post-roll", Setup.NORMAL, BenchKeys.WEDNESDAY_10AM, Scenarios::delivery),
-            new Scenario("replay", "the same once token again: refused ALREADY_USED, nothing moves", Setup.NORMAL,
-                    BenchKeys.WEDNESDAY_10AM, Scenarios::replay),
-            new Scenario("expired", "a token past its window: refused EXPIRED", Setup.NORMAL, BenchKeys.WEDNESDAY_10AM,
-                    r -> refused(r, r.keys().token(r.keys().courier, BenchKeys.LOCK, Role.DELIVERY, Use.ONCE,
-                            r.start().minusSeconds(7200), r.start().minusSeconds(3600), "late"), RejectionReason.EXPIRED)),
-            new Scenario("wrong-lock", "a token for another door: refused WRONG_LOCK", Setup.NORMAL, BenchKeys.WEDNESDAY_10AM,
-                    r -> refused(r, r.keys().token(r.keys().courier, "back-door", Role.DELIVERY, Use.ONCE,
-                            r.start().minusSeconds(60), r.start().plusSeconds(3600), "elsewhere"), RejectionReason.WRONG_LOCK)),
-            new Scenario("tampered", "a token with one character changed: refused BAD_SIGNATURE", Setup.NORMAL,
-                    BenchKeys.WEDNESDAY_10AM, r -> refused(r, tamper(r.keys().courierOnce(r.start())), RejectionReason.BAD_SIGNATURE)),
-            new Scenario("unknown-issuer", "a token signed by a key the door does not trust: refused UNKNOWN_KEY", Setup.NORMAL,
-                    BenchKeys.WEDNESDAY_10AM, r -> refused(r, r.keys().token(r.keys().stranger, BenchKeys.LOCK, Role.DELIVERY,
-                            Use.ONCE, r.start().minusSeconds(60), r.start().plusSeconds(3600), "stranger"), RejectionReason.UNKNOWN_KEY)),
-            new Scenario("outside-hours", "a courier on a Sunday (the company is trusted Mon–Sat): refused OUTSIDE_HOURS",
-                    Setup.NORMAL, BenchKeys.SUNDAY_10AM, r -> refused(r, r.keys().courierOnce(r.start()), RejectionReason.OUTSIDE_HOURS)),
-            new Scenario("never-opened", "granted, the door is never opened: relocks after the wait", Setup.NORMAL,
-                    BenchKeys.WEDNESDAY_10AM, Scenarios::neverOpened),
-            new Scenario("left-open", "the door is held open: DOOR_AJAR raised, cleared on close, then relock", Setup.NORMAL,
-                    BenchKeys.WEDNESDAY_10AM, Scenarios::leftOpen),
-            new Scenario("forced-entry", "the door is forced open while locked: alarm and camera", Setup.NORMAL,
-                    BenchKeys.WEDNESDAY_10AM, Scenarios::forcedEntry),
-            new Scenario("jam", "the bolt jams on relocking: retries, then JAMMED and the alarm, never reported as locked",
-                    Setup.NORMAL, BenchKeys.WEDNESDAY_10AM, Scenarios::jam),
-            new Scenario("camera-offline", "camera required but not ready: refused CAMERA_NOT_READY, token not consumed",
-                    Setup.REQUIRE_CAMERA, BenchKeys.WEDNESDAY_10AM, Scenarios::cameraOffline),
-            new Scenario("clock-untrusted", "the clock is behind the time floor: courier refused, owner admitted",
-                    Setup.CLOCK_BEHIND_FLOOR, BenchKeys.WEDNESDAY_10AM, Scenarios::clockUntrusted),
-            new Scenario("power-cut", "stopped dead after consuming a token, then restarted: locked, the token stays used, "
-                    + "the audit chain verifies", Setup.NORMAL, BenchKeys.WEDNESDAY_10AM, Scenarios::powerCut));
+    static final List<Scenario> ALL =
+            List.of(
+                    new Scenario(
+                            "delivery",
+                            "a courier's once token: granted, camera on, bolt unlocks, door opens"
+                                    + " and closes, relocks, camera stops after the post-roll",
+                            Setup.NORMAL,
+                            BenchKeys.WEDNESDAY_10AM,
+                            Scenarios::delivery),
+                    new Scenario(
+                            "replay",
+                            "the same once token again: refused ALREADY_USED, nothing moves",
+                            Setup.NORMAL,
+                            BenchKeys.WEDNESDAY_10AM,
+                            Scenarios::replay),
+                    new Scenario(
+                            "expired",
+                            "a token past its window: refused EXPIRED",
+                            Setup.NORMAL,
+                            BenchKeys.WEDNESDAY_10AM,
+                            r ->
+                                    refused(
+                                            r,
+                                            r.keys()
+                                                    .token(
+                                                            r.keys().courier,
+                                                            BenchKeys.LOCK,
+                                                            Role.DELIVERY,
+                                                            Use.ONCE,
+                                                            r.start().minusSeconds(7200),
+                                                            r.start().minusSeconds(3600),
+                                                            "late"),
+                                            RejectionReason.EXPIRED)),
+                    new Scenario(
+                            "wrong-lock",
+                            "a token for another door: refused WRONG_LOCK",
+                            Setup.NORMAL,
+                            BenchKeys.WEDNESDAY_10AM,
+                            r ->
+                                    refused(
+                                            r,
+                                            r.keys()
+                                                    .token(
+                                                            r.keys().courier,
+                                                            "back-door",
+                                                            Role.DELIVERY,
+                                                            Use.ONCE,
+                                                            r.start().minusSeconds(60),
+                                                            r.start().plusSeconds(3600),
+                                                            "elsewhere"),
+                                            RejectionReason.WRONG_LOCK)),
+                    new Scenario(
+                            "tampered",
+                            "a token with one character changed: refused BAD_SIGNATURE",
+                            Setup.NORMAL,
+                            BenchKeys.WEDNESDAY_10AM,
+                            r ->
+                                    refused(
+                                            r,
+                                            tamper(r.keys().courierOnce(r.start())),
+                                            RejectionReason.BAD_SIGNATURE)),
+                    new Scenario(
+                            "unknown-issuer",
+                            "a token signed by a key the door does not trust: refused UNKNOWN_KEY",
+                            Setup.NORMAL,
+                            BenchKeys.WEDNESDAY_10AM,
+                            r ->
+                                    refused(
+                                            r,
+                                            r.keys()
+                                                    .token(
+                                                            r.keys().stranger,
+                                                            BenchKeys.LOCK,
+                                                            Role.DELIVERY,
+                                                            Use.ONCE,
+                                                            r.start().minusSeconds(60),
+                                                            r.start().plusSeconds(3600),
+                                                            "stranger"),
+                                            RejectionReason.UNKNOWN_KEY)),
+                    new Scenario(
+                            "outside-hours",
+                            "a courier on a Sunday (the company is trusted Mon–Sat): refused"
+                                    + " OUTSIDE_HOURS",
+                            Setup.NORMAL,
+                            BenchKeys.SUNDAY_10AM,
+                            r ->
+                                    refused(
+                                            r,
+                                            r.keys().courierOnce(r.start()),
+                                            RejectionReason.OUTSIDE_HOURS)),
+                    new Scenario(
+                            "never-opened",
+                            "granted, the door is never opened: relocks after the wait",
+                            Setup.NORMAL,
+                            BenchKeys.WEDNESDAY_10AM,
+                            Scenarios::neverOpened),
+                    new Scenario(
+                            "left-open",
+                            "the door is held open: DOOR_AJAR raised, cleared on close, then"
+                                    + " relock",
+                            Setup.NORMAL,
+                            BenchKeys.WEDNESDAY_10AM,
+                            Scenarios::leftOpen),
+                    new Scenario(
+                            "forced-entry",
+                            "the door is forced open while locked: alarm and camera",
+                            Setup.NORMAL,
+                            BenchKeys.WEDNESDAY_10AM,
+                            Scenarios::forcedEntry),
+                    new Scenario(
+                            "jam",
+                            "the bolt jams on relocking: retries, then JAMMED and the alarm, never"
+                                    + " reported as locked",
+                            Setup.NORMAL,
+                            BenchKeys.WEDNESDAY_10AM,
+                            Scenarios::jam),
+                    new Scenario(
+                            "camera-offline",
+                            "camera required but not ready: refused CAMERA_NOT_READY, token not"
+                                    + " consumed",
+                            Setup.REQUIRE_CAMERA,
+                            BenchKeys.WEDNESDAY_10AM,
+                            Scenarios::cameraOffline),
+                    new Scenario(
+                            "clock-untrusted",
+                            "the clock is behind the time floor: courier refused, owner admitted",
+                            Setup.CLOCK_BEHIND_FLOOR,
+                            BenchKeys.WEDNESDAY_10AM,
+                            Scenarios::clockUntrusted),
+                    new Scenario(
+                            "power-cut",
+                            "stopped dead after consuming a token, then restarted: locked, the"
+                                    + " token stays used, the audit chain verifies",
+                            Setup.NORMAL,
+                            BenchKeys.WEDNESDAY_10AM,
+                            Scenarios::powerCut));
 
     private Scenarios() {}
 
@@ -96,7 +201,10 @@ final class Scenarios {
         BenchDoor d = r.door();
         expectState(d, "the door starts locked", "LOCKED");
         Outcome o = d.present(r.keys().courierOnce(r.start()));
-        expect("the courier's token is granted", o.granted(), "it was refused " + o.refusal().orElse(null));
+        expect(
+                "the courier's token is granted",
+                o.granted(),
+                "it was refused " + o.refusal().orElse(null));
         expect("the camera records", d.model().camera().recording(), "the camera is off");
         d.advance(Duration.ofSeconds(1));
         expectState(d, "the bolt is unlocked", "UNLOCKED");
@@ -105,9 +213,15 @@ final class Scenarios {
         d.shut();
         d.advance(Duration.ofSeconds(5));
         expectState(d, "the door relocks after it closes", "LOCKED");
-        expect("the camera still records during the post-roll", d.model().camera().recording(), "it stopped at the relock");
+        expect(
+                "the camera still records during the post-roll",
+                d.model().camera().recording(),
+                "it stopped at the relock");
         d.advance(Duration.ofSeconds(10));
-        expect("the camera stops after the post-roll", !d.model().camera().recording(), "it still records");
+        expect(
+                "the camera stops after the post-roll",
+                !d.model().camera().recording(),
+                "it still records");
     }
 
     private static void replay(Run r) throws Exception {
@@ -120,7 +234,9 @@ final class Scenarios {
         d.advance(Duration.ofSeconds(15));
         expectState(d, "locked again after the delivery", "LOCKED");
         Outcome again = d.present(token);
-        expect("the replay is refused ALREADY_USED", again.refusal().orElse(null) == RejectionReason.ALREADY_USED,
+        expect(
+                "the replay is refused ALREADY_USED",
+                again.refusal().orElse(null) == RejectionReason.ALREADY_USED,
                 "the answer was " + describe(again));
         d.advance(Duration.ofSeconds(2));
         expectState(d, "nothing moved", "LOCKED");
@@ -130,7 +246,10 @@ final class Scenarios {
         BenchDoor d = r.door();
         expectState(d, "the door starts locked", "LOCKED");
         Outcome o = d.present(token);
-        expect("refused " + reason, o.refusal().orElse(null) == reason, "the answer was " + describe(o));
+        expect(
+                "refused " + reason,
+                o.refusal().orElse(null) == reason,
+                "the answer was " + describe(o));
         d.advance(Duration.ofSeconds(2));
         expectState(d, "nothing moved", "LOCKED");
         expect("the camera never started", !d.model().camera().recording(), "the camera is on");
@@ -153,13 +272,21 @@ final class Scenarios {
         d.advance(Duration.ofSeconds(1));
         d.open();
         d.advance(Duration.ofSeconds(119));
-        expect("no alarm before 120 s", d.model().alarms().isEmpty(), "alarms " + d.model().alarms());
+        expect(
+                "no alarm before 120 s",
+                d.model().alarms().isEmpty(),
+                "alarms " + d.model().alarms());
         d.advance(Duration.ofSeconds(2));
         expect("DOOR_AJAR raised", alarm(d, "DOOR_AJAR"), "alarms " + d.model().alarms());
-        expect("the bolt is not thrown into the open door", d.model().stateName().equals("UNLOCKED"),
+        expect(
+                "the bolt is not thrown into the open door",
+                d.model().stateName().equals("UNLOCKED"),
                 "the state is " + d.model().stateName());
         d.shut();
-        expect("DOOR_AJAR cleared on close", !alarm(d, "DOOR_AJAR"), "alarms " + d.model().alarms());
+        expect(
+                "DOOR_AJAR cleared on close",
+                !alarm(d, "DOOR_AJAR"),
+                "alarms " + d.model().alarms());
         d.advance(Duration.ofSeconds(5));
         expectState(d, "relocked", "LOCKED");
     }
@@ -168,7 +295,10 @@ final class Scenarios {
         BenchDoor d = r.door();
         expectState(d, "the door starts locked", "LOCKED");
         d.force();
-        expect("DOOR_FORCED_OPEN raised", alarm(d, "DOOR_FORCED_OPEN"), "alarms " + d.model().alarms());
+        expect(
+                "DOOR_FORCED_OPEN raised",
+                alarm(d, "DOOR_FORCED_OPEN"),
+                "alarms " + d.model().alarms());
         expect("the camera records", d.model().camera().recording(), "the camera is off");
         d.shut();
         d.advance(Duration.ofSeconds(5));
@@ -185,7 +315,10 @@ final class Scenarios {
         d.advance(Duration.ofSeconds(10));
         expectState(d, "JAMMED after the retries", "JAMMED");
         expect("LOCK_JAMMED raised", alarm(d, "LOCK_JAMMED"), "alarms " + d.model().alarms());
-        expect("never reported as locked", !d.model().bolt().name().equals("LOCKED"), "the bolt reads LOCKED");
+        expect(
+                "never reported as locked",
+                !d.model().bolt().name().equals("LOCKED"),
+                "the bolt reads LOCKED");
         expect("the bolt really is not thrown", !d.backend().boltThrown(), "it is thrown");
     }
 
@@ -194,10 +327,15 @@ final class Scenarios {
         d.inject(HalConfig.Fault.CAMERA_OFFLINE);
         String token = r.keys().courierOnce(r.start());
         Outcome o = d.present(token);
-        expect("refused CAMERA_NOT_READY", o.refusal().orElse(null) == RejectionReason.CAMERA_NOT_READY,
+        expect(
+                "refused CAMERA_NOT_READY",
+                o.refusal().orElse(null) == RejectionReason.CAMERA_NOT_READY,
                 "the answer was " + describe(o));
         UnverifiedToken t = UnverifiedToken.read(token);
-        expect("the token was not consumed", !d.store().isUsed(t.kid(), t.claims().path("jti").asText()), "it was");
+        expect(
+                "the token was not consumed",
+                !d.store().isUsed(t.kid(), t.claims().path("jti").asText()),
+                "it was");
         expect("CAMERA_FAULT raised", alarm(d, "CAMERA_FAULT"), "alarms " + d.model().alarms());
         expectState(d, "the bolt never moved", "LOCKED");
         expect("the bolt is still thrown", d.backend().boltThrown(), "it is not");
@@ -205,9 +343,14 @@ final class Scenarios {
 
     private static void clockUntrusted(Run r) throws Exception {
         BenchDoor d = r.door();
-        expect("CLOCK_UNTRUSTED raised at start", alarm(d, "CLOCK_UNTRUSTED"), "alarms " + d.model().alarms());
+        expect(
+                "CLOCK_UNTRUSTED raised at start",
+                alarm(d, "CLOCK_UNTRUSTED"),
+                "alarms " + d.model().alarms());
         Outcome courier = d.present(r.keys().courierOnce(r.start()));
-        expect("the courier is refused CLOCK_UNTRUSTED", courier.refusal().orElse(null) == RejectionReason.CLOCK_UNTRUSTED,
+        expect(
+                "the courier is refused CLOCK_UNTRUSTED",
+                courier.refusal().orElse(null) == RejectionReason.CLOCK_UNTRUSTED,
                 "the answer was " + describe(courier));
         Outcome owner = d.present(r.keys().ownerWindow(r.start()));
         expect("the owner is admitted", owner.granted(), "the answer was " + describe(owner));
@@ -226,7 +369,9 @@ final class Scenarios {
         again.advance(Duration.ofSeconds(2));
         expectState(again, "locked after the restart", "LOCKED");
         Outcome replay = again.present(token);
-        expect("the token stays used", replay.refusal().orElse(null) == RejectionReason.ALREADY_USED,
+        expect(
+                "the token stays used",
+                replay.refusal().orElse(null) == RejectionReason.ALREADY_USED,
                 "the answer was " + describe(replay));
         again.stop();
         AuditVerifier.Report report = AuditVerifier.verify(again.stateDir());
@@ -256,10 +401,14 @@ final class Scenarios {
     /** Changes one character of the signature part, keeping it valid base64url. */
     static String tamper(String token) {
         int i = token.lastIndexOf('.') - 10;
-        return token.substring(0, i) + (token.charAt(i) == 'A' ? 'B' : 'A') + token.substring(i + 1);
+        return token.substring(0, i)
+                + (token.charAt(i) == 'A' ? 'B' : 'A')
+                + token.substring(i + 1);
     }
 
-    /** Writes a time floor ahead of the clock, as a clock reset after a power cut would leave it. */
+    /**
+     * Writes a time floor ahead of the clock, as a clock reset after a power cut would leave it.
+     */
     static void floorAhead(Path stateDir, Instant floor) throws java.io.IOException {
         Files.createDirectories(stateDir);
         Files.writeString(stateDir.resolve("time-floor"), floor.getEpochSecond() + "\n");

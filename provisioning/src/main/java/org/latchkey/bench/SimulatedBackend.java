@@ -1,18 +1,24 @@
 package org.latchkey.bench;
 
-import java.time.Duration;
-import java.util.Set;
 import org.latchkey.hal.DoorHardware;
 import org.latchkey.hal.HalConfig;
 import org.latchkey.hal.HardwareListener;
 import org.latchkey.hal.Scheduler;
 import org.latchkey.hal.sim.SimulatedDoor;
 
+import java.time.Duration;
+import java.util.Set;
+
 /** The simulated hardware of the hal module. */
 final class SimulatedBackend implements Backend {
     private final SimulatedDoor door;
 
-    SimulatedBackend(Scheduler scheduler, HardwareListener listener, Duration travel, boolean boltThrown, boolean doorOpen) {
+    SimulatedBackend(
+            Scheduler scheduler,
+            HardwareListener listener,
+            Duration travel,
+            boolean boltThrown,
+            boolean doorOpen) {
         door = new SimulatedDoor(scheduler, listener, travel, Set.of(), boltThrown, doorOpen);
     }
 

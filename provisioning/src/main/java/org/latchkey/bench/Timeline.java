@@ -2,8 +2,10 @@ package org.latchkey.bench;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.PrintWriter;
+
 import org.latchkey.token.Json;
+
+import java.io.PrintWriter;
 
 /** A scenario's story as text: time offset, event, state and outputs, and the verdict. */
 final class Timeline {
@@ -11,14 +13,23 @@ final class Timeline {
 
     static void print(Bench.Result r, PrintWriter out) {
         out.printf("== %s — %s%n", r.scenario().name(), r.scenario().story());
-        out.printf("   %9s  %-46s %-10s %-9s %-7s %-6s %s%n", "time", "event", "state", "bolt", "door", "camera", "alarms");
+        out.printf(
+                "   %9s  %-46s %-10s %-9s %-7s %-6s %s%n",
+                "time", "event", "state", "bolt", "door", "camera", "alarms");
         for (BenchDoor.Entry e : r.timeline()) {
             if (e.event().equals("state")) {
                 continue; // the state column of the other lines shows it
             }
             String event = e.event() + (e.detail().isEmpty() ? "" : " " + e.detail());
-            out.printf("   %8.3fs  %-46s %-10s %-9s %-7s %-6s %s%n", e.at().toMillis() / 1000.0, clip(event, 46), e.state(),
-                    e.bolt(), e.door(), e.camera() ? "on" : "off", e.alarms().isEmpty() ? "" : String.join(",", e.alarms()));
+            out.printf(
+                    "   %8.3fs  %-46s %-10s %-9s %-7s %-6s %s%n",
+                    e.at().toMillis() / 1000.0,
+                    clip(event, 46),
+                    e.state(),
+                    e.bolt(),
+                    e.door(),
+                    e.camera() ? "on" : "off",
+                    e.alarms().isEmpty() ? "" : String.join(",", e.alarms()));
         }
         if (r.passed()) {
             out.printf("   PASS %s (%d ms)%n%n", r.scenario().name(), r.elapsed().toMillis());

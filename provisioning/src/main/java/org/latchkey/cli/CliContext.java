@@ -6,7 +6,11 @@ import java.time.InstantSource;
 
 /** What the commands take from the world, injected so tests can fix the time and answer prompts. */
 public record CliContext(
-        InstantSource clock, SecureRandom random, PassphrasePrompt prompt, Confirmation confirmation, HardwareTime hardwareTime) {
+        InstantSource clock,
+        SecureRandom random,
+        PassphrasePrompt prompt,
+        Confirmation confirmation,
+        HardwareTime hardwareTime) {
 
     /** Asks a person for a passphrase; {@code null} when there is no one to ask. */
     @FunctionalInterface
@@ -27,16 +31,23 @@ public record CliContext(
     }
 
     public static CliContext system() {
-        return new CliContext(InstantSource.system(), new SecureRandom(), question -> {
-            Console console = System.console();
-            return console == null ? null : console.readPassword("%s", question);
-        }, question -> {
-            Console console = System.console();
-            if (console == null) {
-                return null;
-            }
-            String answer = console.readLine("%s [y/N] ", question);
-            return answer != null && (answer.strip().equalsIgnoreCase("y") || answer.strip().equalsIgnoreCase("yes"));
-        }, HardwareTime.REAL);
+        return new CliContext(
+                InstantSource.system(),
+                new SecureRandom(),
+                question -> {
+                    Console console = System.console();
+                    return console == null ? null : console.readPassword("%s", question);
+                },
+                question -> {
+                    Console console = System.console();
+                    if (console == null) {
+                        return null;
+                    }
+                    String answer = console.readLine("%s [y/N] ", question);
+                    return answer != null
+                            && (answer.strip().equalsIgnoreCase("y")
+                                    || answer.strip().equalsIgnoreCase("yes"));
+                },
+                HardwareTime.REAL);
     }
 }

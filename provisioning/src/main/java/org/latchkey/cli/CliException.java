@@ -1,6 +1,9 @@
 package org.latchkey.cli;
 
-/** A failure a person can act on: its message is printed as it is, and the command exits with its code. */
+/**
+ * A failure a person can act on: its message is printed as it is, and the command exits with its
+ * code.
+ */
 public final class CliException extends Exception {
     private final int exitCode;
 

@@ -1,17 +1,18 @@
 package org.latchkey.cli;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import org.latchkey.config.ConfigException;
 import org.latchkey.config.DeviceConfig;
 import org.latchkey.config.DeviceConfigLoader;
 import org.latchkey.store.AtomicFiles;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
 /**
- * Edits {@code latchkey.toml} as text, so its comments survive: every new text is loaded and validated in
- * full before it replaces the file, atomically.
+ * Edits {@code latchkey.toml} as text, so its comments survive: every new text is loaded and
+ * validated in full before it replaces the file, atomically.
  */
 final class ConfigFile {
     private ConfigFile() {}

@@ -1,12 +1,21 @@
 package org.latchkey.cli;
 
-import java.nio.file.Path;
 import org.latchkey.config.DeviceConfig;
+
 import picocli.CommandLine.Option;
 
-/** {@code --config FILE}, the door's latchkey.toml: a mixin for every command that works on a door's config. */
+import java.nio.file.Path;
+
+/**
+ * {@code --config FILE}, the door's latchkey.toml: a mixin for every command that works on a door's
+ * config.
+ */
 final class ConfigOption {
-    @Option(names = "--config", required = true, paramLabel = "FILE", description = "The door's latchkey.toml.")
+    @Option(
+            names = "--config",
+            required = true,
+            paramLabel = "FILE",
+            description = "The door's latchkey.toml.")
     Path file;
 
     /** Loads it; a bad file fails the command with the loader's precise message. */

@@ -1,5 +1,7 @@
 package org.latchkey.cli;
 
+import org.latchkey.config.DeviceConfig;
+
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
@@ -9,12 +11,12 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.Optional;
-import org.latchkey.config.DeviceConfig;
 
 /** Talks to a running latchkeyd's local API. */
 final class DaemonClient {
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
     private final URI base;
 
     DaemonClient(URI base) {
@@ -31,7 +33,8 @@ final class DaemonClient {
                 }
                 return u;
             } catch (IllegalArgumentException e) {
-                throw CliException.usage("--url: '" + url.get() + "' is not an http://host:port URL");
+                throw CliException.usage(
+                        "--url: '" + url.get() + "' is not an http://host:port URL");
             }
         }
         String host = config.map(c -> c.api().bind()).orElse("127.0.0.1");
@@ -45,8 +48,12 @@ final class DaemonClient {
     }
 
     Optional<HttpResponse<String>> post(String path, String body) throws CliException {
-        return send(HttpRequest.newBuilder(base.resolve(path)).timeout(TIMEOUT).header("Content-Type", "text/plain")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build());
+        return send(
+                HttpRequest.newBuilder(base.resolve(path))
+                        .timeout(TIMEOUT)
+                        .header("Content-Type", "text/plain")
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build());
     }
 
     URI base() {
@@ -59,9 +66,15 @@ final class DaemonClient {
         } catch (ConnectException e) {
             return Optional.empty();
         } catch (HttpTimeoutException e) {
-            throw CliException.failed("latchkeyd at " + base + " did not answer within " + TIMEOUT.toSeconds() + " s");
+            throw CliException.failed(
+                    "latchkeyd at "
+                            + base
+                            + " did not answer within "
+                            + TIMEOUT.toSeconds()
+                            + " s");
         } catch (IOException e) {
-            throw CliException.failed("cannot talk to latchkeyd at " + base + ": " + e.getMessage());
+            throw CliException.failed(
+                    "cannot talk to latchkeyd at " + base + ": " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw CliException.failed("interrupted");

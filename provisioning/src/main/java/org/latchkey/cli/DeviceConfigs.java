@@ -1,11 +1,15 @@
 package org.latchkey.cli;
 
-import java.nio.file.Path;
 import org.latchkey.config.ConfigException;
 import org.latchkey.config.DeviceConfig;
 import org.latchkey.config.DeviceConfigLoader;
 
-/** Loads a door's config for a command: a bad file fails the command with the loader's precise message. */
+import java.nio.file.Path;
+
+/**
+ * Loads a door's config for a command: a bad file fails the command with the loader's precise
+ * message.
+ */
 final class DeviceConfigs {
     private DeviceConfigs() {}
 

@@ -3,14 +3,21 @@ package org.latchkey.cli;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** The exit codes of docs/token-profile.md, the same for every command: the one table, help text included. */
+/**
+ * The exit codes of docs/token-profile.md, the same for every command: the one table, help text
+ * included.
+ */
 public final class ExitCode {
     public static final int OK = 0;
+
     /** I/O, a bad file, the daemon unreachable. */
     public static final int FAILED = 1;
+
     public static final int USAGE = 2;
+
     /** A token or signed document was refused; stderr says {@code rejected: REASON}. */
     public static final int REJECTED = 3;
+
     public static final int INTERNAL = 4;
 
     /** Each code and what it means, in order. */
@@ -30,6 +37,8 @@ public final class ExitCode {
 
     /** The table as the help's footer shows it. */
     static String[] footer() {
-        return MEANINGS.entrySet().stream().map(e -> "  " + e.getKey() + "  " + e.getValue()).toArray(String[]::new);
+        return MEANINGS.entrySet().stream()
+                .map(e -> "  " + e.getKey() + "  " + e.getValue())
+                .toArray(String[]::new);
     }
 }

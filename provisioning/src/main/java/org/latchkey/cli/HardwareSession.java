@@ -1,8 +1,5 @@
 package org.latchkey.cli;
 
-import java.time.Duration;
-import java.util.Optional;
-import java.util.concurrent.LinkedBlockingQueue;
 import org.latchkey.config.DeviceConfig;
 import org.latchkey.hal.DoorHardware;
 import org.latchkey.hal.DoorHardwareFactory;
@@ -12,9 +9,13 @@ import org.latchkey.hal.ManualScheduler;
 import org.latchkey.hal.RealScheduler;
 import org.latchkey.hal.Scheduler;
 
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.LinkedBlockingQueue;
+
 /**
- * The door's hardware opened for a command, with its events in a queue and a way to wait for them: in real
- * time, or on virtual time where waiting runs the scheduler forward instead of sleeping.
+ * The door's hardware opened for a command, with its events in a queue and a way to wait for them:
+ * in real time, or on virtual time where waiting runs the scheduler forward instead of sleeping.
  */
 final class HardwareSession implements AutoCloseable {
     private final LinkedBlockingQueue<HardwareEvent> events = new LinkedBlockingQueue<>();
@@ -22,7 +23,10 @@ final class HardwareSession implements AutoCloseable {
     private final DoorHardware hardware;
 
     HardwareSession(DeviceConfig config, CliContext.HardwareTime time) throws HalException {
-        this.scheduler = time == CliContext.HardwareTime.VIRTUAL ? new ManualScheduler() : new RealScheduler("latchkey-hw");
+        this.scheduler =
+                time == CliContext.HardwareTime.VIRTUAL
+                        ? new ManualScheduler()
+                        : new RealScheduler("latchkey-hw");
         try {
             this.hardware = DoorHardwareFactory.open(config.hal(), scheduler, events::add);
         } catch (HalException | RuntimeException e) {
@@ -53,11 +57,13 @@ final class HardwareSession implements AutoCloseable {
             }
             return Optional.of(events.poll());
         }
-        return Optional.ofNullable(events.poll(timeout.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS));
+        return Optional.ofNullable(
+                events.poll(timeout.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS));
     }
 
     /** Waits for an event of the given type, dropping others; empty on timeout. */
-    <E extends HardwareEvent> Optional<E> await(Class<E> type, Duration timeout) throws InterruptedException {
+    <E extends HardwareEvent> Optional<E> await(Class<E> type, Duration timeout)
+            throws InterruptedException {
         Duration start = scheduler.elapsed();
         while (true) {
             Duration left = timeout.minus(scheduler.elapsed().minus(start));

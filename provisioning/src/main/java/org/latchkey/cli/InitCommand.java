@@ -1,5 +1,15 @@
 package org.latchkey.cli;
 
+import org.latchkey.config.ConfigToml;
+import org.latchkey.config.DeviceConfigLoader;
+import org.latchkey.token.SigningKey;
+
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -12,46 +22,61 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.latchkey.config.ConfigToml;
-import org.latchkey.config.DeviceConfigLoader;
-import org.latchkey.token.SigningKey;
-import picocli.CommandLine.ArgGroup;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
-@Command(name = "init", mixinStandardHelpOptions = true, header = "Set up a door: config, owner keys, trust.",
-        description = {"Set up a door: write a complete, commented latchkey.toml with safe defaults, generate the",
-            "owner key pair (encrypted unless --no-passphrase) and trust it as owner. Refuses to overwrite an",
-            "existing setup unless --force (then the old files are kept as *.replaced-<time>)."})
+@Command(
+        name = "init",
+        mixinStandardHelpOptions = true,
+        header = "Set up a door: config, owner keys, trust.",
+        description = {
+            "Set up a door: write a complete, commented latchkey.toml with safe defaults, generate"
+                    + " the",
+            "owner key pair (encrypted unless --no-passphrase) and trust it as owner. Refuses to"
+                    + " overwrite an",
+            "existing setup unless --force (then the old files are kept as *.replaced-<time>)."
+        })
 final class InitCommand implements Callable<Integer> {
     static final String CONFIG = "latchkey.toml";
     static final String OWNER = "owner";
 
     private final CliContext context;
 
-    @Spec
-    CommandSpec spec;
+    @Spec CommandSpec spec;
 
-    @Option(names = "--config-dir", required = true, paramLabel = "DIR", description = "Where latchkey.toml and the owner keys go, e.g. /etc/latchkey.")
+    @Option(
+            names = "--config-dir",
+            required = true,
+            paramLabel = "DIR",
+            description = "Where latchkey.toml and the owner keys go, e.g. /etc/latchkey.")
     Path dir;
 
-    @Option(names = "--lock-id", required = true, paramLabel = "ID", description = "This door's id, e.g. front-door.")
+    @Option(
+            names = "--lock-id",
+            required = true,
+            paramLabel = "ID",
+            description = "This door's id, e.g. front-door.")
     String lockId;
 
-    @Option(names = "--driver", paramLabel = "pi4j|simulated", defaultValue = "pi4j",
+    @Option(
+            names = "--driver",
+            paramLabel = "pi4j|simulated",
+            defaultValue = "pi4j",
             description = "The hardware driver (default: ${DEFAULT-VALUE}).")
     String driver;
 
-    @Option(names = "--state-dir", paramLabel = "DIR",
-            description = "The state directory (default: /var/lib/latchkey for pi4j, DIR/state for simulated).")
+    @Option(
+            names = "--state-dir",
+            paramLabel = "DIR",
+            description =
+                    "The state directory (default: /var/lib/latchkey for pi4j, DIR/state for"
+                            + " simulated).")
     Path stateDir;
 
     @ArgGroup(exclusive = true)
     KeysGenerateCommand.PassphraseChoice passphrase = new KeysGenerateCommand.PassphraseChoice();
 
-    @Option(names = "--force", description = "Replace an existing setup (the old files are renamed, not deleted).")
+    @Option(
+            names = "--force",
+            description = "Replace an existing setup (the old files are renamed, not deleted).")
     boolean force;
 
     InitCommand(CliContext context) {
@@ -67,15 +92,24 @@ final class InitCommand implements Callable<Integer> {
             throw CliException.usage("--driver: pi4j or simulated");
         }
         Path config = dir.resolve(CONFIG);
-        List<Path> existing = List.of(config, dir.resolve(OWNER + ".key"), dir.resolve(OWNER + ".pub")).stream()
-                .filter(Files::exists).toList();
+        List<Path> existing =
+                List.of(config, dir.resolve(OWNER + ".key"), dir.resolve(OWNER + ".pub")).stream()
+                        .filter(Files::exists)
+                        .toList();
         if (!existing.isEmpty() && !force) {
-            throw CliException.failed("a setup already exists in " + dir + " (" + existing.stream()
-                    .map(p -> p.getFileName().toString()).toList() + "): refusing to overwrite it; use --force to replace it");
+            throw CliException.failed(
+                    "a setup already exists in "
+                            + dir
+                            + " ("
+                            + existing.stream().map(p -> p.getFileName().toString()).toList()
+                            + "): refusing to overwrite it; use --force to replace it");
         }
-        char[] pass = passphrase.none ? null
-                : passphrase.file != null ? Passphrases.fromFile(passphrase.file)
-                : Passphrases.ask(context, "Passphrase for the owner key: ", true);
+        char[] pass =
+                passphrase.none
+                        ? null
+                        : passphrase.file != null
+                                ? Passphrases.fromFile(passphrase.file)
+                                : Passphrases.ask(context, "Passphrase for the owner key: ", true);
         Files.createDirectories(dir);
         long stamp = context.clock().instant().getEpochSecond();
         for (Path p : existing) {
@@ -83,57 +117,123 @@ final class InitCommand implements Callable<Integer> {
         }
         SigningKey owner = SigningKey.generate(context.random());
         try {
-            KeyFiles.write(dir.resolve(OWNER + ".key"), dir.resolve(OWNER + ".pub"), owner, pass, context.random());
+            KeyFiles.write(
+                    dir.resolve(OWNER + ".key"),
+                    dir.resolve(OWNER + ".pub"),
+                    owner,
+                    pass,
+                    context.random());
         } finally {
             owner.destroy();
             if (pass != null) {
                 Arrays.fill(pass, '\0');
             }
         }
-        String state = stateDir != null ? stateDir.toString()
-                : driver.equals("simulated") ? "state" : DeviceConfigLoader.DEFAULT_STATE_DIR;
-        String text = template(Map.of(
-                "DATE", LocalDate.ofInstant(context.clock().instant(), ZoneOffset.UTC).toString(),
-                "LOCK_ID", lockId,
-                "STATE_DIR", ConfigToml.quote(state),
-                "DRIVER", driver,
-                "OWNER_KEY_FILE", OWNER + ".key",
-                "OWNER_PUBLIC_KEY", owner.publicKey().paserk()));
-        KeyFiles.writeNew(config, text.getBytes(StandardCharsets.UTF_8),
+        String state =
+                stateDir != null
+                        ? stateDir.toString()
+                        : driver.equals("simulated")
+                                ? "state"
+                                : DeviceConfigLoader.DEFAULT_STATE_DIR;
+        String text =
+                template(
+                        Map.of(
+                                "DATE",
+                                LocalDate.ofInstant(context.clock().instant(), ZoneOffset.UTC)
+                                        .toString(),
+                                "LOCK_ID",
+                                lockId,
+                                "STATE_DIR",
+                                ConfigToml.quote(state),
+                                "DRIVER",
+                                driver,
+                                "OWNER_KEY_FILE",
+                                OWNER + ".key",
+                                "OWNER_PUBLIC_KEY",
+                                owner.publicKey().paserk()));
+        KeyFiles.writeNew(
+                config,
+                text.getBytes(StandardCharsets.UTF_8),
                 java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
                         java.nio.file.attribute.PosixFilePermissions.fromString("rw-r-----")));
-        ConfigFile.replace(config, text); // loads it once more: what init writes must be a valid config
+        ConfigFile.replace(
+                config, text); // loads it once more: what init writes must be a valid config
         boolean daemonCanRead = giveToDaemonGroup(config);
 
         PrintWriter out = spec.commandLine().getOut();
         out.println("latchkey is set up for lock \"" + lockId + "\" in " + dir + ":");
-        out.println("  " + config + "      the configuration (" + driver + " driver, state in " + state + ")");
-        out.println("  " + dir.resolve(OWNER + ".key") + (pass == null ? "         the owner's private key (NOT encrypted: keep it safe)"
-                : "         the owner's private key (encrypted)"));
-        out.println("  " + dir.resolve(OWNER + ".pub") + "         its public key, trusted as owner (" + owner.publicKey().pid() + ")");
+        out.println(
+                "  "
+                        + config
+                        + "      the configuration ("
+                        + driver
+                        + " driver, state in "
+                        + state
+                        + ")");
+        out.println(
+                "  "
+                        + dir.resolve(OWNER + ".key")
+                        + (pass == null
+                                ? "         the owner's private key (NOT encrypted: keep it safe)"
+                                : "         the owner's private key (encrypted)"));
+        out.println(
+                "  "
+                        + dir.resolve(OWNER + ".pub")
+                        + "         its public key, trusted as owner ("
+                        + owner.publicKey().pid()
+                        + ")");
         if (!daemonCanRead && driver.equals("pi4j")) {
-            out.println("  (no \"latchkey\" group here: make " + config + " readable by the daemon's user)");
+            out.println(
+                    "  (no \"latchkey\" group here: make "
+                            + config
+                            + " readable by the daemon's user)");
         }
         out.println();
         out.println("Next steps:");
         if (driver.equals("pi4j")) {
-            out.println("  1. Wire the door (docs/wiring.md), then check it:  latchkey hw-test --config " + config);
-            out.println("  2. Start the daemon:                                sudo systemctl enable --now latchkeyd");
+            out.println(
+                    "  1. Wire the door (docs/wiring.md), then check it:  latchkey hw-test --config"
+                            + " "
+                            + config);
+            out.println(
+                    "  2. Start the daemon:                                sudo systemctl enable"
+                            + " --now latchkeyd");
         } else {
-            out.println("  1. Start the simulated door:   latchkeyd --config " + config + " --simulate");
+            out.println(
+                    "  1. Start the simulated door:   latchkeyd --config "
+                            + config
+                            + " --simulate");
         }
-        out.println("  " + (driver.equals("pi4j") ? "3" : "2") + ". Trust a delivery company:    latchkey issuer add --config " + config
-                + " --name parcel-co --key parcel-co.pub --roles delivery --max-window 4h --once-only");
-        out.println("  " + (driver.equals("pi4j") ? "4" : "3") + ". Issue a first token:         latchkey token issue --key "
-                + dir.resolve(OWNER + ".key") + " --lock " + lockId + " --role guest --sub visitor --window --for 2h --qr");
+        out.println(
+                "  "
+                        + (driver.equals("pi4j") ? "3" : "2")
+                        + ". Trust a delivery company:    latchkey issuer add --config "
+                        + config
+                        + " --name parcel-co --key parcel-co.pub --roles delivery --max-window 4h"
+                        + " --once-only");
+        out.println(
+                "  "
+                        + (driver.equals("pi4j") ? "4" : "3")
+                        + ". Issue a first token:         latchkey token issue --key "
+                        + dir.resolve(OWNER + ".key")
+                        + " --lock "
+                        + lockId
+                        + " --role guest --sub visitor --window --for 2h --qr");
         return ExitCode.OK;
     }
 
-    /** The packaged daemon runs as user and group "latchkey": let it read the config (mode 0640). */
+    /**
+     * The packaged daemon runs as user and group "latchkey": let it read the config (mode 0640).
+     */
     private static boolean giveToDaemonGroup(Path config) {
         try {
-            var view = Files.getFileAttributeView(config, java.nio.file.attribute.PosixFileAttributeView.class);
-            view.setGroup(config.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByGroupName("latchkey"));
+            var view =
+                    Files.getFileAttributeView(
+                            config, java.nio.file.attribute.PosixFileAttributeView.class);
+            view.setGroup(
+                    config.getFileSystem()
+                            .getUserPrincipalLookupService()
+                            .lookupPrincipalByGroupName("latchkey"));
             return true;
         } catch (IOException | UnsupportedOperationException | NullPointerException e) {
             return false;

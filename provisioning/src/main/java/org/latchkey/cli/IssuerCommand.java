@@ -2,6 +2,24 @@ package org.latchkey.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import org.latchkey.config.ConfigToml;
+import org.latchkey.config.DeviceConfig;
+import org.latchkey.config.Durations;
+import org.latchkey.store.RevocationStore;
+import org.latchkey.token.PublicKey;
+import org.latchkey.token.Role;
+import org.latchkey.token.SignedToken;
+import org.latchkey.token.TokenRejectedException;
+import org.latchkey.token.TrustedIssuer;
+import org.latchkey.token.WeeklyHours;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -18,55 +36,70 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-import org.latchkey.config.ConfigToml;
-import org.latchkey.config.DeviceConfig;
-import org.latchkey.config.Durations;
-import org.latchkey.store.RevocationStore;
-import org.latchkey.token.PublicKey;
-import org.latchkey.token.Role;
-import org.latchkey.token.SignedToken;
-import org.latchkey.token.TokenRejectedException;
-import org.latchkey.token.TrustedIssuer;
-import org.latchkey.token.WeeklyHours;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
-@Command(name = "issuer", mixinStandardHelpOptions = true,
-        description = "Manage the keys the door trusts: delivery and service companies, guests' issuers.",
-        subcommands = {IssuerCommand.Add.class, IssuerCommand.ListIssuers.class, IssuerCommand.Remove.class})
+@Command(
+        name = "issuer",
+        mixinStandardHelpOptions = true,
+        description =
+                "Manage the keys the door trusts: delivery and service companies, guests' issuers.",
+        subcommands = {
+            IssuerCommand.Add.class,
+            IssuerCommand.ListIssuers.class,
+            IssuerCommand.Remove.class
+        })
 final class IssuerCommand {
     static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9 ._-]{0,63}");
     private static final Pattern HEADER = Pattern.compile("^\\s*\\[.*");
-    private static final Pattern ISSUERS_HEADER = Pattern.compile("^\\s*\\[\\[\\s*issuers\\s*]]\\s*(#.*)?$");
+    private static final Pattern ISSUERS_HEADER =
+            Pattern.compile("^\\s*\\[\\[\\s*issuers\\s*]]\\s*(#.*)?$");
 
-    @Command(name = "add", mixinStandardHelpOptions = true,
-            description = "Trust a public key with its policy. The config is rewritten atomically and keeps its comments.")
+    @Command(
+            name = "add",
+            mixinStandardHelpOptions = true,
+            description =
+                    "Trust a public key with its policy. The config is rewritten atomically and"
+                            + " keeps its comments.")
     static final class Add implements Callable<Integer> {
         private final CliContext context;
 
-        @Spec
-        CommandSpec spec;
+        @Spec CommandSpec spec;
 
-        @Mixin
-        ConfigOption config;
+        @Mixin ConfigOption config;
 
-        @Option(names = "--name", required = true, paramLabel = "NAME", description = "A name for people and the audit log, e.g. parcel-co.")
+        @Option(
+                names = "--name",
+                required = true,
+                paramLabel = "NAME",
+                description = "A name for people and the audit log, e.g. parcel-co.")
         String name;
 
-        @Option(names = "--key", required = true, paramLabel = "KEY", description = "Its public key: k4.public.… or a .pub file.")
+        @Option(
+                names = "--key",
+                required = true,
+                paramLabel = "KEY",
+                description = "Its public key: k4.public.… or a .pub file.")
         String key;
 
-        @Option(names = "--roles", required = true, split = ",", paramLabel = "ROLE",
-                description = "Roles it may grant: owner, delivery, service, guest (comma-separated).")
+        @Option(
+                names = "--roles",
+                required = true,
+                split = ",",
+                paramLabel = "ROLE",
+                description =
+                        "Roles it may grant: owner, delivery, service, guest (comma-separated).")
         List<String> roles;
 
-        @Option(names = "--max-window", required = true, paramLabel = "DURATION", description = "Longest window it may grant, e.g. 4h.")
+        @Option(
+                names = "--max-window",
+                required = true,
+                paramLabel = "DURATION",
+                description = "Longest window it may grant, e.g. 4h.")
         String maxWindow;
 
-        @Option(names = "--hours", paramLabel = "HOURS", description = "When its tokens may be used, e.g. \"Mon-Sat 08:00-20:00\".")
+        @Option(
+                names = "--hours",
+                paramLabel = "HOURS",
+                description = "When its tokens may be used, e.g. \"Mon-Sat 08:00-20:00\".")
         String hours;
 
         @Option(names = "--once-only", description = "It may issue only once tokens.")
@@ -84,8 +117,15 @@ final class IssuerCommand {
             PublicKey publicKey = KeyFiles.readPublic(key);
             Set<Role> roleSet = EnumSet.noneOf(Role.class);
             for (String r : roles) {
-                roleSet.add(Role.fromWireName(r.strip()).orElseThrow(
-                        () -> CliException.usage("--roles: '" + r + "' is not one of owner, delivery, service, guest")));
+                roleSet.add(
+                        Role.fromWireName(r.strip())
+                                .orElseThrow(
+                                        () ->
+                                                CliException.usage(
+                                                        "--roles: '"
+                                                                + r
+                                                                + "' is not one of owner, delivery,"
+                                                                + " service, guest")));
             }
             Duration window;
             try {
@@ -102,25 +142,39 @@ final class IssuerCommand {
             }
             StringBuilder block = new StringBuilder();
             block.append("\n# Added by `latchkey issuer add` on ")
-                    .append(LocalDate.ofInstant(context.clock().instant(), ZoneOffset.UTC)).append(".\n");
-            block.append(ConfigToml.issuer(name, publicKey.paserk(), roleSet, window, Optional.ofNullable(hours), onceOnly));
+                    .append(LocalDate.ofInstant(context.clock().instant(), ZoneOffset.UTC))
+                    .append(".\n");
+            block.append(
+                    ConfigToml.issuer(
+                            name,
+                            publicKey.paserk(),
+                            roleSet,
+                            window,
+                            Optional.ofNullable(hours),
+                            onceOnly));
             String text = ConfigFile.read(config.file);
             String next = (text.endsWith("\n") ? text : text + "\n") + block;
             DeviceConfig updated = ConfigFile.replace(config.file, next);
             TrustedIssuer added = updated.trustStore().find(publicKey.pid()).orElseThrow();
-            spec.commandLine().getOut().println("trusted " + added.name() + " (" + added.kid() + "): " + policy(added));
-            spec.commandLine().getErr().println("a running latchkeyd picks this up within a second");
+            spec.commandLine()
+                    .getOut()
+                    .println(
+                            "trusted " + added.name() + " (" + added.kid() + "): " + policy(added));
+            spec.commandLine()
+                    .getErr()
+                    .println("a running latchkeyd picks this up within a second");
             return ExitCode.OK;
         }
     }
 
-    @Command(name = "list", mixinStandardHelpOptions = true, description = "List the trusted keys with their kid and policy.")
+    @Command(
+            name = "list",
+            mixinStandardHelpOptions = true,
+            description = "List the trusted keys with their kid and policy.")
     static final class ListIssuers implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
+        @Spec CommandSpec spec;
 
-        @Mixin
-        ConfigOption config;
+        @Mixin ConfigOption config;
 
         @Option(names = "--json", description = "Print as JSON.")
         boolean json;
@@ -155,15 +209,20 @@ final class IssuerCommand {
         }
     }
 
-    @Command(name = "remove", mixinStandardHelpOptions = true, description = "Stop trusting a key (by name). Its tokens are refused as UNKNOWN_KEY.")
+    @Command(
+            name = "remove",
+            mixinStandardHelpOptions = true,
+            description = "Stop trusting a key (by name). Its tokens are refused as UNKNOWN_KEY.")
     static final class Remove implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
+        @Spec CommandSpec spec;
 
-        @Mixin
-        ConfigOption config;
+        @Mixin ConfigOption config;
 
-        @Option(names = "--name", required = true, paramLabel = "NAME", description = "The issuer's name, as in `issuer list`.")
+        @Option(
+                names = "--name",
+                required = true,
+                paramLabel = "NAME",
+                description = "The issuer's name, as in `issuer list`.")
         String name;
 
         @Override
@@ -186,26 +245,44 @@ final class IssuerCommand {
             lines.subList(from, block[1]).clear();
             ConfigFile.replace(config.file, String.join("\n", lines));
             spec.commandLine().getOut().println("removed " + name);
-            spec.commandLine().getErr().println("a running latchkeyd picks this up within a second");
+            spec.commandLine()
+                    .getErr()
+                    .println("a running latchkeyd picks this up within a second");
             warnIfItSignedTheRevocations(before, name);
             return ExitCode.OK;
         }
 
         /**
-         * A revocation list signed by the removed key stays in force on the door (it only ever refuses more), but
-         * the door flags it until a current owner key signs the next one: say how.
+         * A revocation list signed by the removed key stays in force on the door (it only ever
+         * refuses more), but the door flags it until a current owner key signs the next one: say
+         * how.
          */
         private void warnIfItSignedTheRevocations(DeviceConfig before, String removed) {
-            String kid = before.trustStore().issuers().stream().filter(i -> i.name().equals(removed))
-                    .map(TrustedIssuer::kid).findFirst().orElse("");
+            String kid =
+                    before.trustStore().issuers().stream()
+                            .filter(i -> i.name().equals(removed))
+                            .map(TrustedIssuer::kid)
+                            .findFirst()
+                            .orElse("");
             for (String file : List.of(RevocationStore.FILE, RevocationStore.FLEET_FILE)) {
                 Path list = before.stateDir().resolve(file);
                 try {
-                    if (Files.isReadable(list) && SignedToken.document(Files.readString(list).strip()).kid().equals(kid)) {
-                        spec.commandLine().getErr().printf("warning: the installed %s was signed by %s. The door keeps "
-                                + "enforcing it and raises REVOCATION_SIGNER_UNTRUSTED until a current owner key signs the "
-                                + "next list: latchkey revoke --config %s --resign%s --key NEW_OWNER.key%n", file, removed,
-                                config, file.equals(RevocationStore.FLEET_FILE) ? " --fleet" : "");
+                    if (Files.isReadable(list)
+                            && SignedToken.document(Files.readString(list).strip())
+                                    .kid()
+                                    .equals(kid)) {
+                        spec.commandLine()
+                                .getErr()
+                                .printf(
+                                        "warning: the installed %s was signed by %s. The door keeps"
+                                            + " enforcing it and raises REVOCATION_SIGNER_UNTRUSTED"
+                                            + " until a current owner key signs the next list:"
+                                            + " latchkey revoke --config %s --resign%s --key"
+                                            + " NEW_OWNER.key%n",
+                                        file,
+                                        removed,
+                                        config,
+                                        file.equals(RevocationStore.FLEET_FILE) ? " --fleet" : "");
                     }
                 } catch (IOException | TokenRejectedException e) {
                     // not readable here, or not a list: the door reports it itself
@@ -213,7 +290,9 @@ final class IssuerCommand {
             }
         }
 
-        /** The [[issuers]] table whose name is {@code name}: [header line, end exclusive], or null. */
+        /**
+         * The [[issuers]] table whose name is {@code name}: [header line, end exclusive], or null.
+         */
         private static int[] find(List<String> lines, String name) {
             String wanted = "name = " + ConfigToml.quote(name);
             for (int i = 0; i < lines.size(); i++) {
@@ -223,7 +302,11 @@ final class IssuerCommand {
                 int end = i + 1;
                 boolean match = false;
                 while (end < lines.size() && !HEADER.matcher(lines.get(end)).matches()) {
-                    match |= lines.get(end).strip().replaceAll("\\s*=\\s*", " = ").startsWith(wanted);
+                    match |=
+                            lines.get(end)
+                                    .strip()
+                                    .replaceAll("\\s*=\\s*", " = ")
+                                    .startsWith(wanted);
                     end++;
                 }
                 // Trailing comment lines belong to the next table.
@@ -239,11 +322,12 @@ final class IssuerCommand {
     }
 
     static String policy(TrustedIssuer i) {
-        return "roles " + i.policy().roles().stream().map(Role::wireName).collect(Collectors.joining(","))
-                + ", up to " + Durations.format(i.policy().maxWindow())
+        return "roles "
+                + i.policy().roles().stream().map(Role::wireName).collect(Collectors.joining(","))
+                + ", up to "
+                + Durations.format(i.policy().maxWindow())
                 + i.policy().hours().map(h -> ", " + h).orElse("")
                 + (i.policy().onceOnly() ? ", once only" : "")
                 + (i.policy().isOwner() ? " (owner)" : "");
     }
-
 }

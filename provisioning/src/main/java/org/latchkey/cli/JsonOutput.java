@@ -3,7 +3,9 @@ package org.latchkey.cli;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+
 import org.latchkey.token.Json;
+
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code --json} output: one object per command, on stdout. */
@@ -14,11 +16,19 @@ final class JsonOutput {
         return Json.object();
     }
 
-    /** Indented, and ASCII only: text from a token (unverified, maybe hostile) cannot drive a terminal. */
+    /**
+     * Indented, and ASCII only: text from a token (unverified, maybe hostile) cannot drive a
+     * terminal.
+     */
     static void print(CommandSpec spec, ObjectNode o) {
         try {
-            spec.commandLine().getOut().println(Json.WRITER.with(JsonWriteFeature.ESCAPE_NON_ASCII)
-                    .withDefaultPrettyPrinter().writeValueAsString(o));
+            spec.commandLine()
+                    .getOut()
+                    .println(
+                            Json.WRITER
+                                    .with(JsonWriteFeature.ESCAPE_NON_ASCII)
+                                    .withDefaultPrettyPrinter()
+                                    .writeValueAsString(o));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

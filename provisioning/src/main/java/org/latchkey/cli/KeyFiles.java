@@ -1,5 +1,23 @@
 package org.latchkey.cli;
 
+import org.bouncycastle.asn1.ASN1OctetString;
+import org.bouncycastle.asn1.DEROctetString;
+import org.bouncycastle.asn1.edec.EdECObjectIdentifiers;
+import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
+import org.bouncycastle.openssl.PEMParser;
+import org.bouncycastle.openssl.PKCS8Generator;
+import org.bouncycastle.openssl.jcajce.JceOpenSSLPKCS8DecryptorProviderBuilder;
+import org.bouncycastle.openssl.jcajce.JceOpenSSLPKCS8EncryptorBuilder;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
+import org.bouncycastle.pkcs.PKCSException;
+import org.bouncycastle.util.io.pem.PemObject;
+import org.bouncycastle.util.io.pem.PemWriter;
+import org.latchkey.token.PublicKey;
+import org.latchkey.token.SigningKey;
+
 import java.io.IOException;
 import java.io.StringReader;
 import java.io.StringWriter;
@@ -16,31 +34,15 @@ import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
-import org.bouncycastle.asn1.ASN1OctetString;
-import org.bouncycastle.asn1.DEROctetString;
-import org.bouncycastle.asn1.edec.EdECObjectIdentifiers;
-import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
-import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
-import org.bouncycastle.jce.provider.BouncyCastleProvider;
-import org.bouncycastle.openssl.PEMParser;
-import org.bouncycastle.openssl.jcajce.JceOpenSSLPKCS8DecryptorProviderBuilder;
-import org.bouncycastle.openssl.jcajce.JceOpenSSLPKCS8EncryptorBuilder;
-import org.bouncycastle.operator.OperatorCreationException;
-import org.bouncycastle.openssl.PKCS8Generator;
-import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
-import org.bouncycastle.pkcs.PKCSException;
-import org.bouncycastle.util.io.pem.PemObject;
-import org.bouncycastle.util.io.pem.PemWriter;
-import org.latchkey.token.PublicKey;
-import org.latchkey.token.SigningKey;
 
 /**
- * Key files: {@code NAME.key} is PKCS#8 PEM (encrypted with AES-256-CBC and PBKDF2-HMAC-SHA256 when a
- * passphrase is given), readable by OpenSSL; {@code NAME.pub} is one line, {@code k4.public.…}.
+ * Key files: {@code NAME.key} is PKCS#8 PEM (encrypted with AES-256-CBC and PBKDF2-HMAC-SHA256 when
+ * a passphrase is given), readable by OpenSSL; {@code NAME.pub} is one line, {@code k4.public.…}.
  */
 public final class KeyFiles {
     /** PBKDF2 work: about a second on a Raspberry Pi, paid once per signing. */
     static final int PBKDF2_ITERATIONS = 600_000;
+
     private static final int MAX_KEY_FILE_BYTES = 16 * 1024;
     private static final BouncyCastleProvider BC = new BouncyCastleProvider();
     private static final FileAttribute<?> OWNER_ONLY =
@@ -58,8 +60,11 @@ public final class KeyFiles {
     public record Encrypted(PKCS8EncryptedPrivateKeyInfo info) implements Loaded {
         public SigningKey decrypt(char[] passphrase) throws CliException {
             try {
-                PrivateKeyInfo plain = info.decryptPrivateKeyInfo(
-                        new JceOpenSSLPKCS8DecryptorProviderBuilder().setProvider(BC).build(passphrase));
+                PrivateKeyInfo plain =
+                        info.decryptPrivateKeyInfo(
+                                new JceOpenSSLPKCS8DecryptorProviderBuilder()
+                                        .setProvider(BC)
+                                        .build(passphrase));
                 return toSigningKey(plain);
             } catch (PKCSException | OperatorCreationException e) {
                 throw CliException.failed("cannot decrypt the key: wrong passphrase?");
@@ -68,11 +73,19 @@ public final class KeyFiles {
     }
 
     /** Writes both files, never replacing existing ones. */
-    public static void write(Path privateFile, Path publicFile, SigningKey key, char[] passphraseOrNull,
-            SecureRandom random) throws CliException, IOException {
+    public static void write(
+            Path privateFile,
+            Path publicFile,
+            SigningKey key,
+            char[] passphraseOrNull,
+            SecureRandom random)
+            throws CliException, IOException {
         for (Path p : List.of(privateFile, publicFile)) {
             if (Files.exists(p)) {
-                throw CliException.failed(p + " already exists: refusing to overwrite it (move it away or choose another --name)");
+                throw CliException.failed(
+                        p
+                                + " already exists: refusing to overwrite it (move it away or"
+                                + " choose another --name)");
             }
         }
         byte[] pem = privateKeyPem(key, passphraseOrNull, random);
@@ -93,13 +106,20 @@ public final class KeyFiles {
             case PKCS8EncryptedPrivateKeyInfo encrypted -> new Encrypted(encrypted);
             case PrivateKeyInfo plain -> new Plain(toSigningKey(plain, file));
             case null -> throw CliException.failed(file + ": no PEM private key in it");
-            default -> throw CliException.failed(file + ": not a PKCS#8 private key (BEGIN PRIVATE KEY or BEGIN ENCRYPTED PRIVATE KEY)");
+            default ->
+                    throw CliException.failed(
+                            file
+                                    + ": not a PKCS#8 private key (BEGIN PRIVATE KEY or BEGIN"
+                                    + " ENCRYPTED PRIVATE KEY)");
         };
     }
 
     /** Reads a {@code .pub} file or takes the text itself: {@code k4.public.…}. */
     public static PublicKey readPublic(String fileOrText) throws CliException {
-        String text = fileOrText.startsWith("k4.") ? fileOrText : readSmallText(Path.of(fileOrText), 1024).strip();
+        String text =
+                fileOrText.startsWith("k4.")
+                        ? fileOrText
+                        : readSmallText(Path.of(fileOrText), 1024).strip();
         try {
             return PublicKey.fromPaserk(text);
         } catch (IllegalArgumentException e) {
@@ -113,7 +133,8 @@ public final class KeyFiles {
                 throw CliException.failed(file + ": no such file");
             }
             if (Files.size(file) > maxBytes) {
-                throw CliException.failed(file + ": larger than " + maxBytes + " bytes, not a key file");
+                throw CliException.failed(
+                        file + ": larger than " + maxBytes + " bytes, not a key file");
             }
             return Files.readString(file, StandardCharsets.US_ASCII);
         } catch (IOException e) {
@@ -121,23 +142,28 @@ public final class KeyFiles {
         }
     }
 
-    private static byte[] privateKeyPem(SigningKey key, char[] passphrase, SecureRandom random) throws IOException {
+    private static byte[] privateKeyPem(SigningKey key, char[] passphrase, SecureRandom random)
+            throws IOException {
         byte[] seed = key.seedForExport();
         try {
-            // A v1 PrivateKeyInfo (no public key inside): OpenSSL 3.0 refuses BouncyCastle's v2 for Ed25519.
-            PrivateKeyInfo info = new PrivateKeyInfo(
-                    new AlgorithmIdentifier(EdECObjectIdentifiers.id_Ed25519), new DEROctetString(seed));
+            // A v1 PrivateKeyInfo (no public key inside): OpenSSL 3.0 refuses BouncyCastle's v2 for
+            // Ed25519.
+            PrivateKeyInfo info =
+                    new PrivateKeyInfo(
+                            new AlgorithmIdentifier(EdECObjectIdentifiers.id_Ed25519),
+                            new DEROctetString(seed));
             PemObject pem;
             if (passphrase == null) {
                 pem = new PemObject("PRIVATE KEY", info.getEncoded());
             } else {
-                var encryptor = new JceOpenSSLPKCS8EncryptorBuilder(PKCS8Generator.AES_256_CBC)
-                        .setProvider(BC)
-                        .setPRF(PKCS8Generator.PRF_HMACSHA256)
-                        .setIterationCount(PBKDF2_ITERATIONS)
-                        .setRandom(random)
-                        .setPassword(passphrase)
-                        .build();
+                var encryptor =
+                        new JceOpenSSLPKCS8EncryptorBuilder(PKCS8Generator.AES_256_CBC)
+                                .setProvider(BC)
+                                .setPRF(PKCS8Generator.PRF_HMACSHA256)
+                                .setIterationCount(PBKDF2_ITERATIONS)
+                                .setRandom(random)
+                                .setPassword(passphrase)
+                                .build();
                 pem = new PKCS8Generator(info, encryptor).generate();
             }
             StringWriter out = new StringWriter();
@@ -158,7 +184,8 @@ public final class KeyFiles {
 
     private static SigningKey toSigningKey(PrivateKeyInfo info, Path file) throws CliException {
         String where = file == null ? "the key" : file.toString();
-        if (!EdECObjectIdentifiers.id_Ed25519.equals(info.getPrivateKeyAlgorithm().getAlgorithm())) {
+        if (!EdECObjectIdentifiers.id_Ed25519.equals(
+                info.getPrivateKeyAlgorithm().getAlgorithm())) {
             throw CliException.failed(where + ": not an Ed25519 key");
         }
         try {
@@ -174,12 +201,15 @@ public final class KeyFiles {
     }
 
     /** Creates the file (failing if it exists), writes it, and forces it to disk. */
-    static void writeNew(Path file, byte[] content, FileAttribute<?> permissions) throws CliException, IOException {
-        Set<StandardOpenOption> options = Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+    static void writeNew(Path file, byte[] content, FileAttribute<?> permissions)
+            throws CliException, IOException {
+        Set<StandardOpenOption> options =
+                Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         boolean posix = file.getFileSystem().supportedFileAttributeViews().contains("posix");
-        try (FileChannel ch = posix
-                ? FileChannel.open(file, options, permissions)
-                : FileChannel.open(file, options)) {
+        try (FileChannel ch =
+                posix
+                        ? FileChannel.open(file, options, permissions)
+                        : FileChannel.open(file, options)) {
             ByteBuffer buf = ByteBuffer.wrap(content);
             while (buf.hasRemaining()) {
                 ch.write(buf);

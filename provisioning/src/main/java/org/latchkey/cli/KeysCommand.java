@@ -2,6 +2,9 @@ package org.latchkey.cli;
 
 import picocli.CommandLine.Command;
 
-@Command(name = "keys", mixinStandardHelpOptions = true, description = "Make and manage Ed25519 signing keys.",
+@Command(
+        name = "keys",
+        mixinStandardHelpOptions = true,
+        description = "Make and manage Ed25519 signing keys.",
         subcommands = {KeysGenerateCommand.class})
 final class KeysCommand {}

@@ -1,9 +1,11 @@
 package org.latchkey.cli;
 
-import java.io.PrintWriter;
 import org.latchkey.token.TokenRejectedException;
+
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+
+import java.io.PrintWriter;
 
 /** The root of {@code latchkey}: subcommands only. */
 @Command(
@@ -11,9 +13,18 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = LatchkeyCommand.Version.class,
         description = "Provision and operate a latchkey door: keys, tokens, configuration.",
-        subcommands = {InitCommand.class, KeysCommand.class, TokenCommand.class, IssuerCommand.class, RevokeCommand.class,
-            StatusCommand.class, HwTestCommand.class, AuditCommand.class, org.latchkey.bench.BenchCommand.class,
-            CommandLine.HelpCommand.class},
+        subcommands = {
+            InitCommand.class,
+            KeysCommand.class,
+            TokenCommand.class,
+            IssuerCommand.class,
+            RevokeCommand.class,
+            StatusCommand.class,
+            HwTestCommand.class,
+            AuditCommand.class,
+            org.latchkey.bench.BenchCommand.class,
+            CommandLine.HelpCommand.class
+        },
         footerHeading = "%nExit codes:%n")
 public final class LatchkeyCommand {
     final CliContext context;
@@ -22,7 +33,10 @@ public final class LatchkeyCommand {
         this.context = context;
     }
 
-    /** The configured command line: the factory hands every command the context, errors map to exit codes. */
+    /**
+     * The configured command line: the factory hands every command the context, errors map to exit
+     * codes.
+     */
     public static CommandLine commandLine(CliContext context) {
         LatchkeyCommand root = new LatchkeyCommand(context);
         CommandLine cl = new CommandLine(root, new Factory(context));
@@ -70,8 +84,10 @@ public final class LatchkeyCommand {
         @Override
         public String[] getVersion() {
             String v = LatchkeyCommand.class.getPackage().getImplementationVersion();
-            return new String[] {"latchkey " + (v == null ? "(development build)" : v),
-                "Java ${java.version} (${java.vendor})"};
+            return new String[] {
+                "latchkey " + (v == null ? "(development build)" : v),
+                "Java ${java.version} (${java.vendor})"
+            };
         }
     }
 }

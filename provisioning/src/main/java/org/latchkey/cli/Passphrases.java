@@ -25,8 +25,9 @@ final class Passphrases {
     static char[] ask(CliContext context, String question, boolean confirm) throws CliException {
         char[] first = context.prompt().ask(question);
         if (first == null) {
-            throw CliException.usage("no terminal to ask for a passphrase on: use --passphrase-file FILE"
-                    + (confirm ? " or --no-passphrase" : ""));
+            throw CliException.usage(
+                    "no terminal to ask for a passphrase on: use --passphrase-file FILE"
+                            + (confirm ? " or --no-passphrase" : ""));
         }
         if (first.length == 0) {
             throw CliException.failed("the passphrase is empty");

@@ -2,17 +2,7 @@ package org.latchkey.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
-import java.io.PrintWriter;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Optional;
-import java.util.TreeSet;
-import java.util.concurrent.Callable;
+
 import org.latchkey.config.DeviceConfig;
 import org.latchkey.store.RevocationStore;
 import org.latchkey.store.StateDir;
@@ -28,53 +18,94 @@ import org.latchkey.token.Rfc3339;
 import org.latchkey.token.SignedToken;
 import org.latchkey.token.SigningKey;
 import org.latchkey.token.TokenRejectedException;
+
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-@Command(name = "revoke", mixinStandardHelpOptions = true, header = "Revoke tokens or issuer keys; --list shows what is revoked.",
-        description = {"Revoke tokens (KID/JTI) or whole issuer keys (KID): builds the next revocation list (seq + 1, "
-            + "everything revoked so far plus the new entries), signs it with the owner key and installs it, through "
-            + "the running daemon's API when it is up, else into the state directory. --list shows what is revoked. "
-            + "After the owner key was replaced, --resign signs what is revoked again with the new key (--key).",
-            "--fleet does the same for the fleet's list (aud = the config's fleet_id): one list for every door of a "
-            + "fleet, installed on this door here and published to the others (e.g. on the MQTT revocations topic)."})
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.concurrent.Callable;
+
+@Command(
+        name = "revoke",
+        mixinStandardHelpOptions = true,
+        header = "Revoke tokens or issuer keys; --list shows what is revoked.",
+        description = {
+            "Revoke tokens (KID/JTI) or whole issuer keys (KID): builds the next revocation list"
+                + " (seq + 1, everything revoked so far plus the new entries), signs it with the"
+                + " owner key and installs it, through the running daemon's API when it is up, else"
+                + " into the state directory. --list shows what is revoked. After the owner key was"
+                + " replaced, --resign signs what is revoked again with the new key (--key).",
+            "--fleet does the same for the fleet's list (aud = the config's fleet_id): one list for"
+                + " every door of a fleet, installed on this door here and published to the others"
+                + " (e.g. on the MQTT revocations topic)."
+        })
 final class RevokeCommand implements Callable<Integer> {
     private final CliContext context;
 
-    @Spec
-    CommandSpec spec;
+    @Spec CommandSpec spec;
 
-    @Mixin
-    ConfigOption config;
+    @Mixin ConfigOption config;
 
-    @Option(names = "--jti", paramLabel = "KID/JTI", description = "A token to revoke: its issuer's kid, a slash, its jti.")
+    @Option(
+            names = "--jti",
+            paramLabel = "KID/JTI",
+            description = "A token to revoke: its issuer's kid, a slash, its jti.")
     List<String> jtis = new ArrayList<>();
 
-    @Option(names = "--kid", paramLabel = "KID", description = "An issuer key to revoke: every token it signed is refused.")
+    @Option(
+            names = "--kid",
+            paramLabel = "KID",
+            description = "An issuer key to revoke: every token it signed is refused.")
     List<String> kids = new ArrayList<>();
 
-    @Option(names = "--key", paramLabel = "OWNER.key", description = "The owner's private key (default: owner.key beside the config).")
+    @Option(
+            names = "--key",
+            paramLabel = "OWNER.key",
+            description = "The owner's private key (default: owner.key beside the config).")
     Path key;
 
-    @Option(names = "--passphrase-file", paramLabel = "FILE", description = "Passphrase of an encrypted owner key (else asked).")
+    @Option(
+            names = "--passphrase-file",
+            paramLabel = "FILE",
+            description = "Passphrase of an encrypted owner key (else asked).")
     Path passphraseFile;
 
-    @Option(names = "--url", paramLabel = "URL", description = "latchkeyd's API (default: from the config).")
+    @Option(
+            names = "--url",
+            paramLabel = "URL",
+            description = "latchkeyd's API (default: from the config).")
     String url;
 
     @Option(names = "--list", description = "Show the installed revocation list instead.")
     boolean list;
 
-    @Option(names = "--resign", description = "Sign the installed revocations again (seq + 1), e.g. with a new owner key.")
+    @Option(
+            names = "--resign",
+            description =
+                    "Sign the installed revocations again (seq + 1), e.g. with a new owner key.")
     boolean resign;
 
-    @Option(names = "--fleet", description = "Work on the fleet's list (aud = fleet_id) instead of this door's own.")
+    @Option(
+            names = "--fleet",
+            description = "Work on the fleet's list (aud = fleet_id) instead of this door's own.")
     boolean fleet;
 
-    @Option(names = "--out", paramLabel = "FILE", description = "Also write the signed list to FILE (to publish it).")
+    @Option(
+            names = "--out",
+            paramLabel = "FILE",
+            description = "Also write the signed list to FILE (to publish it).")
     Path outFile;
 
     RevokeCommand(CliContext context) {
@@ -87,28 +118,41 @@ final class RevokeCommand implements Callable<Integer> {
         if (fleet && device.fleetId().isEmpty()) {
             throw CliException.usage("--fleet: " + config + " sets no fleet_id");
         }
-        RevocationListVerifier verifier = new RevocationListVerifier(device.lockId(), device.fleetId(), device.trustStore());
+        RevocationListVerifier verifier =
+                new RevocationListVerifier(device.lockId(), device.fleetId(), device.trustStore());
         RevocationList.Scope scope = fleet ? RevocationList.Scope.FLEET : RevocationList.Scope.LOCK;
-        RevocationStore store = RevocationStore.open(Storage.REAL, device.stateDir(), () -> verifier);
+        RevocationStore store =
+                RevocationStore.open(Storage.REAL, device.stateDir(), () -> verifier);
         RevocationList installed = store.installed().of(scope);
         PrintWriter out = spec.commandLine().getOut();
         if (list) {
-            out.println((fleet ? "fleet " : "") + "revocation list seq " + installed.seq() + (installed.seq() == 0
-                    ? " (none installed)" : ", issued " + Rfc3339.format(installed.issuedAt())));
+            out.println(
+                    (fleet ? "fleet " : "")
+                            + "revocation list seq "
+                            + installed.seq()
+                            + (installed.seq() == 0
+                                    ? " (none installed)"
+                                    : ", issued " + Rfc3339.format(installed.issuedAt())));
             new TreeSet<>(installed.keyIds()).forEach(k -> out.println("key    " + k));
             new TreeSet<>(installed.tokenIds()).forEach(t -> out.println("token  " + t));
             if (store.signerUntrusted()) {
-                spec.commandLine().getErr().println("note: an installed list was signed by a key that is no longer a "
-                        + "trusted owner key; sign it again with the new owner key: latchkey revoke --resign --key NEW.key");
+                spec.commandLine()
+                        .getErr()
+                        .println(
+                                "note: an installed list was signed by a key that is no longer a"
+                                    + " trusted owner key; sign it again with the new owner key:"
+                                    + " latchkey revoke --resign --key NEW.key");
             }
             return ExitCode.OK;
         }
         if (jtis.isEmpty() && kids.isEmpty() && !resign) {
-            throw CliException.usage("name at least one --jti KID/JTI or --kid KID (or use --list, or --resign)");
+            throw CliException.usage(
+                    "name at least one --jti KID/JTI or --kid KID (or use --list, or --resign)");
         }
         for (String j : jtis) {
             int slash = j.indexOf('/');
-            if (slash < 0 || !Paserk.PID.matcher(j.substring(0, slash)).matches()
+            if (slash < 0
+                    || !Paserk.PID.matcher(j.substring(0, slash)).matches()
                     || !AccessClaims.TOKEN_ID.matcher(j.substring(slash + 1)).matches()) {
                 throw CliException.usage("--jti: '" + j + "' is not k4.pid.…/<jti>");
             }
@@ -125,35 +169,64 @@ final class RevokeCommand implements Callable<Integer> {
             Files.writeString(outFile, text + "\n", StandardCharsets.US_ASCII);
         }
 
-        DaemonClient client = new DaemonClient(DaemonClient.baseUrl(Optional.ofNullable(url), Optional.of(device)));
+        DaemonClient client =
+                new DaemonClient(
+                        DaemonClient.baseUrl(Optional.ofNullable(url), Optional.of(device)));
         Optional<HttpResponse<String>> sent = client.post("/v1/revocations", text);
         if (sent.isPresent()) {
             JsonNode answer = Json.read(sent.get().body());
             if (sent.get().statusCode() != 200) {
                 String reason = answer.path("reason").asText("");
                 if (!reason.isEmpty()) {
-                    throw new TokenRejectedException(RejectionReason.valueOf(reason), answer.path("detail").asText());
+                    throw new TokenRejectedException(
+                            RejectionReason.valueOf(reason), answer.path("detail").asText());
                 }
-                throw CliException.failed("latchkeyd refused the list: " + sent.get().statusCode() + " " + sent.get().body().strip());
+                throw CliException.failed(
+                        "latchkeyd refused the list: "
+                                + sent.get().statusCode()
+                                + " "
+                                + sent.get().body().strip());
             }
-            out.println("installed " + (fleet ? "fleet " : "") + "revocation list " + next.seq() + " through latchkeyd at "
-                    + client.base());
+            out.println(
+                    "installed "
+                            + (fleet ? "fleet " : "")
+                            + "revocation list "
+                            + next.seq()
+                            + " through latchkeyd at "
+                            + client.base());
         } else {
             try {
                 RevocationStore.open(Storage.REAL, StateDir.open(device.stateDir()), () -> verifier)
                         .install(SignedToken.document(text));
             } catch (IOException e) {
-                throw CliException.failed("latchkeyd is not running and the state directory cannot be written: " + e.getMessage());
+                throw CliException.failed(
+                        "latchkeyd is not running and the state directory cannot be written: "
+                                + e.getMessage());
             }
-            out.println("installed " + (fleet ? "fleet " : "") + "revocation list " + next.seq() + " into "
-                    + device.stateDir() + " (latchkeyd is not running; it loads the list when it starts)");
+            out.println(
+                    "installed "
+                            + (fleet ? "fleet " : "")
+                            + "revocation list "
+                            + next.seq()
+                            + " into "
+                            + device.stateDir()
+                            + " (latchkeyd is not running; it loads the list when it starts)");
         }
-        out.println("revoked: " + next.keyIds().size() + " key(s), " + next.tokenIds().size() + " token(s)");
+        out.println(
+                "revoked: "
+                        + next.keyIds().size()
+                        + " key(s), "
+                        + next.tokenIds().size()
+                        + " token(s)");
         return ExitCode.OK;
     }
 
-    /** The next list: seq beyond every list this door has installed, all that was revoked plus the new entries. */
-    private String sign(RevocationList installed, long highestSeq, DeviceConfig device) throws CliException {
+    /**
+     * The next list: seq beyond every list this door has installed, all that was revoked plus the
+     * new entries.
+     */
+    private String sign(RevocationList installed, long highestSeq, DeviceConfig device)
+            throws CliException {
         TreeSet<String> tokenIds = new TreeSet<>(installed.tokenIds());
         tokenIds.addAll(jtis);
         TreeSet<String> keyIds = new TreeSet<>(installed.keyIds());
@@ -165,7 +238,10 @@ final class RevokeCommand implements Callable<Integer> {
         o.put("iat", Rfc3339.format(context.clock().instant()));
         tokenIds.forEach(o.putArray("jti")::add);
         keyIds.forEach(o.putArray("kid")::add);
-        Path keyFile = key != null ? key : device.source().toAbsolutePath().getParent().resolve("owner.key");
+        Path keyFile =
+                key != null
+                        ? key
+                        : device.source().toAbsolutePath().getParent().resolve("owner.key");
         SigningKey owner = SigningKeys.load(keyFile, passphraseFile, context);
         try {
             return AccessTokens.sign(owner, Json.write(o).getBytes(StandardCharsets.UTF_8));

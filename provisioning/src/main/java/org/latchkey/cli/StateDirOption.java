@@ -1,8 +1,9 @@
 package org.latchkey.cli;
 
-import java.nio.file.Path;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
 
 /** Where the door keeps its state: from {@code --state-dir}, or the config's {@code state_dir}. */
 final class StateDirOption {
@@ -12,10 +13,16 @@ final class StateDirOption {
     Choice choice = new Choice();
 
     static final class Choice {
-        @Option(names = "--config", paramLabel = "FILE", description = "The door's latchkey.toml (default: /etc/latchkey/latchkey.toml).")
+        @Option(
+                names = "--config",
+                paramLabel = "FILE",
+                description = "The door's latchkey.toml (default: /etc/latchkey/latchkey.toml).")
         Path config;
 
-        @Option(names = "--state-dir", paramLabel = "DIR", description = "The state directory itself.")
+        @Option(
+                names = "--state-dir",
+                paramLabel = "DIR",
+                description = "The state directory itself.")
         Path stateDir;
     }
 

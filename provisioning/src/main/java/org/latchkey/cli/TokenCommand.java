@@ -2,6 +2,13 @@ package org.latchkey.cli;
 
 import picocli.CommandLine.Command;
 
-@Command(name = "token", mixinStandardHelpOptions = true, description = "Issue, inspect and verify access tokens.",
-        subcommands = {TokenIssueCommand.class, TokenInspectCommand.class, TokenVerifyCommand.class})
+@Command(
+        name = "token",
+        mixinStandardHelpOptions = true,
+        description = "Issue, inspect and verify access tokens.",
+        subcommands = {
+            TokenIssueCommand.class,
+            TokenInspectCommand.class,
+            TokenVerifyCommand.class
+        })
 final class TokenCommand {}

@@ -1,13 +1,14 @@
 package org.latchkey.cli;
 
+import org.latchkey.token.RejectionReason;
+import org.latchkey.token.Rfc3339;
+import org.latchkey.token.TokenRejectedException;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.InstantSource;
-import org.latchkey.token.RejectionReason;
-import org.latchkey.token.Rfc3339;
-import org.latchkey.token.TokenRejectedException;
 
 /** Token and time arguments as people type them. */
 final class TokenInput {
@@ -17,15 +18,19 @@ final class TokenInput {
     private TokenInput() {}
 
     /** The argument itself, or stdin when it is {@code -}. */
-    static String read(String argument, InputStream stdin) throws IOException, TokenRejectedException {
+    static String read(String argument, InputStream stdin)
+            throws IOException, TokenRejectedException {
         if (!"-".equals(argument)) {
             return argument;
         }
         byte[] bytes = stdin.readNBytes(MAX_STDIN_BYTES + 1);
         if (bytes.length > MAX_STDIN_BYTES) {
-            throw new TokenRejectedException(RejectionReason.MALFORMED, "stdin holds more than " + MAX_STDIN_BYTES + " bytes");
+            throw new TokenRejectedException(
+                    RejectionReason.MALFORMED,
+                    "stdin holds more than " + MAX_STDIN_BYTES + " bytes");
         }
-        return new String(bytes, StandardCharsets.ISO_8859_1); // non-ASCII stays visible and is refused later
+        return new String(
+                bytes, StandardCharsets.ISO_8859_1); // non-ASCII stays visible and is refused later
     }
 
     /** {@code now} or an RFC 3339 date-time. */
@@ -36,7 +41,8 @@ final class TokenInput {
         try {
             return Rfc3339.parse(text);
         } catch (IllegalArgumentException e) {
-            throw CliException.usage(option + ": " + e.getMessage() + " (e.g. 2026-12-01T09:00:00Z, or now)");
+            throw CliException.usage(
+                    option + ": " + e.getMessage() + " (e.g. 2026-12-01T09:00:00Z, or now)");
         }
     }
 }

@@ -2,21 +2,25 @@ package org.latchkey.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.PrintWriter;
-import java.util.Map;
-import java.util.concurrent.Callable;
+
 import org.latchkey.token.UnverifiedToken;
+
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "inspect", mixinStandardHelpOptions = true,
+import java.io.PrintWriter;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+@Command(
+        name = "inspect",
+        mixinStandardHelpOptions = true,
         description = "Show a token's key id and claims WITHOUT verifying anything.")
 final class TokenInspectCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
+    @Spec CommandSpec spec;
 
     @Parameters(paramLabel = "TOKEN", description = "The token, or - to read it from stdin.")
     String token;
@@ -36,10 +40,13 @@ final class TokenInspectCommand implements Callable<Integer> {
             return ExitCode.OK;
         }
         PrintWriter out = spec.commandLine().getOut();
-        out.println("NOT VERIFIED: this is what the token claims; only `latchkey token verify` checks it.");
+        out.println(
+                "NOT VERIFIED: this is what the token claims; only `latchkey token verify` checks"
+                        + " it.");
         out.printf("%-5s %s%n", "kid", t.kid());
         for (Map.Entry<String, JsonNode> e : t.claims().properties()) {
-            String value = e.getValue().isTextual() ? e.getValue().textValue() : e.getValue().toString();
+            String value =
+                    e.getValue().isTextual() ? e.getValue().textValue() : e.getValue().toString();
             out.printf("%-5s %s%n", Terminal.escape(e.getKey()), Terminal.escape(value));
         }
         return ExitCode.OK;

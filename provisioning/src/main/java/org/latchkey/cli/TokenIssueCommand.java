@@ -1,10 +1,7 @@
 package org.latchkey.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.concurrent.Callable;
+
 import org.latchkey.config.DeviceConfigLoader;
 import org.latchkey.config.Durations;
 import org.latchkey.token.AccessClaims;
@@ -13,47 +10,82 @@ import org.latchkey.token.Base64Url;
 import org.latchkey.token.Role;
 import org.latchkey.token.SigningKey;
 import org.latchkey.token.Use;
+
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-@Command(name = "issue", mixinStandardHelpOptions = true,
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.Callable;
+
+@Command(
+        name = "issue",
+        mixinStandardHelpOptions = true,
         description = "Sign an access token for a door and print it on stdout.")
 final class TokenIssueCommand implements Callable<Integer> {
     private final CliContext context;
 
-    @Spec
-    CommandSpec spec;
+    @Spec CommandSpec spec;
 
-    @Option(names = "--key", required = true, paramLabel = "NAME.key", description = "The issuer's private key file.")
+    @Option(
+            names = "--key",
+            required = true,
+            paramLabel = "NAME.key",
+            description = "The issuer's private key file.")
     Path keyFile;
 
-    @Option(names = "--passphrase-file", paramLabel = "FILE", description = "Passphrase of an encrypted key (else asked).")
+    @Option(
+            names = "--passphrase-file",
+            paramLabel = "FILE",
+            description = "Passphrase of an encrypted key (else asked).")
     Path passphraseFile;
 
-    @Option(names = "--lock", required = true, paramLabel = "ID", description = "The door's lock id (aud).")
+    @Option(
+            names = "--lock",
+            required = true,
+            paramLabel = "ID",
+            description = "The door's lock id (aud).")
     String lock;
 
-    @Option(names = "--role", required = true, paramLabel = "ROLE", description = "owner, delivery, service or guest.")
+    @Option(
+            names = "--role",
+            required = true,
+            paramLabel = "ROLE",
+            description = "owner, delivery, service or guest.")
     String role;
 
-    @Option(names = "--sub", required = true, paramLabel = "TEXT", description = "Who or what for: courier id, order number (≤ 64).")
+    @Option(
+            names = "--sub",
+            required = true,
+            paramLabel = "TEXT",
+            description = "Who or what for: courier id, order number (≤ 64).")
     String subject;
 
     @ArgGroup(exclusive = true, multiplicity = "1")
     UseChoice use;
 
     static final class UseChoice {
-        @Option(names = "--once", required = true, description = "The first granted use consumes the token.")
+        @Option(
+                names = "--once",
+                required = true,
+                description = "The first granted use consumes the token.")
         boolean once;
 
-        @Option(names = "--window", required = true, description = "Any number of entries inside the window.")
+        @Option(
+                names = "--window",
+                required = true,
+                description = "Any number of entries inside the window.")
         boolean window;
     }
 
-    @Option(names = "--not-before", paramLabel = "T", defaultValue = "now",
+    @Option(
+            names = "--not-before",
+            paramLabel = "T",
+            defaultValue = "now",
             description = "When the window opens: RFC 3339 or now (default: ${DEFAULT-VALUE}).")
     String notBefore;
 
@@ -61,17 +93,31 @@ final class TokenIssueCommand implements Callable<Integer> {
     End end;
 
     static final class End {
-        @Option(names = "--expires", required = true, paramLabel = "T", description = "When the window closes (RFC 3339).")
+        @Option(
+                names = "--expires",
+                required = true,
+                paramLabel = "T",
+                description = "When the window closes (RFC 3339).")
         String expires;
 
-        @Option(names = "--for", required = true, paramLabel = "DURATION", description = "Window length from --not-before, e.g. 2h.")
+        @Option(
+                names = "--for",
+                required = true,
+                paramLabel = "DURATION",
+                description = "Window length from --not-before, e.g. 2h.")
         String duration;
     }
 
-    @Option(names = "--jti", paramLabel = "ID", description = "Token id, 16–64 of A–Z a–z 0–9 _ - (default: random).")
+    @Option(
+            names = "--jti",
+            paramLabel = "ID",
+            description = "Token id, 16–64 of A–Z a–z 0–9 _ - (default: random).")
     String jti;
 
-    @Option(names = "--issuer", paramLabel = "NAME", description = "iss claim, for the audit trail (default: the key file's name).")
+    @Option(
+            names = "--issuer",
+            paramLabel = "NAME",
+            description = "iss claim, for the audit trail (default: the key file's name).")
     String issuer;
 
     @Option(names = "--json", description = "Print the token, its kid and claims as JSON.")
@@ -80,7 +126,10 @@ final class TokenIssueCommand implements Callable<Integer> {
     @Option(names = "--qr", description = "Also print the token as a QR code in the terminal.")
     boolean qr;
 
-    @Option(names = "--png", paramLabel = "FILE", description = "Also write the token as a QR code image (PNG).")
+    @Option(
+            names = "--png",
+            paramLabel = "FILE",
+            description = "Also write the token as a QR code image (PNG).")
     Path png;
 
     TokenIssueCommand(CliContext context) {
@@ -123,8 +172,15 @@ final class TokenIssueCommand implements Callable<Integer> {
         if (!DeviceConfigLoader.LOCK_ID.matcher(lock).matches()) {
             throw CliException.usage("--lock: a lock id is 1–64 characters of A–Z a–z 0–9 . _ -");
         }
-        Role r = Role.fromWireName(role).orElseThrow(
-                () -> CliException.usage("--role: '" + role + "' is not one of owner, delivery, service, guest"));
+        Role r =
+                Role.fromWireName(role)
+                        .orElseThrow(
+                                () ->
+                                        CliException.usage(
+                                                "--role: '"
+                                                        + role
+                                                        + "' is not one of owner, delivery,"
+                                                        + " service, guest"));
         Instant now = context.clock().instant();
         Instant nbf = TokenInput.time(notBefore, "--not-before", context.clock());
         Instant exp;
@@ -141,12 +197,25 @@ final class TokenIssueCommand implements Callable<Integer> {
         String id = jti != null ? jti : randomJti();
         String iss = issuer != null ? issuer : defaultIssuer();
         try {
-            return new AccessClaims(iss, lock, id, now.isAfter(nbf) ? nbf : now, nbf, exp,
-                    use.once ? Use.ONCE : Use.WINDOW, r, subject);
+            return new AccessClaims(
+                    iss,
+                    lock,
+                    id,
+                    now.isAfter(nbf) ? nbf : now,
+                    nbf,
+                    exp,
+                    use.once ? Use.ONCE : Use.WINDOW,
+                    r,
+                    subject);
         } catch (IllegalArgumentException e) {
-            throw CliException.usage(e.getMessage()
-                    .replace("jti ", "--jti ").replace("sub ", "--sub ").replace("iss ", "--issuer ")
-                    .replace("exp must be later than nbf", "--expires must be later than --not-before"));
+            throw CliException.usage(
+                    e.getMessage()
+                            .replace("jti ", "--jti ")
+                            .replace("sub ", "--sub ")
+                            .replace("iss ", "--issuer ")
+                            .replace(
+                                    "exp must be later than nbf",
+                                    "--expires must be later than --not-before"));
         }
     }
 
@@ -168,8 +237,10 @@ final class TokenIssueCommand implements Callable<Integer> {
 
         static ObjectNode of(AccessClaims claims) {
             try {
-                return (ObjectNode) org.latchkey.token.Json.read(new String(claims.toJson(),
-                        java.nio.charset.StandardCharsets.UTF_8));
+                return (ObjectNode)
+                        org.latchkey.token.Json.read(
+                                new String(
+                                        claims.toJson(), java.nio.charset.StandardCharsets.UTF_8));
             } catch (java.io.IOException e) {
                 throw new IllegalStateException(e);
             }

@@ -1,21 +1,19 @@
 package org.latchkey.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.PrintWriter;
-import java.nio.file.Path;
-import java.time.Instant;
-import java.util.concurrent.Callable;
+
 import org.latchkey.config.DeviceConfig;
-import org.latchkey.token.AccessClaims;
-import org.latchkey.token.AccessTokenVerifier;
 import org.latchkey.store.RevocationStore;
 import org.latchkey.store.Storage;
+import org.latchkey.token.AccessClaims;
+import org.latchkey.token.AccessTokenVerifier;
 import org.latchkey.token.ClockReading;
 import org.latchkey.token.RevocationListVerifier;
 import org.latchkey.token.RevocationLists;
 import org.latchkey.token.Rfc3339;
 import org.latchkey.token.TokenRejectedException;
 import org.latchkey.token.VerifiedAccess;
+
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -23,20 +21,31 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "verify", mixinStandardHelpOptions = true, header = "Verify a token as the door would.",
-        description = {"Verify a token as the door would: exit 0 and the grant on stdout,",
-            "or exit 3 and 'rejected: REASON' on stderr. The clock is taken as trusted; the revocation list",
-            "installed in the config's state directory applies when it is readable here."})
+import java.io.PrintWriter;
+import java.time.Instant;
+import java.util.concurrent.Callable;
+
+@Command(
+        name = "verify",
+        mixinStandardHelpOptions = true,
+        header = "Verify a token as the door would.",
+        description = {
+            "Verify a token as the door would: exit 0 and the grant on stdout,",
+            "or exit 3 and 'rejected: REASON' on stderr. The clock is taken as trusted; the"
+                    + " revocation list",
+            "installed in the config's state directory applies when it is readable here."
+        })
 final class TokenVerifyCommand implements Callable<Integer> {
     private final CliContext context;
 
-    @Spec
-    CommandSpec spec;
+    @Spec CommandSpec spec;
 
-    @Mixin
-    ConfigOption config;
+    @Mixin ConfigOption config;
 
-    @Option(names = "--at", paramLabel = "TIME", description = "Verify as of this time (RFC 3339; default: now).")
+    @Option(
+            names = "--at",
+            paramLabel = "TIME",
+            description = "Verify as of this time (RFC 3339; default: now).")
     String at;
 
     @Parameters(paramLabel = "TOKEN", description = "The token, or - to read it from stdin.")
@@ -52,12 +61,19 @@ final class TokenVerifyCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         DeviceConfig device = config.load();
-        Instant when = at == null ? context.clock().instant() : TokenInput.time(at, "--at", context.clock());
-        AccessTokenVerifier verifier = new AccessTokenVerifier(device.lockId(), device.trustStore(), device.clock(),
-                device.zone());
+        Instant when =
+                at == null
+                        ? context.clock().instant()
+                        : TokenInput.time(at, "--at", context.clock());
+        AccessTokenVerifier verifier =
+                new AccessTokenVerifier(
+                        device.lockId(), device.trustStore(), device.clock(), device.zone());
         try {
-            print(verifier.verify(TokenInput.read(token, System.in), new ClockReading.Trusted(when),
-                    installedRevocations(device)));
+            print(
+                    verifier.verify(
+                            TokenInput.read(token, System.in),
+                            new ClockReading.Trusted(when),
+                            installedRevocations(device)));
             return ExitCode.OK;
         } catch (TokenRejectedException e) {
             if (json) {
@@ -71,12 +87,16 @@ final class TokenVerifyCommand implements Callable<Integer> {
         }
     }
 
-    /** The door's installed revocation lists when its state directory is readable here; none otherwise. */
+    /**
+     * The door's installed revocation lists when its state directory is readable here; none
+     * otherwise.
+     */
     private static RevocationLists installedRevocations(DeviceConfig device) {
         if (!java.nio.file.Files.isReadable(device.stateDir())) {
             return RevocationLists.NONE;
         }
-        RevocationListVerifier lists = new RevocationListVerifier(device.lockId(), device.fleetId(), device.trustStore());
+        RevocationListVerifier lists =
+                new RevocationListVerifier(device.lockId(), device.fleetId(), device.trustStore());
         return RevocationStore.open(Storage.REAL, device.stateDir(), () -> lists).installed();
     }
 
@@ -99,9 +119,12 @@ final class TokenVerifyCommand implements Callable<Integer> {
             return;
         }
         PrintWriter out = spec.commandLine().getOut();
-        out.printf("valid: %s token, use %s, for \"%s\"%n", c.role().wireName(), c.use().wireName(), c.subject());
+        out.printf(
+                "valid: %s token, use %s, for \"%s\"%n",
+                c.role().wireName(), c.use().wireName(), c.subject());
         out.printf("  issuer  %s (%s)%n", v.issuer().name(), v.kid());
         out.printf("  jti     %s%n", c.tokenId());
-        out.printf("  window  %s to %s%n", Rfc3339.format(c.notBefore()), Rfc3339.format(c.expires()));
+        out.printf(
+                "  window  %s to %s%n", Rfc3339.format(c.notBefore()), Rfc3339.format(c.expires()));
     }
 }

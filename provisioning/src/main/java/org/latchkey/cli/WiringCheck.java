@@ -1,10 +1,5 @@
 package org.latchkey.cli;
 
-import java.io.PrintWriter;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Optional;
 import org.latchkey.hal.BoltPosition;
 import org.latchkey.hal.DoorHardware;
 import org.latchkey.hal.DoorState;
@@ -13,9 +8,16 @@ import org.latchkey.hal.HardwareEvent.CameraReadyChanged;
 import org.latchkey.hal.HardwareEvent.DoorChanged;
 import org.latchkey.hal.sim.SimulatedDoor;
 
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
 /**
- * The installer's wiring check, step by step: bolt unlocks, door contact follows the door, bolt locks, camera
- * triggers (and confirms ready where wired). On the simulated driver the simulation plays the door.
+ * The installer's wiring check, step by step: bolt unlocks, door contact follows the door, bolt
+ * locks, camera triggers (and confirms ready where wired). On the simulated driver the simulation
+ * plays the door.
  */
 final class WiringCheck {
     enum Status {
@@ -28,6 +30,7 @@ final class WiringCheck {
 
     /** How long the simulated installer takes to open, then close, the door. */
     private static final Duration SIMULATED_HAND = Duration.ofSeconds(1);
+
     private static final Duration CAMERA_READY_WAIT = Duration.ofSeconds(10);
     private static final Duration BOLT_SLACK = Duration.ofSeconds(2);
 
@@ -39,7 +42,8 @@ final class WiringCheck {
     private final List<Step> steps = new ArrayList<>();
     private static final int STEPS = 4;
 
-    WiringCheck(HardwareSession session, Duration doorTimeout, Duration travelTime, PrintWriter out) {
+    WiringCheck(
+            HardwareSession session, Duration doorTimeout, Duration travelTime, PrintWriter out) {
         this.session = session;
         this.hw = session.hardware();
         this.doorTimeout = doorTimeout;
@@ -49,12 +53,21 @@ final class WiringCheck {
 
     List<Step> run() throws InterruptedException {
         Step unlock = moveBolt("bolt unlocks", BoltPosition.UNLOCKED);
-        Step door = unlock.status() == Status.PASS
-                ? door()
-                : record(new Step("door contact", Status.SKIP, "needs the bolt unlocked, so the door can open"));
+        Step door =
+                unlock.status() == Status.PASS
+                        ? door()
+                        : record(
+                                new Step(
+                                        "door contact",
+                                        Status.SKIP,
+                                        "needs the bolt unlocked, so the door can open"));
         if (hw.contact().state() == DoorState.OPEN) {
-            record(new Step("bolt locks", Status.FAIL,
-                    "not moved: the door contact reads OPEN (a bolt is never thrown into an open door)"));
+            record(
+                    new Step(
+                            "bolt locks",
+                            Status.FAIL,
+                            "not moved: the door contact reads OPEN (a bolt is never thrown into an"
+                                    + " open door)"));
         } else {
             moveBolt("bolt locks", BoltPosition.LOCKED);
         }
@@ -63,8 +76,13 @@ final class WiringCheck {
     }
 
     private Step moveBolt(String name, BoltPosition target) throws InterruptedException {
-        announce(name, (target == BoltPosition.UNLOCKED ? "unlocking" : "locking") + " the bolt"
-                + (hw.bolt().hasPositionSwitch() ? ", the bolt switch confirms" : " (no bolt switch: watch it move)"));
+        announce(
+                name,
+                (target == BoltPosition.UNLOCKED ? "unlocking" : "locking")
+                        + " the bolt"
+                        + (hw.bolt().hasPositionSwitch()
+                                ? ", the bolt switch confirms"
+                                : " (no bolt switch: watch it move)"));
         if (target == BoltPosition.UNLOCKED) {
             hw.bolt().unlock();
         } else {
@@ -72,35 +90,69 @@ final class WiringCheck {
         }
         Optional<BoltSettled> settled = session.await(BoltSettled.class, boltTimeout);
         if (settled.isEmpty()) {
-            return record(new Step(name, Status.FAIL, "no report from the bolt within " + boltTimeout.toMillis() + " ms"));
+            return record(
+                    new Step(
+                            name,
+                            Status.FAIL,
+                            "no report from the bolt within " + boltTimeout.toMillis() + " ms"));
         }
         BoltPosition p = settled.get().position();
         if (p != target) {
-            return record(new Step(name, Status.FAIL, "the bolt did not confirm " + target + " (position " + p
-                    + "): jammed, or the servo or bolt-switch wiring is wrong"));
+            return record(
+                    new Step(
+                            name,
+                            Status.FAIL,
+                            "the bolt did not confirm "
+                                    + target
+                                    + " (position "
+                                    + p
+                                    + "): jammed, or the servo or bolt-switch wiring is wrong"));
         }
-        return record(new Step(name, Status.PASS, hw.bolt().hasPositionSwitch()
-                ? "confirmed " + target + " by the bolt switch" : target + " (assumed: no bolt switch fitted)"));
+        return record(
+                new Step(
+                        name,
+                        Status.PASS,
+                        hw.bolt().hasPositionSwitch()
+                                ? "confirmed " + target + " by the bolt switch"
+                                : target + " (assumed: no bolt switch fitted)"));
     }
 
     private Step door() throws InterruptedException {
         String name = "door contact";
-        if (hw.contact().state() == DoorState.OPEN && !waitForDoor(DoorState.CLOSED, "The door contact reads OPEN: close the door")) {
-            return record(new Step(name, Status.FAIL, "reads OPEN and never closed within " + seconds(doorTimeout)
-                    + ": check the reed switch and its wiring (a cut wire reads as open)"));
+        if (hw.contact().state() == DoorState.OPEN
+                && !waitForDoor(DoorState.CLOSED, "The door contact reads OPEN: close the door")) {
+            return record(
+                    new Step(
+                            name,
+                            Status.FAIL,
+                            "reads OPEN and never closed within "
+                                    + seconds(doorTimeout)
+                                    + ": check the reed switch and its wiring (a cut wire reads as"
+                                    + " open)"));
         }
         if (hw instanceof SimulatedDoor sim) {
             session.scheduler().schedule(SIMULATED_HAND, sim::openDoor);
             session.scheduler().schedule(SIMULATED_HAND.multipliedBy(2), sim::closeDoor);
         }
         if (!waitForDoor(DoorState.OPEN, "Open the door")) {
-            return record(new Step(name, Status.FAIL, "the door never read OPEN within " + seconds(doorTimeout)
-                    + ": check the reed switch wiring and hal.door.pin / closed_level"));
+            return record(
+                    new Step(
+                            name,
+                            Status.FAIL,
+                            "the door never read OPEN within "
+                                    + seconds(doorTimeout)
+                                    + ": check the reed switch wiring and hal.door.pin /"
+                                    + " closed_level"));
         }
         out.println("        door contact reads OPEN");
         if (!waitForDoor(DoorState.CLOSED, "Close the door")) {
-            return record(new Step(name, Status.FAIL, "the door never read CLOSED again within " + seconds(doorTimeout)
-                    + ": is the magnet close enough to the reed switch?"));
+            return record(
+                    new Step(
+                            name,
+                            Status.FAIL,
+                            "the door never read CLOSED again within "
+                                    + seconds(doorTimeout)
+                                    + ": is the magnet close enough to the reed switch?"));
         }
         out.println("        door contact reads CLOSED");
         return record(new Step(name, Status.PASS, "OPEN and CLOSED seen"));
@@ -111,9 +163,10 @@ final class WiringCheck {
         Duration start = session.scheduler().elapsed();
         while (hw.contact().state() != wanted) {
             Duration left = doorTimeout.minus(session.scheduler().elapsed().minus(start));
-            Optional<DoorChanged> e = left.isNegative() || left.isZero()
-                    ? Optional.empty()
-                    : session.await(DoorChanged.class, left);
+            Optional<DoorChanged> e =
+                    left.isNegative() || left.isZero()
+                            ? Optional.empty()
+                            : session.await(DoorChanged.class, left);
             if (e.isEmpty()) {
                 return hw.contact().state() == wanted;
             }
@@ -127,13 +180,27 @@ final class WiringCheck {
         hw.camera().startRecording();
         try {
             if (!hw.camera().hasReadySignal()) {
-                record(new Step(name, Status.PASS, "trigger fired; no ready input configured: check the recording yourself"));
+                record(
+                        new Step(
+                                name,
+                                Status.PASS,
+                                "trigger fired; no ready input configured: check the recording"
+                                        + " yourself"));
                 return;
             }
-            if (!hw.camera().ready() && session.await(CameraReadyChanged.class, CAMERA_READY_WAIT)
-                    .filter(CameraReadyChanged::ready).isEmpty() && !hw.camera().ready()) {
-                record(new Step(name, Status.FAIL, "the camera did not report ready within " + seconds(CAMERA_READY_WAIT)
-                        + ": check its power, the trigger and ready wiring, hal.camera levels"));
+            if (!hw.camera().ready()
+                    && session.await(CameraReadyChanged.class, CAMERA_READY_WAIT)
+                            .filter(CameraReadyChanged::ready)
+                            .isEmpty()
+                    && !hw.camera().ready()) {
+                record(
+                        new Step(
+                                name,
+                                Status.FAIL,
+                                "the camera did not report ready within "
+                                        + seconds(CAMERA_READY_WAIT)
+                                        + ": check its power, the trigger and ready wiring,"
+                                        + " hal.camera levels"));
                 return;
             }
             record(new Step(name, Status.PASS, "trigger fired, camera confirmed ready"));

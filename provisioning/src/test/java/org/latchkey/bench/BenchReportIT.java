@@ -3,6 +3,10 @@ package org.latchkey.bench;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.latchkey.testing.OsTools;
+
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,23 +14,31 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+
 import javax.imageio.ImageIO;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.latchkey.testing.OsTools;
 
 /**
- * The bench's HTML report, rendered by headless Chromium (Debian's chromium package): the DOM as the browser
- * built it holds every scenario's diagram, and a screenshot is taken (kept in target/ for people to look at).
+ * The bench's HTML report, rendered by headless Chromium (Debian's chromium package): the DOM as
+ * the browser built it holds every scenario's diagram, and a screenshot is taken (kept in target/
+ * for people to look at).
  */
 class BenchReportIT {
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
     private static List<String> chromium(Path profile, String... args) {
-        List<String> cmd = new ArrayList<>(List.of("chromium", "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--user-data-dir=" + profile));
+        List<String> cmd =
+                new ArrayList<>(
+                        List.of(
+                                "chromium",
+                                "--headless",
+                                "--no-sandbox",
+                                "--disable-gpu",
+                                "--disable-quic",
+                                "--no-first-run",
+                                "--disable-background-networking",
+                                "--disable-component-update",
+                                "--disable-sync",
+                                "--user-data-dir=" + profile));
         cmd.addAll(List.of(args));
         return cmd;
     }
@@ -50,7 +62,8 @@ class BenchReportIT {
         Path html = dir.resolve("bench.html");
         Report.write(results, html);
 
-        String dom = run(chromium(dir.resolve("profile-dom"), "--dump-dom", html.toUri().toString()));
+        String dom =
+                run(chromium(dir.resolve("profile-dom"), "--dump-dom", html.toUri().toString()));
         assertEquals(14, dom.split("<section", -1).length - 1, "a section per scenario");
         assertEquals(14, dom.split("<svg", -1).length - 1, "a timing diagram per scenario");
         assertTrue(dom.contains("14 of 14 scenarios passed"), "the summary");
@@ -58,7 +71,12 @@ class BenchReportIT {
 
         Path png = Path.of("target", "bench-report.png").toAbsolutePath();
         Files.deleteIfExists(png);
-        run(chromium(dir.resolve("profile-shot"), "--window-size=1100,1600", "--screenshot=" + png, html.toUri().toString()));
+        run(
+                chromium(
+                        dir.resolve("profile-shot"),
+                        "--window-size=1100,1600",
+                        "--screenshot=" + png,
+                        html.toUri().toString()));
         var image = ImageIO.read(png.toFile());
         assertEquals(1100, image.getWidth());
         // Not a blank page: the diagrams' blue lines are there.

@@ -12,13 +12,7 @@ import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
 import com.pi4j.io.gpio.digital.DigitalState;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.SecureRandom;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Optional;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -27,10 +21,20 @@ import org.latchkey.hal.Camera;
 import org.latchkey.hal.Deadbolt;
 import org.latchkey.hal.DoorHardware;
 
-/** Every bench scenario, on both back-ends, with its outcome, its hardware commands and its audit records. */
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Every bench scenario, on both back-ends, with its outcome, its hardware commands and its audit
+ * records.
+ */
 class BenchScenariosTest {
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
     private static Bench.Result run(Bench bench, String name) throws Exception {
         return bench.run(Scenarios.named(name).orElseThrow());
@@ -60,7 +64,9 @@ class BenchScenariosTest {
         String replay = audit(run(bench, "replay"));
         assertTrue(replay.contains("\"reason\":\"ALREADY_USED\""), replay);
         assertTrue(audit(run(bench, "forced-entry")).contains("\"alarm\":\"DOOR_FORCED_OPEN\""));
-        assertTrue(audit(run(bench, "left-open")).contains("\"type\":\"alarm_cleared\",\"alarm\":\"DOOR_AJAR\""));
+        assertTrue(
+                audit(run(bench, "left-open"))
+                        .contains("\"type\":\"alarm_cleared\",\"alarm\":\"DOOR_AJAR\""));
         assertTrue(audit(run(bench, "jam")).contains("\"alarm\":\"LOCK_JAMMED\""));
         assertTrue(audit(run(bench, "camera-offline")).contains("\"reason\":\"CAMERA_NOT_READY\""));
         assertTrue(audit(run(bench, "clock-untrusted")).contains("\"reason\":\"CLOCK_UNTRUSTED\""));
@@ -93,29 +99,71 @@ class BenchScenariosTest {
     @Test
     void simulated_hardwareCommands_matchEachStory() throws Exception {
         Spies delivery = new Spies();
-        assertTrue(run(new Bench(BenchDoor.Gpio.SIMULATED, false, new SecureRandom(), delivery::wrap), "delivery").passed());
+        assertTrue(
+                run(
+                                new Bench(
+                                        BenchDoor.Gpio.SIMULATED,
+                                        false,
+                                        new SecureRandom(),
+                                        delivery::wrap),
+                                "delivery")
+                        .passed());
         verify(delivery.bolts.get(0), times(1)).unlock();
         verify(delivery.bolts.get(0), times(2)).lock(); // start-up and the relock
         verify(delivery.cameras.get(0)).startRecording();
         verify(delivery.cameras.get(0)).stopRecording();
 
-        for (String refusal : List.of("expired", "wrong-lock", "tampered", "unknown-issuer", "outside-hours")) {
+        for (String refusal :
+                List.of("expired", "wrong-lock", "tampered", "unknown-issuer", "outside-hours")) {
             Spies s = new Spies();
-            assertTrue(run(new Bench(BenchDoor.Gpio.SIMULATED, false, new SecureRandom(), s::wrap), refusal).passed());
+            assertTrue(
+                    run(
+                                    new Bench(
+                                            BenchDoor.Gpio.SIMULATED,
+                                            false,
+                                            new SecureRandom(),
+                                            s::wrap),
+                                    refusal)
+                            .passed());
             verify(s.bolts.get(0), never()).unlock();
             verify(s.cameras.get(0), never()).startRecording();
         }
 
         Spies camera = new Spies();
-        assertTrue(run(new Bench(BenchDoor.Gpio.SIMULATED, false, new SecureRandom(), camera::wrap), "camera-offline").passed());
+        assertTrue(
+                run(
+                                new Bench(
+                                        BenchDoor.Gpio.SIMULATED,
+                                        false,
+                                        new SecureRandom(),
+                                        camera::wrap),
+                                "camera-offline")
+                        .passed());
         verify(camera.bolts.get(0), never()).unlock();
 
         Spies jam = new Spies();
-        assertTrue(run(new Bench(BenchDoor.Gpio.SIMULATED, false, new SecureRandom(), jam::wrap), "jam").passed());
-        verify(jam.bolts.get(0), times(1 + 3)).lock(); // start-up, then the relock and its two retries
+        assertTrue(
+                run(
+                                new Bench(
+                                        BenchDoor.Gpio.SIMULATED,
+                                        false,
+                                        new SecureRandom(),
+                                        jam::wrap),
+                                "jam")
+                        .passed());
+        verify(jam.bolts.get(0), times(1 + 3))
+                .lock(); // start-up, then the relock and its two retries
 
         Spies cut = new Spies();
-        assertTrue(run(new Bench(BenchDoor.Gpio.SIMULATED, false, new SecureRandom(), cut::wrap), "power-cut").passed());
+        assertTrue(
+                run(
+                                new Bench(
+                                        BenchDoor.Gpio.SIMULATED,
+                                        false,
+                                        new SecureRandom(),
+                                        cut::wrap),
+                                "power-cut")
+                        .passed());
         assertEquals(2, cut.bolts.size(), "a second controller after the restart");
         verify(cut.bolts.get(0), times(1)).unlock();
         verify(cut.bolts.get(1), atLeast(1)).lock();
@@ -127,8 +175,15 @@ class BenchScenariosTest {
         BenchKeys keys = new BenchKeys(new SecureRandom());
         keys.writeDevice(dir, false);
         Files.createFile(dir.resolve("timesync-synchronized"));
-        BenchDoor door = new BenchDoor(dir, BenchDoor.Gpio.MOCK_PI4J, false, BenchKeys.WEDNESDAY_10AM, Optional.empty(),
-                BenchDoor.newTimeline(), Duration.ZERO);
+        BenchDoor door =
+                new BenchDoor(
+                        dir,
+                        BenchDoor.Gpio.MOCK_PI4J,
+                        false,
+                        BenchKeys.WEDNESDAY_10AM,
+                        Optional.empty(),
+                        BenchDoor.newTimeline(),
+                        Duration.ZERO);
         MockPi4jBackend pi = (MockPi4jBackend) door.backend();
         assertEquals(DigitalState.LOW, pi.triggerState());
         assertFalse(pi.pwmEnabled(), "the servo is not driven at rest");
@@ -149,15 +204,23 @@ class BenchScenariosTest {
 
     @Test
     void brokenExpectation_failsTheScenario_namingTheStep() throws Exception {
-        Scenarios.Scenario wrong = new Scenarios.Scenario("wrong", "expects the door to open without a token",
-                Scenarios.Setup.NORMAL, BenchKeys.WEDNESDAY_10AM, r -> {
-                    r.door().advance(Duration.ofSeconds(1));
-                    if (!r.door().model().stateName().equals("UNLOCKED")) {
-                        throw new Scenarios.Diverged("the door unlocks by itself", "the state is " + r.door().model().stateName());
-                    }
-                });
+        Scenarios.Scenario wrong =
+                new Scenarios.Scenario(
+                        "wrong",
+                        "expects the door to open without a token",
+                        Scenarios.Setup.NORMAL,
+                        BenchKeys.WEDNESDAY_10AM,
+                        r -> {
+                            r.door().advance(Duration.ofSeconds(1));
+                            if (!r.door().model().stateName().equals("UNLOCKED")) {
+                                throw new Scenarios.Diverged(
+                                        "the door unlocks by itself",
+                                        "the state is " + r.door().model().stateName());
+                            }
+                        });
         Bench.Result r = new Bench(BenchDoor.Gpio.SIMULATED, false, new SecureRandom()).run(wrong);
         assertFalse(r.passed());
-        assertEquals("the door unlocks by itself — but the state is LOCKED", r.diverged().orElseThrow());
+        assertEquals(
+                "the door unlocks by itself — but the state is LOCKED", r.diverged().orElseThrow());
     }
 }

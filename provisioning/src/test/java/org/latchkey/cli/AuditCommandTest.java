@@ -3,11 +3,6 @@ package org.latchkey.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Instant;
-import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -16,27 +11,38 @@ import org.latchkey.door.AuditRecord;
 import org.latchkey.hal.DoorState;
 import org.latchkey.store.Storage;
 
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+
 class AuditCommandTest {
-    @TempDir
-    Path state;
+    @TempDir Path state;
 
     final CliRun cli = new CliRun();
 
     @BeforeEach
     void writeLog() throws Exception {
         // Small rotation size: the chain spans several files.
-        try (AuditLog log = AuditLog.open(Storage.REAL, state, new AuditLog.Limits(400, 1L << 20),
-                java.time.InstantSource.fixed(Instant.parse("2026-11-25T08:59:00Z")), new AuditLog.Health() {
-                    @Override
-                    public void failed(java.io.IOException e) {
-                        throw new AssertionError(e);
-                    }
+        try (AuditLog log =
+                AuditLog.open(
+                        Storage.REAL,
+                        state,
+                        new AuditLog.Limits(400, 1L << 20),
+                        java.time.InstantSource.fixed(Instant.parse("2026-11-25T08:59:00Z")),
+                        new AuditLog.Health() {
+                            @Override
+                            public void failed(java.io.IOException e) {
+                                throw new AssertionError(e);
+                            }
 
-                    @Override
-                    public void recovered() {}
-                })) {
+                            @Override
+                            public void recovered() {}
+                        })) {
             for (int i = 0; i < 12; i++) {
-                log.append(new AuditRecord.Door(i % 2 == 0 ? DoorState.OPEN : DoorState.CLOSED),
+                log.append(
+                        new AuditRecord.Door(i % 2 == 0 ? DoorState.OPEN : DoorState.CLOSED),
                         Instant.parse("2026-11-25T09:00:00Z").plusSeconds(i * 60L));
             }
         }
@@ -52,8 +58,12 @@ class AuditCommandTest {
 
     @Test
     void verify_tamperedLine_exit3_namingTheFirstBadRecord() throws Exception {
-        Path first = Files.list(state.resolve("audit")).filter(p -> p.getFileName().toString().startsWith("audit-"))
-                .sorted().findFirst().orElseThrow();
+        Path first =
+                Files.list(state.resolve("audit"))
+                        .filter(p -> p.getFileName().toString().startsWith("audit-"))
+                        .sorted()
+                        .findFirst()
+                        .orElseThrow();
         List<String> lines = Files.readAllLines(first, StandardCharsets.UTF_8);
         lines.set(1, lines.get(1).replace("\"OPEN\"", "\"AJAR\"")); // seq 1: a door record
         Files.write(first, lines, StandardCharsets.UTF_8);
@@ -65,15 +75,28 @@ class AuditCommandTest {
 
     @Test
     void verify_deletedRotatedFile_isDetected() throws Exception {
-        Path first = Files.list(state.resolve("audit")).filter(p -> p.getFileName().toString().startsWith("audit-")).sorted()
-                .findFirst().orElseThrow();
+        Path first =
+                Files.list(state.resolve("audit"))
+                        .filter(p -> p.getFileName().toString().startsWith("audit-"))
+                        .sorted()
+                        .findFirst()
+                        .orElseThrow();
         Files.delete(first);
-        assertEquals(ExitCode.REJECTED, cli.run("audit", "verify", "--state-dir", state.toString()).code());
+        assertEquals(
+                ExitCode.REJECTED,
+                cli.run("audit", "verify", "--state-dir", state.toString()).code());
     }
 
     @Test
     void show_printsRecordsInOrder_andFiltersBySince() {
-        CliRun.Result r = cli.run("audit", "show", "--state-dir", state.toString(), "--since", "2026-11-25T09:10:00Z");
+        CliRun.Result r =
+                cli.run(
+                        "audit",
+                        "show",
+                        "--state-dir",
+                        state.toString(),
+                        "--since",
+                        "2026-11-25T09:10:00Z");
         assertEquals(0, r.code(), r.err());
         List<String> lines = r.out().lines().toList();
         assertEquals(2, lines.size(), r.out());
@@ -94,7 +117,10 @@ class AuditCommandTest {
         assertEquals(ExitCode.REJECTED, r.code(), r.err());
         assertTrue(r.err().startsWith("rejected: AUDIT_CHAIN_BROKEN"), r.err());
         assertTrue(r.err().contains(first.getFileName() + " line 2: not valid UTF-8"), r.err());
-        assertEquals(0, cli.run("audit", "show", "--state-dir", state.toString()).code(), "show still shows the rest");
+        assertEquals(
+                0,
+                cli.run("audit", "show", "--state-dir", state.toString()).code(),
+                "show still shows the rest");
     }
 
     @Test
@@ -102,34 +128,50 @@ class AuditCommandTest {
         Path first = rotated(0);
         Files.writeString(first, Files.readString(first).replace("\n", "\r\n"));
         CliRun.Result r = cli.run("audit", "verify", "--state-dir", state.toString());
-        assertEquals(ExitCode.REJECTED, r.code(), "a changed byte is a changed record, line ends included");
+        assertEquals(
+                ExitCode.REJECTED,
+                r.code(),
+                "a changed byte is a changed record, line ends included");
     }
 
     @Test
     void show_escapesControlCharacters_soARecordCannotDriveTheTerminal() throws Exception {
         Path dir = state.resolve("escape");
-        try (AuditLog log = AuditLog.open(Storage.REAL, dir, AuditLog.Limits.of(1L << 20),
-                java.time.InstantSource.fixed(Instant.parse("2026-11-25T08:59:00Z")), new AuditLog.Health() {
-                    @Override
-                    public void failed(java.io.IOException e) {}
+        try (AuditLog log =
+                AuditLog.open(
+                        Storage.REAL,
+                        dir,
+                        AuditLog.Limits.of(1L << 20),
+                        java.time.InstantSource.fixed(Instant.parse("2026-11-25T08:59:00Z")),
+                        new AuditLog.Health() {
+                            @Override
+                            public void failed(java.io.IOException e) {}
 
-                    @Override
-                    public void recovered() {}
-                })) {
-            log.append(new AuditRecord.Relock("evil \u009b31m \u001b[2J \u202e"), Instant.parse("2026-11-25T09:00:00Z"));
+                            @Override
+                            public void recovered() {}
+                        })) {
+            log.append(
+                    new AuditRecord.Relock("evil \u009b31m \u001b[2J \u202e"),
+                    Instant.parse("2026-11-25T09:00:00Z"));
         }
         for (String mode : new String[] {"", "--json"}) {
-            CliRun.Result r = mode.isEmpty() ? cli.run("audit", "show", "--state-dir", dir.toString())
-                    : cli.run("audit", "show", "--json", "--state-dir", dir.toString());
+            CliRun.Result r =
+                    mode.isEmpty()
+                            ? cli.run("audit", "show", "--state-dir", dir.toString())
+                            : cli.run("audit", "show", "--json", "--state-dir", dir.toString());
             assertEquals(0, r.code(), r.err());
-            assertTrue(r.out().chars().noneMatch(c -> c == 0x9b || c == 0x1b || c == 0x202e), r.out());
+            assertTrue(
+                    r.out().chars().noneMatch(c -> c == 0x9b || c == 0x1b || c == 0x202e), r.out());
             assertTrue(r.out().contains("\\u009b"), r.out());
         }
     }
 
     private Path rotated(int index) throws Exception {
         try (var files = Files.list(state.resolve("audit"))) {
-            return files.filter(p -> p.getFileName().toString().startsWith("audit-")).sorted().toList().get(index);
+            return files.filter(p -> p.getFileName().toString().startsWith("audit-"))
+                    .sorted()
+                    .toList()
+                    .get(index);
         }
     }
 
@@ -144,7 +186,11 @@ class AuditCommandTest {
 
     @Test
     void missingLog_fails() {
-        assertEquals(ExitCode.FAILED, cli.run("audit", "show", "--state-dir", state.resolve("nope").toString()).code());
-        assertEquals(ExitCode.REJECTED, cli.run("audit", "verify", "--state-dir", state.resolve("nope").toString()).code());
+        assertEquals(
+                ExitCode.FAILED,
+                cli.run("audit", "show", "--state-dir", state.resolve("nope").toString()).code());
+        assertEquals(
+                ExitCode.REJECTED,
+                cli.run("audit", "verify", "--state-dir", state.resolve("nope").toString()).code());
     }
 }

@@ -19,15 +19,20 @@ final class CliRun {
     record Result(int code, String out, String err) {}
 
     Result run(String... args) {
-        CliContext context = new CliContext(InstantSource.fixed(NOW), new SecureRandom(),
-                question -> terminal ? answers.poll() : null, question -> terminal ? confirm : null,
-                CliContext.HardwareTime.VIRTUAL);
+        CliContext context =
+                new CliContext(
+                        InstantSource.fixed(NOW),
+                        new SecureRandom(),
+                        question -> terminal ? answers.poll() : null,
+                        question -> terminal ? confirm : null,
+                        CliContext.HardwareTime.VIRTUAL);
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int code = LatchkeyCommand.commandLine(context)
-                .setOut(new PrintWriter(out, true))
-                .setErr(new PrintWriter(err, true))
-                .execute(args);
+        int code =
+                LatchkeyCommand.commandLine(context)
+                        .setOut(new PrintWriter(out, true))
+                        .setErr(new PrintWriter(err, true))
+                        .execute(args);
         return new Result(code, out.toString(), err.toString());
     }
 }

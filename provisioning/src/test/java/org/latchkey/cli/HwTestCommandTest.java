@@ -3,40 +3,59 @@ package org.latchkey.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.latchkey.token.SigningKey;
 
-/** hw-test on the simulated driver, on virtual time: unattended, every step, and the failures named. */
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * hw-test on the simulated driver, on virtual time: unattended, every step, and the failures named.
+ */
 class HwTestCommandTest {
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
     final CliRun cli = new CliRun();
 
     private Path config(String hal) throws Exception {
         Path file = dir.resolve("latchkey.toml");
-        Files.writeString(file, """
+        Files.writeString(
+                file,
+                """
                 lock_id = "front-door"
                 [[issuers]]
                 name = "owner"
                 public_key = "%s"
                 roles = ["owner"]
                 max_window = "1d"
-                """.formatted(SigningKey.fromSeed(new byte[] {
-                    9, 8, 7, 6, 5, 4, 3, 2, 1, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 0, 1, 2})
-                        .publicKey().paserk()) + hal);
+                """
+                                .formatted(
+                                        SigningKey.fromSeed(
+                                                        new byte[] {
+                                                            9, 8, 7, 6, 5, 4, 3, 2, 1, 0, 1, 2, 3,
+                                                            4, 5, 6, 7, 8, 9, 0, 1, 2, 3, 4, 5, 6,
+                                                            7, 8, 9, 0, 1, 2
+                                                        })
+                                                .publicKey()
+                                                .paserk())
+                        + hal);
         return file;
     }
 
     @Test
     void simulated_allStepsPass_unattended() throws Exception {
         cli.terminal = false; // nobody there: the simulation must not ask
-        CliRun.Result r = cli.run("hw-test", "--config", config("[hal]\ndriver = \"simulated\"\n").toString());
+        CliRun.Result r =
+                cli.run(
+                        "hw-test",
+                        "--config",
+                        config("[hal]\ndriver = \"simulated\"\n").toString());
         assertEquals(0, r.code(), r.out() + r.err());
-        for (String step : new String[] {"PASS  bolt unlocks", "PASS  door contact", "PASS  bolt locks", "PASS  camera"}) {
+        for (String step :
+                new String[] {
+                    "PASS  bolt unlocks", "PASS  door contact", "PASS  bolt locks", "PASS  camera"
+                }) {
             assertTrue(r.out().contains(step), r.out());
         }
         assertTrue(r.out().contains("all 4 steps passed"));
@@ -44,26 +63,61 @@ class HwTestCommandTest {
 
     @Test
     void simulated_jammedBolt_exitsNonZero_namingTheStep() throws Exception {
-        CliRun.Result r = cli.run("hw-test", "--config",
-                config("[hal]\ndriver = \"simulated\"\n[hal.simulated]\nfaults = [\"bolt-jam\"]\n").toString());
+        CliRun.Result r =
+                cli.run(
+                        "hw-test",
+                        "--config",
+                        config(
+                                        "[hal]\n"
+                                                + "driver = \"simulated\"\n"
+                                                + "[hal.simulated]\n"
+                                                + "faults = [\"bolt-jam\"]\n")
+                                .toString());
         assertEquals(ExitCode.FAILED, r.code());
-        assertTrue(r.out().contains("FAIL  bolt unlocks — the bolt did not confirm UNLOCKED (position UNKNOWN)"), r.out());
+        assertTrue(
+                r.out()
+                        .contains(
+                                "FAIL  bolt unlocks — the bolt did not confirm UNLOCKED (position"
+                                        + " UNKNOWN)"),
+                r.out());
         assertTrue(r.err().contains("did not pass: bolt unlocks"), r.err());
     }
 
     @Test
     void simulated_cutContactWire_failsTheDoorStep() throws Exception {
-        CliRun.Result r = cli.run("hw-test", "--config", "" + config(
-                "[hal]\ndriver = \"simulated\"\n[hal.simulated]\nfaults = [\"contact-cut\"]\n"), "--door-timeout", "5s");
+        CliRun.Result r =
+                cli.run(
+                        "hw-test",
+                        "--config",
+                        ""
+                                + config(
+                                        "[hal]\n"
+                                                + "driver = \"simulated\"\n"
+                                                + "[hal.simulated]\n"
+                                                + "faults = [\"contact-cut\"]\n"),
+                        "--door-timeout",
+                        "5s");
         assertEquals(ExitCode.FAILED, r.code());
-        assertTrue(r.out().contains("FAIL  door contact — reads OPEN and never closed within 5 s"), r.out());
-        assertTrue(r.out().contains("FAIL  bolt locks — not moved: the door contact reads OPEN"), r.out());
+        assertTrue(
+                r.out().contains("FAIL  door contact — reads OPEN and never closed within 5 s"),
+                r.out());
+        assertTrue(
+                r.out().contains("FAIL  bolt locks — not moved: the door contact reads OPEN"),
+                r.out());
     }
 
     @Test
     void simulated_cameraOffline_failsTheCameraStep() throws Exception {
-        CliRun.Result r = cli.run("hw-test", "--config",
-                config("[hal]\ndriver = \"simulated\"\n[hal.simulated]\nfaults = [\"camera-offline\"]\n").toString());
+        CliRun.Result r =
+                cli.run(
+                        "hw-test",
+                        "--config",
+                        config(
+                                        "[hal]\n"
+                                                + "driver = \"simulated\"\n"
+                                                + "[hal.simulated]\n"
+                                                + "faults = [\"camera-offline\"]\n")
+                                .toString());
         assertEquals(ExitCode.FAILED, r.code());
         assertTrue(r.out().contains("FAIL  camera — the camera did not report ready"), r.out());
         assertTrue(r.err().contains("did not pass: camera"), r.err());

@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -14,17 +12,27 @@ import org.latchkey.config.DeviceConfigLoader;
 import org.latchkey.hal.HalConfig;
 import org.latchkey.token.Paserk;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+
 class InitAndIssuerTest {
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
     final CliRun cli = new CliRun();
     Path config;
 
     @BeforeEach
     void init() {
-        CliRun.Result r = cli.run("init", "--config-dir", dir.toString(), "--lock-id", "front-door", "--driver", "simulated",
-                "--no-passphrase");
+        CliRun.Result r =
+                cli.run(
+                        "init",
+                        "--config-dir",
+                        dir.toString(),
+                        "--lock-id",
+                        "front-door",
+                        "--driver",
+                        "simulated",
+                        "--no-passphrase");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("Next steps:"), r.out());
         config = dir.resolve("latchkey.toml");
@@ -40,21 +48,40 @@ class InitAndIssuerTest {
         assertTrue(c.trustStore().find(Paserk.pid(owner)).orElseThrow().policy().isOwner());
         String text = Files.readString(config);
         assertTrue(text.lines().filter(l -> l.contains("#")).count() > 30, "commented");
-        assertTrue(Files.readString(dir.resolve("owner.key")).startsWith("-----BEGIN PRIVATE KEY-----"));
+        assertTrue(
+                Files.readString(dir.resolve("owner.key"))
+                        .startsWith("-----BEGIN PRIVATE KEY-----"));
     }
 
     @Test
     void init_refusesAnExistingSetup_unlessForced_andKeepsTheOldFiles() throws Exception {
         String before = Files.readString(config);
-        CliRun.Result again = cli.run("init", "--config-dir", dir.toString(), "--lock-id", "back-door", "--no-passphrase");
+        CliRun.Result again =
+                cli.run(
+                        "init",
+                        "--config-dir",
+                        dir.toString(),
+                        "--lock-id",
+                        "back-door",
+                        "--no-passphrase");
         assertEquals(ExitCode.FAILED, again.code());
         assertTrue(again.err().contains("refusing to overwrite"), again.err());
         assertEquals(before, Files.readString(config));
-        CliRun.Result forced = cli.run("init", "--config-dir", dir.toString(), "--lock-id", "back-door", "--no-passphrase", "--force");
+        CliRun.Result forced =
+                cli.run(
+                        "init",
+                        "--config-dir",
+                        dir.toString(),
+                        "--lock-id",
+                        "back-door",
+                        "--no-passphrase",
+                        "--force");
         assertEquals(0, forced.code(), forced.err());
         assertEquals("back-door", DeviceConfigLoader.load(config).lockId());
         try (var files = Files.list(dir)) {
-            assertEquals(3, files.filter(p -> p.getFileName().toString().contains(".replaced-")).count());
+            assertEquals(
+                    3,
+                    files.filter(p -> p.getFileName().toString().contains(".replaced-")).count());
         }
     }
 
@@ -62,19 +89,55 @@ class InitAndIssuerTest {
     void init_withPassphrase_encryptsTheOwnerKey_pi4jDefaultsToVarLib() throws Exception {
         Path other = dir.resolve("pi");
         Files.writeString(dir.resolve("pass"), "long enough passphrase\n");
-        assertEquals(0, cli.run("init", "--config-dir", other.toString(), "--lock-id", "gate", "--passphrase-file",
-                dir.resolve("pass").toString()).code());
-        assertTrue(Files.readString(other.resolve("owner.key")).startsWith("-----BEGIN ENCRYPTED PRIVATE KEY-----"));
-        assertEquals(Path.of("/var/lib/latchkey"), DeviceConfigLoader.load(other.resolve("latchkey.toml")).stateDir());
-        assertEquals(ExitCode.USAGE, cli.run("init", "--config-dir", other.toString(), "--lock-id", "bad id!").code());
+        assertEquals(
+                0,
+                cli.run(
+                                "init",
+                                "--config-dir",
+                                other.toString(),
+                                "--lock-id",
+                                "gate",
+                                "--passphrase-file",
+                                dir.resolve("pass").toString())
+                        .code());
+        assertTrue(
+                Files.readString(other.resolve("owner.key"))
+                        .startsWith("-----BEGIN ENCRYPTED PRIVATE KEY-----"));
+        assertEquals(
+                Path.of("/var/lib/latchkey"),
+                DeviceConfigLoader.load(other.resolve("latchkey.toml")).stateDir());
+        assertEquals(
+                ExitCode.USAGE,
+                cli.run("init", "--config-dir", other.toString(), "--lock-id", "bad id!").code());
     }
 
     @Test
     void issuerAdd_list_remove_keepsCommentsAndValidates() throws Exception {
-        cli.run("keys", "generate", "--out", dir.toString(), "--name", "parcel-co", "--no-passphrase");
-        CliRun.Result add = cli.run("issuer", "add", "--config", config.toString(), "--name", "parcel-co", "--key",
-                dir.resolve("parcel-co.pub").toString(), "--roles", "delivery,service", "--max-window", "4h", "--hours",
-                "Mon-Sat 08:00-20:00", "--once-only");
+        cli.run(
+                "keys",
+                "generate",
+                "--out",
+                dir.toString(),
+                "--name",
+                "parcel-co",
+                "--no-passphrase");
+        CliRun.Result add =
+                cli.run(
+                        "issuer",
+                        "add",
+                        "--config",
+                        config.toString(),
+                        "--name",
+                        "parcel-co",
+                        "--key",
+                        dir.resolve("parcel-co.pub").toString(),
+                        "--roles",
+                        "delivery,service",
+                        "--max-window",
+                        "4h",
+                        "--hours",
+                        "Mon-Sat 08:00-20:00",
+                        "--once-only");
         assertEquals(0, add.code(), add.err());
         DeviceConfig c = DeviceConfigLoader.load(config);
         assertEquals(2, c.trustStore().issuers().size());
@@ -82,27 +145,75 @@ class InitAndIssuerTest {
         assertTrue(text.contains("# The owner's key"), "comments survive");
 
         CliRun.Result list = cli.run("issuer", "list", "--config", config.toString());
-        assertTrue(list.out().contains("parcel-co") && list.out().contains("once only"), list.out());
+        assertTrue(
+                list.out().contains("parcel-co") && list.out().contains("once only"), list.out());
         CliRun.Result json = cli.run("issuer", "list", "--json", "--config", config.toString());
         assertTrue(json.out().contains("\"once_only\" : true"), json.out());
 
         // The same key again, a bad key, a bad window: refused, file unchanged.
         String now = Files.readString(config);
-        assertEquals(ExitCode.FAILED, cli.run("issuer", "add", "--config", config.toString(), "--name", "again", "--key",
-                dir.resolve("parcel-co.pub").toString(), "--roles", "guest", "--max-window", "1h").code());
-        assertEquals(ExitCode.FAILED, cli.run("issuer", "add", "--config", config.toString(), "--name", "zero", "--key",
-                Paserk.encodePublic(new byte[32]), "--roles", "guest", "--max-window", "1h").code());
-        assertEquals(ExitCode.USAGE, cli.run("issuer", "add", "--config", config.toString(), "--name", "x", "--key",
-                dir.resolve("parcel-co.pub").toString(), "--roles", "janitor", "--max-window", "1h").code());
+        assertEquals(
+                ExitCode.FAILED,
+                cli.run(
+                                "issuer",
+                                "add",
+                                "--config",
+                                config.toString(),
+                                "--name",
+                                "again",
+                                "--key",
+                                dir.resolve("parcel-co.pub").toString(),
+                                "--roles",
+                                "guest",
+                                "--max-window",
+                                "1h")
+                        .code());
+        assertEquals(
+                ExitCode.FAILED,
+                cli.run(
+                                "issuer",
+                                "add",
+                                "--config",
+                                config.toString(),
+                                "--name",
+                                "zero",
+                                "--key",
+                                Paserk.encodePublic(new byte[32]),
+                                "--roles",
+                                "guest",
+                                "--max-window",
+                                "1h")
+                        .code());
+        assertEquals(
+                ExitCode.USAGE,
+                cli.run(
+                                "issuer",
+                                "add",
+                                "--config",
+                                config.toString(),
+                                "--name",
+                                "x",
+                                "--key",
+                                dir.resolve("parcel-co.pub").toString(),
+                                "--roles",
+                                "janitor",
+                                "--max-window",
+                                "1h")
+                        .code());
         assertEquals(now, Files.readString(config));
 
-        CliRun.Result remove = cli.run("issuer", "remove", "--config", config.toString(), "--name", "parcel-co");
+        CliRun.Result remove =
+                cli.run("issuer", "remove", "--config", config.toString(), "--name", "parcel-co");
         assertEquals(0, remove.code(), remove.err());
         assertEquals(1, DeviceConfigLoader.load(config).trustStore().issuers().size());
         assertFalse(Files.readString(config).contains("Added by `latchkey issuer add`"));
-        assertEquals(ExitCode.FAILED, cli.run("issuer", "remove", "--config", config.toString(), "--name", "parcel-co").code());
+        assertEquals(
+                ExitCode.FAILED,
+                cli.run("issuer", "remove", "--config", config.toString(), "--name", "parcel-co")
+                        .code());
         // The last owner cannot be removed: the file would not be a valid config.
-        CliRun.Result owner = cli.run("issuer", "remove", "--config", config.toString(), "--name", "owner");
+        CliRun.Result owner =
+                cli.run("issuer", "remove", "--config", config.toString(), "--name", "owner");
         assertEquals(ExitCode.FAILED, owner.code());
         assertTrue(owner.err().contains("no issuer has the owner role"), owner.err());
     }

@@ -4,21 +4,24 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Arrays;
-import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.latchkey.testing.OsTools;
 import org.latchkey.token.Paserk;
 
-/** Key files are readable by OpenSSL (the issue's contract), encrypted or not. Needs the openssl command. */
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Key files are readable by OpenSSL (the issue's contract), encrypted or not. Needs the openssl
+ * command.
+ */
 class KeyFilesOpenSslTest {
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
     final CliRun cli = new CliRun();
 
@@ -39,7 +42,9 @@ class KeyFilesOpenSslTest {
 
     private byte[] publicKeyFromOpenSsl(Path key, String... passArgs) throws Exception {
         String[] args = {"pkey", "-in", key.toString(), "-pubout", "-outform", "DER"};
-        String[] all = java.util.stream.Stream.concat(Arrays.stream(args), Arrays.stream(passArgs)).toArray(String[]::new);
+        String[] all =
+                java.util.stream.Stream.concat(Arrays.stream(args), Arrays.stream(passArgs))
+                        .toArray(String[]::new);
         Run r = openssl(all);
         assertEquals(0, r.code(), "openssl pkey failed on " + key);
         return Arrays.copyOfRange(r.out(), r.out().length - 32, r.out().length);
@@ -48,30 +53,74 @@ class KeyFilesOpenSslTest {
     @Test
     void encryptedKey_isReadByOpenSsl_withThePassphraseOnly() throws Exception {
         Files.writeString(dir.resolve("pass"), "tr0ub4dor&3\n");
-        assertEquals(0, cli.run("keys", "generate", "--out", dir.toString(), "--name", "owner", "--passphrase-file",
-                dir.resolve("pass").toString()).code());
-        byte[] pub = publicKeyFromOpenSsl(dir.resolve("owner.key"), "-passin", "file:" + dir.resolve("pass"));
+        assertEquals(
+                0,
+                cli.run(
+                                "keys",
+                                "generate",
+                                "--out",
+                                dir.toString(),
+                                "--name",
+                                "owner",
+                                "--passphrase-file",
+                                dir.resolve("pass").toString())
+                        .code());
+        byte[] pub =
+                publicKeyFromOpenSsl(
+                        dir.resolve("owner.key"), "-passin", "file:" + dir.resolve("pass"));
         assertEquals(Files.readString(dir.resolve("owner.pub")).strip(), Paserk.encodePublic(pub));
         Files.writeString(dir.resolve("wrong"), "guess\n");
-        assertNotEquals(0, openssl("pkey", "-in", dir.resolve("owner.key").toString(), "-passin",
-                "file:" + dir.resolve("wrong"), "-noout").code());
+        assertNotEquals(
+                0,
+                openssl(
+                                "pkey",
+                                "-in",
+                                dir.resolve("owner.key").toString(),
+                                "-passin",
+                                "file:" + dir.resolve("wrong"),
+                                "-noout")
+                        .code());
         String pem = Files.readString(dir.resolve("owner.key"), StandardCharsets.US_ASCII);
         assertTrue(pem.startsWith("-----BEGIN ENCRYPTED PRIVATE KEY-----\n"));
     }
 
     @Test
     void plainKey_isReadByOpenSsl() throws Exception {
-        assertEquals(0, cli.run("keys", "generate", "--out", dir.toString(), "--name", "courier", "--no-passphrase").code());
+        assertEquals(
+                0,
+                cli.run(
+                                "keys",
+                                "generate",
+                                "--out",
+                                dir.toString(),
+                                "--name",
+                                "courier",
+                                "--no-passphrase")
+                        .code());
         byte[] pub = publicKeyFromOpenSsl(dir.resolve("courier.key"));
-        assertEquals(Files.readString(dir.resolve("courier.pub")).strip(), Paserk.encodePublic(pub));
+        assertEquals(
+                Files.readString(dir.resolve("courier.pub")).strip(), Paserk.encodePublic(pub));
     }
 
     @Test
     void keyWrittenByOpenSsl_signsWithTheCli() throws Exception {
         Path key = dir.resolve("ossl.key");
         assertEquals(0, openssl("genpkey", "-algorithm", "ed25519", "-out", key.toString()).code());
-        CliRun.Result r = cli.run("token", "issue", "--key", key.toString(), "--lock", "front-door", "--role", "guest",
-                "--sub", "x", "--window", "--for", "1h");
+        CliRun.Result r =
+                cli.run(
+                        "token",
+                        "issue",
+                        "--key",
+                        key.toString(),
+                        "--lock",
+                        "front-door",
+                        "--role",
+                        "guest",
+                        "--sub",
+                        "x",
+                        "--window",
+                        "--for",
+                        "1h");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().startsWith("v4.public."));
     }

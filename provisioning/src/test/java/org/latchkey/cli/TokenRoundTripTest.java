@@ -4,18 +4,21 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.latchkey.testing.TestDoor;
 
-/** keys → config → issue → verify, through picocli against a temp folder, with every failure's exit code. */
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+
+/**
+ * keys → config → issue → verify, through picocli against a temp folder, with every failure's exit
+ * code.
+ */
 class TokenRoundTripTest {
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
     final CliRun cli = new CliRun();
     Path config;
@@ -23,11 +26,34 @@ class TokenRoundTripTest {
     @BeforeEach
     void setUp() throws Exception {
         Files.writeString(dir.resolve("pass"), "correct horse battery staple\n");
-        assertEquals(0, cli.run("keys", "generate", "--out", dir.toString(), "--name", "owner",
-                "--passphrase-file", dir.resolve("pass").toString()).code());
-        assertEquals(0, cli.run("keys", "generate", "--out", dir.toString(), "--name", "courier", "--no-passphrase").code());
+        assertEquals(
+                0,
+                cli.run(
+                                "keys",
+                                "generate",
+                                "--out",
+                                dir.toString(),
+                                "--name",
+                                "owner",
+                                "--passphrase-file",
+                                dir.resolve("pass").toString())
+                        .code());
+        assertEquals(
+                0,
+                cli.run(
+                                "keys",
+                                "generate",
+                                "--out",
+                                dir.toString(),
+                                "--name",
+                                "courier",
+                                "--no-passphrase")
+                        .code());
         config = dir.resolve("latchkey.toml");
-        TestDoor.config().keys(pub("owner"), pub("courier")).set("timezone = \"UTC\"").courier("once_only = true")
+        TestDoor.config()
+                .keys(pub("owner"), pub("courier"))
+                .set("timezone = \"UTC\"")
+                .courier("once_only = true")
                 .write(dir);
     }
 
@@ -36,10 +62,27 @@ class TokenRoundTripTest {
     }
 
     private String issueCourier(String... extra) {
-        String[] base = {"token", "issue", "--key", dir.resolve("courier.key").toString(), "--lock", "front-door",
-            "--role", "delivery", "--sub", "order 77", "--once", "--for", "2h", "--jti", "order-000000000077"};
-        String[] args = java.util.stream.Stream.concat(java.util.Arrays.stream(base), java.util.Arrays.stream(extra))
-                .toArray(String[]::new);
+        String[] base = {
+            "token",
+            "issue",
+            "--key",
+            dir.resolve("courier.key").toString(),
+            "--lock",
+            "front-door",
+            "--role",
+            "delivery",
+            "--sub",
+            "order 77",
+            "--once",
+            "--for",
+            "2h",
+            "--jti",
+            "order-000000000077"
+        };
+        String[] args =
+                java.util.stream.Stream.concat(
+                                java.util.Arrays.stream(base), java.util.Arrays.stream(extra))
+                        .toArray(String[]::new);
         CliRun.Result r = cli.run(args);
         assertEquals(0, r.code(), r.err());
         return r.out().strip();
@@ -49,24 +92,59 @@ class TokenRoundTripTest {
     void keysGenerate_writesKeyFilesAndPrintsKid() throws Exception {
         String pubText = pub("courier");
         assertTrue(pubText.startsWith("k4.public."));
-        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("owner.key"))));
-        assertTrue(Files.readString(dir.resolve("owner.key")).startsWith("-----BEGIN ENCRYPTED PRIVATE KEY-----"));
-        assertTrue(Files.readString(dir.resolve("courier.key")).startsWith("-----BEGIN PRIVATE KEY-----"));
-        CliRun.Result r = cli.run("keys", "generate", "--out", dir.resolve("sub").toString(), "--name", "x", "--no-passphrase");
+        assertEquals(
+                "rw-------",
+                PosixFilePermissions.toString(
+                        Files.getPosixFilePermissions(dir.resolve("owner.key"))));
+        assertTrue(
+                Files.readString(dir.resolve("owner.key"))
+                        .startsWith("-----BEGIN ENCRYPTED PRIVATE KEY-----"));
+        assertTrue(
+                Files.readString(dir.resolve("courier.key"))
+                        .startsWith("-----BEGIN PRIVATE KEY-----"));
+        CliRun.Result r =
+                cli.run(
+                        "keys",
+                        "generate",
+                        "--out",
+                        dir.resolve("sub").toString(),
+                        "--name",
+                        "x",
+                        "--no-passphrase");
         assertEquals(0, r.code());
-        assertEquals(org.latchkey.token.Paserk.pid(Files.readString(dir.resolve("sub/x.pub")).strip()), r.out().strip());
+        assertEquals(
+                org.latchkey.token.Paserk.pid(Files.readString(dir.resolve("sub/x.pub")).strip()),
+                r.out().strip());
     }
 
     @Test
     void keysGenerate_existingFiles_areNotOverwritten() throws Exception {
         String before = Files.readString(dir.resolve("courier.key"));
-        CliRun.Result r = cli.run("keys", "generate", "--out", dir.toString(), "--name", "courier", "--no-passphrase");
+        CliRun.Result r =
+                cli.run(
+                        "keys",
+                        "generate",
+                        "--out",
+                        dir.toString(),
+                        "--name",
+                        "courier",
+                        "--no-passphrase");
         assertEquals(ExitCode.FAILED, r.code());
         assertTrue(r.err().contains("already exists"), r.err());
         assertEquals(before, Files.readString(dir.resolve("courier.key")));
         // Only the .pub exists: still refused, and no .key is written.
         Files.writeString(dir.resolve("lonely.pub"), "x");
-        assertEquals(ExitCode.FAILED, cli.run("keys", "generate", "--out", dir.toString(), "--name", "lonely", "--no-passphrase").code());
+        assertEquals(
+                ExitCode.FAILED,
+                cli.run(
+                                "keys",
+                                "generate",
+                                "--out",
+                                dir.toString(),
+                                "--name",
+                                "lonely",
+                                "--no-passphrase")
+                        .code());
         assertFalse(Files.exists(dir.resolve("lonely.key")));
     }
 
@@ -74,10 +152,24 @@ class TokenRoundTripTest {
     void keysGenerate_asksOnTheTerminal_twice() throws Exception {
         cli.answers.add("s3cret-pass".toCharArray());
         cli.answers.add("s3cret-pass".toCharArray());
-        assertEquals(0, cli.run("keys", "generate", "--out", dir.toString(), "--name", "asked").code());
+        assertEquals(
+                0, cli.run("keys", "generate", "--out", dir.toString(), "--name", "asked").code());
         cli.answers.add("s3cret-pass".toCharArray());
-        CliRun.Result r = cli.run("token", "issue", "--key", dir.resolve("asked.key").toString(), "--lock", "front-door",
-                "--role", "guest", "--sub", "x", "--window", "--for", "1h");
+        CliRun.Result r =
+                cli.run(
+                        "token",
+                        "issue",
+                        "--key",
+                        dir.resolve("asked.key").toString(),
+                        "--lock",
+                        "front-door",
+                        "--role",
+                        "guest",
+                        "--sub",
+                        "x",
+                        "--window",
+                        "--for",
+                        "1h");
         assertEquals(0, r.code(), r.err());
     }
 
@@ -85,7 +177,9 @@ class TokenRoundTripTest {
     void keysGenerate_mismatchedOrMissingPassphrase_fails() {
         cli.answers.add("one".toCharArray());
         cli.answers.add("two".toCharArray());
-        assertEquals(ExitCode.FAILED, cli.run("keys", "generate", "--out", dir.toString(), "--name", "m").code());
+        assertEquals(
+                ExitCode.FAILED,
+                cli.run("keys", "generate", "--out", dir.toString(), "--name", "m").code());
         cli.terminal = false;
         CliRun.Result r = cli.run("keys", "generate", "--out", dir.toString(), "--name", "m");
         assertEquals(ExitCode.USAGE, r.code());
@@ -100,45 +194,177 @@ class TokenRoundTripTest {
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("valid: delivery token, use once, for \"order 77\""), r.out());
         assertTrue(r.out().contains("parcel-co"));
-        CliRun.Result json = cli.run("token", "verify", "--json", "--config", config.toString(), token);
-        assertTrue(json.out().contains("\"valid\" : true") && json.out().contains("\"jti\" : \"order-000000000077\""), json.out());
+        CliRun.Result json =
+                cli.run("token", "verify", "--json", "--config", config.toString(), token);
+        assertTrue(
+                json.out().contains("\"valid\" : true")
+                        && json.out().contains("\"jti\" : \"order-000000000077\""),
+                json.out());
     }
 
     @Test
     void verify_oneCharacterChanged_isRejectedWithExit3() {
         String token = issueCourier();
         int i = 40;
-        String changed = token.substring(0, i) + (token.charAt(i) == 'A' ? 'B' : 'A') + token.substring(i + 1);
+        String changed =
+                token.substring(0, i)
+                        + (token.charAt(i) == 'A' ? 'B' : 'A')
+                        + token.substring(i + 1);
         CliRun.Result r = cli.run("token", "verify", "--config", config.toString(), changed);
         assertEquals(ExitCode.REJECTED, r.code());
-        assertTrue(r.err().startsWith("rejected: BAD_SIGNATURE\n") || r.err().startsWith("rejected: MALFORMED\n"), r.err());
+        assertTrue(
+                r.err().startsWith("rejected: BAD_SIGNATURE\n")
+                        || r.err().startsWith("rejected: MALFORMED\n"),
+                r.err());
     }
 
     @Test
     void verify_eachRejection_hasItsReasonAndExit3() throws Exception {
         String token = issueCourier();
-        assertRejected("EXPIRED", "verify", "--config", config.toString(), "--at", "2026-11-25T11:01:00Z", token);
-        String later = cli.run("token", "issue", "--key", dir.resolve("courier.key").toString(), "--lock", "front-door",
-                "--role", "delivery", "--sub", "x", "--once", "--not-before", "2026-11-25T10:00:00Z", "--for", "1h")
-                .out().strip();
-        assertRejected("NOT_YET_VALID", "verify", "--config", config.toString(), "--at", "2026-11-25T09:58:59Z", later);
-        assertEquals(0, cli.run("token", "verify", "--config", config.toString(), "--at", "2026-11-25T09:59:00Z", later).code());
+        assertRejected(
+                "EXPIRED",
+                "verify",
+                "--config",
+                config.toString(),
+                "--at",
+                "2026-11-25T11:01:00Z",
+                token);
+        String later =
+                cli.run(
+                                "token",
+                                "issue",
+                                "--key",
+                                dir.resolve("courier.key").toString(),
+                                "--lock",
+                                "front-door",
+                                "--role",
+                                "delivery",
+                                "--sub",
+                                "x",
+                                "--once",
+                                "--not-before",
+                                "2026-11-25T10:00:00Z",
+                                "--for",
+                                "1h")
+                        .out()
+                        .strip();
+        assertRejected(
+                "NOT_YET_VALID",
+                "verify",
+                "--config",
+                config.toString(),
+                "--at",
+                "2026-11-25T09:58:59Z",
+                later);
+        assertEquals(
+                0,
+                cli.run(
+                                "token",
+                                "verify",
+                                "--config",
+                                config.toString(),
+                                "--at",
+                                "2026-11-25T09:59:00Z",
+                                later)
+                        .code());
         assertRejected("MALFORMED", "verify", "--config", config.toString(), "v4.local.abc");
-        String otherLock = cli.run("token", "issue", "--key", dir.resolve("courier.key").toString(), "--lock", "back-door",
-                "--role", "delivery", "--sub", "x", "--once", "--for", "1h").out().strip();
+        String otherLock =
+                cli.run(
+                                "token",
+                                "issue",
+                                "--key",
+                                dir.resolve("courier.key").toString(),
+                                "--lock",
+                                "back-door",
+                                "--role",
+                                "delivery",
+                                "--sub",
+                                "x",
+                                "--once",
+                                "--for",
+                                "1h")
+                        .out()
+                        .strip();
         assertRejected("WRONG_LOCK", "verify", "--config", config.toString(), otherLock);
-        String window = cli.run("token", "issue", "--key", dir.resolve("courier.key").toString(), "--lock", "front-door",
-                "--role", "delivery", "--sub", "x", "--window", "--for", "1h").out().strip();
+        String window =
+                cli.run(
+                                "token",
+                                "issue",
+                                "--key",
+                                dir.resolve("courier.key").toString(),
+                                "--lock",
+                                "front-door",
+                                "--role",
+                                "delivery",
+                                "--sub",
+                                "x",
+                                "--window",
+                                "--for",
+                                "1h")
+                        .out()
+                        .strip();
         assertRejected("USE_NOT_ALLOWED", "verify", "--config", config.toString(), window);
-        String guest = cli.run("token", "issue", "--key", dir.resolve("courier.key").toString(), "--lock", "front-door",
-                "--role", "guest", "--sub", "x", "--once", "--for", "1h").out().strip();
+        String guest =
+                cli.run(
+                                "token",
+                                "issue",
+                                "--key",
+                                dir.resolve("courier.key").toString(),
+                                "--lock",
+                                "front-door",
+                                "--role",
+                                "guest",
+                                "--sub",
+                                "x",
+                                "--once",
+                                "--for",
+                                "1h")
+                        .out()
+                        .strip();
         assertRejected("ROLE_NOT_ALLOWED", "verify", "--config", config.toString(), guest);
-        String long5h = cli.run("token", "issue", "--key", dir.resolve("courier.key").toString(), "--lock", "front-door",
-                "--role", "delivery", "--sub", "x", "--once", "--for", "5h").out().strip();
+        String long5h =
+                cli.run(
+                                "token",
+                                "issue",
+                                "--key",
+                                dir.resolve("courier.key").toString(),
+                                "--lock",
+                                "front-door",
+                                "--role",
+                                "delivery",
+                                "--sub",
+                                "x",
+                                "--once",
+                                "--for",
+                                "5h")
+                        .out()
+                        .strip();
         assertRejected("WINDOW_TOO_LONG", "verify", "--config", config.toString(), long5h);
-        cli.run("keys", "generate", "--out", dir.toString(), "--name", "stranger", "--no-passphrase");
-        String stranger = cli.run("token", "issue", "--key", dir.resolve("stranger.key").toString(), "--lock", "front-door",
-                "--role", "delivery", "--sub", "x", "--once", "--for", "1h").out().strip();
+        cli.run(
+                "keys",
+                "generate",
+                "--out",
+                dir.toString(),
+                "--name",
+                "stranger",
+                "--no-passphrase");
+        String stranger =
+                cli.run(
+                                "token",
+                                "issue",
+                                "--key",
+                                dir.resolve("stranger.key").toString(),
+                                "--lock",
+                                "front-door",
+                                "--role",
+                                "delivery",
+                                "--sub",
+                                "x",
+                                "--once",
+                                "--for",
+                                "1h")
+                        .out()
+                        .strip();
         assertRejected("UNKNOWN_KEY", "verify", "--config", config.toString(), stranger);
     }
 
@@ -153,7 +379,8 @@ class TokenRoundTripTest {
 
     @Test
     void verify_jsonRejection_printsReasonOnStdout() {
-        CliRun.Result r = cli.run("token", "verify", "--json", "--config", config.toString(), "garbage");
+        CliRun.Result r =
+                cli.run("token", "verify", "--json", "--config", config.toString(), "garbage");
         assertEquals(ExitCode.REJECTED, r.code());
         assertTrue(r.out().contains("\"reason\" : \"MALFORMED\""), r.out());
     }
@@ -163,47 +390,214 @@ class TokenRoundTripTest {
         Files.writeString(config, Files.readString(config).replace("\"30d\"", "\"forever\""));
         CliRun.Result r = cli.run("token", "verify", "--config", config.toString(), issueCourier());
         assertEquals(ExitCode.FAILED, r.code());
-        assertTrue(r.err().contains(config + ": issuers[1].max_window: 'forever' is not a duration"), r.err());
+        assertTrue(
+                r.err().contains(config + ": issuers[1].max_window: 'forever' is not a duration"),
+                r.err());
     }
 
     @Test
     void issue_encryptedKey_wrongPassphrase_fails() throws Exception {
         Files.writeString(dir.resolve("wrong"), "nope\n");
-        CliRun.Result r = cli.run("token", "issue", "--key", dir.resolve("owner.key").toString(), "--passphrase-file",
-                dir.resolve("wrong").toString(), "--lock", "front-door", "--role", "guest", "--sub", "x", "--window", "--for", "1h");
+        CliRun.Result r =
+                cli.run(
+                        "token",
+                        "issue",
+                        "--key",
+                        dir.resolve("owner.key").toString(),
+                        "--passphrase-file",
+                        dir.resolve("wrong").toString(),
+                        "--lock",
+                        "front-door",
+                        "--role",
+                        "guest",
+                        "--sub",
+                        "x",
+                        "--window",
+                        "--for",
+                        "1h");
         assertEquals(ExitCode.FAILED, r.code());
         assertTrue(r.err().contains("wrong passphrase"), r.err());
     }
 
     @Test
     void issue_ownerKeyWithPassphrase_verifies() {
-        CliRun.Result r = cli.run("token", "issue", "--key", dir.resolve("owner.key").toString(), "--passphrase-file",
-                dir.resolve("pass").toString(), "--lock", "front-door", "--role", "guest", "--sub", "cleaner", "--window",
-                "--not-before", "2026-11-25T10:00:00Z", "--expires", "2026-11-26T10:00:00Z");
+        CliRun.Result r =
+                cli.run(
+                        "token",
+                        "issue",
+                        "--key",
+                        dir.resolve("owner.key").toString(),
+                        "--passphrase-file",
+                        dir.resolve("pass").toString(),
+                        "--lock",
+                        "front-door",
+                        "--role",
+                        "guest",
+                        "--sub",
+                        "cleaner",
+                        "--window",
+                        "--not-before",
+                        "2026-11-25T10:00:00Z",
+                        "--expires",
+                        "2026-11-26T10:00:00Z");
         assertEquals(0, r.code(), r.err());
-        assertEquals(0, cli.run("token", "verify", "--config", config.toString(), "--at", "2026-11-25T12:00:00Z",
-                r.out().strip()).code());
+        assertEquals(
+                0,
+                cli.run(
+                                "token",
+                                "verify",
+                                "--config",
+                                config.toString(),
+                                "--at",
+                                "2026-11-25T12:00:00Z",
+                                r.out().strip())
+                        .code());
     }
 
     @Test
     void issue_badArguments_areUsageErrors() {
         String key = dir.resolve("courier.key").toString();
-        assertEquals(ExitCode.USAGE, cli.run("token", "issue", "--key", key, "--lock", "front-door", "--role", "admin",
-                "--sub", "x", "--once", "--for", "1h").code());
-        assertEquals(ExitCode.USAGE, cli.run("token", "issue", "--key", key, "--lock", "front-door", "--role", "guest",
-                "--sub", "x", "--once", "--window", "--for", "1h").code());
-        assertEquals(ExitCode.USAGE, cli.run("token", "issue", "--key", key, "--lock", "front-door", "--role", "guest",
-                "--sub", "x", "--once", "--for", "1h", "--expires", "2026-11-26T10:00:00Z").code());
-        assertEquals(ExitCode.USAGE, cli.run("token", "issue", "--key", key, "--lock", "front-door", "--role", "guest",
-                "--sub", "x", "--once", "--expires", "tomorrow").code());
-        assertEquals(ExitCode.USAGE, cli.run("token", "issue", "--key", key, "--lock", "front-door", "--role", "guest",
-                "--sub", "x", "--once", "--for", "1h", "--jti", "short").code());
-        assertEquals(ExitCode.USAGE, cli.run("token", "issue", "--key", key, "--lock", "front-door", "--role", "guest",
-                "--sub", "x", "--once", "--expires", "2026-11-25T08:00:00Z").code());
-        assertEquals(ExitCode.FAILED, cli.run("token", "issue", "--key", dir.resolve("none.key").toString(), "--lock",
-                "front-door", "--role", "guest", "--sub", "x", "--once", "--for", "1h").code());
-        assertEquals(ExitCode.FAILED, cli.run("token", "issue", "--key", dir.resolve("courier.pub").toString(), "--lock",
-                "front-door", "--role", "guest", "--sub", "x", "--once", "--for", "1h").code());
+        assertEquals(
+                ExitCode.USAGE,
+                cli.run(
+                                "token",
+                                "issue",
+                                "--key",
+                                key,
+                                "--lock",
+                                "front-door",
+                                "--role",
+                                "admin",
+                                "--sub",
+                                "x",
+                                "--once",
+                                "--for",
+                                "1h")
+                        .code());
+        assertEquals(
+                ExitCode.USAGE,
+                cli.run(
+                                "token",
+                                "issue",
+                                "--key",
+                                key,
+                                "--lock",
+                                "front-door",
+                                "--role",
+                                "guest",
+                                "--sub",
+                                "x",
+                                "--once",
+                                "--window",
+                                "--for",
+                                "1h")
+                        .code());
+        assertEquals(
+                ExitCode.USAGE,
+                cli.run(
+                                "token",
+                                "issue",
+                                "--key",
+                                key,
+                                "--lock",
+                                "front-door",
+                                "--role",
+                                "guest",
+                                "--sub",
+                                "x",
+                                "--once",
+                                "--for",
+                                "1h",
+                                "--expires",
+                                "2026-11-26T10:00:00Z")
+                        .code());
+        assertEquals(
+                ExitCode.USAGE,
+                cli.run(
+                                "token",
+                                "issue",
+                                "--key",
+                                key,
+                                "--lock",
+                                "front-door",
+                                "--role",
+                                "guest",
+                                "--sub",
+                                "x",
+                                "--once",
+                                "--expires",
+                                "tomorrow")
+                        .code());
+        assertEquals(
+                ExitCode.USAGE,
+                cli.run(
+                                "token",
+                                "issue",
+                                "--key",
+                                key,
+                                "--lock",
+                                "front-door",
+                                "--role",
+                                "guest",
+                                "--sub",
+                                "x",
+                                "--once",
+                                "--for",
+                                "1h",
+                                "--jti",
+                                "short")
+                        .code());
+        assertEquals(
+                ExitCode.USAGE,
+                cli.run(
+                                "token",
+                                "issue",
+                                "--key",
+                                key,
+                                "--lock",
+                                "front-door",
+                                "--role",
+                                "guest",
+                                "--sub",
+                                "x",
+                                "--once",
+                                "--expires",
+                                "2026-11-25T08:00:00Z")
+                        .code());
+        assertEquals(
+                ExitCode.FAILED,
+                cli.run(
+                                "token",
+                                "issue",
+                                "--key",
+                                dir.resolve("none.key").toString(),
+                                "--lock",
+                                "front-door",
+                                "--role",
+                                "guest",
+                                "--sub",
+                                "x",
+                                "--once",
+                                "--for",
+                                "1h")
+                        .code());
+        assertEquals(
+                ExitCode.FAILED,
+                cli.run(
+                                "token",
+                                "issue",
+                                "--key",
+                                dir.resolve("courier.pub").toString(),
+                                "--lock",
+                                "front-door",
+                                "--role",
+                                "guest",
+                                "--sub",
+                                "x",
+                                "--once",
+                                "--for",
+                                "1h")
+                        .code());
     }
 
     @Test
@@ -220,13 +614,28 @@ class TokenRoundTripTest {
 
     @Test
     void everyCommand_hasHelp_andVersionWorks() {
-        for (String[] args : new String[][] {
-            {"--help"}, {"keys", "--help"}, {"keys", "generate", "--help"}, {"token", "--help"},
-            {"token", "issue", "--help"}, {"token", "inspect", "--help"}, {"token", "verify", "--help"},
-            {"init", "--help"}, {"issuer", "--help"}, {"issuer", "add", "--help"}, {"issuer", "list", "--help"},
-            {"issuer", "remove", "--help"}, {"revoke", "--help"}, {"status", "--help"}, {"hw-test", "--help"},
-            {"audit", "--help"}, {"audit", "verify", "--help"}, {"audit", "show", "--help"}, {"bench", "--help"}
-        }) {
+        for (String[] args :
+                new String[][] {
+                    {"--help"},
+                    {"keys", "--help"},
+                    {"keys", "generate", "--help"},
+                    {"token", "--help"},
+                    {"token", "issue", "--help"},
+                    {"token", "inspect", "--help"},
+                    {"token", "verify", "--help"},
+                    {"init", "--help"},
+                    {"issuer", "--help"},
+                    {"issuer", "add", "--help"},
+                    {"issuer", "list", "--help"},
+                    {"issuer", "remove", "--help"},
+                    {"revoke", "--help"},
+                    {"status", "--help"},
+                    {"hw-test", "--help"},
+                    {"audit", "--help"},
+                    {"audit", "verify", "--help"},
+                    {"audit", "show", "--help"},
+                    {"bench", "--help"}
+                }) {
             CliRun.Result r = cli.run(args);
             assertEquals(0, r.code(), String.join(" ", args));
             assertTrue(r.out().contains("Usage: latchkey"), r.out());

@@ -3,8 +3,12 @@ package org.latchkey.pkg;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.latchkey.testing.OsTools;
+
 import java.io.BufferedReader;
-import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -13,25 +17,19 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.latchkey.testing.OsTools;
 
 /**
- * The .deb that `./mvnw package` builds: its files and control data (dpkg-deb), its unit (systemd-analyze
- * verify), and its launchers run from an unpacked copy against a simulated door. Runs after `package`
- * (failsafe), so in `./mvnw verify`.
+ * The .deb that `./mvnw package` builds: its files and control data (dpkg-deb), its unit
+ * (systemd-analyze verify), and its launchers run from an unpacked copy against a simulated door.
+ * Runs after `package` (failsafe), so in `./mvnw verify`.
  */
 class DebianPackageIT {
-    @TempDir
-    static Path work;
+    @TempDir static Path work;
 
     static Path deb;
     static Path root;
@@ -39,7 +37,8 @@ class DebianPackageIT {
     record Run(int code, String out) {}
 
     static Run run(List<String> cmd, Path dir) throws Exception {
-        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
+        Process p =
+                new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(120, TimeUnit.SECONDS), "timed out: " + cmd);
         return new Run(p.exitValue(), out);
@@ -48,62 +47,127 @@ class DebianPackageIT {
     @BeforeAll
     static void unpack() throws Exception {
         try (Stream<Path> s = Files.list(Path.of("target"))) {
-            deb = s.filter(p -> p.getFileName().toString().matches("latchkey_.*_all\\.deb")).findFirst()
-                    .orElseThrow(() -> new AssertionError("no target/latchkey_*_all.deb: did `package` run?"));
+            deb =
+                    s.filter(p -> p.getFileName().toString().matches("latchkey_.*_all\\.deb"))
+                            .findFirst()
+                            .orElseThrow(
+                                    () ->
+                                            new AssertionError(
+                                                    "no target/latchkey_*_all.deb: did `package`"
+                                                            + " run?"));
         }
         OsTools.require("dpkg-deb", "dpkg");
         root = Files.createDirectories(work.resolve("root"));
-        assertEquals(0, run(List.of("dpkg-deb", "-x", deb.toAbsolutePath().toString(), root.toString()), work).code());
+        assertEquals(
+                0,
+                run(
+                                List.of(
+                                        "dpkg-deb",
+                                        "-x",
+                                        deb.toAbsolutePath().toString(),
+                                        root.toString()),
+                                work)
+                        .code());
     }
 
     @Test
     void fileList_holdsTheJarsLaunchersUnitNativeLibrariesAndExampleConfig() throws Exception {
         Run list = run(List.of("dpkg-deb", "-c", deb.toAbsolutePath().toString()), work);
         assertEquals(0, list.code());
-        for (String path : new String[] {
-            "-rwxr-xr-x root/root .* ./usr/bin/latchkey$", "-rwxr-xr-x root/root .* ./usr/bin/latchkeyd$",
-            "./lib/systemd/system/latchkeyd.service$", "./usr/share/latchkey/lib/latchkey-provisioning.jar$",
-            "./usr/share/latchkey/lib/latchkey-controller-.*\\.jar$", "./usr/share/latchkey/lib/latchkey-hal-.*\\.jar$",
-            "./usr/share/latchkey/lib/pi4j-plugin-gpiod-3.0.3.jar$", "./usr/share/latchkey/lib/bcprov-jdk18on-1.83.jar$",
-            "./usr/lib/latchkey/native/aarch64/libgpiod.so$", "./usr/lib/latchkey/native/aarch64/libpi4j-gpiod.so$",
-            "./usr/lib/latchkey/native/armhf/libgpiod.so$", "./usr/lib/latchkey/native/armhf/libpi4j-gpiod.so$",
-            "./usr/lib/latchkey/native/aarch64/libjunixsocket-native-[0-9.]+.so$",
-            "./usr/lib/latchkey/native/armhf/libjunixsocket-native-[0-9.]+.so$",
-            "./usr/share/doc/latchkey/latchkey.toml.example$", "./usr/share/doc/latchkey/README.md$"
-        }) {
+        for (String path :
+                new String[] {
+                    "-rwxr-xr-x root/root .* ./usr/bin/latchkey$",
+                    "-rwxr-xr-x root/root .* ./usr/bin/latchkeyd$",
+                    "./lib/systemd/system/latchkeyd.service$",
+                    "./usr/share/latchkey/lib/latchkey-provisioning.jar$",
+                    "./usr/share/latchkey/lib/latchkey-controller-.*\\.jar$",
+                    "./usr/share/latchkey/lib/latchkey-hal-.*\\.jar$",
+                    "./usr/share/latchkey/lib/pi4j-plugin-gpiod-3.0.3.jar$",
+                    "./usr/share/latchkey/lib/bcprov-jdk18on-1.83.jar$",
+                    "./usr/lib/latchkey/native/aarch64/libgpiod.so$",
+                    "./usr/lib/latchkey/native/aarch64/libpi4j-gpiod.so$",
+                    "./usr/lib/latchkey/native/armhf/libgpiod.so$",
+                    "./usr/lib/latchkey/native/armhf/libpi4j-gpiod.so$",
+                    "./usr/lib/latchkey/native/aarch64/libjunixsocket-native-[0-9.]+.so$",
+                    "./usr/lib/latchkey/native/armhf/libjunixsocket-native-[0-9.]+.so$",
+                    "./usr/share/doc/latchkey/latchkey.toml.example$",
+                    "./usr/share/doc/latchkey/README.md$"
+                }) {
             Pattern p = Pattern.compile(path, Pattern.MULTILINE);
             assertTrue(p.matcher(list.out()).find(), "missing " + path + " in\n" + list.out());
         }
-        assertTrue(list.out().lines().noneMatch(l -> l.contains("pi4j-plugin-mock")), "no mock plugin in the package");
+        assertTrue(
+                list.out().lines().noneMatch(l -> l.contains("pi4j-plugin-mock")),
+                "no mock plugin in the package");
     }
 
     @Test
     void controlData_and_maintainerScripts() throws Exception {
-        Run fields = run(List.of("dpkg-deb", "-f", deb.toAbsolutePath().toString(), "Package", "Architecture", "Depends"), work);
+        Run fields =
+                run(
+                        List.of(
+                                "dpkg-deb",
+                                "-f",
+                                deb.toAbsolutePath().toString(),
+                                "Package",
+                                "Architecture",
+                                "Depends"),
+                        work);
         assertTrue(fields.out().contains("Package: latchkey"), fields.out());
         assertTrue(fields.out().contains("Architecture: all"));
         assertTrue(fields.out().contains("openjdk-21-jre-headless"));
         Path control = work.resolve("control");
-        assertEquals(0, run(List.of("dpkg-deb", "-e", deb.toAbsolutePath().toString(), control.toString()), work).code());
+        assertEquals(
+                0,
+                run(
+                                List.of(
+                                        "dpkg-deb",
+                                        "-e",
+                                        deb.toAbsolutePath().toString(),
+                                        control.toString()),
+                                work)
+                        .code());
         String postinst = Files.readString(control.resolve("postinst"));
-        assertTrue(postinst.contains("adduser --system") && postinst.contains("adduser latchkey gpio"), postinst);
-        assertEquals(0, run(List.of("sh", "-n", control.resolve("postinst").toString()), work).code());
+        assertTrue(
+                postinst.contains("adduser --system") && postinst.contains("adduser latchkey gpio"),
+                postinst);
+        assertEquals(
+                0, run(List.of("sh", "-n", control.resolve("postinst").toString()), work).code());
     }
 
     @Test
     void unit_passesSystemdAnalyzeVerify() throws Exception {
-        // The unit as packaged, with ExecStart pointing into the unpacked copy (the real path is not installed here).
+        // The unit as packaged, with ExecStart pointing into the unpacked copy (the real path is
+        // not installed here).
         String unit = Files.readString(root.resolve("lib/systemd/system/latchkeyd.service"));
-        assertTrue(unit.contains("ExecStart=/usr/bin/latchkeyd --config /etc/latchkey/latchkey.toml"));
-        for (String hardening : new String[] {"Type=notify", "NotifyAccess=main", "WatchdogSec=", "User=latchkey",
-            "SupplementaryGroups=gpio", "StateDirectory=latchkey", "ConfigurationDirectory=latchkey", "UMask=0077",
-            "NoNewPrivileges=yes", "ProtectSystem=strict", "ProtectHome=yes", "PrivateTmp=yes", "DevicePolicy=closed",
-            "DeviceAllow=char-gpiochip rw", "CapabilityBoundingSet=\n", "SuccessExitStatus=143"}) {
+        assertTrue(
+                unit.contains("ExecStart=/usr/bin/latchkeyd --config /etc/latchkey/latchkey.toml"));
+        for (String hardening :
+                new String[] {
+                    "Type=notify",
+                    "NotifyAccess=main",
+                    "WatchdogSec=",
+                    "User=latchkey",
+                    "SupplementaryGroups=gpio",
+                    "StateDirectory=latchkey",
+                    "ConfigurationDirectory=latchkey",
+                    "UMask=0077",
+                    "NoNewPrivileges=yes",
+                    "ProtectSystem=strict",
+                    "ProtectHome=yes",
+                    "PrivateTmp=yes",
+                    "DevicePolicy=closed",
+                    "DeviceAllow=char-gpiochip rw",
+                    "CapabilityBoundingSet=\n",
+                    "SuccessExitStatus=143"
+                }) {
             assertTrue(unit.contains(hardening), "unit lacks " + hardening.strip());
         }
         OsTools.require("systemd-analyze", "systemd");
         Path copy = work.resolve("latchkeyd.service");
-        Files.writeString(copy, unit.replace("/usr/bin/latchkeyd", root.resolve("usr/bin/latchkeyd").toString()));
+        Files.writeString(
+                copy,
+                unit.replace("/usr/bin/latchkeyd", root.resolve("usr/bin/latchkeyd").toString()));
         Run verify = run(List.of("systemd-analyze", "verify", copy.toString()), work);
         assertEquals(0, verify.code(), verify.out());
     }
@@ -112,8 +176,18 @@ class DebianPackageIT {
     void unit_isHardenedTo2point5OrBetter_bySystemdsOwnRating() throws Exception {
         OsTools.require("systemd-analyze", "systemd");
         Path unit = root.resolve("lib/systemd/system/latchkeyd.service");
-        Run security = run(List.of("systemd-analyze", "security", "--offline=yes", "--no-pager", unit.toString()), work);
-        Matcher m = Pattern.compile("Overall exposure level for latchkeyd.service: (\\d+\\.\\d)").matcher(security.out());
+        Run security =
+                run(
+                        List.of(
+                                "systemd-analyze",
+                                "security",
+                                "--offline=yes",
+                                "--no-pager",
+                                unit.toString()),
+                        work);
+        Matcher m =
+                Pattern.compile("Overall exposure level for latchkeyd.service: (\\d+\\.\\d)")
+                        .matcher(security.out());
         assertTrue(m.find(), security.out());
         double score = Double.parseDouble(m.group(1));
         assertTrue(score <= 2.5, "exposure " + score + " > 2.5:\n" + security.out());
@@ -123,24 +197,73 @@ class DebianPackageIT {
     void launchersFromTheUnpackedPackage_initServeGrantAndVerifyTheAudit() throws Exception {
         String latchkey = root.resolve("usr/bin/latchkey").toString();
         Path door = work.resolve("door");
-        Run init = run(List.of(latchkey, "init", "--config-dir", door.toString(), "--lock-id", "front-door", "--driver",
-                "simulated", "--no-passphrase"), work);
+        Run init =
+                run(
+                        List.of(
+                                latchkey,
+                                "init",
+                                "--config-dir",
+                                door.toString(),
+                                "--lock-id",
+                                "front-door",
+                                "--driver",
+                                "simulated",
+                                "--no-passphrase"),
+                        work);
         assertEquals(0, init.code(), init.out());
         Path config = door.resolve("latchkey.toml");
-        Process daemon = new ProcessBuilder(root.resolve("usr/bin/latchkeyd").toString(), "--config", config.toString(),
-                "--simulate", "--port", "0").redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        Process daemon =
+                new ProcessBuilder(
+                                root.resolve("usr/bin/latchkeyd").toString(),
+                                "--config",
+                                config.toString(),
+                                "--simulate",
+                                "--port",
+                                "0")
+                        .redirectError(ProcessBuilder.Redirect.DISCARD)
+                        .start();
         try {
-            String line = new BufferedReader(new InputStreamReader(daemon.getInputStream(), StandardCharsets.UTF_8)).readLine();
+            String line =
+                    new BufferedReader(
+                                    new InputStreamReader(
+                                            daemon.getInputStream(), StandardCharsets.UTF_8))
+                            .readLine();
             Matcher m = Pattern.compile("ready on (http://\\S+)").matcher(String.valueOf(line));
             assertTrue(m.find(), "no ready line: " + line);
             String url = m.group(1);
-            Run token = run(List.of(latchkey, "token", "issue", "--key", door.resolve("owner.key").toString(), "--lock",
-                    "front-door", "--role", "guest", "--sub", "from the package", "--once", "--for", "1h"), work);
+            Run token =
+                    run(
+                            List.of(
+                                    latchkey,
+                                    "token",
+                                    "issue",
+                                    "--key",
+                                    door.resolve("owner.key").toString(),
+                                    "--lock",
+                                    "front-door",
+                                    "--role",
+                                    "guest",
+                                    "--sub",
+                                    "from the package",
+                                    "--once",
+                                    "--for",
+                                    "1h"),
+                            work);
             assertEquals(0, token.code(), token.out());
-            String text = token.out().lines().filter(l -> l.startsWith("v4.public.")).findFirst().orElseThrow();
-            HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url + "/v1/access"))
-                    .header("Content-Type", "text/plain").POST(HttpRequest.BodyPublishers.ofString(text)).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            String text =
+                    token.out()
+                            .lines()
+                            .filter(l -> l.startsWith("v4.public."))
+                            .findFirst()
+                            .orElseThrow();
+            HttpResponse<String> r =
+                    HttpClient.newHttpClient()
+                            .send(
+                                    HttpRequest.newBuilder(URI.create(url + "/v1/access"))
+                                            .header("Content-Type", "text/plain")
+                                            .POST(HttpRequest.BodyPublishers.ofString(text))
+                                            .build(),
+                                    HttpResponse.BodyHandlers.ofString());
             assertEquals(200, r.statusCode(), r.body());
             Run status = run(List.of(latchkey, "status", "--url", url), work);
             assertEquals(0, status.code(), status.out());
@@ -152,5 +275,4 @@ class DebianPackageIT {
         assertEquals(0, audit.code(), audit.out());
         assertTrue(audit.out().contains("audit log intact"), audit.out());
     }
-
 }

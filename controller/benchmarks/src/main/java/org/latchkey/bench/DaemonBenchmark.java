@@ -1,38 +1,36 @@
 package org.latchkey.bench;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
+import org.latchkey.testing.DaemonProcess;
+import org.latchkey.testing.TestDoor;
+import org.latchkey.token.AccessClaims;
+import org.latchkey.token.AccessTokens;
+import org.latchkey.token.Role;
+import org.latchkey.token.SigningKey;
+import org.latchkey.token.Use;
+
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import org.latchkey.token.AccessClaims;
-import org.latchkey.token.AccessTokens;
-import org.latchkey.token.Role;
-import org.latchkey.testing.DaemonProcess;
-import org.latchkey.testing.TestDoor;
-import org.latchkey.token.SigningKey;
-import org.latchkey.token.Use;
 
 /**
- * Measures a real latchkeyd process on the simulated door: start to ready, RSS and CPU at rest, and the time
- * from POST /v1/access to the answer (which is sent right after the unlock command), unloaded and while
- * another client floods 10,000 malformed tokens. Run: java -cp benchmarks.jar org.latchkey.bench.DaemonBenchmark
+ * Measures a real latchkeyd process on the simulated door: start to ready, RSS and CPU at rest, and
+ * the time from POST /v1/access to the answer (which is sent right after the unlock command),
+ * unloaded and while another client floods 10,000 malformed tokens. Run: java -cp benchmarks.jar
+ * org.latchkey.bench.DaemonBenchmark
  */
 public final class DaemonBenchmark {
     /** The same JVM options as the ./latchkeyd launcher and the systemd unit. */
-    private static final List<String> LAUNCHER_OPTIONS = List.of("-XX:+UseSerialGC", "-Xmx96m", "-Xss512k");
+    private static final List<String> LAUNCHER_OPTIONS =
+            List.of("-XX:+UseSerialGC", "-Xmx96m", "-Xss512k");
+
     private static final int CYCLES = 200;
     private static final int FLOOD = 10_000;
     private static final int FLOOD_ROUNDS = 5;
@@ -43,20 +41,32 @@ public final class DaemonBenchmark {
     public static void main(String[] args) throws Exception {
         Path dir = Files.createTempDirectory("latchkey-bench");
         SigningKey courier = TestDoor.COURIER;
-        Path config = TestDoor.config().set("state_dir = \"state\"")
-                .table("[door]\nunlock_wait = \"5s\"\nrelock_delay = \"0s\"\ncamera_post_roll = \"0s\"")
-                .table("[hal]\ndriver = \"simulated\"\n\n[hal.bolt]\ntravel_time = \"100ms\"")
-                .write(dir);
+        Path config =
+                TestDoor.config()
+                        .set("state_dir = \"state\"")
+                        .table(
+                                "[door]\n"
+                                        + "unlock_wait = \"5s\"\n"
+                                        + "relock_delay = \"0s\"\n"
+                                        + "camera_post_roll = \"0s\"")
+                        .table(
+                                "[hal]\n"
+                                        + "driver = \"simulated\"\n\n"
+                                        + "[hal.bolt]\n"
+                                        + "travel_time = \"100ms\"")
+                        .write(dir);
 
         List<Double> startMs = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
             long t0 = System.nanoTime();
-            DaemonProcess d = DaemonProcess.start(config, dir.resolve("latchkeyd.log"), LAUNCHER_OPTIONS);
+            DaemonProcess d =
+                    DaemonProcess.start(config, dir.resolve("latchkeyd.log"), LAUNCHER_OPTIONS);
             startMs.add((System.nanoTime() - t0) / 1e6);
             d.process.destroy();
             d.process.waitFor();
         }
-        DaemonProcess d = DaemonProcess.start(config, dir.resolve("latchkeyd.log"), LAUNCHER_OPTIONS);
+        DaemonProcess d =
+                DaemonProcess.start(config, dir.resolve("latchkeyd.log"), LAUNCHER_OPTIONS);
         awaitState(d.port, "LOCKED");
         Thread.sleep(10_000);
         long rssKb = rssKb(d.process.pid());
@@ -70,40 +80,57 @@ public final class DaemonBenchmark {
         List<Double> loaded = new ArrayList<>();
         double floodSeconds = 0;
         for (int round = 0; round < FLOOD_ROUNDS; round++) {
-        Thread flood = Thread.ofPlatform().start(() -> {
-            HttpClient other = HttpClient.newHttpClient();
-            for (int i = 0; i < FLOOD; i++) {
-                try {
-                    HttpResponse<String> r = post(other, d.port, "/v1/access", "v4.public.flood-" + i + "-" + "A".repeat(200));
-                    sent.incrementAndGet();
-                    if (r.statusCode() == 429) {
-                        limited.incrementAndGet();
-                    }
-                } catch (Exception e) {
-                    return;
-                }
+            Thread flood =
+                    Thread.ofPlatform()
+                            .start(
+                                    () -> {
+                                        HttpClient other = HttpClient.newHttpClient();
+                                        for (int i = 0; i < FLOOD; i++) {
+                                            try {
+                                                HttpResponse<String> r =
+                                                        post(
+                                                                other,
+                                                                d.port,
+                                                                "/v1/access",
+                                                                "v4.public.flood-"
+                                                                        + i
+                                                                        + "-"
+                                                                        + "A".repeat(200));
+                                                sent.incrementAndGet();
+                                                if (r.statusCode() == 429) {
+                                                    limited.incrementAndGet();
+                                                }
+                                            } catch (Exception e) {
+                                                return;
+                                            }
+                                        }
+                                    });
+            long floodStart = System.nanoTime();
+            while (flood.isAlive()) {
+                loaded.addAll(cycles(d.port, courier, 1));
             }
-        });
-        long floodStart = System.nanoTime();
-        while (flood.isAlive()) {
-            loaded.addAll(cycles(d.port, courier, 1));
-        }
-        floodSeconds += (System.nanoTime() - floodStart) / 1e9;
+            floodSeconds += (System.nanoTime() - floodStart) / 1e9;
         }
         long rssAfterKb = rssKb(d.process.pid());
         d.process.destroy();
         d.process.waitFor();
 
         System.out.printf("%n| measure | value |%n|---|---|%n");
-        System.out.printf("| start to ready (median of 5 process launches) | %.0f ms |%n", median(startMs));
+        System.out.printf(
+                "| start to ready (median of 5 process launches) | %.0f ms |%n", median(startMs));
         System.out.printf("| RSS at rest (10 s after ready) | %.1f MiB |%n", rssKb / 1024.0);
         System.out.printf("| CPU at rest (30 s) | %.2f %% of one core |%n", idleCpuPercent);
-        System.out.printf("| POST /v1/access → answer after unlock command, unloaded (n=%d) | median %.2f ms, p99 %.2f ms |%n",
+        System.out.printf(
+                "| POST /v1/access → answer after unlock command, unloaded (n=%d) | median %.2f ms,"
+                        + " p99 %.2f ms |%n",
                 unloaded.size(), median(unloaded), p99(unloaded));
-        System.out.printf("| same while another client floods 10,000 malformed tokens (%d floods, n=%d) | median %.2f ms, p99 %.2f ms |%n",
+        System.out.printf(
+                "| same while another client floods 10,000 malformed tokens (%d floods, n=%d) |"
+                        + " median %.2f ms, p99 %.2f ms |%n",
                 FLOOD_ROUNDS, loaded.size(), median(loaded), p99(loaded));
-        System.out.printf("| floods: time, answered 429 | %.1f s (%.0f requests/s), %d of %d |%n", floodSeconds,
-                sent.get() / floodSeconds, limited.get(), sent.get());
+        System.out.printf(
+                "| floods: time, answered 429 | %.1f s (%.0f requests/s), %d of %d |%n",
+                floodSeconds, sent.get() / floodSeconds, limited.get(), sent.get());
         System.out.printf("| RSS after the runs | %.1f MiB |%n", rssAfterKb / 1024.0);
     }
 
@@ -112,9 +139,19 @@ public final class DaemonBenchmark {
         List<Double> ms = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             Instant now = Instant.now();
-            String token = AccessTokens.issue(courier, new AccessClaims("parcel-co", "front-door",
-                    "bench-" + System.nanoTime(), now.minusSeconds(5), now.minusSeconds(5), now.plusSeconds(3600),
-                    Use.ONCE, Role.DELIVERY, "bench"));
+            String token =
+                    AccessTokens.issue(
+                            courier,
+                            new AccessClaims(
+                                    "parcel-co",
+                                    "front-door",
+                                    "bench-" + System.nanoTime(),
+                                    now.minusSeconds(5),
+                                    now.minusSeconds(5),
+                                    now.plusSeconds(3600),
+                                    Use.ONCE,
+                                    Role.DELIVERY,
+                                    "bench"));
             long t0 = System.nanoTime();
             HttpResponse<String> r = post(HTTP, port, "/v1/access", token);
             double elapsed = (System.nanoTime() - t0) / 1e6;
@@ -132,9 +169,18 @@ public final class DaemonBenchmark {
 
     private static void awaitState(int port, String state) throws Exception {
         for (int i = 0; i < 2000; i++) {
-            String s = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/status")).build(),
-                    HttpResponse.BodyHandlers.ofString()).body();
-            if (s.contains("\"state\":\"" + state + "\"") && (!state.equals("LOCKED") || s.contains("\"bolt\":\"LOCKED\""))) {
+            String s =
+                    HTTP.send(
+                                    HttpRequest.newBuilder(
+                                                    URI.create(
+                                                            "http://127.0.0.1:"
+                                                                    + port
+                                                                    + "/v1/status"))
+                                            .build(),
+                                    HttpResponse.BodyHandlers.ofString())
+                            .body();
+            if (s.contains("\"state\":\"" + state + "\"")
+                    && (!state.equals("LOCKED") || s.contains("\"bolt\":\"LOCKED\""))) {
                 return;
             }
             Thread.sleep(5);
@@ -142,9 +188,13 @@ public final class DaemonBenchmark {
         throw new IllegalStateException("never reached " + state);
     }
 
-    private static HttpResponse<String> post(HttpClient client, int port, String path, String body) throws Exception {
-        return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .header("Content-Type", "text/plain").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+    private static HttpResponse<String> post(HttpClient client, int port, String path, String body)
+            throws Exception {
+        return client.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                        .header("Content-Type", "text/plain")
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
@@ -160,7 +210,8 @@ public final class DaemonBenchmark {
     private static long cpuTicks(long pid) throws Exception {
         String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
         String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        return Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime + stime, in clock ticks (100/s)
+        return Long.parseLong(f[11])
+                + Long.parseLong(f[12]); // utime + stime, in clock ticks (100/s)
     }
 
     private static double median(List<Double> xs) {

@@ -1,18 +1,5 @@
 package org.latchkey.token;
 
-import java.nio.charset.StandardCharsets;
-import java.security.KeyFactory;
-import java.security.Security;
-import java.security.Signature;
-import java.security.spec.X509EncodedKeySpec;
-import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.util.EnumSet;
-import java.util.HexFormat;
-import java.util.List;
-import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -28,9 +15,24 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.paseto4j.commons.Version;
 import org.paseto4j.version4.Paseto;
 
+import java.nio.charset.StandardCharsets;
+import java.security.KeyFactory;
+import java.security.Security;
+import java.security.Signature;
+import java.security.spec.X509EncodedKeySpec;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.EnumSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
 /**
- * Access-token verification throughput on one thread: latchkey's verifier (valid, bad signature, malformed),
- * paseto4j on the same token, and latchkey's path with the JDK's own Ed25519 (SunEC) in place of BouncyCastle.
+ * Access-token verification throughput on one thread: latchkey's verifier (valid, bad signature,
+ * malformed), paseto4j on the same token, and latchkey's path with the JDK's own Ed25519 (SunEC) in
+ * place of BouncyCastle.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -42,7 +44,8 @@ import org.paseto4j.version4.Paseto;
 public class TokenVerificationBenchmark {
     private static final Instant NOW = Instant.parse("2026-11-25T09:00:00Z");
     private static final ClockReading CLOCK = new ClockReading.Trusted(NOW);
-    private static final byte[] X509_ED25519_PREFIX = HexFormat.of().parseHex("302a300506032b6570032100");
+    private static final byte[] X509_ED25519_PREFIX =
+            HexFormat.of().parseHex("302a300506032b6570032100");
 
     private AccessTokenVerifier verifier;
     private String valid;
@@ -59,14 +62,37 @@ public class TokenVerificationBenchmark {
         byte[] seed = new byte[32];
         seed[0] = 42;
         SigningKey key = SigningKey.fromSeed(seed);
-        trust = TrustStore.of(List.of(new TrustedIssuer("parcel-co", key.publicKey(),
-                new IssuerPolicy(EnumSet.of(Role.DELIVERY), Duration.ofHours(4), Optional.empty(), false))));
+        trust =
+                TrustStore.of(
+                        List.of(
+                                new TrustedIssuer(
+                                        "parcel-co",
+                                        key.publicKey(),
+                                        new IssuerPolicy(
+                                                EnumSet.of(Role.DELIVERY),
+                                                Duration.ofHours(4),
+                                                Optional.empty(),
+                                                false))));
         verifier = new AccessTokenVerifier("front-door", trust, ClockRules.DEFAULT, ZoneOffset.UTC);
-        valid = AccessTokens.issue(key, new AccessClaims("parcel-co", "front-door", "order-0000000000001",
-                NOW, NOW, NOW.plus(Duration.ofHours(2)), Use.ONCE, Role.DELIVERY, "courier 42"));
+        valid =
+                AccessTokens.issue(
+                        key,
+                        new AccessClaims(
+                                "parcel-co",
+                                "front-door",
+                                "order-0000000000001",
+                                NOW,
+                                NOW,
+                                NOW.plus(Duration.ofHours(2)),
+                                Use.ONCE,
+                                Role.DELIVERY,
+                                "courier 42"));
         // One bit of the signature flipped: passes every input check, fails the signature.
         int sigChar = valid.lastIndexOf('.') - 5;
-        badSignature = valid.substring(0, sigChar) + (valid.charAt(sigChar) == 'A' ? 'B' : 'A') + valid.substring(sigChar + 1);
+        badSignature =
+                valid.substring(0, sigChar)
+                        + (valid.charAt(sigChar) == 'A' ? 'B' : 'A')
+                        + valid.substring(sigChar + 1);
         // A scanner's garbled read: a space in the middle.
         malformed = valid.substring(0, 100) + " " + valid.substring(101);
         footer = new String(AccessTokens.footerFor(key.publicKey()), StandardCharsets.US_ASCII);
@@ -74,9 +100,14 @@ public class TokenVerificationBenchmark {
         byte[] spki = new byte[44];
         System.arraycopy(X509_ED25519_PREFIX, 0, spki, 0, 12);
         System.arraycopy(key.publicKey().bytes(), 0, spki, 12, 32);
-        paseto4jKey = new org.paseto4j.commons.PublicKey(
-                KeyFactory.getInstance("Ed25519", "BC").generatePublic(new X509EncodedKeySpec(spki)), Version.V4);
-        jdkKey = KeyFactory.getInstance("Ed25519", "SunEC").generatePublic(new X509EncodedKeySpec(spki));
+        paseto4jKey =
+                new org.paseto4j.commons.PublicKey(
+                        KeyFactory.getInstance("Ed25519", "BC")
+                                .generatePublic(new X509EncodedKeySpec(spki)),
+                        Version.V4);
+        jdkKey =
+                KeyFactory.getInstance("Ed25519", "SunEC")
+                        .generatePublic(new X509EncodedKeySpec(spki));
 
         verifier.verify(valid, CLOCK, RevocationLists.NONE);
         if (!jdkPath(valid)) {
@@ -113,7 +144,10 @@ public class TokenVerificationBenchmark {
         return Paseto.parse(paseto4jKey, valid, footer);
     }
 
-    /** latchkey's input checks and claim parsing, with the JDK's SunEC doing the Ed25519 verification. */
+    /**
+     * latchkey's input checks and claim parsing, with the JDK's SunEC doing the Ed25519
+     * verification.
+     */
     @Benchmark
     public boolean jdkEd25519Valid() throws Exception {
         return jdkPath(valid);

@@ -3,6 +3,7 @@ package org.latchkey.hal.pi4j;
 import com.pi4j.io.gpio.digital.DigitalInput;
 import com.pi4j.io.gpio.digital.DigitalOutput;
 import com.pi4j.io.gpio.digital.DigitalState;
+
 import org.latchkey.hal.Camera;
 import org.latchkey.hal.HalConfig;
 import org.latchkey.hal.HardwareEvent;
@@ -10,8 +11,8 @@ import org.latchkey.hal.HardwareListener;
 import org.latchkey.hal.Scheduler;
 
 /**
- * The camera trigger on a digital output: held active while recording (HOLD), or one pulse to start and one
- * to stop (PULSE). An optional ready input confirms the camera is working.
+ * The camera trigger on a digital output: held active while recording (HOLD), or one pulse to start
+ * and one to stop (PULSE). An optional ready input confirms the camera is working.
  */
 final class GpioCamera implements Camera {
     private final DigitalOutput trigger;
@@ -24,7 +25,11 @@ final class GpioCamera implements Camera {
     private boolean recording;
     private Scheduler.Cancellable pulseEnd;
 
-    GpioCamera(DigitalOutput trigger, DigitalInput ready, HalConfig.CameraWiring config, Scheduler scheduler,
+    GpioCamera(
+            DigitalOutput trigger,
+            DigitalInput ready,
+            HalConfig.CameraWiring config,
+            Scheduler scheduler,
             HardwareListener listener) {
         this.trigger = trigger;
         this.ready = ready;
@@ -34,7 +39,10 @@ final class GpioCamera implements Camera {
         this.readyState = Pi4jDoorHardware.state(config.readyLevel());
         this.scheduler = scheduler;
         if (ready != null) {
-            ready.addListener(e -> listener.onEvent(new HardwareEvent.CameraReadyChanged(e.state() == readyState)));
+            ready.addListener(
+                    e ->
+                            listener.onEvent(
+                                    new HardwareEvent.CameraReadyChanged(e.state() == readyState)));
         }
     }
 
@@ -65,12 +73,15 @@ final class GpioCamera implements Camera {
             pulseEnd.cancel();
         }
         trigger.state(active);
-        pulseEnd = scheduler.schedule(config.pulse(), () -> {
-            synchronized (GpioCamera.this) {
-                trigger.state(inactive);
-                pulseEnd = null;
-            }
-        });
+        pulseEnd =
+                scheduler.schedule(
+                        config.pulse(),
+                        () -> {
+                            synchronized (GpioCamera.this) {
+                                trigger.state(inactive);
+                                pulseEnd = null;
+                            }
+                        });
     }
 
     @Override

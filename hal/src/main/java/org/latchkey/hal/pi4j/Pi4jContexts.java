@@ -5,6 +5,9 @@ import com.pi4j.context.Context;
 import com.pi4j.context.ContextBuilder;
 import com.pi4j.plugin.gpiod.provider.gpio.digital.GpioDDigitalInputProvider;
 import com.pi4j.plugin.gpiod.provider.gpio.digital.GpioDDigitalOutputProvider;
+
+import org.latchkey.hal.HalException;
+
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -12,9 +15,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import org.latchkey.hal.HalException;
 
-/** Builds the production Pi4J context: gpiod digital I/O only, no auto-detection, after checking the devices. */
+/**
+ * Builds the production Pi4J context: gpiod digital I/O only, no auto-detection, after checking the
+ * devices.
+ */
 public final class Pi4jContexts {
     private Pi4jContexts() {}
 
@@ -24,24 +29,37 @@ public final class Pi4jContexts {
      */
     public static Context gpiod(Path devRoot, Optional<String> chipName) throws HalException {
         checkGpioChips(devRoot, chipName);
-        ContextBuilder builder = Pi4J.newContextBuilder()
-                .noAutoDetect()
-                .add(GpioDDigitalInputProvider.newInstance(), GpioDDigitalOutputProvider.newInstance());
+        ContextBuilder builder =
+                Pi4J.newContextBuilder()
+                        .noAutoDetect()
+                        .add(
+                                GpioDDigitalInputProvider.newInstance(),
+                                GpioDDigitalOutputProvider.newInstance());
         chipName.ifPresent(builder::setGpioChipName);
         try {
             return builder.build();
         } catch (RuntimeException | LinkageError e) {
             String m = String.valueOf(e.getMessage());
             if (m.contains("No gpio chip")) {
-                throw new HalException("board not detected: Pi4J found no usable GPIO chip. latchkey's pi4j driver runs on "
-                        + "a Raspberry Pi; elsewhere use driver = \"simulated\"", e);
+                throw new HalException(
+                        "board not detected: Pi4J found no usable GPIO chip. latchkey's pi4j driver"
+                                + " runs on a Raspberry Pi; elsewhere use driver = \"simulated\"",
+                        e);
             }
-            throw new HalException("cannot start Pi4J's gpiod plugin: " + m + " (it needs glibc 2.33+ and a writable,"
-                    + " exec-allowed java.io.tmpdir, or -Dpi4j.library.path pointing at libgpiod.so and libpi4j-gpiod.so)", e);
+            throw new HalException(
+                    "cannot start Pi4J's gpiod plugin: "
+                            + m
+                            + " (it needs glibc 2.33+ and a writable, exec-allowed java.io.tmpdir,"
+                            + " or -Dpi4j.library.path pointing at libgpiod.so and"
+                            + " libpi4j-gpiod.so)",
+                    e);
         }
     }
 
-    /** libgpiod opens every /dev/gpiochip*: each must exist and be readable and writable for this user. */
+    /**
+     * libgpiod opens every /dev/gpiochip*: each must exist and be readable and writable for this
+     * user.
+     */
     static void checkGpioChips(Path devRoot, Optional<String> chipName) throws HalException {
         List<Path> chips = new ArrayList<>();
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(devRoot, "gpiochip*")) {
@@ -50,19 +68,35 @@ public final class Pi4jContexts {
             throw new HalException("cannot list " + devRoot + ": " + e.getMessage(), e);
         }
         if (chips.isEmpty()) {
-            throw new HalException("no GPIO chip: " + devRoot + "/gpiochip* does not exist. Is this a Raspberry Pi with"
-                    + " a current kernel? Elsewhere use driver = \"simulated\"");
+            throw new HalException(
+                    "no GPIO chip: "
+                            + devRoot
+                            + "/gpiochip* does not exist. Is this a Raspberry Pi with"
+                            + " a current kernel? Elsewhere use driver = \"simulated\"");
         }
         for (Path chip : chips) {
             if (!Files.isReadable(chip) || !Files.isWritable(chip)) {
-                throw new HalException("no permission to open " + chip + ": add the daemon's user to the gpio group"
-                        + " (sudo usermod -aG gpio USER, then log in again) — the latchkey package does this for its"
-                        + " own user");
+                throw new HalException(
+                        "no permission to open "
+                                + chip
+                                + ": add the daemon's user to the gpio group (sudo usermod -aG gpio"
+                                + " USER, then log in again) — the latchkey package does this for"
+                                + " its own user");
             }
         }
-        if (chipName.isPresent() && chips.stream().noneMatch(p -> p.getFileName().toString().equals(chipName.get()))) {
-            throw new HalException("hal.gpio_chip = \"" + chipName.get() + "\" but " + devRoot + " has only "
-                    + chips.stream().map(p -> p.getFileName().toString()).sorted().toList());
+        if (chipName.isPresent()
+                && chips.stream()
+                        .noneMatch(p -> p.getFileName().toString().equals(chipName.get()))) {
+            throw new HalException(
+                    "hal.gpio_chip = \""
+                            + chipName.get()
+                            + "\" but "
+                            + devRoot
+                            + " has only "
+                            + chips.stream()
+                                    .map(p -> p.getFileName().toString())
+                                    .sorted()
+                                    .toList());
         }
     }
 }

@@ -2,6 +2,7 @@ package org.latchkey.hal.pi4j;
 
 import com.pi4j.io.gpio.digital.DigitalInput;
 import com.pi4j.io.gpio.digital.DigitalState;
+
 import org.latchkey.hal.BoltPosition;
 import org.latchkey.hal.Deadbolt;
 import org.latchkey.hal.HalConfig;
@@ -11,9 +12,9 @@ import org.latchkey.hal.HardwareListener;
 import org.latchkey.hal.Scheduler;
 
 /**
- * A deadbolt driven by a hobby servo on sysfs PWM: a pulse width per position, held for the travel time,
- * then the PWM is switched off. An optional bolt switch confirms the bolt is thrown; without one, arrival
- * is assumed.
+ * A deadbolt driven by a hobby servo on sysfs PWM: a pulse width per position, held for the travel
+ * time, then the PWM is switched off. An optional bolt switch confirms the bolt is thrown; without
+ * one, arrival is assumed.
  */
 final class ServoDeadbolt implements Deadbolt {
     private final SysfsPwm pwm;
@@ -26,7 +27,11 @@ final class ServoDeadbolt implements Deadbolt {
     private BoltPosition position;
     private Scheduler.Cancellable motion;
 
-    ServoDeadbolt(SysfsPwm pwm, HalConfig.Bolt config, DigitalInput boltSwitch, Scheduler scheduler,
+    ServoDeadbolt(
+            SysfsPwm pwm,
+            HalConfig.Bolt config,
+            DigitalInput boltSwitch,
+            Scheduler scheduler,
             HardwareListener listener) {
         this.pwm = pwm;
         this.config = config;
@@ -79,10 +84,12 @@ final class ServoDeadbolt implements Deadbolt {
             } catch (HalException e) {
                 pwmOff = false;
             }
-            result = !pwmOff ? BoltPosition.UNKNOWN
-                    : boltSwitch == null ? target
-                    : fromSwitch() == target ? target
-                    : BoltPosition.UNKNOWN;
+            result =
+                    !pwmOff
+                            ? BoltPosition.UNKNOWN
+                            : boltSwitch == null
+                                    ? target
+                                    : fromSwitch() == target ? target : BoltPosition.UNKNOWN;
             position = result;
         }
         notifySettled(result);

@@ -1,5 +1,7 @@
 package org.latchkey.hal.pi4j;
 
+import org.latchkey.hal.HalException;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
@@ -8,21 +10,25 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
-import org.latchkey.hal.HalException;
 
 /**
- * One Linux hardware PWM channel through sysfs ({@code /sys/class/pwm/pwmchipN/pwmM}), written directly:
- * Pi4J's PWM API only sets whole-percent duty cycles (200 µs steps at 50 Hz), too coarse for a servo.
- * The root is a parameter so tests can use a folder laid out like {@code /sys/class/pwm}.
+ * One Linux hardware PWM channel through sysfs ({@code /sys/class/pwm/pwmchipN/pwmM}), written
+ * directly: Pi4J's PWM API only sets whole-percent duty cycles (200 µs steps at 50 Hz), too coarse
+ * for a servo. The root is a parameter so tests can use a folder laid out like {@code
+ * /sys/class/pwm}.
  */
 public final class SysfsPwm {
-    /** What to do between retries while udev fixes the permissions of a freshly exported channel. */
+    /**
+     * What to do between retries while udev fixes the permissions of a freshly exported channel.
+     */
     @FunctionalInterface
     public interface Pause {
         void pause(Duration d) throws InterruptedException;
     }
 
-    /** Writes one sysfs attribute; the real one is {@link #writeAttribute}. A seam for fault tests. */
+    /**
+     * Writes one sysfs attribute; the real one is {@link #writeAttribute}. A seam for fault tests.
+     */
     @FunctionalInterface
     public interface AttributeWriter {
         void write(Path file, String value) throws IOException;
@@ -46,15 +52,18 @@ public final class SysfsPwm {
     }
 
     /**
-     * Exports the channel if needed, waits (bounded) for udev to make it writable, and sets the period.
+     * Exports the channel if needed, waits (bounded) for udev to make it writable, and sets the
+     * period.
      *
      * @throws HalException with the {@code dtoverlay} line or permission fix an installer needs
      */
-    public static SysfsPwm open(Path root, int chip, int channel, long periodNanos, Pause pause) throws HalException {
+    public static SysfsPwm open(Path root, int chip, int channel, long periodNanos, Pause pause)
+            throws HalException {
         return open(root, chip, channel, periodNanos, pause, SysfsPwm::writeAttribute);
     }
 
-    static SysfsPwm open(Path root, int chip, int channel, long periodNanos, Pause pause, AttributeWriter writer)
+    static SysfsPwm open(
+            Path root, int chip, int channel, long periodNanos, Pause pause, AttributeWriter writer)
             throws HalException {
         SysfsPwm pwm = new SysfsPwm(root, chip, channel, writer);
         pwm.prepare(periodNanos, pause);
@@ -63,13 +72,20 @@ public final class SysfsPwm {
 
     private void prepare(long periodNanos, Pause pause) throws HalException {
         if (!Files.isDirectory(chipDir)) {
-            throw new HalException("PWM chip " + chipDir + " does not exist: the PWM overlay is not loaded. Add to "
-                    + "/boot/firmware/config.txt, then reboot: on a Pi 4 or earlier 'dtoverlay=pwm,pin=18,func=2' "
-                    + "(pwmchip0, channel 0); on a Pi 5 'dtoverlay=pwm,pin=18,func=3' "
-                    + "(GPIO18 is channel 2 there). See docs/wiring.md.");
+            throw new HalException(
+                    "PWM chip "
+                            + chipDir
+                            + " does not exist: the PWM overlay is not loaded. Add to"
+                            + " /boot/firmware/config.txt, then reboot: on a Pi 4 or earlier"
+                            + " 'dtoverlay=pwm,pin=18,func=2' (pwmchip0, channel 0); on a Pi 5"
+                            + " 'dtoverlay=pwm,pin=18,func=3' (GPIO18 is channel 2 there). See"
+                            + " docs/wiring.md.");
         }
         if (!Files.isDirectory(channelDir)) {
-            write(chipDir.resolve("export"), Integer.toString(channel), "export PWM channel " + channel);
+            write(
+                    chipDir.resolve("export"),
+                    Integer.toString(channel),
+                    "export PWM channel " + channel);
         }
         // After export, udev changes the new files' group asynchronously: retry for a short while.
         long waited = 0;
@@ -81,11 +97,23 @@ public final class SysfsPwm {
             } catch (NoSuchFileException | AccessDeniedException e) {
                 if (waited >= EXPORT_WAIT.toMillis()) {
                     throw e instanceof AccessDeniedException
-                            ? new HalException("no permission to write " + e.getFile() + ": run latchkeyd as a member of "
-                                    + "the gpio group (sudo usermod -aG gpio USER) and check the udev rule for pwm")
-                            : new HalException("PWM channel " + channel + " of pwmchip" + chip + " was not exported ("
-                                    + e.getFile() + " missing): check the pwm dtoverlay line and that channel "
-                                    + channel + " exists (see docs/wiring.md)");
+                            ? new HalException(
+                                    "no permission to write "
+                                            + e.getFile()
+                                            + ": run latchkeyd as a member of the gpio group (sudo"
+                                            + " usermod -aG gpio USER) and check the udev rule for"
+                                            + " pwm")
+                            : new HalException(
+                                    "PWM channel "
+                                            + channel
+                                            + " of pwmchip"
+                                            + chip
+                                            + " was not exported ("
+                                            + e.getFile()
+                                            + " missing): check the pwm dtoverlay line and that"
+                                            + " channel "
+                                            + channel
+                                            + " exists (see docs/wiring.md)");
                 }
                 try {
                     pause.pause(RETRY_STEP);
@@ -95,7 +123,8 @@ public final class SysfsPwm {
                 }
                 waited += RETRY_STEP.toMillis();
             } catch (IOException e) {
-                throw new HalException("cannot set up PWM channel " + channelDir + ": " + e.getMessage(), e);
+                throw new HalException(
+                        "cannot set up PWM channel " + channelDir + ": " + e.getMessage(), e);
             }
         }
     }
@@ -119,8 +148,13 @@ public final class SysfsPwm {
         try {
             writer.write(file, value);
         } catch (AccessDeniedException e) {
-            throw new HalException("cannot " + what + ": no permission to write " + file
-                    + " (run as a member of the gpio group)", e);
+            throw new HalException(
+                    "cannot "
+                            + what
+                            + ": no permission to write "
+                            + file
+                            + " (run as a member of the gpio group)",
+                    e);
         } catch (IOException e) {
             throw new HalException("cannot " + what + " (" + file + "): " + e.getMessage(), e);
         }
@@ -131,7 +165,10 @@ public final class SysfsPwm {
         if (!Files.exists(file)) {
             throw new NoSuchFileException(file.toString());
         }
-        Files.write(file, value.getBytes(StandardCharsets.US_ASCII), StandardOpenOption.WRITE,
+        Files.write(
+                file,
+                value.getBytes(StandardCharsets.US_ASCII),
+                StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING);
     }
 }

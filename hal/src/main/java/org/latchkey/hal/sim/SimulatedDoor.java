@@ -1,16 +1,5 @@
 package org.latchkey.hal.sim;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.time.Duration;
-import java.util.Optional;
-import java.util.EnumSet;
-import java.util.Set;
 import org.latchkey.hal.BoltPosition;
 import org.latchkey.hal.Camera;
 import org.latchkey.hal.Deadbolt;
@@ -23,11 +12,23 @@ import org.latchkey.hal.HardwareEvent;
 import org.latchkey.hal.HardwareListener;
 import org.latchkey.hal.Scheduler;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.Optional;
+import java.util.Set;
+
 /**
- * A door in memory: a servo that takes its travel time, a bolt-position switch, a door that can be opened and
- * closed, and a camera whose ready signal follows recording after a short start-up. Faults can be injected:
- * a jammed bolt stays where it was (the switch shows it), a cut contact wire reads open, an offline camera
- * never becomes ready.
+ * A door in memory: a servo that takes its travel time, a bolt-position switch, a door that can be
+ * opened and closed, and a camera whose ready signal follows recording after a short start-up.
+ * Faults can be injected: a jammed bolt stays where it was (the switch shows it), a cut contact
+ * wire reads open, an offline camera never becomes ready.
  */
 public final class SimulatedDoor implements DoorHardware {
     /** How long the simulated camera takes to confirm it is recording. */
@@ -52,15 +53,23 @@ public final class SimulatedDoor implements DoorHardware {
     private final DoorContact contact = this::doorState;
     private final Camera camera = new SimCamera();
 
-    public SimulatedDoor(Scheduler scheduler, HardwareListener listener, Duration travelTime, Set<Fault> initialFaults) {
+    public SimulatedDoor(
+            Scheduler scheduler,
+            HardwareListener listener,
+            Duration travelTime,
+            Set<Fault> initialFaults) {
         this(scheduler, listener, travelTime, initialFaults, true, false);
     }
 
     /**
-     * The simulated door of a config: with a state file, it is found as the last run left it (the door, the bolt)
-     * and every physical change is written there, so a daemon killed mid-motion restarts in front of the same door.
+     * The simulated door of a config: with a state file, it is found as the last run left it (the
+     * door, the bolt) and every physical change is written there, so a daemon killed mid-motion
+     * restarts in front of the same door.
      */
-    public static SimulatedDoor open(Scheduler scheduler, HardwareListener listener, Duration travelTime,
+    public static SimulatedDoor open(
+            Scheduler scheduler,
+            HardwareListener listener,
+            Duration travelTime,
             HalConfig.Simulated config) {
         boolean thrown = true;
         boolean open = false;
@@ -72,16 +81,21 @@ public final class SimulatedDoor implements DoorHardware {
             } catch (NoSuchFileException e) {
                 // a new door: closed and locked
             } catch (IOException e) {
-                throw new UncheckedIOException("simulated door state " + config.stateFile().get(), e);
+                throw new UncheckedIOException(
+                        "simulated door state " + config.stateFile().get(), e);
             }
         }
-        SimulatedDoor door = new SimulatedDoor(scheduler, listener, travelTime, config.faults(), thrown, open);
+        SimulatedDoor door =
+                new SimulatedDoor(scheduler, listener, travelTime, config.faults(), thrown, open);
         door.stateFile = config.stateFile();
         door.saveState();
         return door;
     }
 
-    /** Writes the physical state where the next run finds it (atomically: a kill never leaves half of it). */
+    /**
+     * Writes the physical state where the next run finds it (atomically: a kill never leaves half
+     * of it).
+     */
     private synchronized void saveState() {
         if (stateFile.isEmpty()) {
             return;
@@ -89,17 +103,29 @@ public final class SimulatedDoor implements DoorHardware {
         Path file = stateFile.get();
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         try {
-            Files.writeString(tmp, "bolt=" + (boltThrown ? "thrown" : "retracted") + " door=" + (doorOpen ? "open" : "closed")
-                    + "\n", StandardCharsets.US_ASCII);
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            Files.writeString(
+                    tmp,
+                    "bolt="
+                            + (boltThrown ? "thrown" : "retracted")
+                            + " door="
+                            + (doorOpen ? "open" : "closed")
+                            + "\n",
+                    StandardCharsets.US_ASCII);
+            Files.move(
+                    tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
             throw new UncheckedIOException("simulated door state " + file, e);
         }
     }
 
     /** A door found as it was left: for a restart after a power cut, say. */
-    public SimulatedDoor(Scheduler scheduler, HardwareListener listener, Duration travelTime, Set<Fault> initialFaults,
-            boolean boltThrown, boolean doorOpen) {
+    public SimulatedDoor(
+            Scheduler scheduler,
+            HardwareListener listener,
+            Duration travelTime,
+            Set<Fault> initialFaults,
+            boolean boltThrown,
+            boolean doorOpen) {
         this.scheduler = scheduler;
         this.listener = listener;
         this.travelTime = travelTime;
@@ -130,7 +156,8 @@ public final class SimulatedDoor implements DoorHardware {
     }
 
     /**
-     * A person pulls the door open. A thrown bolt holds it shut: then nothing happens and this returns false.
+     * A person pulls the door open. A thrown bolt holds it shut: then nothing happens and this
+     * returns false.
      */
     public boolean openDoor() {
         synchronized (this) {
@@ -238,18 +265,24 @@ public final class SimulatedDoor implements DoorHardware {
             if (cameraStart != null) {
                 cameraStart.cancel();
             }
-            cameraStart = scheduler.schedule(CAMERA_START_UP, () -> {
-                boolean changed;
-                synchronized (SimulatedDoor.this) {
-                    changed = recording && !cameraReady && !faults.contains(Fault.CAMERA_OFFLINE);
-                    if (changed) {
-                        cameraReady = true;
-                    }
-                }
-                if (changed) {
-                    listener.onEvent(new HardwareEvent.CameraReadyChanged(true));
-                }
-            });
+            cameraStart =
+                    scheduler.schedule(
+                            CAMERA_START_UP,
+                            () -> {
+                                boolean changed;
+                                synchronized (SimulatedDoor.this) {
+                                    changed =
+                                            recording
+                                                    && !cameraReady
+                                                    && !faults.contains(Fault.CAMERA_OFFLINE);
+                                    if (changed) {
+                                        cameraReady = true;
+                                    }
+                                }
+                                if (changed) {
+                                    listener.onEvent(new HardwareEvent.CameraReadyChanged(true));
+                                }
+                            });
         }
     }
 
@@ -282,9 +315,10 @@ public final class SimulatedDoor implements DoorHardware {
                     saveState();
                 }
                 // The bolt switch tells whether the bolt arrived.
-                position = boltThrown == throwBolt
-                        ? (throwBolt ? BoltPosition.LOCKED : BoltPosition.UNLOCKED)
-                        : BoltPosition.UNKNOWN;
+                position =
+                        boltThrown == throwBolt
+                                ? (throwBolt ? BoltPosition.LOCKED : BoltPosition.UNLOCKED)
+                                : BoltPosition.UNKNOWN;
                 reported = position;
                 motion = null;
             }

@@ -12,14 +12,7 @@ import com.pi4j.plugin.mock.provider.gpio.digital.MockDigitalInput;
 import com.pi4j.plugin.mock.provider.gpio.digital.MockDigitalInputProvider;
 import com.pi4j.plugin.mock.provider.gpio.digital.MockDigitalOutput;
 import com.pi4j.plugin.mock.provider.gpio.digital.MockDigitalOutputProvider;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Optional;
-import java.util.OptionalInt;
-import java.util.Set;
+
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -32,10 +25,17 @@ import org.latchkey.hal.HardwareEvent;
 import org.latchkey.hal.Level;
 import org.latchkey.hal.ManualScheduler;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+
 /** The Pi4J implementation through the real Pi4J classes on Pi4J's mock GPIO providers. */
 class Pi4jDoorHardwareTest {
-    @TempDir
-    Path sys;
+    @TempDir Path sys;
 
     Context pi4j;
     final ManualScheduler scheduler = new ManualScheduler();
@@ -44,10 +44,13 @@ class Pi4jDoorHardwareTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        pi4j = Pi4J.newContextBuilder()
-                .noAutoDetect()
-                .add(MockDigitalInputProvider.newInstance(), MockDigitalOutputProvider.newInstance())
-                .build();
+        pi4j =
+                Pi4J.newContextBuilder()
+                        .noAutoDetect()
+                        .add(
+                                MockDigitalInputProvider.newInstance(),
+                                MockDigitalOutputProvider.newInstance())
+                        .build();
         pwm = Files.createDirectories(sys.resolve("pwmchip0/pwm0"));
         for (String f : new String[] {"enable", "period", "duty_cycle"}) {
             Files.writeString(pwm.resolve(f), "0");
@@ -61,13 +64,21 @@ class Pi4jDoorHardwareTest {
         }
     }
 
-    private static HalConfig config(Level closedLevel, OptionalInt boltSwitch, HalConfig.CameraMode mode,
-            Level cameraActive, OptionalInt readyPin) {
+    private static HalConfig config(
+            Level closedLevel,
+            OptionalInt boltSwitch,
+            HalConfig.CameraMode mode,
+            Level cameraActive,
+            OptionalInt readyPin) {
         HalConfig d = HalConfig.DEFAULTS;
-        return new HalConfig(HalConfig.Driver.PI4J, Optional.empty(), HalConfig.SYS_CLASS_PWM,
+        return new HalConfig(
+                HalConfig.Driver.PI4J,
+                Optional.empty(),
+                HalConfig.SYS_CLASS_PWM,
                 new HalConfig.Contact(17, closedLevel, Duration.ofMillis(10)),
                 new HalConfig.Bolt(0, 0, 1000, 2000, Duration.ofMillis(700), boltSwitch, Level.LOW),
-                new HalConfig.CameraWiring(22, cameraActive, mode, Duration.ofMillis(200), readyPin, Level.HIGH),
+                new HalConfig.CameraWiring(
+                        22, cameraActive, mode, Duration.ofMillis(200), readyPin, Level.HIGH),
                 HalConfig.Simulated.NONE);
     }
 
@@ -88,7 +99,8 @@ class Pi4jDoorHardwareTest {
     }
 
     @Test
-    void doorContact_normallyClosedToGround_lowIsClosed_highIsOpen_withNotifications() throws Exception {
+    void doorContact_normallyClosedToGround_lowIsClosed_highIsOpen_withNotifications()
+            throws Exception {
         Pi4jDoorHardware hw = open(HalConfig.DEFAULTS);
         MockDigitalInput contact = input("door-contact");
         contact.mockState(DigitalState.HIGH);
@@ -97,23 +109,37 @@ class Pi4jDoorHardwareTest {
         assertEquals(DoorState.CLOSED, hw.contact().state());
         contact.mockState(DigitalState.HIGH); // the wire is cut: the pull-up wins
         assertEquals(DoorState.OPEN, hw.contact().state());
-        assertEquals(List.of(new HardwareEvent.DoorChanged(DoorState.OPEN), new HardwareEvent.DoorChanged(DoorState.CLOSED),
-                new HardwareEvent.DoorChanged(DoorState.OPEN)), events);
+        assertEquals(
+                List.of(
+                        new HardwareEvent.DoorChanged(DoorState.OPEN),
+                        new HardwareEvent.DoorChanged(DoorState.CLOSED),
+                        new HardwareEvent.DoorChanged(DoorState.OPEN)),
+                events);
         assertEquals(com.pi4j.io.gpio.digital.PullResistance.PULL_UP, contact.pull());
     }
 
     @Test
     void doorContact_initialStateIsRead_undefinedReadsOpen() throws Exception {
         Pi4jDoorHardware hw = open(HalConfig.DEFAULTS);
-        // Nothing has driven the mock line yet: whatever it reads that is not the closed level is open.
+        // Nothing has driven the mock line yet: whatever it reads that is not the closed level is
+        // open.
         DigitalState initial = input("door-contact").state();
-        assertEquals(initial == DigitalState.LOW ? DoorState.CLOSED : DoorState.OPEN, hw.contact().state());
+        assertEquals(
+                initial == DigitalState.LOW ? DoorState.CLOSED : DoorState.OPEN,
+                hw.contact().state());
         assertTrue(events.isEmpty(), "no event without a change");
     }
 
     @Test
     void doorContact_activeHighWiring_isInverted() throws Exception {
-        Pi4jDoorHardware hw = open(config(Level.HIGH, OptionalInt.empty(), HalConfig.CameraMode.HOLD, Level.HIGH, OptionalInt.empty()));
+        Pi4jDoorHardware hw =
+                open(
+                        config(
+                                Level.HIGH,
+                                OptionalInt.empty(),
+                                HalConfig.CameraMode.HOLD,
+                                Level.HIGH,
+                                OptionalInt.empty()));
         input("door-contact").mockState(DigitalState.HIGH);
         assertEquals(DoorState.CLOSED, hw.contact().state());
         input("door-contact").mockState(DigitalState.LOW);
@@ -121,7 +147,8 @@ class Pi4jDoorHardwareTest {
     }
 
     @Test
-    void camera_holdMode_activeHigh_holdsWhileRecording_andShutdownLeavesItInactive() throws Exception {
+    void camera_holdMode_activeHigh_holdsWhileRecording_andShutdownLeavesItInactive()
+            throws Exception {
         Pi4jDoorHardware hw = open(HalConfig.DEFAULTS);
         MockDigitalOutput trigger = output("camera-trigger");
         assertEquals(DigitalState.LOW, trigger.state());
@@ -138,9 +165,17 @@ class Pi4jDoorHardwareTest {
 
     @Test
     void camera_activeLow_pulseMode_pulsesOnStartAndStop() throws Exception {
-        Pi4jDoorHardware hw = open(config(Level.LOW, OptionalInt.empty(), HalConfig.CameraMode.PULSE, Level.LOW, OptionalInt.empty()));
+        Pi4jDoorHardware hw =
+                open(
+                        config(
+                                Level.LOW,
+                                OptionalInt.empty(),
+                                HalConfig.CameraMode.PULSE,
+                                Level.LOW,
+                                OptionalInt.empty()));
         MockDigitalOutput trigger = output("camera-trigger");
-        assertEquals(DigitalState.HIGH, trigger.state(), "inactive is high for an active-low trigger");
+        assertEquals(
+                DigitalState.HIGH, trigger.state(), "inactive is high for an active-low trigger");
         hw.camera().startRecording();
         assertEquals(DigitalState.LOW, trigger.state());
         scheduler.advance(Duration.ofMillis(199));
@@ -157,13 +192,24 @@ class Pi4jDoorHardwareTest {
 
     @Test
     void camera_readyInput_reportsReadyAndNotifies() throws Exception {
-        Pi4jDoorHardware hw = open(config(Level.LOW, OptionalInt.empty(), HalConfig.CameraMode.HOLD, Level.HIGH, OptionalInt.of(23)));
+        Pi4jDoorHardware hw =
+                open(
+                        config(
+                                Level.LOW,
+                                OptionalInt.empty(),
+                                HalConfig.CameraMode.HOLD,
+                                Level.HIGH,
+                                OptionalInt.of(23)));
         assertTrue(hw.camera().hasReadySignal());
         input("camera-ready").mockState(DigitalState.HIGH);
         assertTrue(hw.camera().ready());
         input("camera-ready").mockState(DigitalState.LOW);
         assertFalse(hw.camera().ready());
-        assertEquals(List.of(new HardwareEvent.CameraReadyChanged(true), new HardwareEvent.CameraReadyChanged(false)), events);
+        assertEquals(
+                List.of(
+                        new HardwareEvent.CameraReadyChanged(true),
+                        new HardwareEvent.CameraReadyChanged(false)),
+                events);
     }
 
     @Test
@@ -182,13 +228,23 @@ class Pi4jDoorHardwareTest {
         assertEquals("1000000", pwmFile("duty_cycle"));
         scheduler.advance(Duration.ofMillis(700));
         assertEquals(BoltPosition.LOCKED, hw.bolt().position());
-        assertEquals(List.of(new HardwareEvent.BoltSettled(BoltPosition.UNLOCKED), new HardwareEvent.BoltSettled(BoltPosition.LOCKED)),
+        assertEquals(
+                List.of(
+                        new HardwareEvent.BoltSettled(BoltPosition.UNLOCKED),
+                        new HardwareEvent.BoltSettled(BoltPosition.LOCKED)),
                 events);
     }
 
     @Test
     void bolt_withSwitch_confirmsArrival_orReportsUnknown() throws Exception {
-        Pi4jDoorHardware hw = open(config(Level.LOW, OptionalInt.of(27), HalConfig.CameraMode.HOLD, Level.HIGH, OptionalInt.empty()));
+        Pi4jDoorHardware hw =
+                open(
+                        config(
+                                Level.LOW,
+                                OptionalInt.of(27),
+                                HalConfig.CameraMode.HOLD,
+                                Level.HIGH,
+                                OptionalInt.empty()));
         MockDigitalInput boltSwitch = input("bolt-switch");
         boltSwitch.mockState(DigitalState.LOW); // thrown
         events.clear();
@@ -200,14 +256,24 @@ class Pi4jDoorHardwareTest {
         // The bolt jams: the switch never reports it thrown.
         scheduler.advance(Duration.ofMillis(700));
         assertEquals(BoltPosition.UNKNOWN, hw.bolt().position(), "never reported as locked");
-        assertEquals(List.of(new HardwareEvent.BoltSettled(BoltPosition.UNLOCKED), new HardwareEvent.BoltSettled(BoltPosition.UNKNOWN)),
+        assertEquals(
+                List.of(
+                        new HardwareEvent.BoltSettled(BoltPosition.UNLOCKED),
+                        new HardwareEvent.BoltSettled(BoltPosition.UNKNOWN)),
                 events);
         assertEquals("0", pwmFile("enable"));
     }
 
     @Test
     void bolt_movedByHand_isReported() throws Exception {
-        Pi4jDoorHardware hw = open(config(Level.LOW, OptionalInt.of(27), HalConfig.CameraMode.HOLD, Level.HIGH, OptionalInt.empty()));
+        Pi4jDoorHardware hw =
+                open(
+                        config(
+                                Level.LOW,
+                                OptionalInt.of(27),
+                                HalConfig.CameraMode.HOLD,
+                                Level.HIGH,
+                                OptionalInt.empty()));
         MockDigitalInput boltSwitch = input("bolt-switch");
         boltSwitch.mockState(DigitalState.LOW);
         boltSwitch.mockState(DigitalState.HIGH);
@@ -217,7 +283,14 @@ class Pi4jDoorHardwareTest {
 
     @Test
     void close_releasesEveryLine() throws Exception {
-        Pi4jDoorHardware hw = open(config(Level.LOW, OptionalInt.of(27), HalConfig.CameraMode.HOLD, Level.HIGH, OptionalInt.of(23)));
+        Pi4jDoorHardware hw =
+                open(
+                        config(
+                                Level.LOW,
+                                OptionalInt.of(27),
+                                HalConfig.CameraMode.HOLD,
+                                Level.HIGH,
+                                OptionalInt.of(23)));
         assertEquals(4, pi4j.registry().all().size());
         hw.bolt().unlock();
         hw.close();
@@ -227,8 +300,17 @@ class Pi4jDoorHardwareTest {
 
     @Test
     void setupFailure_shutsTheContextDown_andSaysWhat() {
-        HalException e = assertThrows(HalException.class, () -> new Pi4jDoorHardware(pi4j, HalConfig.DEFAULTS,
-                sys.resolve("nothing"), d -> {}, scheduler, events::add));
+        HalException e =
+                assertThrows(
+                        HalException.class,
+                        () ->
+                                new Pi4jDoorHardware(
+                                        pi4j,
+                                        HalConfig.DEFAULTS,
+                                        sys.resolve("nothing"),
+                                        d -> {},
+                                        scheduler,
+                                        events::add));
         assertTrue(e.getMessage().contains("dtoverlay"), e.getMessage());
         assertTrue(pi4j.isShutdown(), "no line stays claimed after a failed start");
     }

@@ -5,18 +5,18 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.AccessDeniedException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.latchkey.hal.HalException;
 
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicInteger;
+
 /** The sysfs servo channel against a temporary folder laid out like /sys/class/pwm. */
 class SysfsPwmTest {
-    @TempDir
-    Path root;
+    @TempDir Path root;
 
     /** The kernel's side: what exporting a channel creates. */
     private Path exportedChannel(int chip, int channel) throws Exception {
@@ -58,12 +58,17 @@ class SysfsPwmTest {
         Path chip = Files.createDirectories(root.resolve("pwmchip2"));
         Files.writeString(chip.resolve("export"), "");
         AtomicInteger pauses = new AtomicInteger();
-        SysfsPwm.open(root, 2, 2, 20_000_000L, d -> {
-            // The kernel creates the channel a little after the export write.
-            if (pauses.incrementAndGet() == 3) {
-                exportedChannelUnchecked(2, 2);
-            }
-        });
+        SysfsPwm.open(
+                root,
+                2,
+                2,
+                20_000_000L,
+                d -> {
+                    // The kernel creates the channel a little after the export write.
+                    if (pauses.incrementAndGet() == 3) {
+                        exportedChannelUnchecked(2, 2);
+                    }
+                });
         assertEquals("2", read(chip, "export"));
         assertEquals(3, pauses.get());
         assertEquals("20000000", read(chip.resolve("pwm2"), "period"));
@@ -82,14 +87,23 @@ class SysfsPwmTest {
         Path chip = Files.createDirectories(root.resolve("pwmchip0"));
         Files.writeString(chip.resolve("export"), "");
         AtomicInteger pauses = new AtomicInteger();
-        HalException e = assertThrows(HalException.class, () -> SysfsPwm.open(root, 0, 1, 20_000_000L, d -> pauses.incrementAndGet()));
-        assertTrue(e.getMessage().contains("PWM channel 1 of pwmchip0 was not exported"), e.getMessage());
+        HalException e =
+                assertThrows(
+                        HalException.class,
+                        () ->
+                                SysfsPwm.open(
+                                        root, 0, 1, 20_000_000L, d -> pauses.incrementAndGet()));
+        assertTrue(
+                e.getMessage().contains("PWM channel 1 of pwmchip0 was not exported"),
+                e.getMessage());
         assertEquals(SysfsPwm.EXPORT_WAIT.toMillis() / 50, pauses.get());
     }
 
     @Test
     void open_missingChip_namesTheDtoverlayLine() {
-        HalException e = assertThrows(HalException.class, () -> SysfsPwm.open(root, 0, 0, 20_000_000L, d -> {}));
+        HalException e =
+                assertThrows(
+                        HalException.class, () -> SysfsPwm.open(root, 0, 0, 20_000_000L, d -> {}));
         assertTrue(e.getMessage().contains("dtoverlay=pwm,pin=18,func=2"), e.getMessage());
         assertFalse(Files.exists(root.resolve("pwmchip0")));
     }
@@ -97,22 +111,29 @@ class SysfsPwmTest {
     @Test
     void permissionError_namesTheGroup() throws Exception {
         Path ch = exportedChannel(0, 0);
-        SysfsPwm.AttributeWriter denyDuty = (file, value) -> {
-            if (file.endsWith("duty_cycle")) {
-                throw new AccessDeniedException(file.toString());
-            }
-            SysfsPwm.writeAttribute(file, value);
-        };
+        SysfsPwm.AttributeWriter denyDuty =
+                (file, value) -> {
+                    if (file.endsWith("duty_cycle")) {
+                        throw new AccessDeniedException(file.toString());
+                    }
+                    SysfsPwm.writeAttribute(file, value);
+                };
         SysfsPwm pwm = SysfsPwm.open(root, 0, 0, 20_000_000L, d -> {}, denyDuty);
         HalException e = assertThrows(HalException.class, () -> pwm.drive(1_500_000L));
         assertTrue(e.getMessage().contains("gpio group"), e.getMessage());
         assertEquals("0", read(ch, "enable"), "never enabled with an unknown pulse width");
 
-        SysfsPwm.AttributeWriter denyAll = (file, value) -> {
-            throw new AccessDeniedException(file.toString());
-        };
-        HalException atOpen = assertThrows(HalException.class, () -> SysfsPwm.open(root, 0, 0, 20_000_000L, d -> {}, denyAll));
-        assertTrue(atOpen.getMessage().contains("no permission to write") && atOpen.getMessage().contains("gpio group"),
+        SysfsPwm.AttributeWriter denyAll =
+                (file, value) -> {
+                    throw new AccessDeniedException(file.toString());
+                };
+        HalException atOpen =
+                assertThrows(
+                        HalException.class,
+                        () -> SysfsPwm.open(root, 0, 0, 20_000_000L, d -> {}, denyAll));
+        assertTrue(
+                atOpen.getMessage().contains("no permission to write")
+                        && atOpen.getMessage().contains("gpio group"),
                 atOpen.getMessage());
     }
 }

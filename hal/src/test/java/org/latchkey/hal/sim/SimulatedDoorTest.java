@@ -4,10 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.latchkey.hal.BoltPosition;
 import org.latchkey.hal.DoorState;
@@ -17,6 +13,11 @@ import org.latchkey.hal.HardwareEvent.BoltSettled;
 import org.latchkey.hal.HardwareEvent.CameraReadyChanged;
 import org.latchkey.hal.HardwareEvent.DoorChanged;
 import org.latchkey.hal.ManualScheduler;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
 
 class SimulatedDoorTest {
     private static final Duration TRAVEL = Duration.ofMillis(700);
@@ -66,8 +67,12 @@ class SimulatedDoorTest {
         scheduler.advance(TRAVEL);
         assertTrue(d.openDoor());
         d.closeDoor();
-        assertEquals(List.of(new BoltSettled(BoltPosition.UNLOCKED), new DoorChanged(DoorState.OPEN),
-                new DoorChanged(DoorState.CLOSED)), events);
+        assertEquals(
+                List.of(
+                        new BoltSettled(BoltPosition.UNLOCKED),
+                        new DoorChanged(DoorState.OPEN),
+                        new DoorChanged(DoorState.CLOSED)),
+                events);
     }
 
     @Test
@@ -104,7 +109,9 @@ class SimulatedDoorTest {
         assertFalse(d.doorPhysicallyOpen());
         d.clearFaults();
         assertEquals(DoorState.CLOSED, d.contact().state());
-        assertEquals(List.of(new DoorChanged(DoorState.OPEN), new DoorChanged(DoorState.CLOSED)), events);
+        assertEquals(
+                List.of(new DoorChanged(DoorState.OPEN), new DoorChanged(DoorState.CLOSED)),
+                events);
     }
 
     @Test
@@ -136,7 +143,12 @@ class SimulatedDoorTest {
         d.clearFaults();
         scheduler.advance(SimulatedDoor.CAMERA_START_UP);
         assertTrue(d.camera().ready());
-        assertEquals(List.of(new CameraReadyChanged(true), new CameraReadyChanged(false), new CameraReadyChanged(true)), events);
+        assertEquals(
+                List.of(
+                        new CameraReadyChanged(true),
+                        new CameraReadyChanged(false),
+                        new CameraReadyChanged(true)),
+                events);
     }
 
     @Test
