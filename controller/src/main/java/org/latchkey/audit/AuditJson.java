@@ -15,11 +15,13 @@ import org.latchkey.door.AuditRecord.Camera;
 import org.latchkey.door.AuditRecord.Door;
 import org.latchkey.door.AuditRecord.Genesis;
 import org.latchkey.door.AuditRecord.Granted;
+import org.latchkey.door.AuditRecord.LockRequested;
 import org.latchkey.door.AuditRecord.ModeChanged;
 import org.latchkey.door.AuditRecord.RecordsLost;
 import org.latchkey.door.AuditRecord.RefusalsSummary;
 import org.latchkey.door.AuditRecord.Refused;
 import org.latchkey.door.AuditRecord.Relock;
+import org.latchkey.door.AuditRecord.RemoteIgnored;
 import org.latchkey.door.AuditRecord.RevocationsInstalled;
 import org.latchkey.door.AuditRecord.RevocationsRefused;
 import org.latchkey.door.AuditRecord.Shutdown;
@@ -70,6 +72,8 @@ public final class AuditJson {
             case AlarmRaised x -> "alarm_raised";
             case AlarmCleared x -> "alarm_cleared";
             case ModeChanged x -> "mode";
+            case LockRequested x -> "lock_requested";
+            case RemoteIgnored x -> "remote_ignored";
             case Shutdown x -> "shutdown";
             case Stopped x -> "stopped";
             case RefusalsSummary x -> "refusals_summary";
@@ -114,6 +118,13 @@ public final class AuditJson {
             case AlarmRaised x -> o.put("alarm", x.alarm().name());
             case AlarmCleared x -> o.put("alarm", x.alarm().name());
             case ModeChanged x -> o.put("from", x.from().name()).put("to", x.to().name());
+            case LockRequested x -> o.put("source", x.source()).put("outcome", x.outcome());
+            case RemoteIgnored x ->
+                    o.put("source", x.source())
+                            .put("topic", x.topic())
+                            .put("reason", x.reason())
+                            .put("detail", x.detail())
+                            .put("repeats", x.repeats());
             case Shutdown x -> o.put("state", x.state());
             case Stopped x ->
                     o.put("state", x.state())
@@ -202,6 +213,15 @@ public final class AuditJson {
                 case "mode" ->
                         new ModeChanged(
                                 Mode.valueOf(text(line, "from")), Mode.valueOf(text(line, "to")));
+                case "lock_requested" ->
+                        new LockRequested(text(line, "source"), text(line, "outcome"));
+                case "remote_ignored" ->
+                        new RemoteIgnored(
+                                text(line, "source"),
+                                text(line, "topic"),
+                                text(line, "reason"),
+                                text(line, "detail"),
+                                number(line, "repeats"));
                 case "shutdown" -> new Shutdown(text(line, "state"));
                 case "stopped" ->
                         new Stopped(

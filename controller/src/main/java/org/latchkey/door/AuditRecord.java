@@ -60,6 +60,20 @@ public sealed interface AuditRecord {
 
     record ModeChanged(Mode from, Mode to) implements AuditRecord {}
 
+    /**
+     * A remote LOCK arrived from {@code source}; {@code outcome} says what the door did about it
+     * (locking, already locked, locks when the door closes, ignored while starting or stopping).
+     */
+    record LockRequested(String source, String outcome) implements AuditRecord {}
+
+    /**
+     * A message from {@code source} (the MQTT bridge) was not acted on: an UNLOCK, a retained or
+     * stale command, a malformed payload, a command this door has switched off. {@code repeats}
+     * counts the same (topic, reason) ignored without a record of its own since the last one.
+     */
+    record RemoteIgnored(String source, String topic, String reason, String detail, long repeats)
+            implements AuditRecord {}
+
     /** SIGTERM arrived; {@code state} is the state name at that moment. */
     record Shutdown(String state) implements AuditRecord {}
 

@@ -41,6 +41,14 @@ public sealed interface DoorEvent {
     /** The owner (or a remote LOCK) chose a mode. */
     record ModeChange(Mode mode) implements DoorEvent {}
 
+    /**
+     * A remote LOCK (the MQTT bridge): end any unlocked period; lock now if the door is closed,
+     * else once it closes. It can only secure the door.
+     *
+     * @param source who asked, e.g. {@code mqtt}
+     */
+    record LockRequested(String source) implements DoorEvent {}
+
     /** SIGTERM: finish the motion, lock if the door is closed, stop. */
     record ShutdownRequested() implements DoorEvent {}
 }

@@ -14,6 +14,7 @@ import org.latchkey.door.DoorEvent.CameraReady;
 import org.latchkey.door.DoorEvent.ConditionChanged;
 import org.latchkey.door.DoorEvent.DoorMoved;
 import org.latchkey.door.DoorEvent.GrantRequested;
+import org.latchkey.door.DoorEvent.LockRequested;
 import org.latchkey.door.DoorEvent.ModeChange;
 import org.latchkey.door.DoorEvent.OnceConsumed;
 import org.latchkey.door.DoorEvent.ShutdownRequested;
@@ -71,6 +72,7 @@ public final class DoorMachine {
             case TimerFired e -> timerFired(s, e.timer());
             case ConditionChanged e -> s.alarm(e.condition().alarm(), e.present());
             case ModeChange e -> modeChange(s, e.mode());
+            case LockRequested e -> lockRequested(s, e.source());
             case ShutdownRequested e -> shutdown(s);
         }
     }
@@ -501,6 +503,79 @@ public final class DoorMachine {
                 }
             }
         }
+    }
+
+    // ---- a remote LOCK
+
+    /**
+     * A LOCK from outside (the MQTT bridge) ends any unlocked period: a grant still being checked
+     * is refused, the bolt goes to LOCKED now if the door is closed, else the door locks after it
+     * closes, as any unsecured door does. It never moves the bolt towards UNLOCKED.
+     */
+    private void lockRequested(Step s, String source) {
+        String outcome;
+        if (s.m.phase() instanceof Phase.Starting) {
+            outcome = "ignored: the door is starting and locks itself once it has read its sensors";
+        } else if (s.m.shuttingDown()) {
+            outcome = "ignored: the door is shutting down and locks itself if it is closed";
+        } else {
+            switch (running(s)) {
+                case Phase.CameraCheck c -> {
+                    s.cancel(Timer.CAMERA_READY);
+                    undoGrant(
+                            s,
+                            c.grant(),
+                            c.back(),
+                            RejectionReason.REMOTE_LOCK,
+                            "a remote LOCK came first");
+                }
+                case Phase.Consuming c ->
+                        // The store's answer is on its way and will find no grant waiting for it.
+                        undoGrant(
+                                s,
+                                c.grant(),
+                                c.back(),
+                                RejectionReason.REMOTE_LOCK,
+                                "a remote LOCK came first");
+                default -> {}
+            }
+            outcome = secureNow(s);
+        }
+        s.audit(new AuditRecord.LockRequested(source, outcome));
+    }
+
+    /** What a remote LOCK does in a phase with no grant under way; says what it did. */
+    private String secureNow(Step s) {
+        boolean closed = s.m.door() == DoorState.CLOSED;
+        return switch (running(s)) {
+            case Phase.Locked l -> "already locked";
+            case Phase.Locking l -> "already locking";
+            case Phase.Unlocked u when closed -> lockFor(s);
+            case Phase.Unlocking u when closed -> lockFor(s);
+            case Phase.Unsecured u when closed -> lockFor(s);
+            case Phase.Jammed j when closed -> lockFor(s);
+            case Phase.Unlocked u -> unsecured(s);
+            case Phase.Unlocking u -> unsecured(s);
+            case Phase.Unsecured u -> "locks when the door closes";
+            case Phase.Jammed j -> "locks when the door closes";
+            // Handled by the caller; listed so a new phase must be thought about here.
+            case Phase.Starting x -> throw new IllegalStateException("starting");
+            case Phase.CameraCheck x -> throw new IllegalStateException("grant under way");
+            case Phase.Consuming x -> throw new IllegalStateException("grant under way");
+        };
+    }
+
+    private String lockFor(Step s) {
+        lock(s);
+        return "locking";
+    }
+
+    /** The door stands open: no grant holds it any more; it locks after it closes. */
+    private String unsecured(Step s) {
+        s.cancel(Timer.UNLOCK_WAIT);
+        s.cancel(Timer.MAX_UNLOCKED);
+        s.m = s.m.with(new Phase.Unsecured());
+        return "locks when the door closes";
     }
 
     // ---- mode and shutdown

@@ -31,5 +31,10 @@ public enum RejectionReason {
      */
     BUSY,
     /** A revocation list whose {@code seq} is not greater than the installed one. */
-    SEQ_NOT_NEWER
+    SEQ_NOT_NEWER,
+    /**
+     * A remote LOCK (the MQTT bridge's command topic) arrived while this grant was still being
+     * checked (camera, one-time store): the lock wins and the bolt does not move for the grant.
+     */
+    REMOTE_LOCK
 }

@@ -188,6 +188,22 @@ class DoorMachineTest {
                         CameraState.RECORDING,
                         Set.of()));
         f.put(
+                "unlocking/open",
+                model(
+                        new Phase.Unlocking(HELD_WINDOW, 1),
+                        DoorState.OPEN,
+                        BoltPosition.LOCKED,
+                        CameraState.RECORDING,
+                        Set.of()));
+        f.put(
+                "unsecured/closed",
+                model(
+                        new Phase.Unsecured(),
+                        DoorState.CLOSED,
+                        BoltPosition.UNLOCKED,
+                        CameraState.OFF,
+                        Set.of()));
+        f.put(
                 "jammed/open",
                 model(
                         new Phase.Jammed(),
@@ -234,6 +250,7 @@ class DoorMachineTest {
         e.put("clock-untrusted", new DoorEvent.ConditionChanged(Condition.CLOCK_UNTRUSTED, true));
         e.put("store-down", new DoorEvent.ConditionChanged(Condition.STORE_UNAVAILABLE, true));
         e.put("privacy", new DoorEvent.ModeChange(Mode.PRIVACY));
+        e.put("remote-lock", new DoorEvent.LockRequested("mqtt"));
         e.put("shutdown", new DoorEvent.ShutdownRequested());
         return e;
     }
@@ -281,6 +298,7 @@ class DoorMachineTest {
             case AuditRecord.Door x -> "door(" + x.state() + ")";
             case AuditRecord.ModeChanged x -> "mode(" + x.to() + ")";
             case AuditRecord.Relock x -> "relock";
+            case AuditRecord.LockRequested x -> "lock-requested(" + x.outcome() + ")";
             default -> r.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT);
         };
     }

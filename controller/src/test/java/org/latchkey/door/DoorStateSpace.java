@@ -57,6 +57,9 @@ final class DoorStateSpace {
                 "an unlocked period not yet capped has its max_unlocked timer armed: no token holds"
                         + " the door open past it"),
         STOPPED_ARMS_NOTHING("STOPPED arms no timer"),
+        REMOTE_LOCK_SECURES(
+                "a remote LOCK never moves the bolt towards UNLOCKED, and with the door closed"
+                        + " (started, not shutting down) it leaves the door LOCKED or LOCKING"),
         LIVENESS("closing the door and firing the pending timers reaches LOCKED or JAMMED");
 
         final String promise;
@@ -263,6 +266,7 @@ final class DoorStateSpace {
             out.add(new DoorEvent.ConditionChanged(c, !m.alarms().contains(c.alarm())));
         }
         out.add(new DoorEvent.ModeChange(m.mode() == Mode.NORMAL ? Mode.PRIVACY : Mode.NORMAL));
+        out.add(new DoorEvent.LockRequested("mqtt"));
         if (!m.shuttingDown()) {
             out.add(new DoorEvent.ShutdownRequested());
         }
@@ -398,12 +402,35 @@ final class DoorStateSpace {
         out.put(Invariant.JAMMED_AFTER_RETRIES, jammedAfterRetries(m));
         out.put(Invariant.RELOCK_ARMED, relockArmed(m.to()));
         out.put(Invariant.MAX_UNLOCKED_ARMED, maxUnlockedArmed(m.to()));
+        out.put(Invariant.REMOTE_LOCK_SECURES, remoteLockSecures(s, e, m));
         out.put(
                 Invariant.STOPPED_ARMS_NOTHING,
                 m.to().model().phase() instanceof Phase.Stopped && !m.to().armed().isEmpty()
                         ? Optional.of("armed " + m.to().armed())
                         : Optional.empty());
         return out;
+    }
+
+    private static Optional<String> remoteLockSecures(State s, DoorEvent e, Macro m) {
+        if (!(e instanceof DoorEvent.LockRequested)) {
+            return Optional.empty();
+        }
+        if (m.commands().contains(new DriveBolt(BoltPosition.UNLOCKED))
+                || m.commands().stream()
+                        .anyMatch(c -> c instanceof Reply r && r.outcome().granted())) {
+            return Optional.of("a LOCK unlocked or granted: " + m.commands());
+        }
+        DoorModel before = s.model();
+        Phase after = m.to().model().phase();
+        boolean applies =
+                before.phase() instanceof Phase.Running
+                        && !(before.phase() instanceof Phase.Starting)
+                        && !before.shuttingDown()
+                        && before.door() == DoorState.CLOSED;
+        if (applies && !(after instanceof Phase.Locked || after instanceof Phase.Locking)) {
+            return Optional.of("a LOCK with the door closed left it " + m.to().model().stateName());
+        }
+        return Optional.empty();
     }
 
     private static Optional<String> boltIntoOpenDoor(Macro m) {

@@ -205,6 +205,13 @@ class DoorStateSpaceTest {
                         },
                         plain),
                 new Broken(
+                        DoorStateSpace.Invariant.REMOTE_LOCK_SECURES,
+                        (m, e) ->
+                                e instanceof DoorEvent.LockRequested
+                                        ? new DoorMachine.Transition(m, List.of()) // LOCK ignored
+                                        : real.apply(m, e),
+                        plain),
+                new Broken(
                         DoorStateSpace.Invariant.LIVENESS,
                         (m, e) ->
                                 e.equals(new DoorEvent.TimerFired(Timer.RELOCK_DELAY))
