@@ -230,6 +230,16 @@ public final class AccessGate {
     }
 
     /**
+     * Whether this exact signed list is the one installed (a retained list comes again on every
+     * reconnect: nothing to do, nothing to audit).
+     */
+    public boolean revocationsInstalled(String text) {
+        String t = text.strip();
+        var installed = revocations.installed();
+        return t.equals(installed.lock().signedText()) || t.equals(installed.fleet().signedText());
+    }
+
+    /**
      * The one path: rate-limit prologue, one parse, one verification, the refusal rule (see the
      * class comment).
      */

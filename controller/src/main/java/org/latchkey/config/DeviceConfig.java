@@ -27,6 +27,7 @@ import java.util.Optional;
  * @param scanner a QR scanner's serial device, read line by line
  * @param stateDir where the one-time store, time floor, revocations and audit log live
  * @param auditMaxBytes the audit log's files together stay within this; the oldest are removed
+ * @param mqtt the MQTT bridge; empty: off
  */
 public record DeviceConfig(
         Path source,
@@ -41,7 +42,8 @@ public record DeviceConfig(
         ApiSettings api,
         Optional<Path> scanner,
         Path stateDir,
-        long auditMaxBytes) {
+        long auditMaxBytes,
+        Optional<MqttSettings> mqtt) {
     public DeviceConfig {
         Objects.requireNonNull(source);
         Objects.requireNonNull(lockId);
@@ -54,5 +56,6 @@ public record DeviceConfig(
         Objects.requireNonNull(api);
         Objects.requireNonNull(scanner);
         Objects.requireNonNull(stateDir);
+        Objects.requireNonNull(mqtt);
     }
 }

@@ -95,7 +95,8 @@ public final class DeviceConfigLoader {
                         "door",
                         "api",
                         "scanner",
-                        "audit"));
+                        "audit",
+                        "mqtt"));
 
         String lockId = root.string("lock_id");
         if (!LOCK_ID.matcher(lockId).matches()) {
@@ -168,6 +169,9 @@ public final class DeviceConfigLoader {
             stateDir = file.toAbsolutePath().getParent().resolve(stateDir).normalize();
         }
         long auditMaxBytes = audit(root.table("audit"));
+        Optional<MqttSettings> mqtt =
+                MqttSectionReader.read(
+                        root.table("mqtt"), lockId, file.toAbsolutePath().getParent());
         return new DeviceConfig(
                 file,
                 lockId,
@@ -181,7 +185,8 @@ public final class DeviceConfigLoader {
                 api,
                 scanner,
                 stateDir,
-                auditMaxBytes);
+                auditMaxBytes,
+                mqtt);
     }
 
     /** {@code [audit] max_size}: how much disk the audit log may take, e.g. {@code "64MiB"}. */

@@ -15,6 +15,7 @@ import org.latchkey.hal.HalConfig;
 import org.latchkey.hal.HalException;
 import org.latchkey.hal.RealScheduler;
 import org.latchkey.hal.sim.SimulatedDoor;
+import org.latchkey.mqtt.MqttBridge;
 import org.latchkey.scanner.ScannerInput;
 import org.latchkey.store.StateDir;
 import org.latchkey.store.Storage;
@@ -92,8 +93,7 @@ public final class Latchkeyd {
                     return Optional.empty();
                 }
                 case "--version", "-V" -> {
-                    String v = Latchkeyd.class.getPackage().getImplementationVersion();
-                    out.println("latchkeyd " + (v == null ? "(development build)" : v));
+                    out.println("latchkeyd " + version());
                     return Optional.empty();
                 }
                 default -> throw new UsageException("unknown argument '" + args[i] + "'");
@@ -149,6 +149,7 @@ public final class Latchkeyd {
         private final ApiServer api;
         private final SystemdNotify systemd;
         private final Optional<ScannerInput> scanner;
+        private final Optional<MqttBridge> mqtt;
         private final Thread loop;
         private volatile boolean stopping;
 
@@ -160,6 +161,7 @@ public final class Latchkeyd {
                 ApiServer api,
                 SystemdNotify systemd,
                 Optional<ScannerInput> scanner,
+                Optional<MqttBridge> mqtt,
                 Thread loop) {
             this.config = config;
             this.door = door;
@@ -168,6 +170,7 @@ public final class Latchkeyd {
             this.api = api;
             this.systemd = systemd;
             this.scanner = scanner;
+            this.mqtt = mqtt;
             this.loop = loop;
         }
 
@@ -221,6 +224,10 @@ public final class Latchkeyd {
                     hardware instanceof SimulatedDoor s ? Optional.of(s) : Optional.empty();
             ClockTrust clock = door.clock();
             String modeSource = door.modeSource();
+            java.util.function.Function<
+                            org.latchkey.door.DoorModel,
+                            com.fasterxml.jackson.databind.node.ObjectNode>
+                    status = m -> StatusJson.of(m, clock.trusted(), sim.isPresent(), modeSource);
             ApiServer api;
             try {
                 api =
@@ -229,9 +236,7 @@ public final class Latchkeyd {
                                 door.gate(),
                                 controller,
                                 sim,
-                                m ->
-                                        StatusJson.of(
-                                                m, clock.trusted(), sim.isPresent(), modeSource));
+                                status);
             } catch (IOException e) {
                 hardware.close();
                 scheduler.close();
@@ -249,9 +254,29 @@ public final class Latchkeyd {
                     config.scanner().map(device -> new ScannerInput(device, door.gate()::present));
             scanner.ifPresent(s -> Thread.ofVirtual().name("latchkeyd-scanner").start(s));
 
+            Optional<MqttBridge> mqtt = Optional.empty();
+            if (config.mqtt().isPresent()) {
+                try {
+                    mqtt =
+                            Optional.of(
+                                    MqttBridge.start(
+                                            config.mqtt().get(),
+                                            config.lockId(),
+                                            version(),
+                                            controller,
+                                            door.gate(),
+                                            status,
+                                            wall,
+                                            scheduler::elapsed));
+                } catch (MqttBridge.SetupException e) {
+                    Logger.error("MQTT bridge off: {}; the door works without it", e.getMessage());
+                }
+            }
+
             SystemdNotify systemd = SystemdNotify.fromEnvironment(System.getenv());
             Running running =
-                    new Running(config, door, hardware, scheduler, api, systemd, scanner, loop);
+                    new Running(
+                            config, door, hardware, scheduler, api, systemd, scanner, mqtt, loop);
             running.feedWatchdog();
             Logger.info(
                     "latchkeyd serving {} on http://{}:{}{} (state in {})",
@@ -328,6 +353,7 @@ public final class Latchkeyd {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+            mqtt.ifPresent(MqttBridge::close); // the last state, then offline
             loop.interrupt();
             hardware.close();
             scheduler.close();
@@ -341,9 +367,20 @@ public final class Latchkeyd {
             return api;
         }
 
+        /** The MQTT bridge, when configured and its files could be read. */
+        public Optional<MqttBridge> mqtt() {
+            return mqtt;
+        }
+
         public int port() {
             return api.port();
         }
+    }
+
+    /** This build's version, or "(development build)" when not run from the packaged jar. */
+    public static String version() {
+        String v = Latchkeyd.class.getPackage().getImplementationVersion();
+        return v == null ? "(development build)" : v;
     }
 
     /**

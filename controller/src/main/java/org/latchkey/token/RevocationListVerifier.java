@@ -49,6 +49,16 @@ public final class RevocationListVerifier {
     public RevocationList verify(SignedToken token, RevocationLists installed)
             throws TokenRejectedException {
         TrustedIssuer signer = token.signer(trustStore);
+        try {
+            return checkSigned(token, signer, installed);
+        } catch (TokenRejectedException e) {
+            throw e.signedBy(signer, null); // a trusted key signed it: the refusal is audited
+        }
+    }
+
+    private RevocationList checkSigned(
+            SignedToken token, TrustedIssuer signer, RevocationLists installed)
+            throws TokenRejectedException {
         if (!signer.policy().isOwner()) {
             throw new TokenRejectedException(
                     ROLE_NOT_ALLOWED,

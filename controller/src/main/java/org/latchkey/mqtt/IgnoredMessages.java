@@ -1,0 +1,47 @@
+package org.latchkey.mqtt;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.function.Supplier;
+
+/**
+ * Keeps a flood of ignored messages out of the audit log: one record per topic and reason per
+ * window; the next record says how many were ignored in between. Topics are the few this door
+ * subscribes to, so the map stays small.
+ */
+final class IgnoredMessages {
+    static final Duration WINDOW = Duration.ofSeconds(10);
+
+    private record Key(String topic, String reason) {}
+
+    private static final class Seen {
+        Duration last;
+        long repeats;
+    }
+
+    private final Supplier<Duration> monotonic;
+    private final Map<Key, Seen> seen = new HashMap<>();
+
+    IgnoredMessages(Supplier<Duration> monotonic) {
+        this.monotonic = monotonic;
+    }
+
+    /**
+     * Whether this one gets its own record now, and if so how many were held back before it; empty:
+     * counted only.
+     */
+    synchronized OptionalLong admit(String topic, String reason) {
+        Duration now = monotonic.get();
+        Seen s = seen.computeIfAbsent(new Key(topic, reason), k -> new Seen());
+        if (s.last != null && now.minus(s.last).compareTo(WINDOW) < 0) {
+            s.repeats++;
+            return OptionalLong.empty();
+        }
+        long held = s.repeats;
+        s.last = now;
+        s.repeats = 0;
+        return OptionalLong.of(held);
+    }
+}
