@@ -34,14 +34,18 @@ public final class ClockTrust {
     public ClockReading read() {
         Instant now = clock.instant();
         if (floor.damage().isPresent()) {
-            return new ClockReading.Untrusted(now, "the time floor could not be read at start");
+            return new ClockReading.Untrusted(
+                    now, floor.get(), "the time floor could not be read at start");
         }
         if (!rtc && !Files.exists(syncFlag)) {
-            return new ClockReading.Untrusted(now, "not synchronised by NTP since boot");
+            return new ClockReading.Untrusted(
+                    now, floor.get(), "not synchronised by NTP since boot");
         }
         if (now.isBefore(floor.get())) {
             return new ClockReading.Untrusted(
-                    now, "it reads earlier than the time floor " + Rfc3339.format(floor.get()));
+                    now,
+                    floor.get(),
+                    "it reads earlier than the time floor " + Rfc3339.format(floor.get()));
         }
         return new ClockReading.Trusted(now);
     }

@@ -141,7 +141,9 @@ public final class AccessTokenVerifier {
             throw new TokenRejectedException(
                     NOT_YET_VALID, "valid from " + Rfc3339.format(claims.notBefore()));
         }
-        if (!now.isBefore(claims.expires().plus(clockRules.skew()))) {
+        // Expiry against the latest time known to have passed (the floor, when the clock reads
+        // earlier): setting the clock back never revives a token.
+        if (!clock.notEarlierThan().isBefore(claims.expires().plus(clockRules.skew()))) {
             throw new TokenRejectedException(
                     EXPIRED, "expired at " + Rfc3339.format(claims.expires()));
         }

@@ -76,9 +76,27 @@ class DoorAssemblyTest {
         assertEquals(
                 records,
                 Files.readAllLines(dir.resolve("state").resolve(OneTimeStore.FILE)).size());
+        // The floor says true time is past the token's expiry: refused before the store is even
+        // asked (a clock set back never revives a token).
         assertEquals(
-                RejectionReason.ALREADY_USED,
-                again.present(once, "127.0.0.1").refusal().orElseThrow());
+                RejectionReason.EXPIRED, again.present(once, "127.0.0.1").refusal().orElseThrow());
+    }
+
+    @Test
+    void onceOwnerToken_compactedAway_thenTheClockSetBack_doesNotOpenTwice() throws Exception {
+        VirtualDoor door = start(T0);
+        String once = token(Role.OWNER, Use.ONCE, T0); // expires at T0 + 1h
+        assertTrue(door.present(once, "127.0.0.1").granted());
+        door.unlockAndRelock();
+        door.advance(Duration.ofMinutes(70)); // a trusted clock passes exp + skew: compacted
+        assertEquals(0, door.assembly.store().size(), "its record was compacted away");
+        door.stop();
+        // The clock is set back into the token's window (an RTC reset, a bad NTP answer): owners
+        // may still enter on an untrusted clock, but not with a token the floor has seen expire.
+        VirtualDoor again = start(T0.plusSeconds(600));
+        assertTrue(again.model().alarms().contains(Alarm.CLOCK_UNTRUSTED));
+        assertEquals(
+                RejectionReason.EXPIRED, again.present(once, "127.0.0.1").refusal().orElseThrow());
     }
 
     @Test

@@ -212,7 +212,7 @@ class AccessTokenVerifierTest {
 
     @Test
     void verify_clockUntrusted_refusesCourier_admitsOwner() throws Exception {
-        ClockReading untrusted = new ClockReading.Untrusted(NOW, "test");
+        ClockReading untrusted = new ClockReading.Untrusted(NOW, Instant.EPOCH, "test");
         TokenRejectedException e =
                 assertThrows(
                         TokenRejectedException.class,
@@ -306,7 +306,45 @@ class AccessTokenVerifierTest {
                 Fixture.VERIFIER
                         .verify(
                                 AccessTokens.issue(OWNER, owner),
-                                new ClockReading.Untrusted(behind, "test"),
+                                new ClockReading.Untrusted(behind, Instant.EPOCH, "test"),
+                                RevocationLists.NONE)
+                        .claims()
+                        .role());
+    }
+
+    @Test
+    void verify_clockSetBackBehindTheFloor_neverRevivesAnExpiredToken() throws Exception {
+        // An owner token (owners may enter on an untrusted clock) that expired an hour ago; the
+        // clock is then set back two hours, behind the floor a trusted clock reached at NOW.
+        AccessClaims expired =
+                new AccessClaims(
+                        "home",
+                        LOCK,
+                        "owner-000000000000009",
+                        NOW.minus(Duration.ofHours(3)),
+                        NOW.minus(Duration.ofHours(3)),
+                        NOW.minus(Duration.ofHours(1)),
+                        Use.ONCE,
+                        Role.OWNER,
+                        "me");
+        String token = AccessTokens.issue(OWNER, expired);
+        Instant setBack = NOW.minus(Duration.ofHours(2));
+        TokenRejectedException e =
+                assertThrows(
+                        TokenRejectedException.class,
+                        () ->
+                                Fixture.VERIFIER.verify(
+                                        token,
+                                        new ClockReading.Untrusted(setBack, NOW, "test"),
+                                        RevocationLists.NONE));
+        assertEquals(RejectionReason.EXPIRED, e.reason());
+        // The same clock without a floor that far would have admitted it: the floor decides.
+        assertEquals(
+                Role.OWNER,
+                Fixture.VERIFIER
+                        .verify(
+                                token,
+                                new ClockReading.Untrusted(setBack, Instant.EPOCH, "test"),
                                 RevocationLists.NONE)
                         .claims()
                         .role());
