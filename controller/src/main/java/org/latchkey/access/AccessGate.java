@@ -7,6 +7,7 @@ import org.latchkey.door.DoorController;
 import org.latchkey.door.DoorEvent;
 import org.latchkey.door.Mode;
 import org.latchkey.door.Outcome;
+import org.latchkey.door.StoreHealth;
 import org.latchkey.store.OneTimeStore;
 import org.latchkey.store.RevocationStore;
 import org.latchkey.token.AccessClaims;
@@ -56,6 +57,7 @@ public final class AccessGate {
     private final RejectionSummary summary;
     private final RepeatFilter repeats;
     private final Duration answerTimeout;
+    private final StoreHealth health;
     private volatile Boolean lastTrusted;
     private volatile boolean lastSignerUntrusted;
 
@@ -68,7 +70,8 @@ public final class AccessGate {
             RateLimiter limiter,
             RejectionSummary summary,
             Supplier<Duration> monotonic,
-            Duration answerTimeout) {
+            Duration answerTimeout,
+            StoreHealth health) {
         this.verifier = verifier;
         this.door = door;
         this.store = store;
@@ -78,6 +81,7 @@ public final class AccessGate {
         this.summary = summary;
         this.repeats = new RepeatFilter(monotonic);
         this.answerTimeout = answerTimeout;
+        this.health = health;
     }
 
     /** What a text's check came to: the verified value, or the answer to give. */
@@ -179,8 +183,9 @@ public final class AccessGate {
         if (access.claims().use() == Use.ONCE) {
             AccessClaims c = access.claims();
             try {
-                if (store.consume(access.kid(), c.tokenId(), c.expires())
-                        == OneTimeStore.Result.ALREADY_USED) {
+                OneTimeStore.Result result = store.consume(access.kid(), c.tokenId(), c.expires());
+                health.ok(StoreHealth.Part.ONE_TIME_STORE);
+                if (result == OneTimeStore.Result.ALREADY_USED) {
                     return refuseSigned(
                             client,
                             ownerToken,
@@ -191,7 +196,7 @@ public final class AccessGate {
                                     "this once token was already used"));
                 }
             } catch (IOException e) {
-                door.post(new DoorEvent.ConditionChanged(Condition.STORE_UNAVAILABLE, true));
+                health.failed(StoreHealth.Part.ONE_TIME_STORE);
                 return Outcome.refused(
                         RejectionReason.STORE_UNAVAILABLE, "the one-time store cannot be written");
             }
@@ -218,6 +223,7 @@ public final class AccessGate {
             return r.outcome();
         }
         RevocationList list = ((Checked.Passed<RevocationList>) checked).value();
+        health.ok(StoreHealth.Part.REVOCATIONS);
         door.record(
                 new AuditRecord.RevocationsInstalled(
                         list.seq(), list.tokenIds().size(), list.keyIds().size()));
@@ -266,7 +272,7 @@ public final class AccessGate {
             return refused(client, text, e, refusalRecord);
         } catch (IOException e) {
             Logger.error("the state directory cannot be written: {}", e.getMessage());
-            door.post(new DoorEvent.ConditionChanged(Condition.STORE_UNAVAILABLE, true));
+            health.failed(StoreHealth.Part.REVOCATIONS); // (the one verification that writes)
             return new Checked.Refused<>(
                     Outcome.refused(
                             RejectionReason.STORE_UNAVAILABLE,

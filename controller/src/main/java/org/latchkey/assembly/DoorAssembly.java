@@ -12,6 +12,7 @@ import org.latchkey.door.Condition;
 import org.latchkey.door.DoorController;
 import org.latchkey.door.DoorEvent;
 import org.latchkey.door.Mode;
+import org.latchkey.door.StoreHealth;
 import org.latchkey.hal.DoorHardware;
 import org.latchkey.hal.Scheduler;
 import org.latchkey.store.Damage;
@@ -30,8 +31,10 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -60,6 +63,8 @@ public final class DoorAssembly {
     private final RejectionSummary summary;
     private final String modeSource;
     private final List<Damage> damage;
+    private final StoreHealth health;
+    private final ModeFile modeFile;
     private final AtomicBoolean stopped = new AtomicBoolean();
 
     private DoorAssembly(
@@ -72,7 +77,9 @@ public final class DoorAssembly {
             ClockTrust clock,
             RejectionSummary summary,
             String modeSource,
-            List<Damage> damage) {
+            List<Damage> damage,
+            StoreHealth health,
+            ModeFile modeFile) {
         this.config = config;
         this.scheduler = scheduler;
         this.controller = controller;
@@ -83,6 +90,8 @@ public final class DoorAssembly {
         this.summary = summary;
         this.modeSource = modeSource;
         this.damage = damage;
+        this.health = health;
+        this.modeFile = modeFile;
     }
 
     /**
@@ -113,6 +122,8 @@ public final class DoorAssembly {
                         .map(m -> m.equals("privacy") ? Mode.PRIVACY : Mode.NORMAL)
                         .orElse(config.door().mode());
         AtomicReference<DoorController> door = new AtomicReference<>();
+        StoreHealth health = new StoreHealth();
+        health.attach(e -> post(door, e));
         AuditLog audit =
                 AuditLog.open(
                         storage,
@@ -122,22 +133,17 @@ public final class DoorAssembly {
                         new AuditLog.Health() {
                             @Override
                             public void failed(IOException e) {
-                                post(
-                                        door,
-                                        new DoorEvent.ConditionChanged(
-                                                Condition.STORE_UNAVAILABLE, true));
+                                health.failed(StoreHealth.Part.AUDIT_LOG);
                             }
 
                             @Override
                             public void recovered() {
-                                post(
-                                        door,
-                                        new DoorEvent.ConditionChanged(
-                                                Condition.STORE_UNAVAILABLE, false));
+                                health.ok(StoreHealth.Part.AUDIT_LOG);
                             }
                         });
         DoorController controller =
-                new DoorController(config.door(), mode, scheduler, store, modeFile, audit, wall);
+                new DoorController(
+                        config.door(), mode, scheduler, store, modeFile, audit, wall, health);
         door.set(controller);
         TrustReloader trust = new TrustReloader(config, scheduler::elapsed, controller::record);
         RevocationStore revocations =
@@ -153,7 +159,8 @@ public final class DoorAssembly {
                         new RateLimiter(config.api().rejectionsPerSecond(), scheduler::elapsed),
                         summary,
                         scheduler::elapsed,
-                        config.door().cameraReadyWait().plus(Duration.ofSeconds(10)));
+                        config.door().cameraReadyWait().plus(Duration.ofSeconds(10)),
+                        health);
         List<Damage> damage = new ArrayList<>();
         floor.damage().ifPresent(damage::add);
         damage.addAll(store.damage());
@@ -169,7 +176,9 @@ public final class DoorAssembly {
                 clock,
                 summary,
                 persisted.isPresent() ? "persisted" : "config",
-                damage);
+                damage,
+                health,
+                modeFile);
     }
 
     private static void post(AtomicReference<DoorController> door, DoorEvent event) {
@@ -193,7 +202,7 @@ public final class DoorAssembly {
             controller.post(new DoorEvent.ConditionChanged(Condition.STATE_DAMAGED, true));
         }
         if (audit.failing()) {
-            controller.post(new DoorEvent.ConditionChanged(Condition.STORE_UNAVAILABLE, true));
+            health.failed(StoreHealth.Part.AUDIT_LOG);
         }
         gate.checkClock(); // an untrusted clock raises CLOCK_UNTRUSTED from the start
         gate.checkRevocationSigner();
@@ -227,13 +236,41 @@ public final class DoorAssembly {
                             floor.get());
                 }
             }
+            health.ok(StoreHealth.Part.TIME_FLOOR);
         } catch (IOException e) {
             Logger.error(
                     "the state directory cannot be written (time floor, one-time store): {}",
                     e.getMessage());
-            controller.post(new DoorEvent.ConditionChanged(Condition.STORE_UNAVAILABLE, true));
+            health.failed(StoreHealth.Part.TIME_FLOOR);
         }
         audit.retry();
+        probeFailedParts();
+    }
+
+    /**
+     * Parts that failed and have nothing of their own pending are tried again here, so that a disk
+     * that came back clears the alarm even though couriers (refused meanwhile) cannot prove it.
+     */
+    private void probeFailedParts() {
+        Set<StoreHealth.Part> failing = health.failing();
+        if (failing.contains(StoreHealth.Part.ONE_TIME_STORE)
+                || failing.contains(StoreHealth.Part.REVOCATIONS)) {
+            try {
+                store.probe();
+                health.ok(StoreHealth.Part.ONE_TIME_STORE);
+                health.ok(StoreHealth.Part.REVOCATIONS);
+            } catch (IOException e) {
+                Logger.debug("one-time store still cannot be written: {}", e.getMessage());
+            }
+        }
+        if (failing.contains(StoreHealth.Part.MODE_FILE)) {
+            try {
+                modeFile.save(controller.model().mode().name().toLowerCase(Locale.ROOT));
+                health.ok(StoreHealth.Part.MODE_FILE);
+            } catch (IOException e) {
+                Logger.debug("the mode still cannot be saved: {}", e.getMessage());
+            }
+        }
     }
 
     /** Runs {@code task} every {@code period} on the door's scheduler until {@link #stop()}. */
@@ -286,6 +323,11 @@ public final class DoorAssembly {
 
     public AuditLog audit() {
         return audit;
+    }
+
+    /** Which parts of the state directory fail right now. */
+    public StoreHealth health() {
+        return health;
     }
 
     public String modeSource() {

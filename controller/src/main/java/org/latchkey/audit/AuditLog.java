@@ -128,6 +128,10 @@ public final class AuditLog implements AuditTrail, AutoCloseable {
     public synchronized Optional<String> append(AuditRecord record, Instant at) {
         if (!ensureOpen()) {
             lose(at);
+            if (!failing) {
+                failing = true;
+                health.failed(new IOException("the audit log cannot be opened"));
+            }
             return Optional.empty();
         }
         try {

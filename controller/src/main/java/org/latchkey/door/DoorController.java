@@ -64,6 +64,7 @@ public final class DoorController implements HardwareListener {
     private final ModeFile modeFile;
     private final AuditTrail audit;
     private final InstantSource clock;
+    private final StoreHealth health;
     private final LinkedBlockingQueue<Item> queue = new LinkedBlockingQueue<>();
     private final Map<Long, CompletableFuture<Outcome>> pending = new ConcurrentHashMap<>();
     private final AtomicLong requestIds = new AtomicLong();
@@ -85,8 +86,10 @@ public final class DoorController implements HardwareListener {
             OneTimeStore store,
             ModeFile modeFile,
             AuditTrail audit,
-            InstantSource clock) {
+            InstantSource clock,
+            StoreHealth health) {
         this.machine = new DoorMachine(settings);
+        this.health = health;
         this.scheduler = scheduler;
         this.store = store;
         this.modeFile = modeFile;
@@ -263,26 +266,27 @@ public final class DoorController implements HardwareListener {
             case DoorCommand.ConsumeOnce co -> {
                 var claims = co.grant().access().claims();
                 try {
-                    return Optional.of(
-                            new DoorEvent.OnceConsumed(
-                                    co.grant(),
-                                    Optional.of(
-                                            store.consume(
-                                                    co.grant().access().kid(),
-                                                    claims.tokenId(),
-                                                    claims.expires()))));
+                    OneTimeStore.Result result =
+                            store.consume(
+                                    co.grant().access().kid(), claims.tokenId(), claims.expires());
+                    health.ok(StoreHealth.Part.ONE_TIME_STORE);
+                    return Optional.of(new DoorEvent.OnceConsumed(co.grant(), Optional.of(result)));
                 } catch (IOException e) {
                     Logger.error("one-time store cannot be written: {}", e.getMessage());
+                    health.failed(StoreHealth.Part.ONE_TIME_STORE);
                     return Optional.of(new DoorEvent.OnceConsumed(co.grant(), Optional.empty()));
                 }
             }
             case DoorCommand.SaveMode m -> {
                 try {
                     modeFile.save(m.mode().name().toLowerCase(Locale.ROOT));
+                    health.ok(StoreHealth.Part.MODE_FILE);
                 } catch (IOException e) {
                     Logger.error(
                             "the mode cannot be saved, so a restart would forget it: {}",
                             e.getMessage());
+                    health.failed(StoreHealth.Part.MODE_FILE);
+                    // At once, in this step, whatever the tracker posts: the door narrows now.
                     return Optional.of(
                             new DoorEvent.ConditionChanged(Condition.STORE_UNAVAILABLE, true));
                 }

@@ -211,7 +211,8 @@ public final class DoorMachine {
                     "the one-time store cannot be written, so once tokens are refused");
             return;
         }
-        s.alarm(Alarm.STORE_UNAVAILABLE, false);
+        // (a write that worked clears nothing here: StoreHealth clears the alarm once every part of
+        // the state directory works again)
         if (e.result().get() == OneTimeStore.Result.ALREADY_USED) {
             undoGrant(
                     s,

@@ -339,6 +339,24 @@ public final class OneTimeStore {
         goodLength = content.length;
     }
 
+    /**
+     * Whether the store can be written again after a failure: opens it for appending, cuts back a
+     * failed append's fragment, syncs. Writes no record.
+     *
+     * @throws IOException when it still cannot be written
+     */
+    public synchronized void probe() throws IOException {
+        if (unreadable.isPresent()) {
+            throw new IOException(unreadable.get());
+        }
+        try (Storage.Appender out = storage.append(file)) {
+            if (out.size() > goodLength) {
+                out.truncate(goodLength);
+            }
+            out.force();
+        }
+    }
+
     public synchronized int size() {
         return used.size();
     }

@@ -88,7 +88,8 @@ class DoorScenarioTest {
                         store,
                         new ModeFile(Storage.REAL, state),
                         audit,
-                        InstantSource.fixed(TestTokens.NOW));
+                        InstantSource.fixed(TestTokens.NOW),
+                        new StoreHealth());
         door.addObserver(
                 new DoorController.Observer() {
                     @Override
