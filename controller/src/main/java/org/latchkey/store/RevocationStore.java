@@ -114,9 +114,30 @@ public final class RevocationStore {
         try {
             text = new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1).strip();
         } catch (NoSuchFileException e) {
+            if (highest.getOrDefault(scope, 0L) > 0) {
+                // Installed once (the seq file says so) and gone: what it revoked is unknown.
+                damage.add(
+                        new Damage(
+                                file.toString(),
+                                "",
+                                "is missing though list "
+                                        + highest.get(scope)
+                                        + " was installed: only owner tokens until a list is"
+                                        + " installed again"));
+                installed = installed.with(RevocationList.unreadable(scope, highest.get(scope)));
+            }
             return;
         } catch (IOException e) {
-            damage.add(new Damage(file.toString(), "", "cannot be read (" + e.getMessage() + ")"));
+            damage.add(
+                    new Damage(
+                            file.toString(),
+                            "",
+                            "cannot be read ("
+                                    + e.getMessage()
+                                    + "): only owner tokens until a list is installed again"));
+            installed =
+                    installed.with(
+                            RevocationList.unreadable(scope, highest.getOrDefault(scope, 0L)));
             return;
         }
         RevocationList list;
@@ -125,6 +146,9 @@ public final class RevocationStore {
         } catch (TokenRejectedException e) {
             list = legible(file, text, e);
             if (list == null) {
+                installed =
+                        installed.with(
+                                RevocationList.unreadable(scope, highest.getOrDefault(scope, 0L)));
                 return;
             }
         }
@@ -165,7 +189,8 @@ public final class RevocationStore {
                             keepAside(file, text),
                             "does not verify ("
                                     + e.getMessage()
-                                    + ") and cannot be read: no revocations of it are in force"));
+                                    + ") and cannot be read: only owner tokens until a list is"
+                                    + " installed again"));
             Logger.error("{} does not verify ({}) and cannot be read", file, e.getMessage());
             return null;
         }
@@ -258,7 +283,8 @@ public final class RevocationStore {
                         list.issuedAt(),
                         list.tokenIds(),
                         list.keyIds(),
-                        list.signedText());
+                        list.signedText(),
+                        list.unreadable());
     }
 
     private String seqFile() {

@@ -86,6 +86,13 @@ public final class AccessTokenVerifier {
             throw new TokenRejectedException(REVOKED, "token " + claims.tokenId() + " is revoked");
         }
         IssuerPolicy policy = issuer.policy();
+        if (revocations.unreadable() && !(claims.role() == Role.OWNER && policy.isOwner())) {
+            throw new TokenRejectedException(
+                    REVOKED,
+                    "the door's revocation list cannot be read, so what it revoked is unknown:"
+                            + " only owner tokens until a list is installed again (latchkey"
+                            + " revoke --resign)");
+        }
         if (!policy.maySign(claims.role())) {
             throw new TokenRejectedException(
                     ROLE_NOT_ALLOWED,

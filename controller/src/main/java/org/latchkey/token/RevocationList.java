@@ -11,6 +11,8 @@ import java.util.Set;
  * @param scope whom the list is for: this lock, or its whole fleet
  * @param signedText the signed list as received, kept so it can be stored and verified again on
  *     load
+ * @param unreadable the door installed a list of this scope but can no longer read it: what it
+ *     revoked is unknown, so only owner tokens are admitted until a list is installed again
  */
 public record RevocationList(
         Scope scope,
@@ -18,7 +20,8 @@ public record RevocationList(
         Instant issuedAt,
         Set<String> tokenIds,
         Set<String> keyIds,
-        String signedText) {
+        String signedText,
+        boolean unreadable) {
 
     /** A list's {@code aud}: the lock id, or the fleet id a door may be configured with. */
     public enum Scope {
@@ -31,8 +34,24 @@ public record RevocationList(
         keyIds = Set.copyOf(keyIds);
     }
 
+    /** A list as read and verified. */
+    public RevocationList(
+            Scope scope,
+            long seq,
+            Instant issuedAt,
+            Set<String> tokenIds,
+            Set<String> keyIds,
+            String signedText) {
+        this(scope, seq, issuedAt, tokenIds, keyIds, signedText, false);
+    }
+
     public static RevocationList none(Scope scope) {
         return new RevocationList(scope, 0, Instant.EPOCH, Set.of(), Set.of(), "");
+    }
+
+    /** A list this door installed (up to {@code seq}) whose file it can no longer read. */
+    public static RevocationList unreadable(Scope scope, long seq) {
+        return new RevocationList(scope, seq, Instant.EPOCH, Set.of(), Set.of(), "", true);
     }
 
     public boolean revokesKey(String kid) {

@@ -18,6 +18,11 @@ public record RevocationLists(RevocationList lock, RevocationList fleet) {
                 : new RevocationLists(lock, list);
     }
 
+    /** A list of either scope could not be read: only owner tokens until one is installed. */
+    public boolean unreadable() {
+        return lock.unreadable() || fleet.unreadable();
+    }
+
     public boolean revokesKey(String kid) {
         return lock.revokesKey(kid) || fleet.revokesKey(kid);
     }

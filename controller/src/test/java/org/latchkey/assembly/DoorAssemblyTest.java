@@ -307,6 +307,73 @@ class DoorAssemblyTest {
                 "the highest seq installed is remembered");
     }
 
+    @Test
+    void revocationListThatCannotBeRead_admitsOwnersOnly_untilAListIsInstalledAgain()
+            throws Exception {
+        VirtualDoor door = start(T0);
+        var first =
+                door.assembly
+                        .gate()
+                        .installRevocations(
+                                list(
+                                        TestDoor.OWNER,
+                                        1,
+                                        TestDoor.COURIER.publicKey().pid() + "/gone-000000000001"),
+                                "127.0.0.1");
+        assertTrue(first.granted(), first.toString());
+        door.stop();
+        // The stored list is overwritten with garbage while the door is down: what did it revoke?
+        Files.writeString(dir.resolve("state/revocations.paseto"), "v4.public.garbage\n");
+        VirtualDoor again = start(T0.plusSeconds(60));
+        assertTrue(again.model().alarms().contains(Alarm.STATE_DAMAGED));
+        assertEquals(
+                RejectionReason.REVOKED,
+                again.present(token(Role.DELIVERY, Use.ONCE, again.now()), "127.0.0.1")
+                        .refusal()
+                        .orElseThrow(),
+                "unknown revocations: a courier is not let in");
+        assertTrue(
+                again.present(token(Role.OWNER, Use.WINDOW, again.now()), "127.0.0.1").granted(),
+                "the owner is, to put things right");
+        again.unlockAndRelock();
+        assertTrue(
+                again.assembly
+                        .gate()
+                        .installRevocations(
+                                list(
+                                        TestDoor.OWNER,
+                                        2,
+                                        TestDoor.COURIER.publicKey().pid() + "/gone-000000000001"),
+                                "127.0.0.1")
+                        .granted());
+        assertTrue(
+                again.present(token(Role.DELIVERY, Use.ONCE, again.now()), "127.0.0.1").granted());
+        again.unlockAndRelock();
+    }
+
+    @Test
+    void revocationListDeletedWhileTheDoorWasDown_admitsOwnersOnly() throws Exception {
+        VirtualDoor door = start(T0);
+        assertTrue(
+                door.assembly
+                        .gate()
+                        .installRevocations(
+                                list(
+                                        TestDoor.OWNER,
+                                        1,
+                                        TestDoor.COURIER.publicKey().pid() + "/gone-000000000001"),
+                                "127.0.0.1")
+                        .granted());
+        door.stop();
+        Files.delete(dir.resolve("state/revocations.paseto"));
+        VirtualDoor again = start(T0.plusSeconds(60));
+        assertEquals(
+                RejectionReason.REVOKED,
+                again.present(token(Role.DELIVERY, Use.WINDOW, again.now()), "127.0.0.1")
+                        .refusal()
+                        .orElseThrow());
+    }
+
     private static String list(SigningKey signer, long seq, String ref) {
         return AccessTokens.sign(
                 signer,
