@@ -106,6 +106,9 @@ public final class PemFiles {
 
     /** A file holding a secret: refused when anyone but its owner and group may read it. */
     static void requirePrivate(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalArgumentException("does not exist or is not a file");
+        }
         PosixFileAttributeView view =
                 Files.getFileAttributeView(file, PosixFileAttributeView.class);
         if (view == null) {
