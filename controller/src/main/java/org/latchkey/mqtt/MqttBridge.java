@@ -6,7 +6,6 @@ import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.lifecycle.MqttClientConnectedContext;
 import com.hivemq.client.mqtt.lifecycle.MqttClientDisconnectedContext;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
-import com.hivemq.client.mqtt.mqtt5.Mqtt5Client;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5ClientBuilder;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
 import com.hivemq.client.mqtt.mqtt5.message.subscribe.Mqtt5Subscribe;
@@ -208,25 +207,7 @@ public final class MqttBridge implements DoorController.Observer, AutoCloseable 
     }
 
     private Mqtt5AsyncClient build(Optional<String> password, TlsFactories tls) {
-        Mqtt5ClientBuilder b =
-                Mqtt5Client.builder()
-                        .identifier(settings.clientId())
-                        .serverHost(settings.host())
-                        .serverPort(settings.port());
-        if (settings.tls()) {
-            var ssl = b.sslConfig().protocols(List.of("TLSv1.3", "TLSv1.2"));
-            tls.trust().ifPresent(ssl::trustManagerFactory);
-            tls.identity().ifPresent(ssl::keyManagerFactory);
-            // No hostnameVerifier: the client then checks the broker's name (HTTPS rules).
-            b = ssl.handshakeTimeout(10, TimeUnit.SECONDS).applySslConfig();
-        }
-        if (settings.username().isPresent()) {
-            var auth = b.simpleAuth().username(settings.username().get());
-            if (password.isPresent()) {
-                auth = auth.password(password.get().getBytes(StandardCharsets.UTF_8));
-            }
-            b = auth.applySimpleAuth();
-        }
+        Mqtt5ClientBuilder b = Connection.builder(settings, password, tls.trust(), tls.identity());
         return b.willPublish()
                 .topic(topics.availability())
                 .payload(bytes("offline"))

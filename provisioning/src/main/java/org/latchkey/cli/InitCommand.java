@@ -75,6 +75,39 @@ final class InitCommand implements Callable<Integer> {
     KeysGenerateCommand.PassphraseChoice passphrase = new KeysGenerateCommand.PassphraseChoice();
 
     @Option(
+            names = "--mqtt",
+            paramLabel = "URL",
+            description =
+                    "Join an MQTT broker (Home Assistant, a fleet): mqtts://host:8883, or"
+                            + " mqtt://127.0.0.1 for a broker on this machine. Fills [mqtt].")
+    String mqttUrl;
+
+    @Option(
+            names = "--mqtt-username",
+            paramLabel = "NAME",
+            description = "The door's user on the broker.")
+    String mqttUser;
+
+    @Option(
+            names = "--mqtt-password-file",
+            paramLabel = "FILE",
+            description = "A file (mode 600 or 640) holding that user's password.")
+    Path mqttPasswordFile;
+
+    @Option(
+            names = "--mqtt-ca-file",
+            paramLabel = "FILE",
+            description = "The broker's CA certificate (PEM); default: the system's trust store.")
+    Path mqttCaFile;
+
+    @Option(
+            names = "--mqtt-accept-tokens",
+            description =
+                    "Let access tokens be presented over MQTT too (off by default; a LOCK is"
+                            + " always accepted).")
+    boolean mqttAcceptTokens;
+
+    @Option(
             names = "--force",
             description = "Replace an existing setup (the old files are renamed, not deleted).")
     boolean force;
@@ -90,6 +123,13 @@ final class InitCommand implements Callable<Integer> {
         }
         if (!driver.equals("pi4j") && !driver.equals("simulated")) {
             throw CliException.usage("--driver: pi4j or simulated");
+        }
+        if (mqttUrl == null
+                && (mqttUser != null
+                        || mqttPasswordFile != null
+                        || mqttCaFile != null
+                        || mqttAcceptTokens)) {
+            throw CliException.usage("--mqtt-* options need --mqtt URL");
         }
         Path config = dir.resolve(CONFIG);
         List<Path> existing =
@@ -110,25 +150,7 @@ final class InitCommand implements Callable<Integer> {
                         : passphrase.file != null
                                 ? Passphrases.fromFile(passphrase.file)
                                 : Passphrases.ask(context, "Passphrase for the owner key: ", true);
-        Files.createDirectories(dir);
-        long stamp = context.clock().instant().getEpochSecond();
-        for (Path p : existing) {
-            Files.move(p, p.resolveSibling(p.getFileName() + ".replaced-" + stamp));
-        }
         SigningKey owner = SigningKey.generate(context.random());
-        try {
-            KeyFiles.write(
-                    dir.resolve(OWNER + ".key"),
-                    dir.resolve(OWNER + ".pub"),
-                    owner,
-                    pass,
-                    context.random());
-        } finally {
-            owner.destroy();
-            if (pass != null) {
-                Arrays.fill(pass, '\0');
-            }
-        }
         String state =
                 stateDir != null
                         ? stateDir.toString()
@@ -150,7 +172,37 @@ final class InitCommand implements Callable<Integer> {
                                 "OWNER_KEY_FILE",
                                 OWNER + ".key",
                                 "OWNER_PUBLIC_KEY",
-                                owner.publicKey().paserk()));
+                                owner.publicKey().paserk(),
+                                "MQTT",
+                                mqttSection()));
+        try {
+            // What init writes must be a valid config: checked before anything is written.
+            DeviceConfigLoader.parse(config, text);
+        } catch (org.latchkey.config.ConfigException e) {
+            owner.destroy();
+            if (pass != null) {
+                Arrays.fill(pass, '\0');
+            }
+            throw CliException.failed(e.getMessage());
+        }
+        Files.createDirectories(dir);
+        long stamp = context.clock().instant().getEpochSecond();
+        for (Path p : existing) {
+            Files.move(p, p.resolveSibling(p.getFileName() + ".replaced-" + stamp));
+        }
+        try {
+            KeyFiles.write(
+                    dir.resolve(OWNER + ".key"),
+                    dir.resolve(OWNER + ".pub"),
+                    owner,
+                    pass,
+                    context.random());
+        } finally {
+            owner.destroy();
+            if (pass != null) {
+                Arrays.fill(pass, '\0');
+            }
+        }
         KeyFiles.writeNew(
                 config,
                 text.getBytes(StandardCharsets.UTF_8),
@@ -220,6 +272,44 @@ final class InitCommand implements Callable<Integer> {
                         + lockId
                         + " --role guest --sub visitor --window --for 2h --qr");
         return ExitCode.OK;
+    }
+
+    /** The [mqtt] section: filled from --mqtt…, else a commented example. */
+    private String mqttSection() {
+        if (mqttUrl == null) {
+            return """
+            # ---- MQTT (Home Assistant, fleets) ---------------------------------------------------------
+            # [mqtt]                          # absent: no bridge; see README, Home Assistant
+            # url = "mqtts://broker.lan:8883" # mqtt:// only to this machine unless allow_plaintext = true
+            # username = "front-door"
+            # password_file = "mqtt-password" # mode 600 or 640, relative to this file
+            # ca_file = "broker-ca.crt"       # default: the system's trust store; the name is always checked
+            # accept_tokens = false           # tokens over MQTT; LOCK is always accepted (remote_lock)
+            """;
+        }
+        StringBuilder sb = new StringBuilder();
+        sb.append(
+                "# ---- MQTT (Home Assistant, fleets): check it with `latchkey mqtt check` ----\n");
+        sb.append("[mqtt]\n");
+        sb.append("url = ").append(ConfigToml.quote(mqttUrl)).append('\n');
+        if (mqttUser != null) {
+            sb.append("username = ").append(ConfigToml.quote(mqttUser)).append('\n');
+        }
+        if (mqttPasswordFile != null) {
+            sb.append("password_file = ")
+                    .append(ConfigToml.quote(mqttPasswordFile.toAbsolutePath().toString()))
+                    .append('\n');
+        }
+        if (mqttCaFile != null) {
+            sb.append("ca_file = ")
+                    .append(ConfigToml.quote(mqttCaFile.toAbsolutePath().toString()))
+                    .append('\n');
+        }
+        sb.append("# topic_prefix = \"latchkey/").append(lockId).append("\"\n");
+        sb.append(
+                "# discovery_prefix = \"homeassistant\"   # \"\" = no Home Assistant discovery\n");
+        sb.append("accept_tokens = ").append(mqttAcceptTokens).append('\n');
+        return sb.toString();
     }
 
     /**

@@ -22,6 +22,7 @@ import java.io.PrintWriter;
             StatusCommand.class,
             HwTestCommand.class,
             AuditCommand.class,
+            MqttCommand.class,
             org.latchkey.bench.BenchCommand.class,
             CommandLine.HelpCommand.class
         },
