@@ -6,8 +6,8 @@ package org.latchkey.door;
  */
 public enum Condition {
     /**
-     * The wall clock cannot be trusted (token-profile.md, Time): tokens of clock-bound roles are
-     * refused.
+     * The wall clock cannot be trusted (docs/token-profile.md, Time): tokens of clock-bound roles
+     * are refused.
      */
     CLOCK_UNTRUSTED(Alarm.CLOCK_UNTRUSTED),
     /**

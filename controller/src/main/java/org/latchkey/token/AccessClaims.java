@@ -12,8 +12,8 @@ import java.util.Objects;
 import java.util.regex.Pattern;
 
 /**
- * The claims of a latchkey access token (token-profile.md). Construction checks each claim's shape;
- * the door's rules (lock, time, policy) are the verifier's.
+ * The claims of a latchkey access token (docs/token-profile.md). Construction checks each claim's
+ * shape; the door's rules (lock, time, policy) are the verifier's.
  *
  * @param issuer {@code iss}, for the audit trail only; empty when absent
  * @param subject {@code sub}: who or what for; empty when absent

@@ -3,8 +3,8 @@ package org.latchkey.token;
 import java.time.Instant;
 
 /**
- * The door's wall clock at the moment of a check, and whether it may be believed (token-profile.md,
- * Time).
+ * The door's wall clock at the moment of a check, and whether it may be believed
+ * (docs/token-profile.md, Time).
  */
 public sealed interface ClockReading {
     Instant now();

@@ -1,8 +1,8 @@
 package org.latchkey.token;
 
 /**
- * Why a token or document was refused. The names are a stable contract (token-profile.md): the CLI,
- * the API and the audit log all print them as they are.
+ * Why a token or document was refused. The names are a stable contract (docs/token-profile.md): the
+ * CLI, the API and the audit log all print them as they are.
  */
 public enum RejectionReason {
     MALFORMED,

@@ -28,13 +28,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class DaemonBenchmark {
     /** The same JVM options as the ./latchkeyd launcher and the systemd unit. */
-    private static final List<String> LAUNCHER_OPTIONS =
-            List.of("-XX:+UseSerialGC", "-Xmx96m", "-Xss512k");
+    static final List<String> LAUNCHER_OPTIONS = List.of("-XX:+UseSerialGC", "-Xmx96m", "-Xss512k");
 
     private static final int CYCLES = 200;
     private static final int FLOOD = 10_000;
     private static final int FLOOD_ROUNDS = 5;
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private DaemonBenchmark() {}
 
@@ -167,7 +166,7 @@ public final class DaemonBenchmark {
         return ms;
     }
 
-    private static void awaitState(int port, String state) throws Exception {
+    static void awaitState(int port, String state) throws Exception {
         for (int i = 0; i < 2000; i++) {
             String s =
                     HTTP.send(
@@ -188,7 +187,7 @@ public final class DaemonBenchmark {
         throw new IllegalStateException("never reached " + state);
     }
 
-    private static HttpResponse<String> post(HttpClient client, int port, String path, String body)
+    static HttpResponse<String> post(HttpClient client, int port, String path, String body)
             throws Exception {
         return client.send(
                 HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
@@ -198,7 +197,7 @@ public final class DaemonBenchmark {
                 HttpResponse.BodyHandlers.ofString());
     }
 
-    private static long rssKb(long pid) throws Exception {
+    static long rssKb(long pid) throws Exception {
         for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
             if (line.startsWith("VmRSS:")) {
                 return Long.parseLong(line.replaceAll("\\D", ""));
@@ -214,13 +213,13 @@ public final class DaemonBenchmark {
                 + Long.parseLong(f[12]); // utime + stime, in clock ticks (100/s)
     }
 
-    private static double median(List<Double> xs) {
+    static double median(List<Double> xs) {
         List<Double> s = new ArrayList<>(xs);
         Collections.sort(s);
         return s.get(s.size() / 2);
     }
 
-    private static double p99(List<Double> xs) {
+    static double p99(List<Double> xs) {
         List<Double> s = new ArrayList<>(xs);
         Collections.sort(s);
         return s.get(Math.min(s.size() - 1, (int) Math.ceil(s.size() * 0.99) - 1));
