@@ -217,8 +217,6 @@ public final class Latchkeyd {
                                             Logger.error(e, "the door loop failed");
                                         }
                                     });
-            door.start(hardware);
-
             int port = options.port().orElse(config.api().port());
             Optional<SimulatedDoor> sim =
                     hardware instanceof SimulatedDoor s ? Optional.of(s) : Optional.empty();
@@ -228,32 +226,8 @@ public final class Latchkeyd {
                             org.latchkey.door.DoorModel,
                             com.fasterxml.jackson.databind.node.ObjectNode>
                     status = m -> StatusJson.of(m, clock.trusted(), sim.isPresent(), modeSource);
-            ApiServer api;
-            try {
-                api =
-                        ApiServer.start(
-                                new InetSocketAddress(config.api().bind(), port),
-                                door.gate(),
-                                controller,
-                                sim,
-                                status);
-            } catch (IOException e) {
-                hardware.close();
-                scheduler.close();
-                door.stop();
-                throw new IOException(
-                        "cannot serve the API on "
-                                + config.api().bind()
-                                + ":"
-                                + port
-                                + ": "
-                                + e.getMessage(),
-                        e);
-            }
-            Optional<ScannerInput> scanner =
-                    config.scanner().map(device -> new ScannerInput(device, door.gate()::present));
-            scanner.ifPresent(s -> Thread.ofVirtual().name("latchkeyd-scanner").start(s));
-
+            // Before the door starts, so its first records (startup, the bolt) are on the events
+            // topic too: the bridge queues them until the broker answers.
             Optional<MqttBridge> mqtt = Optional.empty();
             if (config.mqtt().isPresent()) {
                 try {
@@ -272,6 +246,35 @@ public final class Latchkeyd {
                     Logger.error("MQTT bridge off: {}; the door works without it", e.getMessage());
                 }
             }
+
+            door.start(hardware);
+
+            ApiServer api;
+            try {
+                api =
+                        ApiServer.start(
+                                new InetSocketAddress(config.api().bind(), port),
+                                door.gate(),
+                                controller,
+                                sim,
+                                status);
+            } catch (IOException e) {
+                mqtt.ifPresent(MqttBridge::close);
+                hardware.close();
+                scheduler.close();
+                door.stop();
+                throw new IOException(
+                        "cannot serve the API on "
+                                + config.api().bind()
+                                + ":"
+                                + port
+                                + ": "
+                                + e.getMessage(),
+                        e);
+            }
+            Optional<ScannerInput> scanner =
+                    config.scanner().map(device -> new ScannerInput(device, door.gate()::present));
+            scanner.ifPresent(s -> Thread.ofVirtual().name("latchkeyd-scanner").start(s));
 
             SystemdNotify systemd = SystemdNotify.fromEnvironment(System.getenv());
             Running running =

@@ -69,6 +69,15 @@ public final class MqttBridge implements DoorController.Observer, AutoCloseable 
     private static final Duration SEND_TIMEOUT = Duration.ofSeconds(10);
     private static final int MAX_PACKET = 64 * 1024;
 
+    static {
+        // A door sends a few small messages a minute: netty's pooled arenas (4 MiB chunks, one
+        // arena per core, heap and direct) would cost tens of MiB for nothing. Unless the operator
+        // chose otherwise, plain unpooled buffers.
+        if (System.getProperty("io.netty.allocator.type") == null) {
+            System.setProperty("io.netty.allocator.type", "unpooled");
+        }
+    }
+
     private final MqttSettings settings;
     private final MqttTopics topics;
     private final Optional<Discovery> discovery;
