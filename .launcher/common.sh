@@ -25,8 +25,31 @@ latchkey_find_java() {
   return 1
 }
 
+# A writable per-user cache folder (the java found, the CLI's class-data archive), or nothing.
+latchkey_cache_dir() {
+  local d="${XDG_CACHE_HOME:-${HOME:-/nonexistent}/.cache}/latchkey"
+  mkdir -p "$d" 2>/dev/null && [ -w "$d" ] && echo "$d"
+}
+
+# latchkey_find_java, remembered: probing a JVM costs a JVM start, so the answer is kept in the cache
+# and reused while that java is still there (and JAVA_HOME does not name another).
+latchkey_find_java_cached() {
+  local cache j
+  cache=$(latchkey_cache_dir) || cache=""
+  if [ -n "$cache" ] && [ -f "$cache/java" ]; then
+    j=$(cat "$cache/java")
+    if [ -x "$j" ] && { [ -z "${JAVA_HOME:-}" ] || [ "$j" = "$JAVA_HOME/bin/java" ]; }; then
+      echo "$j"
+      return 0
+    fi
+  fi
+  j=$(latchkey_find_java) || return 1
+  [ -n "$cache" ] && echo "$j" >"$cache/java"
+  echo "$j"
+}
+
 latchkey_java_or_die() {
-  if ! LATCHKEY_JAVA=$(latchkey_find_java); then
+  if ! LATCHKEY_JAVA=$(latchkey_find_java_cached); then
     cat >&2 <<'MSG'
 latchkey needs Java 21 or newer, and none was found (looked at JAVA_HOME, PATH and /usr/lib/jvm).
 Install one, for example:
@@ -38,12 +61,14 @@ MSG
   export LATCHKEY_JAVA
 }
 
-# Builds when the runtime class path is missing or older than any source or pom.
+# Builds when the runtime class path is missing or older than a main source file or a pom: only the
+# main sources count (tests do not change the command), and the walk stops at the first newer file.
 latchkey_build_if_needed() {
   local lib="$here/provisioning/target/lib" stamp="$here/provisioning/target/.launcher-built"
   if [ -f "$stamp" ] && [ -d "$lib" ] && \
-     [ -z "$(find "$here/pom.xml" "$here/hal" "$here/controller" "$here/provisioning" \
-              \( -name target -prune \) -o \( -newer "$stamp" \( -name '*.java' -o -name 'pom.xml' -o -path '*/src/main/resources/*' \) -print \) 2>/dev/null | head -n 1)" ]; then
+     [ -z "$(find "$here/pom.xml" "$here/hal/pom.xml" "$here/controller/pom.xml" "$here/provisioning/pom.xml" \
+              "$here/hal/src/main" "$here/controller/src/main" "$here/provisioning/src/main" \
+              -newer "$stamp" -type f -print -quit 2>/dev/null)" ]; then
     return 0
   fi
   echo "latchkey: building the project first (./mvnw package, tests skipped; takes a minute the first time)..." >&2
@@ -59,10 +84,33 @@ latchkey_build_if_needed() {
   echo "latchkey: build done." >&2
 }
 
+# The command line's JVM options: a short-lived process, so the client compiler only and the serial
+# collector, and an application class-data archive in the user's cache (made by the first run on this
+# JVM and class path, reused after; a CDS archive only works on the JVM build that wrote it, so it is
+# never shipped).
+# One archive per JVM and per command ("token verify", "status"…): each holds the classes its
+# command loads.
+latchkey_cli_opts() {
+  local cache key command=""
+  LATCHKEY_CLI_OPTS=(-XX:TieredStopAtLevel=1 -XX:+UseSerialGC)
+  if cache=$(latchkey_cache_dir); then
+    case "${1:-}" in [a-z]*) command="$1" ;; esac
+    case "${2:-}" in [a-z]*) command="$command-$2" ;; esac
+    key=$(printf '%s' "$LATCHKEY_JAVA" | cksum | cut -d ' ' -f 1)
+    LATCHKEY_CLI_OPTS+=(-XX:SharedArchiveFile="$cache/cli-$key-${command:-none}.jsa" -XX:+AutoCreateSharedArchive
+                        -Xlog:cds=off -Xlog:cds+dynamic=off)
+  fi
+}
+
 latchkey_run() {
   local main="$1"
   shift
   latchkey_java_or_die
   latchkey_build_if_needed
-  exec "$LATCHKEY_JAVA" --enable-native-access=ALL-UNNAMED ${LATCHKEY_JAVA_OPTS:-} -cp "$here/provisioning/target/latchkey-provisioning.jar:$here/provisioning/target/lib/*" "$main" "$@"
+  local opts=()
+  if [ "$main" = org.latchkey.cli.Main ]; then
+    latchkey_cli_opts "$@"
+    opts=("${LATCHKEY_CLI_OPTS[@]}")
+  fi
+  exec "$LATCHKEY_JAVA" --enable-native-access=ALL-UNNAMED "${opts[@]}" ${LATCHKEY_JAVA_OPTS:-} -cp "$here/provisioning/target/latchkey-provisioning.jar:$here/provisioning/target/lib/*" "$main" "$@"
 }
