@@ -21,14 +21,11 @@ import java.util.concurrent.Callable;
         name = "bench",
         mixinStandardHelpOptions = true,
         header = "Watch the whole door work through scripted scenarios.",
-        description = {
-            "Run the whole door on simulated GPIO through scripted scenarios: the real controller,"
-                    + " token",
-            "verification and persistence, each scenario on a fresh temporary device. Prints a"
-                    + " timeline and PASS/FAIL",
-            "per scenario; exit 0 only if all pass. Fast by default (virtual time); --realtime"
-                    + " plays real speed."
-        },
+        description =
+                "Run the whole door on simulated GPIO through scripted scenarios: the real"
+                    + " controller, token verification and persistence, each scenario on a fresh"
+                    + " temporary device. Prints a timeline and PASS/FAIL per scenario; exit 0 only"
+                    + " if all pass. Fast by default (virtual time); --realtime plays real speed.",
         footerHeading = "%nScenarios:%n",
         footer = {
             "  delivery, replay, expired, wrong-lock, tampered, unknown-issuer, outside-hours,"

@@ -20,14 +20,11 @@ import java.util.concurrent.Callable;
         name = "hw-test",
         mixinStandardHelpOptions = true,
         header = "Check the wiring: bolt, door contact, camera.",
-        description = {
-            "Check the door's wiring step by step: the bolt unlocks, the door contact follows the"
-                    + " door,",
-            "the bolt locks, the camera triggers. Each step prints PASS or FAIL with the reason;"
-                    + " exit 0 only if",
-            "all pass. On the simulated driver it runs unattended. Do not run it while latchkeyd is"
-                    + " running."
-        })
+        description =
+                "Check the door's wiring step by step: the bolt unlocks, the door contact follows"
+                    + " the door, the bolt locks, the camera triggers. Each step prints PASS or"
+                    + " FAIL with the reason; exit 0 only if all pass. On the simulated driver it"
+                    + " runs unattended. Do not run it while latchkeyd is running.")
 final class HwTestCommand implements Callable<Integer> {
     private final CliContext context;
 

@@ -27,13 +27,11 @@ import java.util.concurrent.Callable;
         name = "init",
         mixinStandardHelpOptions = true,
         header = "Set up a door: config, owner keys, trust.",
-        description = {
-            "Set up a door: write a complete, commented latchkey.toml with safe defaults, generate"
-                    + " the",
-            "owner key pair (encrypted unless --no-passphrase) and trust it as owner. Refuses to"
-                    + " overwrite an",
-            "existing setup unless --force (then the old files are kept as *.replaced-<time>)."
-        })
+        description =
+                "Set up a door: write a complete, commented latchkey.toml with safe defaults,"
+                    + " generate the owner key pair (encrypted unless --no-passphrase) and trust it"
+                    + " as owner. Refuses to overwrite an existing setup unless --force (then the"
+                    + " old files are kept as *.replaced-<time>).")
 final class InitCommand implements Callable<Integer> {
     static final String CONFIG = "latchkey.toml";
     static final String OWNER = "owner";

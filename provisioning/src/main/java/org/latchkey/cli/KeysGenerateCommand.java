@@ -20,11 +20,10 @@ import java.util.regex.Pattern;
         name = "generate",
         mixinStandardHelpOptions = true,
         header = "Generate an Ed25519 key pair (NAME.key, NAME.pub).",
-        description = {
-            "Generate an Ed25519 key pair: NAME.key (PKCS#8 PEM, encrypted unless --no-passphrase)",
-            "and NAME.pub (k4.public…). Prints the key id (k4.pid…). Existing files are never"
-                    + " overwritten."
-        })
+        description =
+                "Generate an Ed25519 key pair: NAME.key (PKCS#8 PEM, encrypted unless"
+                    + " --no-passphrase) and NAME.pub (k4.public…). Prints the key id (k4.pid…)."
+                    + " Existing files are never overwritten.")
 final class KeysGenerateCommand implements Callable<Integer> {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
 

@@ -29,12 +29,11 @@ import java.util.concurrent.Callable;
         name = "verify",
         mixinStandardHelpOptions = true,
         header = "Verify a token as the door would.",
-        description = {
-            "Verify a token as the door would: exit 0 and the grant on stdout,",
-            "or exit 3 and 'rejected: REASON' on stderr. The clock is taken as trusted; the"
-                    + " revocation list",
-            "installed in the config's state directory applies when it is readable here."
-        })
+        description =
+                "Verify a token as the door would: exit 0 and the grant on stdout, or exit 3 and"
+                    + " 'rejected: REASON' on stderr. The clock is taken as trusted; the revocation"
+                    + " list installed in the config's state directory applies when it is readable"
+                    + " here.")
 final class TokenVerifyCommand implements Callable<Integer> {
     private final CliContext context;
 
