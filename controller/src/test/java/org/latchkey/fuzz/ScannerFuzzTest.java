@@ -6,7 +6,6 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 
 import org.latchkey.door.Outcome;
 import org.latchkey.scanner.ScannerInput;
-import org.latchkey.token.RejectionReason;
 import org.latchkey.token.TokenRejectedException;
 
 import java.io.ByteArrayInputStream;
@@ -39,7 +38,6 @@ class ScannerFuzzTest {
                                         Outcome.refused(e.reason(), e.detail()));
                             }
                         });
-        scanner.readLines(new ByteArrayInputStream(input));
-        assertTrue(RejectionReason.values().length > 0);
+        scanner.readLines(new ByteArrayInputStream(input)); // returns: nothing hangs on any input
     }
 }
