@@ -56,7 +56,10 @@ class DaemonRestartTest {
     @Test
     void timeFloorTwoDaysAhead_afterARestart_doesNotReopenAUsedOnceToken() throws Exception {
         DaemonFixture.writeConfig(dir);
-        String once = owner(Use.ONCE);
+        // Valid past the floor: expiry counts from the later of the clock and the floor.
+        String once =
+                TestDoor.token(
+                        TestDoor.OWNER, Role.OWNER, Use.ONCE, Instant.now(), Duration.ofDays(3));
         try (DaemonProcess d = start("first")) {
             assertEquals(200, fx.post(d.port, "/v1/access", once).statusCode());
             fx.awaitStatus(d.port, s -> s.contains("\"state\":\"LOCKED\""), Duration.ofSeconds(15));

@@ -116,6 +116,13 @@ public final class TestDoor {
      * fresh jti.
      */
     public static String token(SigningKey key, Role role, Use use, Instant now) {
+        return token(key, role, use, now, Duration.ofHours(1));
+    }
+
+    /**
+     * A token valid from five seconds before {@code now} for {@code validFor}, with a fresh jti.
+     */
+    public static String token(SigningKey key, Role role, Use use, Instant now, Duration validFor) {
         int n = COUNTER.incrementAndGet();
         return AccessTokens.issue(
                 key,
@@ -125,7 +132,7 @@ public final class TestDoor {
                         String.format("test-%s-%06d", Long.toHexString(now.toEpochMilli()), n),
                         now.minusSeconds(5),
                         now.minusSeconds(5),
-                        now.plus(Duration.ofHours(1)),
+                        now.plus(validFor),
                         use,
                         role,
                         "subject " + n));
