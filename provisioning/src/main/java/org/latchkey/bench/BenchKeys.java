@@ -89,15 +89,9 @@ final class BenchKeys {
                 "order");
     }
 
-    String ownerWindow(Instant at) {
-        return token(
-                owner,
-                LOCK,
-                Role.OWNER,
-                Use.WINDOW,
-                at.minusSeconds(300),
-                at.plus(Duration.ofHours(2)),
-                "owner");
+    /** The owner's window token, valid from 5 minutes before {@code at} until {@code until}. */
+    String ownerWindow(Instant at, Instant until) {
+        return token(owner, LOCK, Role.OWNER, Use.WINDOW, at.minusSeconds(300), until, "owner");
     }
 
     String token(

@@ -352,7 +352,10 @@ final class Scenarios {
                 "the courier is refused CLOCK_UNTRUSTED",
                 courier.refusal().orElse(null) == RejectionReason.CLOCK_UNTRUSTED,
                 "the answer was " + describe(courier));
-        Outcome owner = d.present(r.keys().ownerWindow(r.start()));
+        // Expiry counts from the later of the clock and the floor: the owner's token must still be
+        // valid at the floor, a day ahead.
+        Outcome owner =
+                d.present(r.keys().ownerWindow(r.start(), r.start().plus(Duration.ofDays(2))));
         expect("the owner is admitted", owner.granted(), "the answer was " + describe(owner));
         d.advance(Duration.ofSeconds(1));
         expectState(d, "unlocked for the owner", "UNLOCKED");
