@@ -90,8 +90,8 @@ public final class GpioSimDoor implements AutoCloseable {
 
     /**
      * @param step how often the world moves
-     * @param boltTravel how long the bolt needs while the servo is driven; shorter than the
-     *     door's configured travel time, or the door would find it still moving
+     * @param boltTravel how long the bolt needs while the servo is driven; shorter than the door's
+     *     configured travel time, or the door would find it still moving
      * @param cameraStartUp how long the camera takes from trigger to ready
      */
     public record Physics(Duration step, Duration boltTravel, Duration cameraStartUp) {}
@@ -102,6 +102,10 @@ public final class GpioSimDoor implements AutoCloseable {
      */
     @FunctionalInterface
     public interface Observer {
+        /** Just before the door writes the line. */
+        default void driving(Input input, Level level) {}
+
+        /** Just after. */
         void driven(Input input, Level level);
     }
 
@@ -128,10 +132,10 @@ public final class GpioSimDoor implements AutoCloseable {
     /**
      * Puts the door's world onto the chip and starts its physics.
      *
-     * @param watchRequests check on every step whether a program's line request replaced an
-     *     input's level (gpio-sim applies a requested bias as if it came from outside) and drive
-     *     it again; for a door opened by someone else ({@code hw-test}). The bench calls {@link
-     *     #resync()} right after it opens the hardware instead.
+     * @param watchRequests check on every step whether a program's line request replaced an input's
+     *     level (gpio-sim applies a requested bias as if it came from outside) and drive it again;
+     *     for a door opened by someone else ({@code hw-test}). The bench calls {@link #resync()}
+     *     right after it opens the hardware instead.
      */
     public GpioSimDoor(
             GpioSimChip chip,
@@ -299,6 +303,7 @@ public final class GpioSimDoor implements AutoCloseable {
     }
 
     private void drive(Input input, Level level) throws IOException {
+        observer.driving(input, level);
         chip.pull(wiring.line(input), level);
         driven.put(input, level);
         observer.driven(input, level);
@@ -342,6 +347,7 @@ public final class GpioSimDoor implements AutoCloseable {
         for (int i = 0; i < 3; i++) {
             chip.pull(line, level); // no change: no edge
         }
+        observer.driving(Input.DOOR_CONTACT, level.opposite());
         long t0 = System.nanoTime();
         for (int i = 0; i < toggles; i++) {
             level = level.opposite();
@@ -407,13 +413,14 @@ public final class GpioSimDoor implements AutoCloseable {
     }
 
     /**
-     * Lays out a PWM test root like {@code /sys/class/pwm} with one exported channel (the guest
-     * has no PWM device): {@code pwmchipN/pwmM/{enable,period,duty_cycle}}.
+     * Lays out a PWM test root like {@code /sys/class/pwm} with one exported channel (the guest has
+     * no PWM device): {@code pwmchipN/pwmM/{enable,period,duty_cycle}}.
      *
      * @return the channel's folder
      */
     public static Path pwmTestRoot(Path root, int pwmChip, int channel) throws IOException {
-        Path dir = Files.createDirectories(root.resolve("pwmchip" + pwmChip).resolve("pwm" + channel));
+        Path dir =
+                Files.createDirectories(root.resolve("pwmchip" + pwmChip).resolve("pwm" + channel));
         for (String f : new String[] {"enable", "period", "duty_cycle"}) {
             Files.writeString(dir.resolve(f), "0");
         }

@@ -9,8 +9,8 @@ import java.util.Optional;
 
 /**
  * Turns Pi4J's failure to request a line into a message naming the device, its config key and its
- * pin, and for a busy line the program that holds it. Pi4J's own message names only its I/O id;
- * the errno ("Device or resource busy") is two causes down, and the holder is not mentioned.
+ * pin, and for a busy line the program that holds it. Pi4J's own message names only its I/O id; the
+ * errno ("Device or resource busy") is two causes down, and the holder is not mentioned.
  */
 final class LineFailures {
     /** One device's line: "door contact", "hal.door.pin", 17. */

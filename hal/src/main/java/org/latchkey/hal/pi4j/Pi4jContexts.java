@@ -62,10 +62,10 @@ public final class Pi4jContexts {
 
     /**
      * Pi4J 3.0.3's gpiod plugin builds a context on a board it does not know, and only the first
-     * line request fails ("No gpio chip yet initialized!"): ask its board detection up front, so
-     * an unknown board is an error at open, not at the first pin (found on the real gpiod path).
+     * line request fails ("No gpio chip yet initialized!"): ask its board detection up front, so an
+     * unknown board is an error at open, not at the first pin (found on the real gpiod path).
      */
-    static void checkBoard() throws HalException {
+    public static void checkBoard() throws HalException {
         boolean known;
         try {
             known = BoardInfoHelper.runningOnRaspberryPi();

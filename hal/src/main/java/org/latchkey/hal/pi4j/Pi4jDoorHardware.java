@@ -180,8 +180,7 @@ public final class Pi4jDoorHardware implements DoorHardware {
                                         // cut wire reads as not-closed.
                                         .pull(PullResistance.PULL_UP)
                                         .debounce(
-                                                debounce.toNanos() / 1000,
-                                                TimeUnit.MICROSECONDS)));
+                                                debounce.toNanos() / 1000, TimeUnit.MICROSECONDS)));
     }
 
     /** One line request; a failure names the device, its config key and its pin. */

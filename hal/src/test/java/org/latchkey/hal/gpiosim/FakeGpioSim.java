@@ -16,8 +16,7 @@ final class FakeGpioSim {
     final Path platform;
     final Path sim;
 
-    FakeGpioSim(Path root, String label, int lines, Map<Integer, String> names)
-            throws IOException {
+    FakeGpioSim(Path root, String label, int lines, Map<Integer, String> names) throws IOException {
         configfs = Files.createDirectories(root.resolve("config/gpio-sim"));
         platform = Files.createDirectories(root.resolve("devices/platform"));
         Path dev = Files.createDirectories(configfs.resolve("latchkey"));

@@ -22,8 +22,7 @@ class GpioSimChipTest {
 
     @Test
     void discover_findsALiveBank_withItsLabelLinesAndNames() throws Exception {
-        FakeGpioSim fake =
-                new FakeGpioSim(root, "pinctrl-bcm2711", 28, Map.of(17, "door-contact"));
+        FakeGpioSim fake = new FakeGpioSim(root, "pinctrl-bcm2711", 28, Map.of(17, "door-contact"));
         List<GpioSimChip> chips = GpioSimChip.discover(fake.configfs, fake.platform);
         assertEquals(1, chips.size());
         GpioSimChip chip = chips.get(0);

@@ -78,13 +78,11 @@ class GpioSimDoorTest {
         assertEquals(Level.LOW, fake.pull(17), "closed: the reed switch pulls to ground");
         assertEquals(Level.LOW, fake.pull(27), "thrown: the bolt switch pulls to ground");
         assertEquals(Level.LOW, fake.pull(23), "the camera is not ready");
-        assertEquals(
-                List.of("DOOR_CONTACT=LOW", "BOLT_SWITCH=LOW", "CAMERA_READY=LOW"), driven);
+        assertEquals(List.of("DOOR_CONTACT=LOW", "BOLT_SWITCH=LOW", "CAMERA_READY=LOW"), driven);
     }
 
     @Test
-    void theBoltFollowsTheServo_afterItsTravelTime_andTheSwitchOpensAsItLeaves()
-            throws Exception {
+    void theBoltFollowsTheServo_afterItsTravelTime_andTheSwitchOpensAsItLeaves() throws Exception {
         GpioSimDoor door = door(true, false);
         servo(2000); // the unlocked pulse
         time.advance(Duration.ofMillis(50));
@@ -204,11 +202,9 @@ class GpioSimDoorTest {
     @Test
     void theWiring_comesFromTheChipsLineNames() throws Exception {
         FakeGpioSim other =
-                new FakeGpioSim(
-                        root.resolve("other"), "pinctrl-x", 28, Map.of(5, "door-contact"));
+                new FakeGpioSim(root.resolve("other"), "pinctrl-x", 28, Map.of(5, "door-contact"));
         GpioSimDoor.Wiring w =
-                GpioSimDoor.Wiring.byLineNames(
-                        GpioSimChip.pinctrl(other.configfs, other.platform));
+                GpioSimDoor.Wiring.byLineNames(GpioSimChip.pinctrl(other.configfs, other.platform));
         assertEquals(5, w.contact());
         assertEquals(27, w.boltSwitch(), "unnamed: the standard line");
     }

@@ -53,7 +53,8 @@ class Pi4jContextsTest {
 
     @Test
     void unknownBoard_isAnErrorAtOpen_notAtTheFirstPin() throws Exception {
-        assumeFalse(BoardInfoHelper.runningOnRaspberryPi(), "this test needs a machine that is no Pi");
+        assumeFalse(
+                BoardInfoHelper.runningOnRaspberryPi(), "this test needs a machine that is no Pi");
         // A chip device the checks accept: what is left is Pi4J's board detection, which on its
         // own lets the context build and fails only at the first line request.
         Files.createFile(dev.resolve("gpiochip0"));
