@@ -239,6 +239,11 @@ final class BenchDoor {
         settle();
     }
 
+    /** A line of the story the bench itself has to tell (what a back-end did, and how). */
+    void note(String event, String detail) {
+        record(event, detail);
+    }
+
     void inject(org.latchkey.hal.HalConfig.Fault fault) {
         record("fault", fault.configName());
         backend.inject(fault);

@@ -318,9 +318,11 @@ public final class GpioSimChecks {
                             + (door.boltThrown() ? "thrown" : "retracted")
                             + ", door "
                             + (door.doorOpen() ? "open" : "closed")
-                            + ", last servo pulse "
-                            + door.lastPulseMicros()
-                            + " µs (read from the PWM test root)");
+                            + (door.lastPulseMicros() == 0
+                                    ? ", servo never driven"
+                                    : ", last servo pulse "
+                                            + door.lastPulseMicros()
+                                            + " µs (read from the PWM test root)"));
             return new Run(code, stdout.text(), stderr.text());
         } finally {
             person.shutdownNow();

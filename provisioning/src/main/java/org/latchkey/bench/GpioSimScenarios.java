@@ -70,6 +70,14 @@ final class GpioSimScenarios {
         GpioSimBackend.Bounce bounce = null;
         for (int attempt = 1; attempt <= TRIES; attempt++) {
             bounce = sim.forceBouncing(BOUNCES, QUIET);
+            d.note(
+                    "person",
+                    "forced; bounced "
+                            + BOUNCES
+                            + "x in "
+                            + millis(bounce.took())
+                            + ", try "
+                            + attempt);
             d.settle();
             if (bounce.took().compareTo(sim.debounce()) < 0) {
                 break;

@@ -212,11 +212,11 @@ public final class GpioSimDoor implements AutoCloseable {
 
     private void moveBolt() throws IOException {
         Optional<Long> duty = servoDuty();
+        duty.ifPresent(d -> lastPulseMicros = (int) (d / 1000));
         if (duty.isEmpty() || faults.contains(HalConfig.Fault.BOLT_JAM)) {
             travelTowardsThrown = null; // not driven, or stuck: the bolt stays where it is
             return;
         }
-        lastPulseMicros = (int) (duty.get() / 1000);
         boolean towardsThrown =
                 Math.abs(lastPulseMicros - servo.lockedPulseMicros())
                         < Math.abs(lastPulseMicros - servo.unlockedPulseMicros());
