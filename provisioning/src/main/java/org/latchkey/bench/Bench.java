@@ -26,25 +26,33 @@ final class Bench {
             List<String> audit,
             Duration elapsed) {}
 
-    private final BenchDoor.Gpio gpio;
+    private final Rig rig;
     private final boolean realtime;
     private final SecureRandom random;
 
     private final java.util.function.UnaryOperator<org.latchkey.hal.DoorHardware> boundary;
 
     Bench(BenchDoor.Gpio gpio, boolean realtime, SecureRandom random) {
-        this(gpio, realtime, random, java.util.function.UnaryOperator.identity());
+        this(Rig.of(gpio), realtime, random, java.util.function.UnaryOperator.identity());
+    }
+
+    Bench(
+            BenchDoor.Gpio gpio,
+            boolean realtime,
+            SecureRandom random,
+            java.util.function.UnaryOperator<org.latchkey.hal.DoorHardware> boundary) {
+        this(Rig.of(gpio), realtime, random, boundary);
     }
 
     /**
      * @param boundary wraps the hardware the controller drives (tests: Mockito spies)
      */
     Bench(
-            BenchDoor.Gpio gpio,
+            Rig rig,
             boolean realtime,
             SecureRandom random,
             java.util.function.UnaryOperator<org.latchkey.hal.DoorHardware> boundary) {
-        this.gpio = gpio;
+        this.rig = rig;
         this.realtime = realtime;
         this.random = random;
         this.boundary = boundary;
@@ -58,7 +66,9 @@ final class Bench {
         BenchKeys keys = new BenchKeys(random);
         Optional<String> diverged = Optional.empty();
         try {
-            keys.writeDevice(dir, scenario.setup() == Scenarios.Setup.REQUIRE_CAMERA);
+            keys.writeDevice(
+                    dir, scenario.setup() == Scenarios.Setup.REQUIRE_CAMERA, rig.halSection(dir));
+            boolean realtime = this.realtime || scenario.realTime();
             if (scenario.setup() == Scenarios.Setup.CLOCK_BEHIND_FLOOR) {
                 Scenarios.floorAhead(
                         dir.resolve("state"), scenario.start().plus(Duration.ofDays(1)));
@@ -68,7 +78,7 @@ final class Bench {
             BenchDoor first =
                     new BenchDoor(
                             dir,
-                            gpio,
+                            rig,
                             realtime,
                             scenario.start(),
                             Optional.empty(),
@@ -100,7 +110,7 @@ final class Bench {
                                     BenchDoor next =
                                             new BenchDoor(
                                                     dir,
-                                                    gpio,
+                                                    rig,
                                                     realtime,
                                                     scenario.start(),
                                                     Optional.of(physical),
@@ -128,7 +138,7 @@ final class Bench {
         deleteTree(dir);
         return new Result(
                 scenario,
-                gpio,
+                rig.gpio(),
                 diverged.isEmpty(),
                 diverged,
                 List.copyOf(timeline),

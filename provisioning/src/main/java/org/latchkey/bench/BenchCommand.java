@@ -30,7 +30,8 @@ import java.util.concurrent.Callable;
         footer = {
             "  delivery, replay, expired, wrong-lock, tampered, unknown-issuer, outside-hours,"
                     + " never-opened,",
-            "  left-open, forced-entry, jam, camera-offline, clock-untrusted, power-cut%n"
+            "  left-open, forced-entry, jam, camera-offline, clock-untrusted, power-cut",
+            "  and on gpio-sim also: bouncing-contact (in real time), wire-cut%n"
         })
 public final class BenchCommand implements Callable<Integer> {
     private final CliContext context;
@@ -45,11 +46,14 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Option(
             names = "--gpio",
-            paramLabel = "simulated|mock-pi4j",
+            paramLabel = "simulated|mock-pi4j|gpio-sim",
             defaultValue = "simulated",
             description =
-                    "The hardware back-end: the simulated door, or the production Pi4J layer on"
-                            + " Pi4J's mock GPIO (default: ${DEFAULT-VALUE}).")
+                    "The hardware back-end: the simulated door; the production Pi4J layer on"
+                            + " Pi4J's mock GPIO; or the production Pi4J layer on a Linux gpio-sim"
+                            + " chip labelled pinctrl-… (needs a Raspberry Pi's identity for Pi4J"
+                            + " and its natives; see docs/hardware-truth.md) (default:"
+                            + " ${DEFAULT-VALUE}).")
     String gpio;
 
     @Option(
@@ -73,35 +77,52 @@ public final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         BenchDoor.Gpio backend =
-                switch (gpio) {
-                    case "simulated" -> BenchDoor.Gpio.SIMULATED;
-                    case "mock-pi4j" -> BenchDoor.Gpio.MOCK_PI4J;
-                    default ->
-                            throw new org.latchkey.cli.CliException(
-                                    2, "--gpio: simulated or mock-pi4j");
-                };
+                BenchDoor.Gpio.named(gpio)
+                        .orElseThrow(
+                                () ->
+                                        new org.latchkey.cli.CliException(
+                                                2, "--gpio: simulated, mock-pi4j or gpio-sim"));
+        List<Scenarios.Scenario> playable = GpioSimScenarios.forBackend(backend);
         List<Scenarios.Scenario> chosen = new ArrayList<>();
         for (String name : scenarios) {
-            chosen.add(
-                    Scenarios.named(name)
+            Scenarios.Scenario s =
+                    playable.stream()
+                            .filter(p -> p.name().equals(name))
+                            .findFirst()
                             .orElseThrow(
                                     () ->
                                             new org.latchkey.cli.CliException(
                                                     2,
                                                     "--scenario: no scenario '"
                                                             + name
-                                                            + "' (see --help)")));
+                                                            + "' on the "
+                                                            + gpio
+                                                            + " back-end (see --help)"));
+            chosen.add(s);
         }
         if (chosen.isEmpty()) {
-            chosen.addAll(Scenarios.ALL);
+            chosen.addAll(playable);
         }
+        Rig rig = backend == BenchDoor.Gpio.GPIO_SIM ? gpioSimRig() : Rig.of(backend);
         PrintWriter out = spec.commandLine().getOut();
-        Bench bench = new Bench(backend, realtime, context.random());
+        Bench bench =
+                new Bench(
+                        rig,
+                        realtime,
+                        context.random(),
+                        java.util.function.UnaryOperator.identity());
         List<Bench.Result> results = new ArrayList<>();
         if (!json) {
             out.printf(
-                    "latchkey bench: %d scenario(s) on the %s back-end, %s%n%n",
-                    chosen.size(), gpio, realtime ? "in real time" : "on virtual time");
+                    "latchkey bench: %d scenario(s) on the %s back-end%s, %s%n%n",
+                    chosen.size(),
+                    gpio,
+                    rig.chip().map(c -> " (" + c + ")").orElse(""),
+                    realtime
+                            ? "in real time"
+                            : chosen.stream().anyMatch(Scenarios.Scenario::realTime)
+                                    ? "on virtual time where the story allows, else in real time"
+                                    : "on virtual time");
         }
         for (Scenarios.Scenario s : chosen) {
             Bench.Result r = bench.run(s);
@@ -140,5 +161,24 @@ public final class BenchCommand implements Callable<Integer> {
                                                     .toList()));
         }
         return failed == 0 ? 0 : 1;
+    }
+
+    /** The gpio-sim chip Pi4J would take, after the checks that would otherwise fail each story. */
+    private static Rig gpioSimRig() throws org.latchkey.cli.CliException {
+        try {
+            org.latchkey.hal.pi4j.Pi4jContexts.checkBoard();
+            return Rig.gpioSim(
+                    org.latchkey.hal.gpiosim.GpioSimChip.pinctrl(
+                            org.latchkey.hal.gpiosim.GpioSimChip.CONFIGFS,
+                            org.latchkey.hal.gpiosim.GpioSimChip.PLATFORM));
+        } catch (org.latchkey.hal.HalException e) {
+            throw new org.latchkey.cli.CliException(1, "--gpio gpio-sim: " + e.getMessage());
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new org.latchkey.cli.CliException(
+                    1, "--gpio gpio-sim: " + e.getFile() + ": " + e.getReason());
+        } catch (java.io.IOException e) {
+            throw new org.latchkey.cli.CliException(
+                    1, "--gpio gpio-sim: cannot read gpio-sim's configfs: " + e);
+        }
     }
 }

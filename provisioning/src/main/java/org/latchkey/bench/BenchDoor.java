@@ -47,9 +47,29 @@ final class BenchDoor {
             boolean camera,
             List<String> alarms) {}
 
+    /** The hardware back-ends, by their --gpio names. */
     enum Gpio {
-        SIMULATED,
-        MOCK_PI4J
+        SIMULATED("simulated"),
+        MOCK_PI4J("mock-pi4j"),
+        /**
+         * The production Pi4J layer on a Linux gpio-sim chip: needs the chip and Pi4J's natives.
+         */
+        GPIO_SIM("gpio-sim");
+
+        final String cliName;
+
+        Gpio(String cliName) {
+            this.cliName = cliName;
+        }
+
+        static Optional<Gpio> named(String name) {
+            for (Gpio g : values()) {
+                if (g.cliName.equals(name)) {
+                    return Optional.of(g);
+                }
+            }
+            return Optional.empty();
+        }
     }
 
     private final Path dir;
@@ -77,7 +97,15 @@ final class BenchDoor {
             List<Entry> timeline,
             Duration offset)
             throws Exception {
-        this(dir, gpio, realtime, start, physical, timeline, offset, UnaryOperator.identity());
+        this(
+                dir,
+                Rig.of(gpio),
+                realtime,
+                start,
+                physical,
+                timeline,
+                offset,
+                UnaryOperator.identity());
     }
 
     /**
@@ -90,7 +118,7 @@ final class BenchDoor {
      */
     BenchDoor(
             Path dir,
-            Gpio gpio,
+            Rig rig,
             boolean realtime,
             Instant start,
             Optional<boolean[]> physical,
@@ -143,21 +171,7 @@ final class BenchDoor {
                 });
         boolean boltThrown = physical.map(p -> p[0]).orElse(true);
         boolean doorOpen = physical.map(p -> p[1]).orElse(false);
-        this.backend =
-                gpio == Gpio.SIMULATED
-                        ? new SimulatedBackend(
-                                scheduler,
-                                controller,
-                                config.hal().bolt().travelTime(),
-                                boltThrown,
-                                doorOpen)
-                        : new MockPi4jBackend(
-                                dir.resolve("sys-class-pwm"),
-                                scheduler,
-                                controller,
-                                config.hal().bolt().travelTime(),
-                                boltThrown,
-                                doorOpen);
+        this.backend = rig.open(dir, config, scheduler, controller, boltThrown, doorOpen);
         assembly.start(boundary.apply(backend.hardware()));
         settle();
         advance(START_UP); // the start-up lock takes the bolt's travel time
@@ -223,6 +237,11 @@ final class BenchDoor {
         record("person", "forces the door open");
         backend.force();
         settle();
+    }
+
+    /** A line of the story the bench itself has to tell (what a back-end did, and how). */
+    void note(String event, String detail) {
+        record(event, detail);
     }
 
     void inject(org.latchkey.hal.HalConfig.Fault fault) {

@@ -37,8 +37,16 @@ final class BenchKeys {
         stranger = SigningKey.generate(random);
     }
 
-    /** Writes the device's latchkey.toml (and the public keys beside it) into {@code dir}. */
+    /**
+     * Writes the device's latchkey.toml (and the public keys beside it) into {@code dir}, on the
+     * simulated driver.
+     */
     void writeDevice(Path dir, boolean requireCamera) throws IOException {
+        writeDevice(dir, requireCamera, "[hal]\ndriver = \"simulated\"\n");
+    }
+
+    /** The same with a {@code [hal]} section of the back-end's own. */
+    void writeDevice(Path dir, boolean requireCamera, String halSection) throws IOException {
         Files.createDirectories(dir);
         Files.writeString(dir.resolve("owner.pub"), owner.publicKey().paserk() + "\n");
         Files.writeString(dir.resolve("parcel-co.pub"), courier.publicKey().paserk() + "\n");
@@ -53,11 +61,10 @@ final class BenchKeys {
                 [door]
                 require_camera = %s
 
-                [hal]
-                driver = "simulated"
-
                 """
                                 .formatted(LOCK, requireCamera)
+                        + halSection
+                        + "\n"
                         + ConfigToml.issuer(
                                 "owner",
                                 owner.publicKey().paserk(),
@@ -89,15 +96,9 @@ final class BenchKeys {
                 "order");
     }
 
-    String ownerWindow(Instant at) {
-        return token(
-                owner,
-                LOCK,
-                Role.OWNER,
-                Use.WINDOW,
-                at.minusSeconds(300),
-                at.plus(Duration.ofHours(2)),
-                "owner");
+    /** The owner's window token, valid from 5 minutes before {@code at} until {@code until}. */
+    String ownerWindow(Instant at, Instant until) {
+        return token(owner, LOCK, Role.OWNER, Use.WINDOW, at.minusSeconds(300), until, "owner");
     }
 
     String token(

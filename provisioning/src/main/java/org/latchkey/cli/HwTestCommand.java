@@ -79,7 +79,7 @@ final class HwTestCommand implements Callable<Integer> {
         List<WiringCheck.Step> steps;
         try (session) {
             out.println("latchkey hw-test on " + session.hardware().description());
-            steps = new WiringCheck(session, timeout, device.hal().bolt().travelTime(), out).run();
+            steps = new WiringCheck(session, timeout, device.hal(), out).run();
         }
         List<String> failed =
                 steps.stream()

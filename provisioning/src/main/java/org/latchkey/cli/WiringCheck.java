@@ -3,6 +3,7 @@ package org.latchkey.cli;
 import org.latchkey.hal.BoltPosition;
 import org.latchkey.hal.DoorHardware;
 import org.latchkey.hal.DoorState;
+import org.latchkey.hal.HalConfig;
 import org.latchkey.hal.HardwareEvent.BoltSettled;
 import org.latchkey.hal.HardwareEvent.CameraReadyChanged;
 import org.latchkey.hal.HardwareEvent.DoorChanged;
@@ -39,16 +40,40 @@ final class WiringCheck {
     private final Duration doorTimeout;
     private final Duration boltTimeout;
     private final PrintWriter out;
+    private final String reedSwitch;
+    private final String boltWiring;
     private final List<Step> steps = new ArrayList<>();
     private static final int STEPS = 4;
 
-    WiringCheck(
-            HardwareSession session, Duration doorTimeout, Duration travelTime, PrintWriter out) {
+    WiringCheck(HardwareSession session, Duration doorTimeout, HalConfig hal, PrintWriter out) {
         this.session = session;
         this.hw = session.hardware();
         this.doorTimeout = doorTimeout;
-        this.boltTimeout = travelTime.plus(BOLT_SLACK);
+        this.boltTimeout = hal.bolt().travelTime().plus(BOLT_SLACK);
         this.out = out;
+        // Failures name the pins: a wrong pin number in the config reads like a wiring fault.
+        boolean simulated = hal.driver() == HalConfig.Driver.SIMULATED;
+        int pin = hal.contact().pin();
+        this.reedSwitch =
+                simulated
+                        ? "the simulated reed switch"
+                        : "the reed switch on BCM " + pin + " (hal.door.pin = " + pin + ")";
+        this.boltWiring =
+                simulated
+                        ? ""
+                        : " (servo: pwmchip"
+                                + hal.bolt().pwmChip()
+                                + "/pwm"
+                                + hal.bolt().pwmChannel()
+                                + hal.bolt().switchPin().stream()
+                                        .mapToObj(
+                                                p ->
+                                                        "; bolt switch: BCM "
+                                                                + p
+                                                                + " (hal.bolt.switch_pin)")
+                                        .findFirst()
+                                        .orElse("")
+                                + ")";
     }
 
     List<Step> run() throws InterruptedException {
@@ -106,7 +131,8 @@ final class WiringCheck {
                                     + target
                                     + " (position "
                                     + p
-                                    + "): jammed, or the servo or bolt-switch wiring is wrong"));
+                                    + "): jammed, or the servo or bolt-switch wiring is wrong"
+                                    + boltWiring));
         }
         return record(
                 new Step(
@@ -127,8 +153,9 @@ final class WiringCheck {
                             Status.FAIL,
                             "reads OPEN and never closed within "
                                     + seconds(doorTimeout)
-                                    + ": check the reed switch and its wiring (a cut wire reads as"
-                                    + " open)"));
+                                    + ": check "
+                                    + reedSwitch
+                                    + " and its wiring (a cut wire reads as open)"));
         }
         if (hw instanceof SimulatedDoor sim) {
             session.scheduler().schedule(SIMULATED_HAND, sim::openDoor);
@@ -141,8 +168,9 @@ final class WiringCheck {
                             Status.FAIL,
                             "the door never read OPEN within "
                                     + seconds(doorTimeout)
-                                    + ": check the reed switch wiring and hal.door.pin /"
-                                    + " closed_level"));
+                                    + ": check the wiring of "
+                                    + reedSwitch
+                                    + " and hal.door.closed_level"));
         }
         out.println("        door contact reads OPEN");
         if (!waitForDoor(DoorState.CLOSED, "Close the door")) {
@@ -152,7 +180,9 @@ final class WiringCheck {
                             Status.FAIL,
                             "the door never read CLOSED again within "
                                     + seconds(doorTimeout)
-                                    + ": is the magnet close enough to the reed switch?"));
+                                    + ": is the magnet close enough to "
+                                    + reedSwitch
+                                    + "?"));
         }
         out.println("        door contact reads CLOSED");
         return record(new Step(name, Status.PASS, "OPEN and CLOSED seen"));

@@ -16,7 +16,7 @@ import org.latchkey.hal.Scheduler;
  */
 final class GpioCamera implements Camera {
     private final DigitalOutput trigger;
-    private final DigitalInput ready;
+    private final LevelWatch ready;
     private final HalConfig.CameraWiring config;
     private final DigitalState active;
     private final DigitalState inactive;
@@ -32,18 +32,20 @@ final class GpioCamera implements Camera {
             Scheduler scheduler,
             HardwareListener listener) {
         this.trigger = trigger;
-        this.ready = ready;
         this.config = config;
         this.active = Pi4jDoorHardware.state(config.activeLevel());
         this.inactive = Pi4jDoorHardware.state(config.activeLevel().opposite());
         this.readyState = Pi4jDoorHardware.state(config.readyLevel());
         this.scheduler = scheduler;
-        if (ready != null) {
-            ready.addListener(
-                    e ->
-                            listener.onEvent(
-                                    new HardwareEvent.CameraReadyChanged(e.state() == readyState)));
-        }
+        this.ready =
+                ready == null
+                        ? null
+                        : new LevelWatch(
+                                ready,
+                                level ->
+                                        listener.onEvent(
+                                                new HardwareEvent.CameraReadyChanged(
+                                                        level == readyState)));
     }
 
     @Override

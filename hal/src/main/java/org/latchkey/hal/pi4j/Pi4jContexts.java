@@ -1,6 +1,7 @@
 package org.latchkey.hal.pi4j;
 
 import com.pi4j.Pi4J;
+import com.pi4j.boardinfo.util.BoardInfoHelper;
 import com.pi4j.context.Context;
 import com.pi4j.context.ContextBuilder;
 import com.pi4j.plugin.gpiod.provider.gpio.digital.GpioDDigitalInputProvider;
@@ -29,6 +30,7 @@ public final class Pi4jContexts {
      */
     public static Context gpiod(Path devRoot, Optional<String> chipName) throws HalException {
         checkGpioChips(devRoot, chipName);
+        checkBoard();
         ContextBuilder builder =
                 Pi4J.newContextBuilder()
                         .noAutoDetect()
@@ -40,10 +42,12 @@ public final class Pi4jContexts {
             return builder.build();
         } catch (RuntimeException | LinkageError e) {
             String m = String.valueOf(e.getMessage());
-            if (m.contains("No gpio chip")) {
+            if (m.contains("no 'pinctrl' chip") || m.contains("Couldn't find gpiochip")) {
                 throw new HalException(
-                        "board not detected: Pi4J found no usable GPIO chip. latchkey's pi4j driver"
-                                + " runs on a Raspberry Pi; elsewhere use driver = \"simulated\"",
+                        "Pi4J found no GPIO chip to use: "
+                                + m
+                                + " (without hal.gpio_chip it takes the first chip whose label"
+                                + " contains \"pinctrl\"; `gpiodetect` lists the chips)",
                         e);
             }
             throw new HalException(
@@ -53,6 +57,28 @@ public final class Pi4jContexts {
                             + " or -Dpi4j.library.path pointing at libgpiod.so and"
                             + " libpi4j-gpiod.so)",
                     e);
+        }
+    }
+
+    /**
+     * Pi4J 3.0.3's gpiod plugin builds a context on a board it does not know, and only the first
+     * line request fails ("No gpio chip yet initialized!"): ask its board detection up front, so an
+     * unknown board is an error at open, not at the first pin (found on the real gpiod path).
+     */
+    public static void checkBoard() throws HalException {
+        boolean known;
+        try {
+            known = BoardInfoHelper.runningOnRaspberryPi();
+        } catch (RuntimeException | LinkageError e) {
+            throw new HalException("cannot run Pi4J's board detection: " + e.getMessage(), e);
+        }
+        if (!known) {
+            throw new HalException(
+                    "board not detected: Pi4J does not recognise this board as a Raspberry Pi (no"
+                            + " known 'Revision' in /proc/cpuinfo, no Raspberry Pi name in"
+                            + " /proc/device-tree/model), and its gpiod plugin drives no line on an"
+                            + " unknown board. latchkey's pi4j driver runs on a Raspberry Pi;"
+                            + " elsewhere use driver = \"simulated\"");
         }
     }
 

@@ -38,6 +38,7 @@ public final class Pi4jDoorHardware implements DoorHardware {
     private final ServoDeadbolt bolt;
     private final GpioCamera camera;
     private final String description;
+    private final LineFailures.LineInfo lines;
 
     public Pi4jDoorHardware(
             Context pi4j,
@@ -47,15 +48,32 @@ public final class Pi4jDoorHardware implements DoorHardware {
             Scheduler scheduler,
             HardwareListener listener)
             throws HalException {
+        this(pi4j, config, pwmRoot, pause, scheduler, listener, LineFailures.GPIOD);
+    }
+
+    Pi4jDoorHardware(
+            Context pi4j,
+            HalConfig config,
+            Path pwmRoot,
+            SysfsPwm.Pause pause,
+            Scheduler scheduler,
+            HardwareListener listener,
+            LineFailures.LineInfo lines)
+            throws HalException {
         this.pi4j = pi4j;
         this.listener = listener;
+        this.lines = lines;
         try {
+            checkDistinct(config);
             this.contact = contact(config.contact());
             DigitalInput boltSwitch =
                     config.bolt().switchPin().isPresent()
                             ? input(
+                                    new LineFailures.Wire(
+                                            "bolt switch",
+                                            "hal.bolt.switch_pin",
+                                            config.bolt().switchPin().getAsInt()),
                                     "bolt-switch",
-                                    config.bolt().switchPin().getAsInt(),
                                     Duration.ofMillis(10))
                             : null;
             SysfsPwm pwm =
@@ -66,22 +84,31 @@ public final class Pi4jDoorHardware implements DoorHardware {
                             PERIOD_NANOS,
                             pause);
             this.bolt = new ServoDeadbolt(pwm, config.bolt(), boltSwitch, scheduler, listener);
+            HalConfig.CameraWiring cam = config.camera();
             DigitalOutput trigger =
-                    pi4j.create(
-                            DigitalOutput.newConfigBuilder(pi4j)
-                                    .id("camera-trigger")
-                                    .name("camera trigger")
-                                    .address(config.camera().triggerPin())
-                                    .initial(state(config.camera().activeLevel().opposite()))
-                                    .shutdown(state(config.camera().activeLevel().opposite())));
+                    request(
+                            new LineFailures.Wire(
+                                    "camera trigger", "hal.camera.trigger_pin", cam.triggerPin()),
+                            () ->
+                                    pi4j.create(
+                                            DigitalOutput.newConfigBuilder(pi4j)
+                                                    .id("camera-trigger")
+                                                    .name("camera trigger")
+                                                    .address(cam.triggerPin())
+                                                    .initial(state(cam.activeLevel().opposite()))
+                                                    .shutdown(
+                                                            state(cam.activeLevel().opposite()))));
             DigitalInput ready =
-                    config.camera().readyPin().isPresent()
+                    cam.readyPin().isPresent()
                             ? input(
+                                    new LineFailures.Wire(
+                                            "camera ready",
+                                            "hal.camera.ready_pin",
+                                            cam.readyPin().getAsInt()),
                                     "camera-ready",
-                                    config.camera().readyPin().getAsInt(),
                                     Duration.ofMillis(10))
                             : null;
-            this.camera = new GpioCamera(trigger, ready, config.camera(), scheduler, listener);
+            this.camera = new GpioCamera(trigger, ready, cam, scheduler, listener);
             this.description =
                     "pi4j (gpiod, door BCM " + config.contact().pin() + ", " + pwm.name() + ")";
         } catch (HalException e) {
@@ -93,28 +120,77 @@ public final class Pi4jDoorHardware implements DoorHardware {
         }
     }
 
-    private DoorContact contact(HalConfig.Contact c) {
-        DigitalInput in = input("door-contact", c.pin(), c.debounce());
-        DigitalState closed = state(c.closedLevel());
-        in.addListener(
-                e ->
-                        listener.onEvent(
-                                new HardwareEvent.DoorChanged(
-                                        e.state() == closed ? DoorState.CLOSED : DoorState.OPEN)));
-        // Anything but the closed level, including an undefined read, is open: fail secure.
-        return () -> in.state() == closed ? DoorState.CLOSED : DoorState.OPEN;
+    /**
+     * Two devices on one pin: Pi4J keeps addresses per I/O type, so an output on an input's pin
+     * reaches gpiod, which releases the input's line first and leaves the input dead (found on the
+     * real gpiod path; the mock accepts both). The config loader refuses this too; this guards
+     * every other way a HalConfig is made.
+     */
+    private static void checkDistinct(HalConfig c) throws HalException {
+        java.util.Map<Integer, String> used = new java.util.TreeMap<>();
+        java.util.List<String> clashes = new java.util.ArrayList<>();
+        java.util.function.BiConsumer<Integer, String> claim =
+                (pin, key) -> {
+                    String other = used.putIfAbsent(pin, key);
+                    if (other != null) {
+                        clashes.add("BCM " + pin + " is both " + other + " and " + key);
+                    }
+                };
+        claim.accept(c.contact().pin(), "hal.door.pin");
+        c.bolt().switchPin().ifPresent(p -> claim.accept(p, "hal.bolt.switch_pin"));
+        claim.accept(c.camera().triggerPin(), "hal.camera.trigger_pin");
+        c.camera().readyPin().ifPresent(p -> claim.accept(p, "hal.camera.ready_pin"));
+        if (!clashes.isEmpty()) {
+            throw new HalException(
+                    String.join("; ", clashes) + ": every device needs a pin of its own");
+        }
     }
 
-    private DigitalInput input(String id, int pin, Duration debounce) {
-        return pi4j.create(
-                DigitalInput.newConfigBuilder(pi4j)
-                        .id(id)
-                        .name(id.replace('-', ' '))
-                        .address(pin)
-                        // A reed switch or limit switch to ground: pull up, so a cut wire reads as
-                        // not-closed.
-                        .pull(PullResistance.PULL_UP)
-                        .debounce(debounce.toNanos() / 1000, TimeUnit.MICROSECONDS));
+    private DoorContact contact(HalConfig.Contact c) throws HalException {
+        DigitalInput in =
+                input(
+                        new LineFailures.Wire("door contact", "hal.door.pin", c.pin()),
+                        "door-contact",
+                        c.debounce());
+        DigitalState closed = state(c.closedLevel());
+        LevelWatch watch =
+                new LevelWatch(
+                        in,
+                        level ->
+                                listener.onEvent(
+                                        new HardwareEvent.DoorChanged(
+                                                level == closed
+                                                        ? DoorState.CLOSED
+                                                        : DoorState.OPEN)));
+        // Anything but the closed level, including an undefined read, is open: fail secure.
+        return () -> watch.state() == closed ? DoorState.CLOSED : DoorState.OPEN;
+    }
+
+    private DigitalInput input(LineFailures.Wire wire, String id, Duration debounce)
+            throws HalException {
+        return request(
+                wire,
+                () ->
+                        pi4j.create(
+                                DigitalInput.newConfigBuilder(pi4j)
+                                        .id(id)
+                                        .name(id.replace('-', ' '))
+                                        .address(wire.pin())
+                                        // A reed switch or limit switch to ground: pull up, so a
+                                        // cut wire reads as not-closed.
+                                        .pull(PullResistance.PULL_UP)
+                                        .debounce(
+                                                debounce.toNanos() / 1000, TimeUnit.MICROSECONDS)));
+    }
+
+    /** One line request; a failure names the device, its config key and its pin. */
+    private <T> T request(LineFailures.Wire wire, java.util.function.Supplier<T> create)
+            throws HalException {
+        try {
+            return create.get();
+        } catch (RuntimeException e) {
+            throw LineFailures.explain(wire, e, lines);
+        }
     }
 
     static DigitalState state(Level level) {

@@ -2,6 +2,9 @@ package org.latchkey.hal.pi4j;
 
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+
+import com.pi4j.boardinfo.util.BoardInfoHelper;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -46,5 +49,18 @@ class Pi4jContextsTest {
         HalException e =
                 assertThrows(HalException.class, () -> Pi4jContexts.gpiod(dev, Optional.empty()));
         assertTrue(e.getMessage().contains("simulated"), e.getMessage());
+    }
+
+    @Test
+    void unknownBoard_isAnErrorAtOpen_notAtTheFirstPin() throws Exception {
+        assumeFalse(
+                BoardInfoHelper.runningOnRaspberryPi(), "this test needs a machine that is no Pi");
+        // A chip device the checks accept: what is left is Pi4J's board detection, which on its
+        // own lets the context build and fails only at the first line request.
+        Files.createFile(dev.resolve("gpiochip0"));
+        HalException e =
+                assertThrows(HalException.class, () -> Pi4jContexts.gpiod(dev, Optional.empty()));
+        assertTrue(e.getMessage().startsWith("board not detected"), e.getMessage());
+        assertTrue(e.getMessage().contains("driver = \"simulated\""), e.getMessage());
     }
 }

@@ -314,4 +314,45 @@ class Pi4jDoorHardwareTest {
         assertTrue(e.getMessage().contains("dtoverlay"), e.getMessage());
         assertTrue(pi4j.isShutdown(), "no line stays claimed after a failed start");
     }
+
+    @Test
+    void aLineThatCannotBeRequested_isNamedByDeviceKeyAndPin() {
+        // Something already holds the id Pi4J would register the contact under: Pi4J's own message
+        // names only that id.
+        pi4j.create(
+                com.pi4j.io.gpio.digital.DigitalInput.newConfigBuilder(pi4j)
+                        .id("door-contact")
+                        .address(5));
+        HalException e = assertThrows(HalException.class, () -> open(HalConfig.DEFAULTS));
+        assertTrue(
+                e.getMessage().startsWith("door contact: cannot use BCM 17 (hal.door.pin"),
+                e.getMessage());
+        assertTrue(pi4j.isShutdown(), "no line stays claimed after a failed start");
+    }
+
+    @Test
+    void twoDevicesOnOnePin_areRefusedBeforeAnyLineIsRequested() {
+        HalConfig d = HalConfig.DEFAULTS;
+        HalConfig clash =
+                new HalConfig(
+                        d.driver(),
+                        d.gpioChip(),
+                        d.pwmRoot(),
+                        d.contact(),
+                        d.bolt(),
+                        new HalConfig.CameraWiring(
+                                17,
+                                Level.HIGH,
+                                HalConfig.CameraMode.HOLD,
+                                Duration.ofMillis(200),
+                                OptionalInt.empty(),
+                                Level.HIGH),
+                        d.simulated());
+        HalException e = assertThrows(HalException.class, () -> open(clash));
+        assertEquals(
+                "BCM 17 is both hal.door.pin and hal.camera.trigger_pin: every device needs a pin"
+                        + " of its own",
+                e.getMessage());
+        assertTrue(pi4j.registry().all().isEmpty(), "nothing was requested");
+    }
 }
