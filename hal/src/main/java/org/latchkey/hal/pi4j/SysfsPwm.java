@@ -91,8 +91,11 @@ public final class SysfsPwm {
         long waited = 0;
         while (true) {
             try {
-                writer.write(channelDir.resolve("enable"), "0");
+                // Period first: Linux before 6.11 refuses "0" in enable (EINVAL) while the period
+                // is 0, as it is on a channel fresh from export on bcm2835 (found in the VM's
+                // stage two); the duty cycle is 0 there, so this period is always accepted.
                 writer.write(channelDir.resolve("period"), Long.toString(periodNanos));
+                writer.write(channelDir.resolve("enable"), "0");
                 return;
             } catch (NoSuchFileException | AccessDeniedException e) {
                 if (waited >= EXPORT_WAIT.toMillis()) {

@@ -39,6 +39,37 @@ class SysfsPwmTest {
         assertEquals("0", read(ch, "enable"));
     }
 
+    /**
+     * Linux's pwm sysfs before 6.11: every write applies the whole state, refused (EINVAL) while
+     * the period is 0 or the duty cycle exceeds it, even a write of "0" to enable.
+     */
+    private static SysfsPwm.AttributeWriter kernelBefore611() {
+        return (file, value) -> {
+            Path dir = file.getParent();
+            long period = Long.parseLong(Files.readString(dir.resolve("period")).trim());
+            long duty = Long.parseLong(Files.readString(dir.resolve("duty_cycle")).trim());
+            switch (file.getFileName().toString()) {
+                case "period" -> period = Long.parseLong(value);
+                case "duty_cycle" -> duty = Long.parseLong(value);
+                default -> {}
+            }
+            if (period == 0 || duty > period) {
+                throw new java.io.IOException("Invalid argument");
+            }
+            Files.writeString(file, value);
+        };
+    }
+
+    @Test
+    void open_channelFreshFromExport_periodZero_onAKernelBefore611() throws Exception {
+        Path ch = exportedChannel(0, 0);
+        SysfsPwm pwm = SysfsPwm.open(root, 0, 0, 20_000_000L, d -> {}, kernelBefore611());
+        assertEquals("20000000", read(ch, "period"));
+        assertEquals("0", read(ch, "enable"));
+        pwm.drive(1_000_000L);
+        assertEquals("1", read(ch, "enable"));
+    }
+
     @Test
     void drive_writesDutyCycleInNanoseconds_thenEnables_disableSwitchesOff() throws Exception {
         Path ch = exportedChannel(0, 0);
