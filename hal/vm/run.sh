@@ -126,7 +126,7 @@ done
 # 9p, and copying 20 MB into the guest took seconds.
 pkg_mb=$(du -sm "$RUN/pkg" | cut -f1)
 mke2fs -q -F -t ext4 -O ^has_journal -m 0 -L latchkey-pkg -E root_owner=0:0 -d "$RUN/pkg" \
-    "$RUN/pkg.ext4" "$((pkg_mb + pkg_mb / 4 + 8))M" || die "$EXIT_BUILD" "cannot make the package's disk image"
+    "$RUN/pkg.ext4" "$((pkg_mb + pkg_mb / 4 + 8))M" >&2 || die "$EXIT_BUILD" "cannot make the package's disk image"
 cp "$GUEST_CONFIG" "$RUN/share/job/latchkey.toml"
 {
     echo "MAIN=$MAIN"

@@ -259,7 +259,9 @@ public final class GpioSimChecks {
             List<String> verdicts =
                     lines().stream()
                             .filter(l -> l.matches("(PASS|FAIL|SKIP)  .*"))
-                            .map(l -> l.replaceAll(" — .*", ""))
+                            // A failed step keeps its reason (it names the pin); a passed one, its
+                            // name.
+                            .map(l -> l.startsWith("FAIL") ? l : l.replaceAll(" — .*", ""))
                             .toList();
             return verdicts.isEmpty() ? (out + err).strip() : String.join(", ", verdicts);
         }
