@@ -66,7 +66,8 @@ final class InitCommand implements Callable<Integer> {
             paramLabel = "DIR",
             description =
                     "The state directory (default: /var/lib/latchkey for pi4j, DIR/state for"
-                            + " simulated).")
+                            + " simulated unless DIR is /etc/latchkey, where the installed service"
+                            + " may write only /var/lib/latchkey).")
     Path stateDir;
 
     @ArgGroup(exclusive = true)
@@ -149,12 +150,7 @@ final class InitCommand implements Callable<Integer> {
                                 ? Passphrases.fromFile(passphrase.file)
                                 : Passphrases.ask(context, "Passphrase for the owner key: ", true);
         SigningKey owner = SigningKey.generate(context.random());
-        String state =
-                stateDir != null
-                        ? stateDir.toString()
-                        : driver.equals("simulated")
-                                ? "state"
-                                : DeviceConfigLoader.DEFAULT_STATE_DIR;
+        String state = stateDir != null ? stateDir.toString() : defaultStateDir(dir, driver);
         String text =
                 template(
                         Map.of(
@@ -337,5 +333,22 @@ final class InitCommand implements Callable<Integer> {
             text = text.replace("${" + e.getKey() + "}", e.getValue());
         }
         return text;
+    }
+
+    /**
+     * The package's config folder: latchkeyd.service runs with it and writes only its state dir.
+     */
+    static final Path SYSTEM_CONFIG_DIR = Path.of("/etc/latchkey");
+
+    /**
+     * A simulated door on a laptop keeps its state beside its config; one set up in the package's
+     * folder is started by the hardened unit, which may write only /var/lib/latchkey (a relative
+     * "state" there kept latchkeyd from starting: found in the VM's stage two).
+     */
+    static String defaultStateDir(Path configDir, String driver) {
+        boolean system = configDir.toAbsolutePath().normalize().equals(SYSTEM_CONFIG_DIR);
+        return driver.equals("simulated") && !system
+                ? "state"
+                : DeviceConfigLoader.DEFAULT_STATE_DIR;
     }
 }

@@ -39,6 +39,18 @@ class InitAndIssuerTest {
     }
 
     @Test
+    void simulatedDoor_inThePackagesConfigDir_keepsItsStateWhereTheServiceMayWrite() {
+        assertEquals("state", InitCommand.defaultStateDir(Path.of("/home/me/door"), "simulated"));
+        assertEquals(
+                "/var/lib/latchkey",
+                InitCommand.defaultStateDir(Path.of("/etc/latchkey/"), "simulated"));
+        assertEquals(
+                "/var/lib/latchkey",
+                InitCommand.defaultStateDir(Path.of("/etc/../etc/latchkey"), "simulated"));
+        assertEquals("/var/lib/latchkey", InitCommand.defaultStateDir(Path.of("door"), "pi4j"));
+    }
+
+    @Test
     void init_writesACommentedValidConfig_trustingTheOwnerKey() throws Exception {
         DeviceConfig c = DeviceConfigLoader.load(config);
         assertEquals("front-door", c.lockId());
