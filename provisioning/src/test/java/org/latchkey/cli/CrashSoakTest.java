@@ -188,6 +188,12 @@ class CrashSoakTest {
                     why + ": the token opened the door more than once");
             CliRun.Result verify = cli.run("audit", "verify", "--state-dir", state.toString());
             assertEquals(0, verify.code(), why + ": " + verify.err());
+            if ((i + 1) % 25 == 0 && i + 1 < ITERATIONS) { // progress on the long run
+                System.out.printf(
+                        "crash soak: %d of %d passed (killed before the token was stored %d,"
+                                + " after %d)%n",
+                        i + 1, ITERATIONS, killedBeforeConsumed, killedAfterConsumed);
+            }
         }
         System.out.printf(
                 "crash soak: %d iterations passed: killed before the token was stored %d, after %d;"
