@@ -170,8 +170,11 @@ public final class RevocationStore {
                                     + list.seq()
                                     + ", older than list "
                                     + floor
-                                    + " this door installed before: install the current list again"
-                                    + " (latchkey revoke)"));
+                                    + " this door installed before: only owner tokens until a list"
+                                    + " beyond it is installed (latchkey revoke)"));
+            // What the newer list revoked is unknown, as with a list that cannot be read.
+            installed = installed.with(RevocationList.unreadable(scope, floor));
+            return;
         }
         installed = installed.with(list);
         highest.merge(scope, list.seq(), Math::max);

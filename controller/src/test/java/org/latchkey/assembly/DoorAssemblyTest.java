@@ -298,6 +298,16 @@ class DoorAssemblyTest {
         VirtualDoor again = start(T0.plusSeconds(60));
         assertTrue(again.model().alarms().contains(Alarm.STATE_DAMAGED));
         assertEquals(
+                RejectionReason.REVOKED,
+                again.present(token(Role.DELIVERY, Use.ONCE, again.now()), "127.0.0.1")
+                        .refusal()
+                        .orElseThrow(),
+                "what list 2 revoked is unknown: a courier is not let in");
+        assertTrue(
+                again.present(token(Role.OWNER, Use.WINDOW, again.now()), "127.0.0.1").granted(),
+                "the owner is, to put things right");
+        again.unlockAndRelock();
+        assertEquals(
                 RejectionReason.SEQ_NOT_NEWER,
                 again.assembly
                         .gate()
@@ -305,6 +315,14 @@ class DoorAssemblyTest {
                         .refusal()
                         .orElseThrow(),
                 "the highest seq installed is remembered");
+        assertTrue(
+                again.assembly
+                        .gate()
+                        .installRevocations(list(TestDoor.OWNER, 3, ref), "127.0.0.1")
+                        .granted());
+        assertTrue(
+                again.present(token(Role.DELIVERY, Use.ONCE, again.now()), "127.0.0.1").granted());
+        again.unlockAndRelock();
     }
 
     @Test
