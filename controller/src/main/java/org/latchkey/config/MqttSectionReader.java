@@ -53,7 +53,13 @@ final class MqttSectionReader {
         boolean tls = uri.getScheme().equals("mqtts");
         String host = uri.getHost();
         int port = uri.getPort() == -1 ? (tls ? TLS_PORT : PLAIN_PORT) : uri.getPort();
-        if (!tls && !s.bool("allow_plaintext", false) && !isLoopback(host)) {
+        boolean allowPlaintext = s.bool("allow_plaintext", false);
+        if (!tls && !allowPlaintext && host.equals("localhost")) {
+            // In clear, "localhost" is dialled as 127.0.0.1: a name lookup could send the password
+            // elsewhere (with TLS the broker's name is checked, so the name stays).
+            host = "127.0.0.1";
+        }
+        if (!tls && !allowPlaintext && !isLoopback(host)) {
             throw s.error(
                     "url",
                     "mqtt:// would send the password and the door's events in clear to "

@@ -163,9 +163,15 @@ public final class DoorController implements HardwareListener {
      * summaries).
      */
     public void record(AuditRecord record) {
-        Optional<String> line = audit.append(record, clock.instant());
-        notifyObservers(o -> o.onRecord(record, line));
+        // One at a time, append and tell: observers (the event stream, MQTT's events topic) then
+        // see the records in seq order, as collectors checking the chain expect.
+        synchronized (recording) {
+            Optional<String> line = audit.append(record, clock.instant());
+            notifyObservers(o -> o.onRecord(record, line));
+        }
     }
+
+    private final Object recording = new Object();
 
     private void notifyObservers(Consumer<Observer> call) {
         for (Observer o : observers) {

@@ -1,7 +1,9 @@
 package org.latchkey.mqtt;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.function.Supplier;
@@ -19,7 +21,11 @@ final class IgnoredMessages {
     private static final class Seen {
         Duration last;
         long repeats;
+        String detail;
     }
+
+    /** Messages held back and not yet written: the record that says how many. */
+    record Held(String topic, String reason, String detail, long repeats) {}
 
     private final Supplier<Duration> monotonic;
     private final Map<Key, Seen> seen = new HashMap<>();
@@ -32,9 +38,10 @@ final class IgnoredMessages {
      * Whether this one gets its own record now, and if so how many were held back before it; empty:
      * counted only.
      */
-    synchronized OptionalLong admit(String topic, String reason) {
+    synchronized OptionalLong admit(String topic, String reason, String detail) {
         Duration now = monotonic.get();
         Seen s = seen.computeIfAbsent(new Key(topic, reason), k -> new Seen());
+        s.detail = detail;
         if (s.last != null && now.minus(s.last).compareTo(WINDOW) < 0) {
             s.repeats++;
             return OptionalLong.empty();
@@ -43,5 +50,23 @@ final class IgnoredMessages {
         s.last = now;
         s.repeats = 0;
         return OptionalLong.of(held);
+    }
+
+    /**
+     * The counts held back whose window has passed with no later message to carry them: written
+     * now, so a burst that stops is not left out of the audit log until the next one.
+     */
+    synchronized List<Held> due() {
+        Duration now = monotonic.get();
+        List<Held> due = new ArrayList<>();
+        seen.forEach(
+                (k, s) -> {
+                    if (s.repeats > 0 && now.minus(s.last).compareTo(WINDOW) >= 0) {
+                        due.add(new Held(k.topic(), k.reason(), s.detail, s.repeats));
+                        s.repeats = 0;
+                        s.last = now;
+                    }
+                });
+        return due;
     }
 }

@@ -1,5 +1,7 @@
 package org.latchkey.mqtt;
 
+import org.latchkey.token.ClockReading;
+
 import com.fasterxml.jackson.databind.JsonNode;
 
 import org.latchkey.config.MqttSettings;
@@ -40,7 +42,8 @@ public sealed interface Inbound {
      * Not acted on, and audited.
      *
      * @param reason a stable name: RETAINED, STALE, UNLOCK_REFUSED, UNKNOWN_COMMAND,
-     *     REMOTE_LOCK_DISABLED, TOKENS_NOT_ACCEPTED, MALFORMED, TOO_LARGE
+     *     REMOTE_LOCK_DISABLED, TOKENS_NOT_ACCEPTED, MALFORMED, TOO_LARGE (and, from the
+     *     bridge, REPEATED: a LOCK within the window of the last one)
      */
     record Ignored(String reason, String detail) implements Inbound {}
 
@@ -63,7 +66,8 @@ public sealed interface Inbound {
     record Message(String topic, byte[] payload, boolean retained, OptionalLong expirySeconds) {}
 
     /** The decision for {@code m} at the door's time {@code now}. */
-    static Inbound decide(MqttTopics topics, MqttSettings settings, Message m, Instant now) {
+    static Inbound decide(
+            MqttTopics topics, MqttSettings settings, Message m, ClockReading clock) {
         String t = m.topic();
         if (topics.discoveryStatus().isPresent() && t.equals(topics.discoveryStatus().get())) {
             return text(m).strip().equals("online") ? new Rediscover() : new Nothing();
@@ -86,10 +90,10 @@ public sealed interface Inbound {
                         "TOKENS_NOT_ACCEPTED",
                         "this door takes no tokens over MQTT (accept_tokens)");
             }
-            return present(m, now);
+            return present(m, clock);
         }
         if (t.equals(topics.mode())) {
-            return mode(m, now);
+            return mode(m, clock);
         }
         return new Nothing(); // not a topic this door listens to
     }
@@ -120,13 +124,13 @@ public sealed interface Inbound {
     }
 
     /** A bare token (fresh by its message expiry), or {@code {"token":…,"ts":…}}. */
-    private static Inbound present(Message m, Instant now) {
+    private static Inbound present(Message m, ClockReading clock) {
         if (m.payload().length > MAX_TOKEN_MESSAGE_BYTES) {
             return new Ignored("TOO_LARGE", "more than " + MAX_TOKEN_MESSAGE_BYTES + " bytes");
         }
         String body = text(m).strip();
         if (!body.startsWith("{")) {
-            return fresh(m, null, now).orElse(new Present(body));
+            return fresh(m, null, clock).orElse(new Present(body));
         }
         JsonNode json;
         try {
@@ -137,11 +141,11 @@ public sealed interface Inbound {
         if (!json.path("token").isTextual()) {
             return new Ignored("MALFORMED", "no \"token\" string");
         }
-        return fresh(m, json, now).orElse(new Present(json.get("token").textValue()));
+        return fresh(m, json, clock).orElse(new Present(json.get("token").textValue()));
     }
 
     /** {@code {"mode":"privacy"|"normal","token":…,"ts":…}}. */
-    private static Inbound mode(Message m, Instant now) {
+    private static Inbound mode(Message m, ClockReading clock) {
         if (m.payload().length > MAX_TOKEN_MESSAGE_BYTES) {
             return new Ignored("TOO_LARGE", "more than " + MAX_TOKEN_MESSAGE_BYTES + " bytes");
         }
@@ -161,11 +165,12 @@ public sealed interface Inbound {
             return new Ignored(
                     "MALFORMED", "needs \"mode\" (normal or privacy) and an owner \"token\"");
         }
-        return fresh(m, json, now).orElse(new ChangeMode(mode, json.get("token").textValue()));
+        return fresh(m, json, clock).orElse(new ChangeMode(mode, json.get("token").textValue()));
     }
 
     /** Empty when the message is fresh; else why it is ignored. */
-    private static java.util.Optional<Inbound> fresh(Message m, JsonNode json, Instant now) {
+    private static java.util.Optional<Inbound> fresh(
+            Message m, JsonNode json, ClockReading clock) {
         OptionalLong expiry = m.expirySeconds();
         if (expiry.isPresent() && expiry.getAsLong() <= MAX_EXPIRY.toSeconds()) {
             return java.util.Optional.empty();
@@ -184,7 +189,15 @@ public sealed interface Inbound {
                                 "MALFORMED",
                                 "ts must be RFC 3339 (2026-11-25T09:00:00Z) or Unix seconds"));
             }
-            if (Duration.between(ts, now).abs().compareTo(MAX_TS_DISTANCE) <= 0) {
+            if (!(clock instanceof ClockReading.Trusted trusted)) {
+                // A clock the door does not trust cannot tell a fresh ts from a delayed one.
+                return java.util.Optional.of(
+                        new Ignored(
+                                "STALE",
+                                "the door's clock is not trusted, so ts cannot be judged: use an"
+                                        + " MQTT 5 message expiry"));
+            }
+            if (Duration.between(ts, trusted.now()).abs().compareTo(MAX_TS_DISTANCE) <= 0) {
                 return java.util.Optional.empty();
             }
             return java.util.Optional.of(

@@ -1,5 +1,7 @@
 package org.latchkey.mqtt;
 
+import static java.util.concurrent.TimeUnit.MILLISECONDS;
+
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
@@ -86,6 +88,10 @@ public final class MqttBridge implements DoorController.Observer, AutoCloseable 
     private final Function<DoorModel, ObjectNode> status;
     private final InstantSource wall;
     private final IgnoredMessages ignored;
+    /** One LOCK per window reaches the door; the rest are ignored as REPEATED. */
+    private final IgnoredMessages lockPace;
+
+    private static final String COMMAND_PACE = "command";
     private final Outbox outbox = new Outbox(EVENT_QUEUE);
     private final Map<String, Supplier<byte[]>> retained = new java.util.LinkedHashMap<>();
     private final Map<String, byte[]> published = new HashMap<>();
@@ -124,6 +130,7 @@ public final class MqttBridge implements DoorController.Observer, AutoCloseable 
         this.status = status;
         this.wall = wall;
         this.ignored = new IgnoredMessages(monotonic);
+        this.lockPace = new IgnoredMessages(monotonic);
         this.callbacks =
                 java.util.concurrent.Executors.newSingleThreadExecutor(
                         r -> Thread.ofPlatform().name("latchkey-mqtt").daemon().unstarted(r));
@@ -328,7 +335,15 @@ public final class MqttBridge implements DoorController.Observer, AutoCloseable 
     private void receive() {
         while (!stopping) {
             try {
-                received(inbound.take());
+                Mqtt5Publish p = inbound.poll(IgnoredMessages.WINDOW.toMillis(), MILLISECONDS);
+                if (p != null) {
+                    received(p);
+                }
+                for (IgnoredMessages.Held h : ignored.due()) {
+                    door.record(
+                            new AuditRecord.RemoteIgnored(
+                                    CLIENT, h.topic(), h.reason(), h.detail(), h.repeats()));
+                }
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException e) {
@@ -344,9 +359,21 @@ public final class MqttBridge implements DoorController.Observer, AutoCloseable 
                         p.getPayloadAsBytes(),
                         p.isRetain(),
                         p.getMessageExpiryInterval());
-        Inbound decision = Inbound.decide(topics, settings, m, wall.instant());
+        Inbound decision = Inbound.decide(topics, settings, m, gate.checkClock());
         switch (decision) {
-            case Inbound.Lock l -> door.post(new DoorEvent.LockRequested(CLIENT));
+            case Inbound.Lock l -> {
+                if (lockPace.admit(COMMAND_PACE, "LOCK", "").isPresent()) {
+                    door.post(new DoorEvent.LockRequested(CLIENT));
+                } else { // a flood of LOCKs must not queue up in front of grants and alarms
+                    ignore(
+                            m.topic(),
+                            new Inbound.Ignored(
+                                    "REPEATED",
+                                    "LOCK again within "
+                                            + IgnoredMessages.WINDOW.toSeconds()
+                                            + " s of the last: the door is already securing"));
+                }
+            }
             case Inbound.Present pr ->
                     gate.present(pr.token(), CLIENT).thenAccept(o -> answer(p, "present", o));
             case Inbound.ChangeMode cm ->
@@ -379,7 +406,7 @@ public final class MqttBridge implements DoorController.Observer, AutoCloseable 
     }
 
     private void ignore(String topic, Inbound.Ignored i) {
-        OptionalLong held = ignored.admit(topic, i.reason());
+        OptionalLong held = ignored.admit(topic, i.reason(), i.detail());
         if (held.isPresent()) {
             Logger.warn("MQTT: ignored a message on {}: {} ({})", topic, i.reason(), i.detail());
             door.record(
@@ -400,13 +427,16 @@ public final class MqttBridge implements DoorController.Observer, AutoCloseable 
         String topic =
                 request.getResponseTopic()
                         .map(Object::toString)
-                        .filter(t -> t.startsWith(topics.prefix() + "/"))
+                        // Only under result: an answer must never pass for the door's state or
+                        // events.
+                        .filter(t -> t.startsWith(topics.result() + "/"))
                         .orElse(topics.result());
         var send =
                 client.publishWith()
                         .topic(topic)
                         .payload(bytes(Json.write(body)))
-                        .qos(MqttQos.AT_LEAST_ONCE);
+                        // At most once: answers are not queued awaiting acknowledgement.
+                        .qos(MqttQos.AT_MOST_ONCE);
         Optional<ByteBuffer> correlation = request.getCorrelationData();
         (correlation.isPresent() ? send.correlationData(correlation.get()) : send)
                 .send()

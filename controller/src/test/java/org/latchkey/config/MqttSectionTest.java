@@ -63,6 +63,17 @@ class MqttSectionTest {
     }
 
     @Test
+    void plaintextToLocalhost_isDialledAs127001_neverLookedUp() throws Exception {
+        assertEquals(
+                "127.0.0.1",
+                load("url = \"mqtt://localhost:1884\"\n").mqtt().orElseThrow().host());
+        assertEquals(
+                "localhost",
+                load("url = \"mqtts://localhost\"\n").mqtt().orElseThrow().host(),
+                "with TLS the name is kept: the broker's certificate is checked against it");
+    }
+
+    @Test
     void plaintextToAnotherHost_isRefusedAtLoad_unlessAllowed() throws Exception {
         String refused = refusal("url = \"mqtt://broker.lan\"\n");
         assertTrue(refused.contains("mqtt.url"), refused);

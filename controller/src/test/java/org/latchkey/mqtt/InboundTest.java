@@ -12,6 +12,7 @@ import net.jqwik.api.Provide;
 
 import org.latchkey.config.MqttSettings;
 import org.latchkey.door.Mode;
+import org.latchkey.token.ClockReading;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -54,7 +55,7 @@ class InboundTest {
                         payload.getBytes(StandardCharsets.UTF_8),
                         retained,
                         expiry < 0 ? OptionalLong.empty() : OptionalLong.of(expiry)),
-                NOW);
+                new ClockReading.Trusted(NOW));
     }
 
     static String reason(Inbound i) {
@@ -126,7 +127,38 @@ class InboundTest {
             @ForAll boolean retained,
             @ForAll long e) {
         Inbound.decide(
-                T, OPEN, new Inbound.Message(topic, payload, retained, OptionalLong.of(e)), NOW);
+                T,
+                OPEN,
+                new Inbound.Message(topic, payload, retained, OptionalLong.of(e)),
+                new ClockReading.Trusted(NOW));
+    }
+
+    @net.jqwik.api.Example
+    void ts_cannotBeJudged_onAClockTheDoorDoesNotTrust_onlyTheExpiryCounts() {
+        ClockReading untrusted = new ClockReading.Untrusted(NOW, NOW.plusSeconds(3600), "test");
+        String body = "{\"token\":\"v4.public.x\",\"ts\":" + NOW.getEpochSecond() + "}";
+        Inbound byTs =
+                Inbound.decide(
+                        T,
+                        OPEN,
+                        new Inbound.Message(
+                                T.present(),
+                                body.getBytes(StandardCharsets.UTF_8),
+                                false,
+                                OptionalLong.empty()),
+                        untrusted);
+        assertEquals("STALE", reason(byTs));
+        assertEquals(
+                new Inbound.Present("v4.public.x"),
+                Inbound.decide(
+                        T,
+                        OPEN,
+                        new Inbound.Message(
+                                T.present(),
+                                body.getBytes(StandardCharsets.UTF_8),
+                                false,
+                                OptionalLong.of(30)),
+                        untrusted));
     }
 
     @net.jqwik.api.Example

@@ -430,6 +430,41 @@ class MqttBridgeTest {
     }
 
     @Test
+    void lockFlood_oneLockReachesTheDoor_theRestAreCounted_andAGrantStillGoesThrough()
+            throws Exception {
+        Door d = door("discovery_prefix = \"\"\n");
+        MqttProbe p = hass(d.prefix() + "/#");
+        p.await(d.prefix() + "/state", 0, lock("locked"), WAIT);
+        for (int i = 0; i < 500; i++) {
+            p.publish(d.prefix() + "/command", "LOCK", false, 0);
+        }
+        awaitEvent(
+                p,
+                d,
+                e -> type("remote_ignored").test(e) && e.path("reason").asText().equals("REPEATED"));
+        int from = p.on(d.prefix() + "/state").size();
+        assertEquals(200, post(d, "/v1/access", TestDoor.courierOnce()).statusCode());
+        p.await(d.prefix() + "/state", from, lock("unlocked"), WAIT);
+        long locks =
+                p.on(d.prefix() + "/events").stream()
+                        .filter(r -> r.payload().contains("\"type\":\"lock_requested\""))
+                        .count();
+        assertEquals(1, locks, "one LOCK per window reaches the door");
+    }
+
+    @Test
+    void anAnswer_neverGoesToTheDoorsOwnTopics_whateverTheResponseTopicSays() throws Exception {
+        Door d = door("discovery_prefix = \"\"\n");
+        MqttProbe p = hass(d.prefix() + "/#");
+        p.await(d.prefix() + "/state", 0, lock("locked"), WAIT);
+        int states = p.on(d.prefix() + "/state").size();
+        p.request(d.prefix() + "/mode", "{\"mode\":\"privacy\",\"token\":\"x\"}", d.prefix() + "/state", 30);
+        JsonNode answer = json(p.await(d.prefix() + "/result", 0, s -> true, WAIT).payload());
+        assertEquals("mode", answer.get("request").asText(), answer.toString());
+        assertEquals(states, p.on(d.prefix() + "/state").size(), "nothing published on state");
+    }
+
+    @Test
     void remoteLockOff_ignoresLock() throws Exception {
         Door d = door("discovery_prefix = \"\"\nremote_lock = false\n");
         MqttProbe p = hass(d.prefix() + "/#");
@@ -473,9 +508,9 @@ class MqttBridgeTest {
 
         // Fresh by its message expiry; the answer comes on the response topic.
         int from = p.on(d.prefix() + "/state").size();
-        p.request(d.prefix() + "/present", token, d.prefix() + "/replies/courier", 30);
+        p.request(d.prefix() + "/present", token, d.prefix() + "/result/courier", 30);
         JsonNode answer =
-                json(p.await(d.prefix() + "/replies/courier", 0, s -> true, WAIT).payload());
+                json(p.await(d.prefix() + "/result/courier", 0, s -> true, WAIT).payload());
         assertTrue(answer.get("granted").asBoolean(), answer.toString());
         p.await(d.prefix() + "/state", from, lock("unlocked"), WAIT);
         assertEquals(200, post(d, "/v1/sim/door", "open").statusCode());
