@@ -85,21 +85,59 @@ latchkey_build_if_needed() {
 }
 
 # The command line's JVM options: a short-lived process, so the client compiler only and the serial
-# collector, and an application class-data archive in the user's cache (made by the first run on this
-# JVM and class path, reused after; a CDS archive only works on the JVM build that wrote it, so it is
-# never shipped).
-# One archive per JVM and per command ("token verify", "status"…): each holds the classes its
-# command loads.
+# collector, and the classes it needs made ready once, by this machine's own JVM (a class-data archive
+# works only on the JVM build that wrote it, so none is shipped):
+# - Java 25 and newer: an ahead-of-time cache (JEP 483/514). The command's first run records what it
+#   loads; the next run turns that into the cache in the background, quietly; later runs use it.
+# - Java 21 to 24: a dynamic class-data archive, written when the first run exits.
+# One per command ("token verify", "status"…), named after the JVM and the jars, so a new build or a new
+# JDK makes a new one (the JVM would otherwise refuse a stale one and run without) and the old go.
 latchkey_cli_opts() {
-  local cache key command=""
+  local cache cp=$1 command="" home feature key base
+  shift
   LATCHKEY_CLI_OPTS=(-XX:TieredStopAtLevel=1 -XX:+UseSerialGC)
-  if cache=$(latchkey_cache_dir); then
-    case "${1:-}" in [a-z]*) command="$1" ;; esac
-    case "${2:-}" in [a-z]*) command="$command-$2" ;; esac
-    key=$(printf '%s' "$LATCHKEY_JAVA" | cksum | cut -d ' ' -f 1)
-    LATCHKEY_CLI_OPTS+=(-XX:SharedArchiveFile="$cache/cli-$key-${command:-none}.jsa" -XX:+AutoCreateSharedArchive
-                        -Xlog:cds=off -Xlog:cds+dynamic=off)
+  cache=$(latchkey_cache_dir) || return 0
+  case "${1:-}" in [a-z]*) command="$1" ;; esac
+  case "${2:-}" in [a-z]*) command="$command-$2" ;; esac
+  home=$(dirname "$(dirname "$(readlink -f "$LATCHKEY_JAVA")")")
+  feature=$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$home/release" 2>/dev/null)
+  key=$({ echo "$LATCHKEY_JAVA"; latchkey_stat "$home/lib/modules" "$here"/provisioning/target/*.jar \
+          "$here"/provisioning/target/lib/*.jar; } | cksum | cut -d ' ' -f 1)
+  base="$cache/cli.${command:-none}.$key"
+  if [ "${feature:-0}" -ge 25 ] 2>/dev/null; then
+    if [ -f "$base.aot" ]; then
+      LATCHKEY_CLI_OPTS+=(-XX:AOTCache="$base.aot")
+    elif [ -f "$base.aotconf" ]; then
+      latchkey_aot_create "$base" "$cp"
+    else
+      rm -f "$cache/cli.${command:-none}".*
+      LATCHKEY_CLI_OPTS+=(-XX:AOTMode=record -XX:AOTConfiguration="$base.aotconf"
+                          -XX:+UnlockDiagnosticVMOptions -XX:-DisplayVMOutput)
+    fi
+  else
+    [ -f "$base.jsa" ] || rm -f "$cache/cli.${command:-none}".*
+    LATCHKEY_CLI_OPTS+=(-XX:SharedArchiveFile="$base.jsa" -XX:+AutoCreateSharedArchive)
   fi
+  LATCHKEY_CLI_OPTS+=(-Xlog:aot=off -Xlog:cds=off -Xlog:cds+dynamic=off)
+}
+
+# Size and modification time of each file, GNU or BSD stat.
+latchkey_stat() {
+  stat -c '%n %s %Y' "$@" 2>/dev/null || stat -f '%N %z %m' "$@" 2>/dev/null
+}
+
+# latchkey_aot_create BASE CLASSPATH: BASE.aotconf into BASE.aot, in the background and detached, once
+# at a time (a run that finds it under way goes on without).
+latchkey_aot_create() {
+  local base=$1 cp=$2
+  [ -n "$(find "$base.creating" -mmin -10 2>/dev/null)" ] && return 0
+  : >"$base.creating"
+  local detach=()
+  command -v setsid >/dev/null 2>&1 && detach=(setsid)
+  "${detach[@]}" sh -c '"$1" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:AOTMode=create \
+      -XX:AOTConfiguration="$2.aotconf" -XX:AOTCache="$2.aot.$$" -Xlog:aot=off -Xlog:cds=off -cp "$3" \
+      && mv "$2.aot.$$" "$2.aot"; rm -f "$2.aot.$$" "$2.aotconf" "$2.creating"' \
+      sh "$LATCHKEY_JAVA" "$base" "$cp" </dev/null >/dev/null 2>&1 &
 }
 
 latchkey_run() {
@@ -108,9 +146,10 @@ latchkey_run() {
   latchkey_java_or_die
   latchkey_build_if_needed
   local opts=()
+  local cp="$here/provisioning/target/latchkey-provisioning.jar:$here/provisioning/target/lib/*"
   if [ "$main" = org.latchkey.cli.Main ]; then
-    latchkey_cli_opts "$@"
+    latchkey_cli_opts "$cp" "$@"
     opts=("${LATCHKEY_CLI_OPTS[@]}")
   fi
-  exec "$LATCHKEY_JAVA" --enable-native-access=ALL-UNNAMED "${opts[@]}" ${LATCHKEY_JAVA_OPTS:-} -cp "$here/provisioning/target/latchkey-provisioning.jar:$here/provisioning/target/lib/*" "$main" "$@"
+  exec "$LATCHKEY_JAVA" --enable-native-access=ALL-UNNAMED "${opts[@]}" ${LATCHKEY_JAVA_OPTS:-} -cp "$cp" "$main" "$@"
 }

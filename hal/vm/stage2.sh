@@ -133,8 +133,7 @@ DEB_SHA=$(sha256sum <"$DEB" | cut -d' ' -f1)
 log "package: $DEB ($(dpkg-deb -f "$DEB" Version), sha256 ${DEB_SHA:0:16}…)"
 phase_end
 
-# --- the VM ---------------------------------------------------------------------------------------
-phase_begin vm
+# --- the VM and its result ---------------------------------------------------------------------
 # shellcheck disable=SC2054 # commas are QEMU's option syntax
 QEMU=(qemu-system-aarch64 -M virt -cpu cortex-a72 -smp "${LATCHKEY_VM_SMP:-2}" -m "${LATCHKEY_VM_MEMORY:-1536}"
     -nodefaults -display none -monitor none -serial stdio -no-reboot
@@ -144,30 +143,8 @@ QEMU=(qemu-system-aarch64 -M virt -cpu cortex-a72 -smp "${LATCHKEY_VM_SMP:-2}" -
     -device virtio-blk-device,drive=root
     -fsdev "local,id=share,path=$RUN/share,security_model=none"
     -device virtio-9p-device,fsdev=share,mount_tag=share)
-printf '%q ' "${QEMU[@]}" >"$RUN/qemu-command"
-set +e
-timeout -k 5 "${LATCHKEY_VM_TIMEOUT:-900}" "${QEMU[@]}" </dev/null 2>"$RUN/qemu.stderr" |
-    sed -u 's/\r$//' | tee "$RUN/console.log" | sed -u 's/^/  | /' >&2
-vm_rc=${PIPESTATUS[0]}
-set -e
-phase_end
-
-# --- result ---------------------------------------------------------------------------------------
+boot_vm "${LATCHKEY_VM_TIMEOUT:-900}" "${QEMU[@]}"
 rm -f "$RUN/share/job/latchkey.deb"
-guest_rc=$(sed -n 's/^LATCHKEY-EXIT \([0-9]*\)$/\1/p' "$RUN/console.log" | tail -n 1)
-if [[ $vm_rc == 124 ]]; then
-    RC=$EXIT_TIMEOUT
-    warn "the VM did not finish within ${LATCHKEY_VM_TIMEOUT:-900} s"
-elif [[ -z $guest_rc ]]; then
-    RC=$EXIT_VM
-    warn "the VM ended (qemu exit $vm_rc) without reporting the checks' exit code; see $RUN/console.log"
-    [[ -s $RUN/qemu.stderr ]] && cat "$RUN/qemu.stderr" >&2
-elif ((guest_rc > 119)); then
-    RC=$EXIT_VM
-    warn "the guest reported exit code $guest_rc (its set-up failed, see LATCHKEY-ERROR in the report)"
-else
-    RC=$guest_rc
-fi
 T_TOTAL=$(awk -v a="$T_START" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }')
 REPORT=${REPORT:-$RUN/report.md}
 write_stage2_report "$REPORT"

@@ -247,16 +247,7 @@ build_set() {
     OUT="$set.partial"
     rm -rf "$OUT"
     mkdir -p "$OUT"
-    local base=${LATCHKEY_VM_WORKDIR:-}
-    if [[ -z $base ]]; then
-        if [[ -d /dev/shm && -w /dev/shm ]] && (($(df -Pk /dev/shm | awk 'NR == 2 { print $4 }') > 3 * 1024 * 1024)); then
-            base=/dev/shm
-        else
-            base="$CACHE/tmp"
-        fi
-    fi
-    mkdir -p "$base"
-    W=$(mktemp -d "$base/latchkey-vm-build.XXXXXX")
+    W=$(work_dir latchkey-vm-build)
     # shellcheck disable=SC2064 # W is fixed now
     trap "rm -rf '$W'" EXIT
     BUILD_LOG="$OUT/build.log"

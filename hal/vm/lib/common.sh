@@ -138,3 +138,51 @@ validate_chip_layout() {
         fi
     done
 }
+
+# --- the VM ---------------------------------------------------------------------------------------
+# boot_vm TIMEOUT QEMU-COMMAND...: runs the VM with the phase "vm" timed; its console goes to
+# $RUN/console.log and, prefixed, to stderr. Then sets RC: the guest's LATCHKEY-EXIT code, or one of
+# the harness's own (timeout, no exit code, a guest set-up failure), with a warning that says which.
+boot_vm() {
+    local timeout=$1 vm_rc
+    shift
+    phase_begin vm
+    printf '%q ' "$@" >"$RUN/qemu-command"
+    set +e
+    timeout -k 5 "$timeout" "$@" </dev/null 2>"$RUN/qemu.stderr" |
+        sed -u 's/\r$//' | tee "$RUN/console.log" | sed -u 's/^/  | /' >&2
+    vm_rc=${PIPESTATUS[0]}
+    set -e
+    phase_end
+    VM_RC=$vm_rc
+    GUEST_RC=$(sed -n 's/^LATCHKEY-EXIT \([0-9]*\)$/\1/p' "$RUN/console.log" | tail -n 1)
+    if [[ $vm_rc == 124 ]]; then
+        RC=$EXIT_TIMEOUT
+        warn "the VM did not finish within $timeout s"
+    elif [[ -z $GUEST_RC ]]; then
+        RC=$EXIT_VM
+        warn "the VM ended (qemu exit $vm_rc) without reporting the checks' exit code; see $RUN/console.log"
+        [[ -s $RUN/qemu.stderr ]] && cat "$RUN/qemu.stderr" >&2
+    elif ((GUEST_RC > 119)); then
+        RC=$EXIT_VM
+        warn "the guest reported exit code $GUEST_RC (its set-up failed, see LATCHKEY-ERROR in the report)"
+    else
+        RC=$GUEST_RC
+    fi
+}
+
+# work_dir NAME → a fresh folder for unpacking: on /dev/shm when it has room (creating and deleting
+# thousands of files on the cache's disk was measured 5-10x slower), else in the cache;
+# LATCHKEY_VM_WORKDIR chooses the place.
+work_dir() {
+    local base=${LATCHKEY_VM_WORKDIR:-}
+    if [[ -z $base ]]; then
+        if [[ -d /dev/shm && -w /dev/shm ]] && (($(df -Pk /dev/shm | awk 'NR == 2 { print $4 }') > 3 * 1024 * 1024)); then
+            base=/dev/shm
+        else
+            base="$CACHE/tmp"
+        fi
+    fi
+    mkdir -p "$base"
+    mktemp -d "$base/$1.XXXXXX"
+}

@@ -1,6 +1,6 @@
 # shellcheck shell=bash
 # The run report. Sourced by run.sh; reads its variables (RUN, SET, KEY, CACHE_HIT, RC, T_TOTAL, MAIN,
-# DEB, GUEST_CONFIG, guest_rc, vm_rc).
+# DEB, GUEST_CONFIG, GUEST_RC, VM_RC).
 #
 # Sources: $RUN/timings (host phases), $SET/timings (set build steps, cold runs), $RUN/console.log
 # (the guest's serial console: LATCHKEY-INFO / -TIME / -ERROR / -EXIT lines), $RUN/share/out/program.log
@@ -31,7 +31,7 @@ write_report() {
     {
         echo "# latchkey hardware truth: VM run $(basename "$RUN")"
         echo
-        echo "- exit code: **$RC** (checks: ${guest_rc:-none}, qemu: ${vm_rc:-?})"
+        echo "- exit code: **$RC** (checks: ${GUEST_RC:-none}, qemu: ${VM_RC:-?})"
         echo "- package: \`$DEB\`; guest config: \`$GUEST_CONFIG\`; main class \`$MAIN\`"
         echo "- cache: $([[ $CACHE_HIT == 1 ]] && echo "warm (set $KEY reused)" || echo "cold (set $KEY built)")"
         echo "- total wall time: ${T_TOTAL} s"

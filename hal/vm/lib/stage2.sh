@@ -171,20 +171,6 @@ _image_initrd() {
     (cd "$d" && echo stage2-init | cpio -o -H newc --owner=0:0 --quiet) >>"$OUT/initrd.cpio"
 }
 
-# _stage2_workdir → a fresh work folder on a tmpfs (like build_set) or in the cache
-_stage2_workdir() {
-    local base=${LATCHKEY_VM_WORKDIR:-}
-    if [[ -z $base ]]; then
-        if [[ -d /dev/shm && -w /dev/shm ]] && (($(df -Pk /dev/shm | awk 'NR == 2 { print $4 }') > 3 * 1024 * 1024)); then
-            base=/dev/shm
-        else
-            base="$CACHE/tmp"
-        fi
-    fi
-    mkdir -p "$base"
-    mktemp -d "$base/latchkey-stage2.XXXXXX"
-}
-
 # _stage2_key FUNCTIONS... FILES... → 16 hex digits over stdin, the named functions' text and the files
 _stage2_key() {
     local a
@@ -215,7 +201,7 @@ ensure_stage2_image() {
         phase_begin rootfs
         log "stage two base: cache miss, mmdebstrap trixie arm64 minbase + [$STAGE2_PACKAGES] (several minutes under qemu-user)"
         local w
-        w=$(_stage2_workdir)
+        w=$(work_dir latchkey-stage2)
         # shellcheck disable=SC2064
         trap "rm -rf '$w'" EXIT
         rm -rf "$BASE.partial"
@@ -258,7 +244,7 @@ ensure_stage2_image() {
     OUT="$IMG.partial"
     rm -rf "$OUT"
     mkdir -p "$OUT"
-    W=$(_stage2_workdir)
+    W=$(work_dir latchkey-stage2)
     # shellcheck disable=SC2064
     trap "rm -rf '$W'" EXIT
     BUILD_LOG="$OUT/build.log"
@@ -306,7 +292,7 @@ _prune_stage2() {
 }
 
 # --- report -----------------------------------------------------------------------------------------
-# Reads RUN, SET, KEY, BASE_KEY, IMG_KEY, IMG, the *_HIT flags, RC, guest_rc, vm_rc, T_TOTAL, DEB, DEB_SHA.
+# Reads RUN, SET, KEY, BASE_KEY, IMG_KEY, IMG, the *_HIT flags, RC, GUEST_RC, VM_RC, T_TOTAL, DEB, DEB_SHA.
 
 _stage2_results() {
     if [[ -s $RUN/share/out/results ]]; then cat "$RUN/share/out/results"; else grep '^LATCHKEY-RESULT' "$RUN/console.log" || true; fi
@@ -333,7 +319,7 @@ write_stage2_report() {
         echo "# latchkey VM stage two run $(basename "$RUN")"
         echo
         echo "- package: \`$DEB\` ($(dpkg-deb -f "$DEB" Version), sha256 \`$DEB_SHA\`)"
-        echo "- exit code: **$RC** (checks: ${guest_rc:-none}, qemu: ${vm_rc:-?})"
+        echo "- exit code: **$RC** (checks: ${GUEST_RC:-none}, qemu: ${VM_RC:-?})"
         echo "- cache: stage one set $KEY $(hit "$CACHE_HIT"), base $BASE_KEY $(hit "$STAGE2_BASE_HIT"), image $IMG_KEY $(hit "$STAGE2_IMG_HIT")"
         echo "- total wall time: ${T_TOTAL} s"
         echo "- run folder: \`$RUN\` (console.log, share/out/results, share/out/logs/, qemu-command)"

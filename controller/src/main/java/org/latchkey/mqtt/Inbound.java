@@ -1,11 +1,10 @@
 package org.latchkey.mqtt;
 
-import org.latchkey.token.ClockReading;
-
 import com.fasterxml.jackson.databind.JsonNode;
 
 import org.latchkey.config.MqttSettings;
 import org.latchkey.door.Mode;
+import org.latchkey.token.ClockReading;
 import org.latchkey.token.Json;
 import org.latchkey.token.Rfc3339;
 
@@ -42,8 +41,8 @@ public sealed interface Inbound {
      * Not acted on, and audited.
      *
      * @param reason a stable name: RETAINED, STALE, UNLOCK_REFUSED, UNKNOWN_COMMAND,
-     *     REMOTE_LOCK_DISABLED, TOKENS_NOT_ACCEPTED, MALFORMED, TOO_LARGE (and, from the
-     *     bridge, REPEATED: a LOCK within the window of the last one)
+     *     REMOTE_LOCK_DISABLED, TOKENS_NOT_ACCEPTED, MALFORMED, TOO_LARGE (and, from the bridge,
+     *     REPEATED: a LOCK within the window of the last one)
      */
     record Ignored(String reason, String detail) implements Inbound {}
 
@@ -66,8 +65,7 @@ public sealed interface Inbound {
     record Message(String topic, byte[] payload, boolean retained, OptionalLong expirySeconds) {}
 
     /** The decision for {@code m} at the door's time {@code now}. */
-    static Inbound decide(
-            MqttTopics topics, MqttSettings settings, Message m, ClockReading clock) {
+    static Inbound decide(MqttTopics topics, MqttSettings settings, Message m, ClockReading clock) {
         String t = m.topic();
         if (topics.discoveryStatus().isPresent() && t.equals(topics.discoveryStatus().get())) {
             return text(m).strip().equals("online") ? new Rediscover() : new Nothing();
@@ -169,8 +167,7 @@ public sealed interface Inbound {
     }
 
     /** Empty when the message is fresh; else why it is ignored. */
-    private static java.util.Optional<Inbound> fresh(
-            Message m, JsonNode json, ClockReading clock) {
+    private static java.util.Optional<Inbound> fresh(Message m, JsonNode json, ClockReading clock) {
         OptionalLong expiry = m.expirySeconds();
         if (expiry.isPresent() && expiry.getAsLong() <= MAX_EXPIRY.toSeconds()) {
             return java.util.Optional.empty();

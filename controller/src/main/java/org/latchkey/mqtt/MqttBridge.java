@@ -88,6 +88,7 @@ public final class MqttBridge implements DoorController.Observer, AutoCloseable 
     private final Function<DoorModel, ObjectNode> status;
     private final InstantSource wall;
     private final IgnoredMessages ignored;
+
     /** One LOCK per window reaches the door; the rest are ignored as REPEATED. */
     private final IgnoredMessages lockPace;
 

@@ -65,8 +65,7 @@ class MqttSectionTest {
     @Test
     void plaintextToLocalhost_isDialledAs127001_neverLookedUp() throws Exception {
         assertEquals(
-                "127.0.0.1",
-                load("url = \"mqtt://localhost:1884\"\n").mqtt().orElseThrow().host());
+                "127.0.0.1", load("url = \"mqtt://localhost:1884\"\n").mqtt().orElseThrow().host());
         assertEquals(
                 "localhost",
                 load("url = \"mqtts://localhost\"\n").mqtt().orElseThrow().host(),

@@ -137,28 +137,18 @@ class InboundTest {
     void ts_cannotBeJudged_onAClockTheDoorDoesNotTrust_onlyTheExpiryCounts() {
         ClockReading untrusted = new ClockReading.Untrusted(NOW, NOW.plusSeconds(3600), "test");
         String body = "{\"token\":\"v4.public.x\",\"ts\":" + NOW.getEpochSecond() + "}";
-        Inbound byTs =
-                Inbound.decide(
-                        T,
-                        OPEN,
-                        new Inbound.Message(
-                                T.present(),
-                                body.getBytes(StandardCharsets.UTF_8),
-                                false,
-                                OptionalLong.empty()),
-                        untrusted);
-        assertEquals("STALE", reason(byTs));
+        assertEquals("STALE", reason(Inbound.decide(T, OPEN, present(body, -1), untrusted)));
         assertEquals(
                 new Inbound.Present("v4.public.x"),
-                Inbound.decide(
-                        T,
-                        OPEN,
-                        new Inbound.Message(
-                                T.present(),
-                                body.getBytes(StandardCharsets.UTF_8),
-                                false,
-                                OptionalLong.of(30)),
-                        untrusted));
+                Inbound.decide(T, OPEN, present(body, 30), untrusted));
+    }
+
+    private static Inbound.Message present(String body, long expiry) {
+        return new Inbound.Message(
+                T.present(),
+                body.getBytes(StandardCharsets.UTF_8),
+                false,
+                expiry < 0 ? OptionalLong.empty() : OptionalLong.of(expiry));
     }
 
     @net.jqwik.api.Example

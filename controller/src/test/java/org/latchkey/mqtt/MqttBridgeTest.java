@@ -441,7 +441,9 @@ class MqttBridgeTest {
         awaitEvent(
                 p,
                 d,
-                e -> type("remote_ignored").test(e) && e.path("reason").asText().equals("REPEATED"));
+                e ->
+                        type("remote_ignored").test(e)
+                                && e.path("reason").asText().equals("REPEATED"));
         int from = p.on(d.prefix() + "/state").size();
         assertEquals(200, post(d, "/v1/access", TestDoor.courierOnce()).statusCode());
         p.await(d.prefix() + "/state", from, lock("unlocked"), WAIT);
@@ -458,7 +460,11 @@ class MqttBridgeTest {
         MqttProbe p = hass(d.prefix() + "/#");
         p.await(d.prefix() + "/state", 0, lock("locked"), WAIT);
         int states = p.on(d.prefix() + "/state").size();
-        p.request(d.prefix() + "/mode", "{\"mode\":\"privacy\",\"token\":\"x\"}", d.prefix() + "/state", 30);
+        p.request(
+                d.prefix() + "/mode",
+                "{\"mode\":\"privacy\",\"token\":\"x\"}",
+                d.prefix() + "/state",
+                30);
         JsonNode answer = json(p.await(d.prefix() + "/result", 0, s -> true, WAIT).payload());
         assertEquals("mode", answer.get("request").asText(), answer.toString());
         assertEquals(states, p.on(d.prefix() + "/state").size(), "nothing published on state");

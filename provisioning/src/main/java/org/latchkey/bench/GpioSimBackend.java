@@ -299,12 +299,14 @@ final class GpioSimBackend implements Backend {
         return door.bias(Input.DOOR_CONTACT);
     }
 
+    /** A step on the chip's sysfs files. */
     @FunctionalInterface
-    private interface IoAction {
+    interface IoAction {
         void run() throws IOException;
     }
 
-    private static void io(IoAction a) {
+    /** Runs a sysfs step where no checked exception may leave (a timer, a lambda). */
+    static void io(IoAction a) {
         try {
             a.run();
         } catch (IOException e) {

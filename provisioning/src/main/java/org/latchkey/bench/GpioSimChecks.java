@@ -170,7 +170,7 @@ public final class GpioSimChecks {
     }
 
     private void hwTestJammed() throws Exception {
-        Run r = hwTestWith(d -> io(() -> d.inject(HalConfig.Fault.BOLT_JAM)));
+        Run r = hwTestWith(d -> GpioSimBackend.io(() -> d.inject(HalConfig.Fault.BOLT_JAM)));
         Optional<String> jam =
                 r.lines().stream().filter(l -> l.contains("FAIL  bolt unlocks — ")).findFirst();
         check(
@@ -332,21 +332,8 @@ public final class GpioSimChecks {
         }
     }
 
-    @FunctionalInterface
-    private interface IoAction {
-        void run() throws IOException;
-    }
-
-    private static void io(IoAction a) {
-        try {
-            a.run();
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
-
-    private static void later(ScheduledExecutorService person, IoAction a) {
-        person.schedule(() -> io(a), HAND.toMillis(), TimeUnit.MILLISECONDS);
+    private static void later(ScheduledExecutorService person, GpioSimBackend.IoAction a) {
+        person.schedule(() -> GpioSimBackend.io(a), HAND.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     // ---- bench

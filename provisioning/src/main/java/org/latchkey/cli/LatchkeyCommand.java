@@ -6,6 +6,9 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 
 /** The root of {@code latchkey}: subcommands only. */
 @Command(
@@ -13,19 +16,6 @@ import java.io.PrintWriter;
         mixinStandardHelpOptions = true,
         versionProvider = LatchkeyCommand.Version.class,
         description = "Provision and operate a latchkey door: keys, tokens, configuration.",
-        subcommands = {
-            InitCommand.class,
-            KeysCommand.class,
-            TokenCommand.class,
-            IssuerCommand.class,
-            RevokeCommand.class,
-            StatusCommand.class,
-            HwTestCommand.class,
-            AuditCommand.class,
-            MqttCommand.class,
-            org.latchkey.bench.BenchCommand.class,
-            CommandLine.HelpCommand.class
-        },
         footerHeading = "%nExit codes:%n")
 public final class LatchkeyCommand {
     final CliContext context;
@@ -39,8 +29,69 @@ public final class LatchkeyCommand {
      * codes.
      */
     public static CommandLine commandLine(CliContext context) {
-        LatchkeyCommand root = new LatchkeyCommand(context);
-        CommandLine cl = new CommandLine(root, new Factory(context));
+        return commandLine(context, COMMANDS);
+    }
+
+    /**
+     * The command line for these arguments. Building a command's model (picocli reads every
+     * annotation) is most of a short command's start-up, so only the command the arguments name is
+     * built; help, a bare {@code latchkey} and anything unknown get them all (to list them, or to
+     * suggest one).
+     */
+    public static CommandLine commandLine(CliContext context, String... args) {
+        return commandLine(context, needed(args));
+    }
+
+    /** The top-level commands, in the order help lists them. */
+    static final List<Class<?>> COMMANDS =
+            List.of(
+                    InitCommand.class,
+                    KeysCommand.class,
+                    TokenCommand.class,
+                    IssuerCommand.class,
+                    RevokeCommand.class,
+                    StatusCommand.class,
+                    HwTestCommand.class,
+                    AuditCommand.class,
+                    MqttCommand.class,
+                    org.latchkey.bench.BenchCommand.class,
+                    CommandLine.HelpCommand.class);
+
+    static List<Class<?>> needed(String... args) {
+        for (String a : args) {
+            if (a.startsWith("-")) {
+                continue;
+            }
+            return COMMANDS.stream()
+                    .filter(c -> c != CommandLine.HelpCommand.class && names(c).contains(a))
+                    .findFirst()
+                    .<List<Class<?>>>map(List::of)
+                    .orElse(COMMANDS);
+        }
+        boolean versionOnly =
+                args.length > 0
+                        && Arrays.stream(args)
+                                .allMatch(a -> a.equals("-V") || a.equals("--version"));
+        return versionOnly ? List.of() : COMMANDS;
+    }
+
+    private static List<String> names(Class<?> command) {
+        Command c = command.getAnnotation(Command.class);
+        List<String> names = new ArrayList<>(List.of(c.aliases()));
+        names.add(c.name());
+        return names;
+    }
+
+    private static CommandLine commandLine(CliContext context, List<Class<?>> commands) {
+        Factory factory = new Factory(context);
+        CommandLine cl = new CommandLine(new LatchkeyCommand(context), factory);
+        for (Class<?> c : commands) {
+            try {
+                cl.addSubcommand(factory.create(c));
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot build the command " + c.getName(), e);
+            }
+        }
         cl.getCommandSpec().usageMessage().footer(ExitCode.footer());
         cl.setExecutionExceptionHandler(LatchkeyCommand::handle);
         return cl;

@@ -5,6 +5,6 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
-        System.exit(LatchkeyCommand.commandLine(CliContext.system()).execute(args));
+        System.exit(LatchkeyCommand.commandLine(CliContext.system(), args).execute(args));
     }
 }

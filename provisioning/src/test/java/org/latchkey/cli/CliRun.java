@@ -29,7 +29,7 @@ final class CliRun {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         int code =
-                LatchkeyCommand.commandLine(context)
+                LatchkeyCommand.commandLine(context, args)
                         .setOut(new PrintWriter(out, true))
                         .setErr(new PrintWriter(err, true))
                         .execute(args);
