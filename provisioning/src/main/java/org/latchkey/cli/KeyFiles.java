@@ -5,14 +5,8 @@ import org.bouncycastle.asn1.DEROctetString;
 import org.bouncycastle.asn1.edec.EdECObjectIdentifiers;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
-import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.bouncycastle.openssl.PEMParser;
-import org.bouncycastle.openssl.PKCS8Generator;
-import org.bouncycastle.openssl.jcajce.JceOpenSSLPKCS8DecryptorProviderBuilder;
-import org.bouncycastle.openssl.jcajce.JceOpenSSLPKCS8EncryptorBuilder;
-import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
-import org.bouncycastle.pkcs.PKCSException;
 import org.bouncycastle.util.io.pem.PemObject;
 import org.bouncycastle.util.io.pem.PemWriter;
 import org.latchkey.token.PublicKey;
@@ -44,7 +38,6 @@ public final class KeyFiles {
     static final int PBKDF2_ITERATIONS = 600_000;
 
     private static final int MAX_KEY_FILE_BYTES = 16 * 1024;
-    private static final BouncyCastleProvider BC = new BouncyCastleProvider();
     private static final FileAttribute<?> OWNER_ONLY =
             PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
     private static final FileAttribute<?> WORLD_READABLE =
@@ -59,16 +52,7 @@ public final class KeyFiles {
 
     public record Encrypted(PKCS8EncryptedPrivateKeyInfo info) implements Loaded {
         public SigningKey decrypt(char[] passphrase) throws CliException {
-            try {
-                PrivateKeyInfo plain =
-                        info.decryptPrivateKeyInfo(
-                                new JceOpenSSLPKCS8DecryptorProviderBuilder()
-                                        .setProvider(BC)
-                                        .build(passphrase));
-                return toSigningKey(plain);
-            } catch (PKCSException | OperatorCreationException e) {
-                throw CliException.failed("cannot decrypt the key: wrong passphrase?");
-            }
+            return toSigningKey(Pbes2.decrypt(info.toASN1Structure(), passphrase));
         }
     }
 
@@ -156,23 +140,17 @@ public final class KeyFiles {
             if (passphrase == null) {
                 pem = new PemObject("PRIVATE KEY", info.getEncoded());
             } else {
-                var encryptor =
-                        new JceOpenSSLPKCS8EncryptorBuilder(PKCS8Generator.AES_256_CBC)
-                                .setProvider(BC)
-                                .setPRF(PKCS8Generator.PRF_HMACSHA256)
-                                .setIterationCount(PBKDF2_ITERATIONS)
-                                .setRandom(random)
-                                .setPassword(passphrase)
-                                .build();
-                pem = new PKCS8Generator(info, encryptor).generate();
+                pem =
+                        new PemObject(
+                                "ENCRYPTED PRIVATE KEY",
+                                Pbes2.encrypt(info, passphrase, PBKDF2_ITERATIONS, random)
+                                        .getEncoded());
             }
             StringWriter out = new StringWriter();
             try (PemWriter writer = new PemWriter(out)) {
                 writer.writeObject(pem);
             }
             return out.toString().getBytes(StandardCharsets.US_ASCII);
-        } catch (OperatorCreationException e) {
-            throw new IllegalStateException("AES-256-CBC/PBKDF2 unavailable", e);
         } finally {
             Arrays.fill(seed, (byte) 0);
         }

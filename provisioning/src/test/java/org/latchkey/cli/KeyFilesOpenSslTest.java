@@ -2,6 +2,7 @@ package org.latchkey.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.BeforeEach;
@@ -9,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.latchkey.testing.OsTools;
 import org.latchkey.token.Paserk;
+import org.latchkey.token.SigningKey;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -123,5 +125,47 @@ class KeyFilesOpenSslTest {
                         "1h");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().startsWith("v4.public."));
+    }
+
+    @Test
+    void encryptedKeysWrittenByOpenSsl_openWithThePassphrase_aes128Sha1AndAes256Sha256()
+            throws Exception {
+        Files.writeString(dir.resolve("pass"), "correct horse\n");
+        for (String[] scheme :
+                new String[][] {
+                    {"aes-128-cbc", "hmacWithSHA1"}, {"aes-256-cbc", "hmacWithSHA256"}
+                }) {
+            Path plain = dir.resolve("plain-" + scheme[0] + ".key");
+            Path key = dir.resolve("enc-" + scheme[0] + ".key");
+            assertEquals(
+                    0,
+                    openssl("genpkey", "-algorithm", "ed25519", "-out", plain.toString()).code());
+            assertEquals(
+                    0,
+                    openssl(
+                                    "pkcs8",
+                                    "-topk8",
+                                    "-in",
+                                    plain.toString(),
+                                    "-out",
+                                    key.toString(),
+                                    "-v2",
+                                    scheme[0],
+                                    "-v2prf",
+                                    scheme[1],
+                                    "-passout",
+                                    "file:" + dir.resolve("pass"))
+                            .code());
+            KeyFiles.Encrypted encrypted = (KeyFiles.Encrypted) KeyFiles.read(key);
+            SigningKey opened = encrypted.decrypt("correct horse".toCharArray());
+            assertEquals(
+                    Paserk.encodePublic(publicKeyFromOpenSsl(plain)),
+                    opened.publicKey().paserk(),
+                    scheme[0]);
+            CliException wrong =
+                    assertThrows(
+                            CliException.class, () -> encrypted.decrypt("guess".toCharArray()));
+            assertTrue(wrong.getMessage().contains("wrong passphrase"), wrong.getMessage());
+        }
     }
 }
