@@ -105,6 +105,7 @@ latchkey_cli_opts() {
           "$here"/provisioning/target/lib/*.jar; } | cksum | cut -d ' ' -f 1)
   base="$cache/cli.${command:-none}.$key"
   if [ "${feature:-0}" -ge 25 ] 2>/dev/null; then
+    LATCHKEY_CLI_OPTS+=(-Xlog:aot=off) # a tag Java 21 does not know: it would refuse to start
     if [ -f "$base.aot" ]; then
       LATCHKEY_CLI_OPTS+=(-XX:AOTCache="$base.aot")
     elif [ -f "$base.aotconf" ]; then
@@ -118,7 +119,7 @@ latchkey_cli_opts() {
     [ -f "$base.jsa" ] || rm -f "$cache/cli.${command:-none}".*
     LATCHKEY_CLI_OPTS+=(-XX:SharedArchiveFile="$base.jsa" -XX:+AutoCreateSharedArchive)
   fi
-  LATCHKEY_CLI_OPTS+=(-Xlog:aot=off -Xlog:cds=off -Xlog:cds+dynamic=off)
+  LATCHKEY_CLI_OPTS+=(-Xlog:cds=off -Xlog:cds+dynamic=off)
 }
 
 # Size and modification time of each file, GNU or BSD stat.
