@@ -95,7 +95,7 @@ latchkey_build_if_needed() {
 latchkey_cli_opts() {
   local cache cp=$1 command="" home feature key base
   shift
-  LATCHKEY_CLI_OPTS=(-XX:TieredStopAtLevel=1 -XX:+UseSerialGC)
+  LATCHKEY_CLI_OPTS=(-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData)
   cache=$(latchkey_cache_dir) || return 0
   case "${1:-}" in [a-z]*) command="$1" ;; esac
   case "${2:-}" in [a-z]*) command="$command-$2" ;; esac

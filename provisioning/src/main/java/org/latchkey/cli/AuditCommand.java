@@ -25,8 +25,7 @@ import java.util.concurrent.Callable;
 @Command(
         name = "audit",
         mixinStandardHelpOptions = true,
-        description = "Read and check the door's audit log.",
-        subcommands = {AuditCommand.Verify.class, AuditCommand.Show.class})
+        description = "Read and check the door's audit log.")
 final class AuditCommand {
 
     @Command(

@@ -41,12 +41,7 @@ import java.util.stream.Collectors;
         name = "issuer",
         mixinStandardHelpOptions = true,
         description =
-                "Manage the keys the door trusts: delivery and service companies, guests' issuers.",
-        subcommands = {
-            IssuerCommand.Add.class,
-            IssuerCommand.ListIssuers.class,
-            IssuerCommand.Remove.class
-        })
+                "Manage the keys the door trusts: delivery and service companies, guests' issuers.")
 final class IssuerCommand {
     static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9 ._-]{0,63}");
     private static final Pattern HEADER = Pattern.compile("^\\s*\\[.*");

@@ -5,6 +5,5 @@ import picocli.CommandLine.Command;
 @Command(
         name = "keys",
         mixinStandardHelpOptions = true,
-        description = "Make and manage Ed25519 signing keys.",
-        subcommands = {KeysGenerateCommand.class})
+        description = "Make and manage Ed25519 signing keys.")
 final class KeysCommand {}

@@ -8,7 +8,10 @@ import picocli.CommandLine.Command;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 /** The root of {@code latchkey}: subcommands only. */
 @Command(
@@ -29,17 +32,18 @@ public final class LatchkeyCommand {
      * codes.
      */
     public static CommandLine commandLine(CliContext context) {
-        return commandLine(context, COMMANDS);
+        return build(context, all());
     }
 
     /**
      * The command line for these arguments. Building a command's model (picocli reads every
-     * annotation) is most of a short command's start-up, so only the command the arguments name is
-     * built; help, a bare {@code latchkey} and anything unknown get them all (to list them, or to
-     * suggest one).
+     * annotation of it, with an old-format class file verifier) is most of a short command's
+     * start-up, so only the command the arguments name is built, and in a group (token, issuer, …)
+     * only the subcommand named; help, a bare command or group, and anything unknown get them all
+     * (to list them, or to suggest one).
      */
     public static CommandLine commandLine(CliContext context, String... args) {
-        return commandLine(context, needed(args));
+        return build(context, needed(args));
     }
 
     /** The top-level commands, in the order help lists them. */
@@ -57,22 +61,55 @@ public final class LatchkeyCommand {
                     org.latchkey.bench.BenchCommand.class,
                     CommandLine.HelpCommand.class);
 
-    static List<Class<?>> needed(String... args) {
-        for (String a : args) {
-            if (a.startsWith("-")) {
-                continue;
-            }
-            return COMMANDS.stream()
-                    .filter(c -> c != CommandLine.HelpCommand.class && names(c).contains(a))
-                    .findFirst()
-                    .<List<Class<?>>>map(List::of)
-                    .orElse(COMMANDS);
+    /** The groups' subcommands, in the order help lists them. */
+    static final Map<Class<?>, List<Class<?>>> GROUPS =
+            Map.of(
+                    KeysCommand.class, List.of(KeysGenerateCommand.class),
+                    TokenCommand.class,
+                            List.of(
+                                    TokenIssueCommand.class,
+                                    TokenInspectCommand.class,
+                                    TokenVerifyCommand.class),
+                    IssuerCommand.class,
+                            List.of(
+                                    IssuerCommand.Add.class,
+                                    IssuerCommand.ListIssuers.class,
+                                    IssuerCommand.Remove.class),
+                    AuditCommand.class, List.of(AuditCommand.Verify.class, AuditCommand.Show.class),
+                    MqttCommand.class, List.of(MqttCommand.Check.class));
+
+    /** What to build: each top-level command with the subcommands it needs. */
+    static Map<Class<?>, List<Class<?>>> needed(String... args) {
+        List<String> words = Arrays.stream(args).filter(a -> !a.startsWith("-")).toList();
+        if (words.isEmpty()) {
+            boolean versionOnly =
+                    args.length > 0
+                            && Arrays.stream(args)
+                                    .allMatch(a -> a.equals("-V") || a.equals("--version"));
+            return versionOnly ? Map.of() : all();
         }
-        boolean versionOnly =
-                args.length > 0
-                        && Arrays.stream(args)
-                                .allMatch(a -> a.equals("-V") || a.equals("--version"));
-        return versionOnly ? List.of() : COMMANDS;
+        Optional<Class<?>> top = named(COMMANDS, words.get(0));
+        if (top.isEmpty() || top.get() == CommandLine.HelpCommand.class) {
+            return all();
+        }
+        List<Class<?>> children = GROUPS.getOrDefault(top.get(), List.of());
+        List<Class<?>> wanted =
+                words.size() < 2
+                        ? children
+                        : named(children, words.get(1))
+                                .<List<Class<?>>>map(List::of)
+                                .orElse(children);
+        return Map.of(top.get(), wanted);
+    }
+
+    private static Map<Class<?>, List<Class<?>>> all() {
+        Map<Class<?>, List<Class<?>>> all = new LinkedHashMap<>();
+        COMMANDS.forEach(c -> all.put(c, GROUPS.getOrDefault(c, List.of())));
+        return all;
+    }
+
+    private static Optional<Class<?>> named(List<Class<?>> commands, String word) {
+        return commands.stream().filter(c -> names(c).contains(word)).findFirst();
     }
 
     private static List<String> names(Class<?> command) {
@@ -82,19 +119,26 @@ public final class LatchkeyCommand {
         return names;
     }
 
-    private static CommandLine commandLine(CliContext context, List<Class<?>> commands) {
+    private static CommandLine build(CliContext context, Map<Class<?>, List<Class<?>>> commands) {
         Factory factory = new Factory(context);
         CommandLine cl = new CommandLine(new LatchkeyCommand(context), factory);
-        for (Class<?> c : commands) {
-            try {
-                cl.addSubcommand(factory.create(c));
-            } catch (Exception e) {
-                throw new IllegalStateException("cannot build the command " + c.getName(), e);
-            }
-        }
+        commands.forEach(
+                (top, children) -> {
+                    CommandLine sub = new CommandLine(create(factory, top), factory);
+                    children.forEach(c -> sub.addSubcommand(create(factory, c)));
+                    cl.addSubcommand(sub);
+                });
         cl.getCommandSpec().usageMessage().footer(ExitCode.footer());
         cl.setExecutionExceptionHandler(LatchkeyCommand::handle);
         return cl;
+    }
+
+    private static Object create(Factory factory, Class<?> command) {
+        try {
+            return factory.create(command);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot build the command " + command.getName(), e);
+        }
     }
 
     private static int handle(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {

@@ -14,8 +14,7 @@ import java.util.concurrent.Callable;
 @Command(
         name = "mqtt",
         mixinStandardHelpOptions = true,
-        description = "The door's MQTT bridge: check the way to the broker.",
-        subcommands = {MqttCommand.Check.class})
+        description = "The door's MQTT bridge: check the way to the broker.")
 final class MqttCommand {
     @Command(
             name = "check",

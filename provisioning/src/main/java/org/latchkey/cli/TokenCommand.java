@@ -5,10 +5,5 @@ import picocli.CommandLine.Command;
 @Command(
         name = "token",
         mixinStandardHelpOptions = true,
-        description = "Issue, inspect and verify access tokens.",
-        subcommands = {
-            TokenIssueCommand.class,
-            TokenInspectCommand.class,
-            TokenVerifyCommand.class
-        })
+        description = "Issue, inspect and verify access tokens.")
 final class TokenCommand {}
