@@ -186,3 +186,13 @@ work_dir() {
     mkdir -p "$base"
     mktemp -d "$base/$1.XXXXXX"
 }
+
+# host_phases: the report's table of this run's host phases ($RUN/timings) and their total (T_TOTAL).
+host_phases() {
+    echo "## Host phases (seconds)"
+    echo
+    echo "| phase | s |"
+    echo "|---|---|"
+    awk '{ printf "| %s | %s |\n", $1, $2 }' "$RUN/timings"
+    echo "| **total** | **${T_TOTAL}** |"
+}

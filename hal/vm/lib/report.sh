@@ -51,12 +51,7 @@ write_report() {
         _program_log | grep -E '^(openjdk|OpenJDK|java) ' | head -n 3 || true
         echo '```'
         echo
-        echo "## Host phases (seconds)"
-        echo
-        echo "| phase | s |"
-        echo "|---|---|"
-        awk '{ printf "| %s | %s |\n", $1, $2 }' "$RUN/timings"
-        echo "| **total** | **${T_TOTAL}** |"
+        host_phases
         if [[ $CACHE_HIT == 0 && -f $SET/timings ]]; then
             echo
             echo "Set build steps: $(awk '{ printf "%s%s %ss", sep, $1, $2; sep = ", " }' "$SET/timings")"

@@ -331,12 +331,7 @@ write_stage2_report() {
         stage2_summary_line
         echo '```'
         echo
-        echo "## Host phases (seconds)"
-        echo
-        echo "| phase | s |"
-        echo "|---|---|"
-        awk '{ printf "| %s | %s |\n", $1, $2 }' "$RUN/timings"
-        echo "| **total** | **${T_TOTAL}** |"
+        host_phases
         if [[ $STAGE2_IMG_HIT == 0 && -f $IMG/timings ]]; then
             echo
             echo "Image build steps: $(awk '{ printf "%s%s %ss", sep, $1, $2; sep = ", " }' "$IMG/timings")"

@@ -191,15 +191,11 @@ final class GpioSimBackend implements Backend {
             boolean doorOpen)
             throws IOException, HalException {
         Delivery delivery = new Delivery(listener, hal, scheduler instanceof ManualScheduler);
-        HalConfig.Bolt b = hal.bolt();
         GpioSimDoor door =
                 new GpioSimDoor(
                         chip,
                         GpioSimDoor.Wiring.byLineNames(chip),
-                        new GpioSimDoor.Servo(
-                                GpioSimDoor.pwmTestRoot(hal.pwmRoot(), b.pwmChip(), b.pwmChannel()),
-                                b.lockedPulseMicros(),
-                                b.unlockedPulseMicros()),
+                        GpioSimDoor.Servo.of(hal),
                         PHYSICS,
                         scheduler,
                         delivery,

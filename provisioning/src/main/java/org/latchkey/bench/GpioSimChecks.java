@@ -273,7 +273,6 @@ public final class GpioSimChecks {
      */
     private Run hwTestWith(Consumer<GpioSimDoor> prepare) throws Exception {
         HalConfig hal = device.hal();
-        HalConfig.Bolt b = hal.bolt();
         RealScheduler time = new RealScheduler("gpio-sim-door");
         ScheduledExecutorService person =
                 Executors.newSingleThreadScheduledExecutor(
@@ -282,10 +281,7 @@ public final class GpioSimChecks {
                 new GpioSimDoor(
                         chip,
                         GpioSimDoor.Wiring.byLineNames(chip),
-                        new GpioSimDoor.Servo(
-                                GpioSimDoor.pwmTestRoot(hal.pwmRoot(), b.pwmChip(), b.pwmChannel()),
-                                b.lockedPulseMicros(),
-                                b.unlockedPulseMicros()),
+                        GpioSimDoor.Servo.of(hal),
                         PHYSICS,
                         time,
                         (input, level) -> {},

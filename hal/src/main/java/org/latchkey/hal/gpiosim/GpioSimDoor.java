@@ -86,7 +86,16 @@ public final class GpioSimDoor implements AutoCloseable {
      * The servo: its channel folder in the PWM test root (the guest has no PWM device) and the
      * pulse widths of the two positions.
      */
-    public record Servo(Path channel, int lockedPulseMicros, int unlockedPulseMicros) {}
+    public record Servo(Path channel, int lockedPulseMicros, int unlockedPulseMicros) {
+        /** The servo a door config drives: its PWM channel under the test root, its two pulses. */
+        public static Servo of(org.latchkey.hal.HalConfig hal) throws IOException {
+            org.latchkey.hal.HalConfig.Bolt b = hal.bolt();
+            return new Servo(
+                    pwmTestRoot(hal.pwmRoot(), b.pwmChip(), b.pwmChannel()),
+                    b.lockedPulseMicros(),
+                    b.unlockedPulseMicros());
+        }
+    }
 
     /**
      * @param step how often the world moves
