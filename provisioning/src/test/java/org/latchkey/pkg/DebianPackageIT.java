@@ -1,6 +1,7 @@
 package org.latchkey.pkg;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.BeforeAll;
@@ -37,8 +38,11 @@ class DebianPackageIT {
     record Run(int code, String out) {}
 
     static Run run(List<String> cmd, Path dir) throws Exception {
-        Process p =
-                new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
+        ProcessBuilder pb =
+                new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true);
+        // The launcher's class caches go to a folder of the test's, not the user's ~/.cache.
+        pb.environment().put("XDG_CACHE_HOME", work.resolve("cache").toString());
+        Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(120, TimeUnit.SECONDS), "timed out: " + cmd);
         return new Run(p.exitValue(), out);
@@ -211,8 +215,17 @@ class DebianPackageIT {
                                 "--no-passphrase"),
                         work);
         assertEquals(0, init.code(), init.out());
+        assertFalse(
+                init.out().contains("AOT") || init.out().contains("Picked up"),
+                "the first run records its class cache silently: " + init.out());
+        try (Stream<Path> cached = Files.list(work.resolve("cache/latchkey"))) {
+            List<String> names = cached.map(f -> f.getFileName().toString()).toList();
+            assertTrue(
+                    names.stream().anyMatch(n -> n.matches("cli\\.init\\.\\d+\\.(aotconf|jsa)")),
+                    "init's class cache is recorded: " + names);
+        }
         Path config = door.resolve("latchkey.toml");
-        Process daemon =
+        ProcessBuilder daemonProcess =
                 new ProcessBuilder(
                                 root.resolve("usr/bin/latchkeyd").toString(),
                                 "--config",
@@ -220,8 +233,9 @@ class DebianPackageIT {
                                 "--simulate",
                                 "--port",
                                 "0")
-                        .redirectError(ProcessBuilder.Redirect.DISCARD)
-                        .start();
+                        .redirectError(ProcessBuilder.Redirect.DISCARD);
+        daemonProcess.environment().put("XDG_CACHE_HOME", work.resolve("cache").toString());
+        Process daemon = daemonProcess.start();
         try {
             String line =
                     new BufferedReader(
