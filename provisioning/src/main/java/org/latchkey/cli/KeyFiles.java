@@ -112,6 +112,11 @@ public final class KeyFiles {
     }
 
     static String readSmallText(Path file, int maxBytes) throws CliException {
+        return readSmallText(file, maxBytes, StandardCharsets.US_ASCII);
+    }
+
+    static String readSmallText(Path file, int maxBytes, java.nio.charset.Charset charset)
+            throws CliException {
         try {
             if (!Files.isRegularFile(file)) {
                 throw CliException.failed(file + ": no such file");
@@ -120,7 +125,7 @@ public final class KeyFiles {
                 throw CliException.failed(
                         file + ": larger than " + maxBytes + " bytes, not a key file");
             }
-            return Files.readString(file, StandardCharsets.US_ASCII);
+            return Files.readString(file, charset);
         } catch (IOException e) {
             throw CliException.failed(file + ": cannot read: " + e.getMessage());
         }

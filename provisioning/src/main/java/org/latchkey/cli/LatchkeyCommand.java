@@ -80,7 +80,17 @@ public final class LatchkeyCommand {
 
     /** What to build: each top-level command with the subcommands it needs. */
     static Map<Class<?>, List<Class<?>>> needed(String... args) {
-        List<String> words = Arrays.stream(args).filter(a -> !a.startsWith("-")).toList();
+        // The words before any help flag: "latchkey --help token" is the root's help, which lists
+        // every command, and "latchkey token --help verify" the group's.
+        List<String> words = new ArrayList<>();
+        for (String a : args) {
+            if (a.equals("-h") || a.equals("--help")) {
+                break;
+            }
+            if (!a.startsWith("-")) {
+                words.add(a);
+            }
+        }
         if (words.isEmpty()) {
             boolean versionOnly =
                     args.length > 0

@@ -1,5 +1,11 @@
 package org.latchkey.cli;
 
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 
@@ -10,7 +16,7 @@ final class Passphrases {
     private Passphrases() {}
 
     static char[] fromFile(Path file) throws CliException {
-        String text = KeyFiles.readSmallText(file, MAX_FILE_BYTES);
+        String text = readUtf8(file);
         int end = text.indexOf('\n');
         String line = end < 0 ? text : text.substring(0, end);
         if (line.endsWith("\r")) {
@@ -32,6 +38,14 @@ final class Passphrases {
         if (first.length == 0) {
             throw CliException.failed("the passphrase is empty");
         }
+        if (new String(first).indexOf('\uFFFD') >= 0) {
+            // The terminal's character set could not carry what was typed: every such character
+            // would read the same, and the key would open with any passphrase of that length.
+            Arrays.fill(first, '\0');
+            throw CliException.failed(
+                    "the passphrase has characters this terminal's character set cannot carry: use"
+                            + " a UTF-8 locale (e.g. LANG=C.UTF-8) or --passphrase-file FILE");
+        }
         if (confirm) {
             char[] again = context.prompt().ask("Repeat the passphrase: ");
             if (again == null || !Arrays.equals(first, again)) {
@@ -40,5 +54,24 @@ final class Passphrases {
             Arrays.fill(again, '\0');
         }
         return first;
+    }
+
+    /** A passphrase file's text: UTF-8, as OpenSSL takes the bytes of a -passin file. */
+    private static String readUtf8(Path file) throws CliException {
+        KeyFiles.readSmallText(
+                file, MAX_FILE_BYTES, StandardCharsets.ISO_8859_1); // size, existence
+        try {
+            byte[] bytes = Files.readAllBytes(file);
+            return StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes))
+                    .toString();
+        } catch (CharacterCodingException e) {
+            throw CliException.failed(file + ": not UTF-8 text");
+        } catch (IOException e) {
+            throw CliException.failed(file + ": cannot read: " + e.getMessage());
+        }
     }
 }

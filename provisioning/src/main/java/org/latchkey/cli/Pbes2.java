@@ -19,6 +19,7 @@ import org.bouncycastle.crypto.InvalidCipherTextException;
 import org.bouncycastle.crypto.PBEParametersGenerator;
 import org.bouncycastle.crypto.digests.SHA1Digest;
 import org.bouncycastle.crypto.digests.SHA256Digest;
+import org.bouncycastle.crypto.digests.SHA384Digest;
 import org.bouncycastle.crypto.digests.SHA512Digest;
 import org.bouncycastle.crypto.engines.AESEngine;
 import org.bouncycastle.crypto.generators.PKCS5S2ParametersGenerator;
@@ -40,13 +41,17 @@ import java.util.function.Supplier;
  * no signature for it on any JDK.
  */
 final class Pbes2 {
-    /** Far above what anyone writes (OpenSSL's default is 2048, ours 600,000): bounds the work. */
-    static final int MAX_ITERATIONS = 10_000_000;
+    /**
+     * Above what anyone writes (OpenSSL's default is 2048, ours 600,000), low enough that a hostile
+     * file costs seconds, not minutes, on a Pi.
+     */
+    static final int MAX_ITERATIONS = 2_000_000;
 
     private static final Map<ASN1ObjectIdentifier, Supplier<Digest>> PRFS =
             Map.of(
                     PKCSObjectIdentifiers.id_hmacWithSHA1, SHA1Digest::new,
                     PKCSObjectIdentifiers.id_hmacWithSHA256, SHA256Digest::new,
+                    PKCSObjectIdentifiers.id_hmacWithSHA384, SHA384Digest::new,
                     PKCSObjectIdentifiers.id_hmacWithSHA512, SHA512Digest::new);
 
     private static final Map<ASN1ObjectIdentifier, Integer> AES_KEY_BITS =
@@ -94,6 +99,15 @@ final class Pbes2 {
      */
     static PrivateKeyInfo decrypt(EncryptedPrivateKeyInfo info, char[] passphrase)
             throws CliException {
+        try {
+            return open(info, passphrase);
+        } catch (RuntimeException e) { // ASN.1 of the wrong shape, sizes out of any range
+            throw CliException.failed("the key's encryption parameters are damaged");
+        }
+    }
+
+    private static PrivateKeyInfo open(EncryptedPrivateKeyInfo info, char[] passphrase)
+            throws CliException {
         AlgorithmIdentifier alg = info.getEncryptionAlgorithm();
         if (!PKCSObjectIdentifiers.id_PBES2.equals(alg.getAlgorithm())) {
             throw unsupported("encrypted with " + alg.getAlgorithm().getId() + ", not PBES2");
@@ -117,19 +131,30 @@ final class Pbes2 {
         Integer bits = AES_KEY_BITS.get(params.getEncryptionScheme().getAlgorithm());
         Supplier<Digest> prf = PRFS.get(kdf.getPrf().getAlgorithm());
         if (bits == null || prf == null) {
-            throw unsupported("encrypted with other than AES-CBC and PBKDF2-HMAC-SHA-1/256/512");
+            throw unsupported(
+                    "encrypted with other than AES-CBC and PBKDF2-HMAC-SHA-1/256/384/512");
         }
-        long iterations = kdf.getIterationCount().longValueExact();
-        if (iterations < 1 || iterations > MAX_ITERATIONS || iv.length != 16) {
+        java.math.BigInteger iterations = kdf.getIterationCount();
+        if (iterations.signum() < 1
+                || iterations.compareTo(java.math.BigInteger.valueOf(MAX_ITERATIONS)) > 0) {
             throw CliException.failed(
-                    "the key's encryption parameters are out of range (" + iterations + " rounds)");
+                    "the key's PBKDF2 work ("
+                            + iterations
+                            + " rounds) is outside 1 to "
+                            + MAX_ITERATIONS);
         }
-        byte[] key = derive(passphrase, kdf.getSalt(), (int) iterations, prf, bits);
+        if (iv.length != 16) {
+            throw CliException.failed("the key's AES IV is " + iv.length + " bytes, not 16");
+        }
+        if (kdf.getKeyLength() != null && kdf.getKeyLength().intValueExact() * 8 != bits) {
+            throw CliException.failed("the key's PBKDF2 key length does not fit its AES cipher");
+        }
+        byte[] key = derive(passphrase, kdf.getSalt(), iterations.intValueExact(), prf, bits);
         byte[] plain = null;
         try {
             plain = run(false, key, iv, info.getEncryptedData());
             return PrivateKeyInfo.getInstance(plain);
-        } catch (InvalidCipherTextException | IllegalArgumentException e) {
+        } catch (InvalidCipherTextException | RuntimeException e) {
             throw CliException.failed("cannot decrypt the key: wrong passphrase?");
         } finally {
             Arrays.fill(key, (byte) 0);

@@ -33,6 +33,11 @@ class LatchkeyCommandTest {
         assertEquals(all, LatchkeyCommand.needed("help", "token"));
         assertEquals(all, LatchkeyCommand.needed("--help"));
         assertEquals(all, LatchkeyCommand.needed("tokn"));
+        assertEquals(all, LatchkeyCommand.needed("--help", "token"), "the root's help lists all");
+        assertEquals(
+                Map.of(TokenCommand.class, LatchkeyCommand.GROUPS.get(TokenCommand.class)),
+                LatchkeyCommand.needed("token", "--help", "verify"),
+                "the group's help lists all of it");
         assertEquals(
                 Map.of(TokenCommand.class, LatchkeyCommand.GROUPS.get(TokenCommand.class)),
                 LatchkeyCommand.needed("token", "vrfy"),

@@ -66,7 +66,7 @@ class Pbes2Test {
                         real.getEncryptedData());
         CliException e =
                 assertThrows(CliException.class, () -> Pbes2.decrypt(hostile, "x".toCharArray()));
-        assertTrue(e.getMessage().contains("out of range"), e.getMessage());
+        assertTrue(e.getMessage().contains("outside 1 to"), e.getMessage());
     }
 
     @Test
@@ -79,5 +79,25 @@ class Pbes2Test {
         CliException e =
                 assertThrows(CliException.class, () -> Pbes2.decrypt(other, "x".toCharArray()));
         assertTrue(e.getMessage().contains("not PBES2"), e.getMessage());
+    }
+
+    @Test
+    void damagedParameters_areAClearRefusal_neverAnInternalError() throws Exception {
+        EncryptedPrivateKeyInfo real =
+                Pbes2.encrypt(KEY, "x".toCharArray(), 1000, new SecureRandom());
+        EncryptedPrivateKeyInfo cut =
+                new EncryptedPrivateKeyInfo(
+                        real.getEncryptionAlgorithm(),
+                        java.util.Arrays.copyOf(real.getEncryptedData(), 17));
+        assertThrows(CliException.class, () -> Pbes2.decrypt(cut, "x".toCharArray()));
+        EncryptedPrivateKeyInfo noParams =
+                new EncryptedPrivateKeyInfo(
+                        new AlgorithmIdentifier(
+                                PKCSObjectIdentifiers.id_PBES2,
+                                new org.bouncycastle.asn1.DERSequence()),
+                        real.getEncryptedData());
+        CliException e =
+                assertThrows(CliException.class, () -> Pbes2.decrypt(noParams, "x".toCharArray()));
+        assertTrue(e.getMessage().contains("damaged"), e.getMessage());
     }
 }
