@@ -26,8 +26,17 @@ latchkey_find_java() {
 }
 
 # A writable per-user cache folder (the java found, the CLI's class-data archive), or nothing.
+# Only an absolute XDG_CACHE_HOME, or an existing absolute HOME: never a folder made up (root with no
+# HOME made /nonexistent/.cache) or one relative to wherever the command runs.
 latchkey_cache_dir() {
-  local d="${XDG_CACHE_HOME:-${HOME:-/nonexistent}/.cache}/latchkey"
+  local d
+  case "${XDG_CACHE_HOME:-}" in
+    /*) d="$XDG_CACHE_HOME/latchkey" ;;
+    *) case "${HOME:-}" in
+         /?*) [ -d "$HOME" ] || return 1; d="$HOME/.cache/latchkey" ;;
+         *) return 1 ;;
+       esac ;;
+  esac
   mkdir -p "$d" 2>/dev/null && [ -w "$d" ] && echo "$d"
 }
 
@@ -85,38 +94,58 @@ latchkey_build_if_needed() {
 }
 
 # The command line's JVM options: a short-lived process, so the client compiler only and the serial
-# collector, and the classes it needs made ready once, by this machine's own JVM (a class-data archive
-# works only on the JVM build that wrote it, so none is shipped):
+# collector, the JVM's own messages on stderr (stdout carries tokens), and the classes it needs made
+# ready once, by this machine's own JVM (a class-data archive works only on the JVM build that wrote it,
+# so none is shipped):
 # - Java 25 and newer: an ahead-of-time cache (JEP 483/514). The command's first run records what it
-#   loads; the next run turns that into the cache in the background, quietly; later runs use it.
+#   loads, quietly; the next run turns that into the cache in a detached background process; later
+#   runs use it.
 # - Java 21 to 24: a dynamic class-data archive, written when the first run exits.
-# One per command ("token verify", "status"…), named after the JVM and the jars, so a new build or a new
-# JDK makes a new one (the JVM would otherwise refuse a stale one and run without) and the old go.
+# One per command of this install, named after the JVM and the jars, so a new build or a new JDK makes a
+# new one (the JVM would refuse a stale one and run without) and this install's old ones go. Nothing is
+# recorded with less than 256 MiB free in the cache, or when LATCHKEY_JAVA_OPTS brings options of the
+# user's own (a record run that cannot finish ends the command with an error).
+latchkey_cli_words=" init keys token issuer revoke status hw-test audit mqtt bench "
+latchkey_cli_groups=" keys token issuer audit mqtt "
 latchkey_cli_opts() {
-  local cache cp=$1 command="" home feature key base
+  local cache cp=$1 command="" home feature key loc base room=0
   shift
-  LATCHKEY_CLI_OPTS=(-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData)
+  LATCHKEY_CLI_OPTS=(-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData -XX:+DisplayVMOutputToStderr)
   cache=$(latchkey_cache_dir) || return 0
-  case "${1:-}" in [a-z]*) command="$1" ;; esac
-  case "${2:-}" in [a-z]*) command="$command-$2" ;; esac
+  [ -z "${LATCHKEY_JAVA_OPTS:-}" ] || return 0
+  case "${1:-}" in
+    -* | "") command=none ;; # --version, --help
+    *) case "$latchkey_cli_words" in *" $1 "*) command="$1" ;; *) return 0 ;; esac ;;
+  esac
+  case "$latchkey_cli_groups" in
+    *" $command "*) case "${2:-}" in [a-z]*) [[ $2 =~ ^[a-z][a-z-]*$ ]] && command="$command-$2" ;; esac ;;
+  esac
   home=$(dirname "$(dirname "$(readlink -f "$LATCHKEY_JAVA")")")
   feature=$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$home/release" 2>/dev/null)
   key=$({ echo "$LATCHKEY_JAVA"; latchkey_stat "$home/lib/modules" "$here"/provisioning/target/*.jar \
           "$here"/provisioning/target/lib/*.jar; } | cksum | cut -d ' ' -f 1)
-  base="$cache/cli.${command:-none}.$key"
+  loc=$(printf '%s' "$here" | cksum | cut -d ' ' -f 1)
+  base="$cache/cli.$loc.$command.$key"
+  rm -f "$cache"/cli-*.jsa 2>/dev/null || true # the first release's archives
+  if [ ! -f "$base.aot" ] && [ ! -f "$base.jsa" ] &&
+     [ "$(df -Pk "$cache" 2>/dev/null | awk 'NR == 2 { print $4 }')" -ge 262144 ] 2>/dev/null; then
+    room=1
+  fi
   if [ "${feature:-0}" -ge 25 ] 2>/dev/null; then
     LATCHKEY_CLI_OPTS+=(-Xlog:aot=off) # a tag Java 21 does not know: it would refuse to start
     if [ -f "$base.aot" ]; then
       LATCHKEY_CLI_OPTS+=(-XX:AOTCache="$base.aot")
     elif [ -f "$base.aotconf" ]; then
-      latchkey_aot_create "$base" "$cp"
-    else
-      rm -f "$cache/cli.${command:-none}".*
+      [ $room = 1 ] && latchkey_aot_create "$base" "$cp"
+    elif [ $room = 1 ]; then
+      rm -f "$cache/cli.$loc.$command."* 2>/dev/null || true
       LATCHKEY_CLI_OPTS+=(-XX:AOTMode=record -XX:AOTConfiguration="$base.aotconf"
                           -XX:+UnlockDiagnosticVMOptions -XX:-DisplayVMOutput)
     fi
-  else
-    [ -f "$base.jsa" ] || rm -f "$cache/cli.${command:-none}".*
+  elif [ -f "$base.jsa" ]; then
+    LATCHKEY_CLI_OPTS+=(-XX:SharedArchiveFile="$base.jsa")
+  elif [ $room = 1 ]; then
+    rm -f "$cache/cli.$loc.$command."* 2>/dev/null || true
     LATCHKEY_CLI_OPTS+=(-XX:SharedArchiveFile="$base.jsa" -XX:+AutoCreateSharedArchive)
   fi
   LATCHKEY_CLI_OPTS+=(-Xlog:cds=off -Xlog:cds+dynamic=off)
@@ -128,16 +157,17 @@ latchkey_stat() {
 }
 
 # latchkey_aot_create BASE CLASSPATH: BASE.aotconf into BASE.aot, in the background and detached, once
-# at a time (a run that finds it under way goes on without).
+# at a time (a run that finds it under way goes on without); on disk before it takes the name.
 latchkey_aot_create() {
   local base=$1 cp=$2
   [ -n "$(find "$base.creating" -mmin -10 2>/dev/null)" ] && return 0
-  : >"$base.creating"
+  : 2>/dev/null >"$base.creating" || return 0
   local detach=()
   command -v setsid >/dev/null 2>&1 && detach=(setsid)
   "${detach[@]}" sh -c '"$1" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:AOTMode=create \
       -XX:AOTConfiguration="$2.aotconf" -XX:AOTCache="$2.aot.$$" -Xlog:aot=off -Xlog:cds=off -cp "$3" \
-      && mv "$2.aot.$$" "$2.aot"; rm -f "$2.aot.$$" "$2.aotconf" "$2.creating"' \
+      && { sync "$2.aot.$$" 2>/dev/null || true; } && mv "$2.aot.$$" "$2.aot"
+      rm -f "$2.aot.$$" "$2.aotconf" "$2.creating"' \
       sh "$LATCHKEY_JAVA" "$base" "$cp" </dev/null >/dev/null 2>&1 &
 }
 

@@ -221,7 +221,8 @@ class DebianPackageIT {
         try (Stream<Path> cached = Files.list(work.resolve("cache/latchkey"))) {
             List<String> names = cached.map(f -> f.getFileName().toString()).toList();
             assertTrue(
-                    names.stream().anyMatch(n -> n.matches("cli\\.init\\.\\d+\\.(aotconf|jsa)")),
+                    names.stream()
+                            .anyMatch(n -> n.matches("cli\\.\\d+\\.init\\.\\d+\\.(aotconf|jsa)")),
                     "init's class cache is recorded: " + names);
         }
         Path config = door.resolve("latchkey.toml");
