@@ -12,6 +12,7 @@ import org.latchkey.testing.TestDoor;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
 
 /**
  * keys → config → issue → verify, through picocli against a temp folder, with every failure's exit
@@ -457,113 +458,37 @@ class TokenRoundTripTest {
     @Test
     void issue_badArguments_areUsageErrors() {
         String key = dir.resolve("courier.key").toString();
-        assertEquals(
-                ExitCode.USAGE,
-                cli.run(
-                                "token",
-                                "issue",
-                                "--key",
-                                key,
-                                "--lock",
-                                "front-door",
-                                "--role",
-                                "admin",
-                                "--sub",
-                                "x",
-                                "--once",
-                                "--for",
-                                "1h")
-                        .code());
-        assertEquals(
-                ExitCode.USAGE,
-                cli.run(
-                                "token",
-                                "issue",
-                                "--key",
-                                key,
-                                "--lock",
-                                "front-door",
+        List<List<String>> bad =
+                List.of(
+                        List.of("--role", "admin", "--once", "--for", "1h"),
+                        List.of("--role", "guest", "--once", "--window", "--for", "1h"),
+                        List.of(
                                 "--role",
                                 "guest",
-                                "--sub",
-                                "x",
-                                "--once",
-                                "--window",
-                                "--for",
-                                "1h")
-                        .code());
-        assertEquals(
-                ExitCode.USAGE,
-                cli.run(
-                                "token",
-                                "issue",
-                                "--key",
-                                key,
-                                "--lock",
-                                "front-door",
-                                "--role",
-                                "guest",
-                                "--sub",
-                                "x",
                                 "--once",
                                 "--for",
                                 "1h",
                                 "--expires",
-                                "2026-11-26T10:00:00Z")
-                        .code());
-        assertEquals(
-                ExitCode.USAGE,
-                cli.run(
-                                "token",
-                                "issue",
-                                "--key",
-                                key,
-                                "--lock",
-                                "front-door",
-                                "--role",
-                                "guest",
-                                "--sub",
-                                "x",
-                                "--once",
-                                "--expires",
-                                "tomorrow")
-                        .code());
-        assertEquals(
-                ExitCode.USAGE,
-                cli.run(
-                                "token",
-                                "issue",
-                                "--key",
-                                key,
-                                "--lock",
-                                "front-door",
-                                "--role",
-                                "guest",
-                                "--sub",
-                                "x",
-                                "--once",
-                                "--for",
-                                "1h",
-                                "--jti",
-                                "short")
-                        .code());
-        assertEquals(
-                ExitCode.USAGE,
-                cli.run(
-                                "token",
-                                "issue",
-                                "--key",
-                                key,
-                                "--lock",
-                                "front-door",
-                                "--role",
-                                "guest",
-                                "--sub",
-                                "x",
-                                "--once",
-                                "--expires",
-                                "2026-11-25T08:00:00Z")
-                        .code());
+                                "2026-11-26T10:00:00Z"),
+                        List.of("--role", "guest", "--once", "--expires", "tomorrow"),
+                        List.of("--role", "guest", "--once", "--for", "1h", "--jti", "short"),
+                        List.of("--role", "guest", "--once", "--expires", "2026-11-25T08:00:00Z"));
+        for (List<String> args : bad) {
+            List<String> all =
+                    new java.util.ArrayList<>(
+                            List.of(
+                                    "token",
+                                    "issue",
+                                    "--key",
+                                    key,
+                                    "--lock",
+                                    "front-door",
+                                    "--sub",
+                                    "x"));
+            all.addAll(args);
+            assertEquals(
+                    ExitCode.USAGE, cli.run(all.toArray(String[]::new)).code(), args.toString());
+        }
         assertEquals(
                 ExitCode.FAILED,
                 cli.run(
