@@ -93,83 +93,8 @@ latchkey_build_if_needed() {
   echo "latchkey: build done." >&2
 }
 
-# The command line's JVM options: a short-lived process, so the client compiler only and the serial
-# collector, the JVM's own messages on stderr (stdout carries tokens), and the classes it needs made
-# ready once, by this machine's own JVM (a class-data archive works only on the JVM build that wrote it,
-# so none is shipped):
-# - Java 25 and newer: an ahead-of-time cache (JEP 483/514). The command's first run records what it
-#   loads, quietly; the next run turns that into the cache in a detached background process; later
-#   runs use it.
-# - Java 21 to 24: a dynamic class-data archive, written when the first run exits.
-# One per command of this install, named after the JVM and the jars, so a new build or a new JDK makes a
-# new one (the JVM would refuse a stale one and run without) and this install's old ones go. Nothing is
-# recorded with less than 256 MiB free in the cache, or when LATCHKEY_JAVA_OPTS brings options of the
-# user's own (a record run that cannot finish ends the command with an error).
-latchkey_cli_words=" init keys token issuer revoke status hw-test audit mqtt bench "
-latchkey_cli_groups=" keys token issuer audit mqtt "
-latchkey_cli_opts() {
-  local cache cp=$1 command="" home feature key loc base room=0
-  shift
-  LATCHKEY_CLI_OPTS=(-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData -XX:+DisplayVMOutputToStderr)
-  cache=$(latchkey_cache_dir) || return 0
-  [ -z "${LATCHKEY_JAVA_OPTS:-}" ] || return 0
-  case "${1:-}" in
-    -* | "") command=none ;; # --version, --help
-    *) case "$latchkey_cli_words" in *" $1 "*) command="$1" ;; *) return 0 ;; esac ;;
-  esac
-  case "$latchkey_cli_groups" in
-    *" $command "*) case "${2:-}" in [a-z]*) [[ $2 =~ ^[a-z][a-z-]*$ ]] && command="$command-$2" ;; esac ;;
-  esac
-  home=$(dirname "$(dirname "$(readlink -f "$LATCHKEY_JAVA")")")
-  feature=$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$home/release" 2>/dev/null)
-  key=$({ echo "$LATCHKEY_JAVA"; latchkey_stat "$home/lib/modules" "$here"/provisioning/target/*.jar \
-          "$here"/provisioning/target/lib/*.jar; } | cksum | cut -d ' ' -f 1)
-  loc=$(printf '%s' "$here" | cksum | cut -d ' ' -f 1)
-  base="$cache/cli.$loc.$command.$key"
-  rm -f "$cache"/cli-*.jsa 2>/dev/null || true # the first release's archives
-  if [ ! -f "$base.aot" ] && [ ! -f "$base.jsa" ] &&
-     [ "$(df -Pk "$cache" 2>/dev/null | awk 'NR == 2 { print $4 }')" -ge 262144 ] 2>/dev/null; then
-    room=1
-  fi
-  if [ "${feature:-0}" -ge 25 ] 2>/dev/null; then
-    LATCHKEY_CLI_OPTS+=(-Xlog:aot=off) # a tag Java 21 does not know: it would refuse to start
-    if [ -f "$base.aot" ]; then
-      LATCHKEY_CLI_OPTS+=(-XX:AOTCache="$base.aot")
-    elif [ -f "$base.aotconf" ]; then
-      [ $room = 1 ] && latchkey_aot_create "$base" "$cp"
-    elif [ $room = 1 ]; then
-      rm -f "$cache/cli.$loc.$command."* 2>/dev/null || true
-      LATCHKEY_CLI_OPTS+=(-XX:AOTMode=record -XX:AOTConfiguration="$base.aotconf"
-                          -XX:+UnlockDiagnosticVMOptions -XX:-DisplayVMOutput)
-    fi
-  elif [ -f "$base.jsa" ]; then
-    LATCHKEY_CLI_OPTS+=(-XX:SharedArchiveFile="$base.jsa")
-  elif [ $room = 1 ]; then
-    rm -f "$cache/cli.$loc.$command."* 2>/dev/null || true
-    LATCHKEY_CLI_OPTS+=(-XX:SharedArchiveFile="$base.jsa" -XX:+AutoCreateSharedArchive)
-  fi
-  LATCHKEY_CLI_OPTS+=(-Xlog:cds=off -Xlog:cds+dynamic=off)
-}
-
-# Size and modification time of each file, GNU or BSD stat.
-latchkey_stat() {
-  stat -c '%n %s %Y' "$@" 2>/dev/null || stat -f '%N %z %m' "$@" 2>/dev/null
-}
-
-# latchkey_aot_create BASE CLASSPATH: BASE.aotconf into BASE.aot, in the background and detached, once
-# at a time (a run that finds it under way goes on without); on disk before it takes the name.
-latchkey_aot_create() {
-  local base=$1 cp=$2
-  [ -n "$(find "$base.creating" -mmin -10 2>/dev/null)" ] && return 0
-  : 2>/dev/null >"$base.creating" || return 0
-  local detach=()
-  command -v setsid >/dev/null 2>&1 && detach=(setsid)
-  "${detach[@]}" sh -c '"$1" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:AOTMode=create \
-      -XX:AOTConfiguration="$2.aotconf" -XX:AOTCache="$2.aot.$$" -Xlog:aot=off -Xlog:cds=off -cp "$3" \
-      && { sync "$2.aot.$$" 2>/dev/null || true; } && mv "$2.aot.$$" "$2.aot"
-      rm -f "$2.aot.$$" "$2.aotconf" "$2.creating"' \
-      sh "$LATCHKEY_JAVA" "$base" "$cp" </dev/null >/dev/null 2>&1 &
-}
+# The command line's class cache: the same code as the package's launcher.
+. "$here/provisioning/src/deb/bin/latchkey-cli-cache"
 
 latchkey_run() {
   local main="$1"
@@ -179,8 +104,9 @@ latchkey_run() {
   local opts=()
   local cp="$here/provisioning/target/latchkey-provisioning.jar:$here/provisioning/target/lib/*"
   if [ "$main" = org.latchkey.cli.Main ]; then
-    latchkey_cli_opts "$cp" "$@"
-    opts=("${LATCHKEY_CLI_OPTS[@]}")
+    cli_cache_opts "$(latchkey_cache_dir || true)" "$LATCHKEY_JAVA" "$here" "$cp" \
+      "$here"/provisioning/target/*.jar "$here"/provisioning/target/lib/*.jar -- "$@"
+    opts=("${cli_jvm_opts[@]}")
   fi
   exec "$LATCHKEY_JAVA" --enable-native-access=ALL-UNNAMED "${opts[@]}" ${LATCHKEY_JAVA_OPTS:-} -cp "$cp" "$main" "$@"
 }
