@@ -37,7 +37,7 @@ latchkey_cache_dir() {
          *) return 1 ;;
        esac ;;
   esac
-  mkdir -p "$d" 2>/dev/null && [ -w "$d" ] && echo "$d"
+  { [ -d "$d" ] || mkdir -p "$d" 2>/dev/null; } && [ -w "$d" ] && echo "$d"
 }
 
 # latchkey_find_java, remembered: probing a JVM costs a JVM start, so the answer is kept in the cache
@@ -46,7 +46,7 @@ latchkey_find_java_cached() {
   local cache j
   cache=$(latchkey_cache_dir) || cache=""
   if [ -n "$cache" ] && [ -f "$cache/java" ]; then
-    j=$(cat "$cache/java")
+    j=""; IFS= read -r j 2>/dev/null <"$cache/java" || true
     if [ -x "$j" ] && { [ -z "${JAVA_HOME:-}" ] || [ "$j" = "$JAVA_HOME/bin/java" ]; }; then
       echo "$j"
       return 0
@@ -101,12 +101,12 @@ latchkey_run() {
   shift
   latchkey_java_or_die
   latchkey_build_if_needed
-  local opts=()
+  local opts=(--enable-native-access=ALL-UNNAMED)
   local cp="$here/provisioning/target/latchkey-provisioning.jar:$here/provisioning/target/lib/*"
   if [ "$main" = org.latchkey.cli.Main ]; then
     cli_cache_opts "$(latchkey_cache_dir || true)" "$LATCHKEY_JAVA" "$here" "$cp" \
       "$here"/provisioning/target/*.jar "$here"/provisioning/target/lib/*.jar -- "$@"
-    opts=("${cli_jvm_opts[@]}")
+    opts=("${cli_jvm_opts[@]}") # the native-access option among them
   fi
-  exec "$LATCHKEY_JAVA" --enable-native-access=ALL-UNNAMED "${opts[@]}" ${LATCHKEY_JAVA_OPTS:-} -cp "$cp" "$main" "$@"
+  exec "$LATCHKEY_JAVA" "${opts[@]}" ${LATCHKEY_JAVA_OPTS:-} -cp "$cp" "$main" "$@"
 }

@@ -19,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -38,10 +39,14 @@ class DebianPackageIT {
     record Run(int code, String out) {}
 
     static Run run(List<String> cmd, Path dir) throws Exception {
+        // The launcher's class caches go to a folder of the test's, not the user's ~/.cache.
+        return run(cmd, dir, Map.of("XDG_CACHE_HOME", work.resolve("cache").toString()));
+    }
+
+    static Run run(List<String> cmd, Path dir, Map<String, String> env) throws Exception {
         ProcessBuilder pb =
                 new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true);
-        // The launcher's class caches go to a folder of the test's, not the user's ~/.cache.
-        pb.environment().put("XDG_CACHE_HOME", work.resolve("cache").toString());
+        pb.environment().putAll(env);
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(120, TimeUnit.SECONDS), "timed out: " + cmd);
@@ -103,6 +108,9 @@ class DebianPackageIT {
         assertTrue(
                 list.out().lines().noneMatch(l -> l.contains("pi4j-plugin-mock")),
                 "no mock plugin in the package");
+        assertTrue(
+                list.out().lines().noneMatch(l -> l.contains("/lib/picocli")),
+                "picocli is compiled into the provisioning jar, not shipped as its own");
     }
 
     @Test
@@ -195,6 +203,58 @@ class DebianPackageIT {
         assertTrue(m.find(), security.out());
         double score = Double.parseDouble(m.group(1));
         assertTrue(score <= 2.5, "exposure " + score + " > 2.5:\n" + security.out());
+    }
+
+    /**
+     * On Java 25 and newer the command line's ahead-of-time cache must be made with the options the
+     * command runs with: one made without them maps, but the JVM drops its linked classes and
+     * module graph (silently: the launcher turns the cache's messages off) and the command runs a
+     * fifth slower. Here the JVM's own cache log, written to a file, must show the cache taken
+     * whole. (Java 21 to 24 write their archive from the run itself, with its options.)
+     */
+    @Test
+    void cliClassCache_isMadeInTheBackground_andTakenWholeByTheJvm() throws Exception {
+        String latchkey = root.resolve("usr/bin/latchkey").toString();
+        Path cache = work.resolve("aot-cache");
+        Map<String, String> env = Map.of("XDG_CACHE_HOME", cache.toString());
+        Run record = run(List.of(latchkey, "--version"), work, env);
+        assertEquals(0, record.code(), record.out());
+        String java = Files.readString(cache.resolve("latchkey/java")).strip();
+        Path release = Path.of(java).toRealPath().getParent().getParent().resolve("release");
+        Matcher version =
+                Pattern.compile("JAVA_VERSION=\"(\\d+)").matcher(Files.readString(release));
+        assertTrue(version.find(), "no JAVA_VERSION in " + release);
+        if (Integer.parseInt(version.group(1)) < 25) {
+            return;
+        }
+        Run create = run(List.of(latchkey, "--version"), work, env);
+        assertEquals(0, create.code(), create.out());
+        // The second run started the cache's making in a detached process: wait for its result.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (!hasFile(cache.resolve("latchkey"), ".aot")) {
+            assertTrue(System.nanoTime() < deadline, "no .aot within 120 s");
+            Thread.sleep(200);
+        }
+        Path log = work.resolve("aot.log");
+        Run cached =
+                run(
+                        List.of(latchkey, "--version"),
+                        work,
+                        Map.of(
+                                "XDG_CACHE_HOME",
+                                cache.toString(),
+                                "JAVA_TOOL_OPTIONS",
+                                "-Xlog:aot=info:file=" + log));
+        assertEquals(0, cached.code(), cached.out());
+        String aot = Files.readString(log);
+        assertTrue(aot.contains("Using AOT-linked classes: true"), aot);
+        assertFalse(aot.contains("[error]"), aot);
+    }
+
+    private static boolean hasFile(Path dir, String suffix) throws Exception {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.anyMatch(f -> f.getFileName().toString().endsWith(suffix));
+        }
     }
 
     @Test
