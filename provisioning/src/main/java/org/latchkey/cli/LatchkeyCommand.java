@@ -37,10 +37,10 @@ public final class LatchkeyCommand {
 
     /**
      * The command line for these arguments. Building a command's model (picocli reads every
-     * annotation of it, with an old-format class file verifier) is most of a short command's
-     * start-up, so only the command the arguments name is built, and in a group (token, issuer, …)
-     * only the subcommand named; help, a bare command or group, and anything unknown get them all
-     * (to list them, or to suggest one).
+     * annotation of it by reflection) was most of a short command's start-up, so only the command
+     * the arguments name is built, and in a group (token, issuer, …) only the subcommand named;
+     * help, a bare command or group, and anything unknown get them all (to list them, or to suggest
+     * one).
      */
     public static CommandLine commandLine(CliContext context, String... args) {
         return build(context, needed(args));
