@@ -3,11 +3,15 @@ package org.latchkey.cli;
 import java.io.Console;
 import java.security.SecureRandom;
 import java.time.InstantSource;
+import java.util.function.Supplier;
 
-/** What the commands take from the world, injected so tests can fix the time and answer prompts. */
+/**
+ * What the commands take from the world, injected so tests can fix the time and answer prompts. The
+ * random source is asked for only by the commands that make keys or token ids.
+ */
 public record CliContext(
         InstantSource clock,
-        SecureRandom random,
+        Supplier<SecureRandom> randomSource,
         PassphrasePrompt prompt,
         Confirmation confirmation,
         HardwareTime hardwareTime) {
@@ -30,10 +34,14 @@ public record CliContext(
         VIRTUAL
     }
 
+    public SecureRandom random() {
+        return randomSource.get();
+    }
+
     public static CliContext system() {
         return new CliContext(
                 InstantSource.system(),
-                new SecureRandom(),
+                onFirstUse(),
                 question -> {
                     Console console = System.console();
                     return console == null ? null : console.readPassword("%s", question);
@@ -49,5 +57,24 @@ public record CliContext(
                                     || answer.strip().equalsIgnoreCase("yes"));
                 },
                 HardwareTime.REAL);
+    }
+
+    /**
+     * The system's random source, made when first asked for: making one loads the security
+     * providers and opens the kernel's random device, a noticeable part of a command that never
+     * needs it (verify, inspect, status).
+     */
+    private static Supplier<SecureRandom> onFirstUse() {
+        return new Supplier<>() {
+            private SecureRandom random;
+
+            @Override
+            public synchronized SecureRandom get() {
+                if (random == null) {
+                    random = new SecureRandom();
+                }
+                return random;
+            }
+        };
     }
 }

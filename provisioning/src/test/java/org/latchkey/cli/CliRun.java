@@ -22,7 +22,7 @@ final class CliRun {
         CliContext context =
                 new CliContext(
                         InstantSource.fixed(NOW),
-                        new SecureRandom(),
+                        SecureRandom::new,
                         question -> terminal ? answers.poll() : null,
                         question -> terminal ? confirm : null,
                         CliContext.HardwareTime.VIRTUAL);

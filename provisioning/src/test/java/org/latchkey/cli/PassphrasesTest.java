@@ -20,7 +20,7 @@ class PassphrasesTest {
     private static CliContext typing(String typed) {
         return new CliContext(
                 InstantSource.fixed(Instant.EPOCH),
-                new SecureRandom(),
+                SecureRandom::new,
                 question -> typed.toCharArray(),
                 question -> true,
                 CliContext.HardwareTime.VIRTUAL);
