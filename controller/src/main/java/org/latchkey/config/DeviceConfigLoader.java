@@ -1,16 +1,18 @@
 package org.latchkey.config;
 
 import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.dataformat.toml.TomlMapper;
+import com.fasterxml.jackson.dataformat.toml.TomlFactory;
 
 import org.latchkey.door.DoorSettings;
 import org.latchkey.door.Mode;
 import org.latchkey.hal.HalConfig;
 import org.latchkey.token.ClockRules;
 import org.latchkey.token.IssuerPolicy;
+import org.latchkey.token.JsonTree;
 import org.latchkey.token.PublicKey;
 import org.latchkey.token.Role;
 import org.latchkey.token.TrustStore;
@@ -50,7 +52,7 @@ public final class DeviceConfigLoader {
     /** The audit log's default bound: years of an ordinary door's records. */
     public static final long DEFAULT_AUDIT_MAX_BYTES = 64L << 20;
 
-    private static final TomlMapper TOML = new TomlMapper();
+    private static final TomlFactory TOML = new TomlFactory();
 
     private DeviceConfigLoader() {}
 
@@ -335,12 +337,14 @@ public final class DeviceConfigLoader {
 
     private static ObjectNode readToml(Path file, String text) throws ConfigException {
         JsonNode node;
-        try {
-            node = TOML.readTree(text);
+        try (JsonParser parser = TOML.createParser(text)) {
+            node = JsonTree.read(parser);
         } catch (JsonProcessingException e) {
             JsonLocation at = e.getLocation();
             String where = at == null || at.getLineNr() < 1 ? "TOML" : "line " + at.getLineNr();
             throw new ConfigException(file, where, "not valid TOML: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new ConfigException(file, "file", "cannot be read: " + e.getMessage());
         }
         if (!(node instanceof ObjectNode o)) {
             throw new ConfigException(file, "file", "is empty");

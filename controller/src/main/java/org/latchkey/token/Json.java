@@ -1,12 +1,14 @@
 package org.latchkey.token;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -28,29 +30,27 @@ public final class Json {
     /**
      * Strict: no duplicate keys, no NaN, nothing after the value, shallow nesting, bounded strings.
      * Numbers may be as long as a payload: an unknown claim may hold any valid JSON, and known ones
-     * are range-checked.
+     * are range-checked. Trees are built by {@link JsonTree}, without an ObjectMapper.
      */
-    public static final ObjectReader READER;
+    private static final JsonFactory STRICT =
+            JsonFactory.builder()
+                    .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                    .disable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+                    .streamReadConstraints(
+                            StreamReadConstraints.builder()
+                                    .maxNestingDepth(8)
+                                    .maxStringLength(16 * 1024)
+                                    .maxNumberLength(1024)
+                                    .build())
+                    .build();
 
-    /** Compact output in the order fields were put. */
-    public static final ObjectWriter WRITER;
+    /** Compact output in the order fields were put; made when first used (see {@link JsonTree}). */
+    public static ObjectWriter writer() {
+        return Writer.WRITER;
+    }
 
-    static {
-        JsonMapper strict =
-                JsonMapper.builder()
-                        .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-                        .disable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
-                        .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-                        .build();
-        strict.getFactory()
-                .setStreamReadConstraints(
-                        StreamReadConstraints.builder()
-                                .maxNestingDepth(8)
-                                .maxStringLength(16 * 1024)
-                                .maxNumberLength(1024)
-                                .build());
-        READER = strict.reader();
-        WRITER = JsonMapper.builder().build().writer();
+    private static final class Writer {
+        static final ObjectWriter WRITER = JsonMapper.builder().build().writer();
     }
 
     private Json() {}
@@ -66,7 +66,7 @@ public final class Json {
     /** One line of JSON. */
     public static String write(JsonNode node) {
         try {
-            return WRITER.writeValueAsString(node);
+            return writer().writeValueAsString(node);
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e); // a tree of plain nodes always serialises
         }
@@ -75,15 +75,23 @@ public final class Json {
     /** Indented, for people. */
     public static String pretty(JsonNode node) {
         try {
-            return WRITER.withDefaultPrettyPrinter().writeValueAsString(node);
+            return writer().withDefaultPrettyPrinter().writeValueAsString(node);
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    /** Parses text with the strict reader. */
+    /** Parses text with the strict reader: one value, nothing after it. */
     public static JsonNode read(String text) throws IOException {
-        return READER.readTree(text);
+        try (JsonParser parser = STRICT.createParser(text)) {
+            JsonNode value = JsonTree.read(parser);
+            JsonToken after = parser.nextToken();
+            if (after != null) {
+                throw new JsonParseException(
+                        parser, "Trailing token (of type " + after + ") found after value");
+            }
+            return value;
+        }
     }
 
     /**
@@ -98,7 +106,7 @@ public final class Json {
         }
         JsonNode node;
         try {
-            node = READER.readTree(text);
+            node = read(text);
         } catch (IOException e) {
             throw new IllegalArgumentException(
                     "payload is not valid JSON: " + firstLine(e.getMessage()));

@@ -25,7 +25,7 @@ final class JsonOutput {
             spec.commandLine()
                     .getOut()
                     .println(
-                            Json.WRITER
+                            Json.writer()
                                     .with(JsonWriteFeature.ESCAPE_NON_ASCII)
                                     .withDefaultPrettyPrinter()
                                     .writeValueAsString(o));
