@@ -191,15 +191,7 @@ class JsonTreeTest {
         Arbitrary<JsonNode> inner = Arbitraries.lazy(() -> value(depth - 1));
         Arbitrary<JsonNode> array =
                 inner.list().ofMaxSize(4).map(l -> (JsonNode) NODES.arrayNode().addAll(l));
-        Arbitrary<JsonNode> object =
-                Arbitraries.maps(keys(), inner)
-                        .ofMaxSize(4)
-                        .map(
-                                m -> {
-                                    ObjectNode o = NODES.objectNode();
-                                    m.forEach(o::set);
-                                    return o;
-                                });
+        Arbitrary<JsonNode> object = objects(inner, 4).map(o -> (JsonNode) o);
         return Arbitraries.frequencyOf(
                 Tuple.of(4, scalar), Tuple.of(2, array), Tuple.of(2, object));
     }
@@ -256,8 +248,12 @@ class JsonTreeTest {
 
     @Provide
     Arbitrary<ObjectNode> tables() {
-        return Arbitraries.maps(keys(), value(3))
-                .ofMaxSize(5)
+        return objects(value(3), 5);
+    }
+
+    private Arbitrary<ObjectNode> objects(Arbitrary<JsonNode> values, int most) {
+        return Arbitraries.maps(keys(), values)
+                .ofMaxSize(most)
                 .map(
                         m -> {
                             ObjectNode o = NODES.objectNode();
