@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.util.ArrayDeque;
 import java.util.Deque;
 
@@ -89,13 +90,24 @@ public final class JsonTree {
         };
     }
 
-    /** Fractions as the databind reader makes them: double, unless the format holds another. */
+    /**
+     * Fractions as the databind reader makes them: double, unless the format holds another; a
+     * decimal (TOML's) without its trailing zeros, {@code 1.0} as {@code 1}.
+     */
     private static JsonNode fraction(JsonParser parser) throws IOException {
         return switch (parser.getNumberTypeFP()) {
-            case BIG_DECIMAL -> NODES.numberNode(parser.getDecimalValue());
+            case BIG_DECIMAL -> NODES.numberNode(withoutTrailingZeros(parser.getDecimalValue()));
             case FLOAT32 -> NODES.numberNode(parser.getFloatValue());
             default -> NODES.numberNode(parser.getDoubleValue());
         };
+    }
+
+    private static BigDecimal withoutTrailingZeros(BigDecimal d) {
+        try {
+            return d.stripTrailingZeros();
+        } catch (ArithmeticException e) { // the scale would overflow: keep it as written
+            return d;
+        }
     }
 
     /** An object or array still being read, and in an object the name of the value to come. */
