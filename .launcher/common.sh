@@ -53,7 +53,7 @@ latchkey_find_java_cached() {
     fi
   fi
   j=$(latchkey_find_java) || return 1
-  [ -n "$cache" ] && echo "$j" >"$cache/java"
+  if [ -n "$cache" ]; then { echo "$j" >"$cache/java"; } 2>/dev/null || true; fi
   echo "$j"
 }
 
@@ -83,7 +83,7 @@ latchkey_build_if_needed() {
   echo "latchkey: building the project first (./mvnw package, tests skipped; takes a minute the first time)..." >&2
   local log="$here/provisioning/target/launcher-build.log"
   mkdir -p "$here/provisioning/target"
-  if ! (cd "$here" && JAVA_HOME="$(dirname "$(dirname "$LATCHKEY_JAVA")")" ./mvnw -B -q package -DskipTests \
+  if ! (cd "$here" && JAVA_HOME="$(dirname "$(dirname "$(readlink -f "$LATCHKEY_JAVA")")")" ./mvnw -B -q package -DskipTests \
           -pl provisioning -am >"$log" 2>&1); then
     echo "latchkey: the build failed; its output is in $log:" >&2
     tail -n 30 "$log" >&2
