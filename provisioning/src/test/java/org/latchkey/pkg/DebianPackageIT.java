@@ -100,7 +100,8 @@ class DebianPackageIT {
                     "./usr/lib/latchkey/native/aarch64/libjunixsocket-native-[0-9.]+.so$",
                     "./usr/lib/latchkey/native/armhf/libjunixsocket-native-[0-9.]+.so$",
                     "./usr/share/doc/latchkey/latchkey.toml.example$",
-                    "./usr/share/doc/latchkey/README.md$"
+                    "./usr/share/doc/latchkey/README.md$",
+                    "./usr/share/doc/latchkey/copyright$"
                 }) {
             Pattern p = Pattern.compile(path, Pattern.MULTILINE);
             assertTrue(p.matcher(list.out()).find(), "missing " + path + " in\n" + list.out());
@@ -111,6 +112,19 @@ class DebianPackageIT {
         assertTrue(
                 list.out().lines().noneMatch(l -> l.contains("/lib/picocli")),
                 "picocli is compiled into the provisioning jar, not shipped as its own");
+        // Every bundled jar is named, with its licence, in the package's copyright file.
+        String copyright = Files.readString(root.resolve("usr/share/doc/latchkey/copyright"));
+        Matcher jar =
+                Pattern.compile("/usr/share/latchkey/lib/([a-z0-9.-]+?)-[0-9][^/]*\\.jar$")
+                        .matcher("");
+        for (String line : list.out().lines().toList()) {
+            if (jar.reset(line).find() && !jar.group(1).startsWith("latchkey-")) {
+                assertTrue(
+                        copyright.contains(jar.group(1)),
+                        jar.group(1) + " is not named in the copyright file");
+            }
+        }
+        assertTrue(copyright.contains("picocli 4.7.7"), "picocli, compiled in, is named");
     }
 
     @Test
