@@ -1,9 +1,9 @@
 package org.latchkey.cli;
 
+import org.latchkey.token.Json;
+
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -61,13 +61,7 @@ final class Passphrases {
         KeyFiles.readSmallText(
                 file, MAX_FILE_BYTES, StandardCharsets.ISO_8859_1); // size, existence
         try {
-            byte[] bytes = Files.readAllBytes(file);
-            return StandardCharsets.UTF_8
-                    .newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes))
-                    .toString();
+            return Json.strictUtf8(Files.readAllBytes(file));
         } catch (CharacterCodingException e) {
             throw CliException.failed(file + ": not UTF-8 text");
         } catch (IOException e) {
