@@ -51,6 +51,11 @@ class GpioSimDoorTest {
     }
 
     private GpioSimDoor door(boolean boltThrown, boolean doorOpen) throws Exception {
+        return door(false, boltThrown, doorOpen);
+    }
+
+    private GpioSimDoor door(boolean watchRequests, boolean boltThrown, boolean doorOpen)
+            throws Exception {
         return new GpioSimDoor(
                 chip,
                 GpioSimDoor.Wiring.byLineNames(chip),
@@ -58,7 +63,7 @@ class GpioSimDoorTest {
                 PHYSICS,
                 time,
                 (input, level) -> driven.add(input + "=" + level),
-                false,
+                watchRequests,
                 boltThrown,
                 doorOpen);
     }
@@ -172,16 +177,7 @@ class GpioSimDoorTest {
 
     @Test
     void watchingRequests_takesTheLinesBackOnTheNextStep() throws Exception {
-        new GpioSimDoor(
-                chip,
-                GpioSimDoor.Wiring.byLineNames(chip),
-                new GpioSimDoor.Servo(pwm, 1000, 2000),
-                PHYSICS,
-                time,
-                (input, level) -> driven.add(input + "=" + level),
-                true,
-                true,
-                false);
+        door(true, true, false);
         fake.settle(17, 27, 23);
         fake.request(17, Level.HIGH);
         time.advance(Duration.ofMillis(50));
