@@ -2,6 +2,7 @@ package org.latchkey.audit;
 
 import org.latchkey.door.AuditRecord;
 import org.latchkey.door.AuditTrail;
+import org.latchkey.store.AtomicFiles;
 import org.latchkey.store.Damage;
 import org.latchkey.store.Storage;
 import org.latchkey.token.Json;
@@ -232,7 +233,8 @@ public final class AuditLog implements AuditTrail, AutoCloseable {
             return true;
         }
         try {
-            Files.createDirectories(dir);
+            AtomicFiles.createDirectories(
+                    dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
             if (!chainKnown) {
                 readHead();
             }

@@ -17,6 +17,9 @@ import org.latchkey.hal.RealScheduler;
 import org.latchkey.hal.sim.SimulatedDoor;
 import org.latchkey.mqtt.MqttBridge;
 import org.latchkey.scanner.ScannerInput;
+import org.latchkey.store.AtomicFiles;
+import org.latchkey.store.LockFile;
+import org.latchkey.store.PathSafety;
 import org.latchkey.store.StateDir;
 import org.latchkey.store.Storage;
 import org.tinylog.Logger;
@@ -45,6 +48,9 @@ public final class Latchkeyd {
               --help, --version
             Exit codes: 0 stopped cleanly, 1 could not start (the reason is logged), 2 usage error.\
             """;
+
+    /** A restart may overlap the end of the last run for a moment; two doors never share one. */
+    static final Duration STATE_LOCK_WAIT = Duration.ofSeconds(5);
 
     private Latchkeyd() {}
 
@@ -151,6 +157,7 @@ public final class Latchkeyd {
         private final Optional<ScannerInput> scanner;
         private final Optional<MqttBridge> mqtt;
         private final Thread loop;
+        private final LockFile stateLock;
         private volatile boolean stopping;
 
         private Running(
@@ -162,7 +169,8 @@ public final class Latchkeyd {
                 SystemdNotify systemd,
                 Optional<ScannerInput> scanner,
                 Optional<MqttBridge> mqtt,
-                Thread loop) {
+                Thread loop,
+                LockFile stateLock) {
             this.config = config;
             this.door = door;
             this.hardware = hardware;
@@ -172,6 +180,7 @@ public final class Latchkeyd {
             this.scanner = scanner;
             this.mqtt = mqtt;
             this.loop = loop;
+            this.stateLock = stateLock;
         }
 
         static Running start(Options options) throws ConfigException, HalException, IOException {
@@ -180,7 +189,38 @@ public final class Latchkeyd {
             if (options.simulate() && hal.driver() != HalConfig.Driver.SIMULATED) {
                 hal = hal.withDriver(HalConfig.Driver.SIMULATED);
             }
+            Optional<String> unsafe = PathSafety.problem(options.config());
+            if (unsafe.isPresent()) {
+                throw new IOException("the config is not safe: " + unsafe.get());
+            }
             Path state = StateDir.open(config.stateDir());
+            LockFile stateLock;
+            try {
+                stateLock = StateDir.lock(state, "latchkeyd", STATE_LOCK_WAIT);
+            } catch (LockFile.HeldException e) {
+                throw new IOException(
+                        "the state directory "
+                                + state
+                                + " is in use by another process ("
+                                + e.getMessage()
+                                + "): two doors must never share one",
+                        e);
+            }
+            try {
+                return start(options, config, hal, state, stateLock);
+            } catch (ConfigException | HalException | IOException | RuntimeException e) {
+                stateLock.close();
+                throw e;
+            }
+        }
+
+        private static Running start(
+                Options options, DeviceConfig config, HalConfig hal, Path state, LockFile stateLock)
+                throws ConfigException, HalException, IOException {
+            int leftovers = AtomicFiles.removeLeftovers(state);
+            if (leftovers > 0) {
+                Logger.info("removed {} temporary file(s) left in {} by a crash", leftovers, state);
+            }
             InstantSource wall = InstantSource.system();
             RealScheduler scheduler = new RealScheduler("latchkeyd-timers");
             // A simulated door runs on a developer's machine: its clock counts as synchronised (the
@@ -279,7 +319,8 @@ public final class Latchkeyd {
             SystemdNotify systemd = SystemdNotify.fromEnvironment(System.getenv());
             Running running =
                     new Running(
-                            config, door, hardware, scheduler, api, systemd, scanner, mqtt, loop);
+                            config, door, hardware, scheduler, api, systemd, scanner, mqtt, loop,
+                            stateLock);
             running.feedWatchdog();
             Logger.info(
                     "latchkeyd serving {} on http://{}:{}{} (state in {})",
@@ -362,6 +403,11 @@ public final class Latchkeyd {
             scheduler.close();
             door.stop();
             systemd.close();
+            try {
+                stateLock.close();
+            } catch (IOException e) {
+                Logger.warn("the state directory's lock: {}", e.getMessage());
+            }
             Logger.info("stopped: {}", controller.model().stateName());
             shutdownLogging();
         }

@@ -4,25 +4,46 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.Optional;
 
 /**
  * The door's state directory: once.log, the time floor, revocations, the mode and the audit log
- * live here.
+ * live here. One writer at a time: the running {@code latchkeyd} holds its lock for as long as it
+ * runs, and a command that writes here while the daemon is down takes it for the length of its
+ * change (read, check, write).
  */
 public final class StateDir {
+    /** The lock file, inside the state directory (never removed). */
+    public static final String LOCK = ".lock";
+
     private StateDir() {}
 
-    /** The state directory, created owner-only if missing; refused if it is not a folder. */
+    /**
+     * The state directory, created owner-only if missing; refused if it is not a folder, or if
+     * another user could replace it or what is in it.
+     */
     public static Path open(Path dir) throws IOException {
         if (!Files.exists(dir)) {
-            Files.createDirectories(
-                    dir,
-                    PosixFilePermissions.asFileAttribute(
-                            PosixFilePermissions.fromString("rwx------")));
+            AtomicFiles.createDirectories(dir, PosixFilePermissions.fromString("rwx------"));
         }
         if (!Files.isDirectory(dir)) {
             throw new IOException("state_dir " + dir + " is not a folder");
         }
+        Optional<String> unsafe = PathSafety.problem(dir);
+        if (unsafe.isPresent()) {
+            throw new IOException("state_dir " + dir + " is not safe: " + unsafe.get());
+        }
         return dir;
+    }
+
+    /**
+     * Takes the state directory's lock.
+     *
+     * @param holder who takes it, e.g. {@code latchkeyd} or {@code latchkey revoke}
+     * @throws LockFile.HeldException when another process holds it after {@code wait}
+     */
+    public static LockFile lock(Path dir, String holder, Duration wait) throws IOException {
+        return LockFile.acquire(dir.resolve(LOCK), holder, wait);
     }
 }

@@ -19,6 +19,12 @@ public interface Storage {
     Storage REAL = new Real();
 
     /**
+     * Reads only: every write fails. For a command that looks at a state directory another process
+     * owns (a running latchkeyd).
+     */
+    Storage READ_ONLY = new ReadOnly();
+
+    /**
      * Opens {@code file} for writing at its end, creating it (and making the new entry durable) if
      * missing.
      */
@@ -62,7 +68,10 @@ public interface Storage {
         public Appender append(Path file) throws IOException {
             boolean created = !Files.exists(file);
             FileChannel ch =
-                    FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                    FileChannel.open(
+                            file,
+                            java.util.Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE),
+                            AtomicFiles.ownerOnly(file.toAbsolutePath().getParent()));
             if (created) {
                 try {
                     AtomicFiles.syncDirectory(file.toAbsolutePath().getParent());
@@ -119,6 +128,35 @@ public interface Storage {
         public void delete(Path file) throws IOException {
             Files.deleteIfExists(file);
             AtomicFiles.syncDirectory(file.toAbsolutePath().getParent());
+        }
+    }
+
+    /** {@link #READ_ONLY}. */
+    final class ReadOnly implements Storage {
+        private ReadOnly() {}
+
+        private static IOException refused(Path file) {
+            return new IOException(file + ": not written (opened read-only)");
+        }
+
+        @Override
+        public Appender append(Path file) throws IOException {
+            throw refused(file);
+        }
+
+        @Override
+        public void replace(Path file, byte[] content) throws IOException {
+            throw refused(file);
+        }
+
+        @Override
+        public void move(Path from, Path to) throws IOException {
+            throw refused(from);
+        }
+
+        @Override
+        public void delete(Path file) throws IOException {
+            throw refused(file);
         }
     }
 }

@@ -46,12 +46,27 @@ public final class DaemonProcess implements AutoCloseable {
      */
     public static DaemonProcess start(Path config, Path stderr, List<String> jvmOptions)
             throws Exception {
+        return start(config, stderr, jvmOptions, "0022");
+    }
+
+    /**
+     * @param umask the file-mode creation mask it runs under (e.g. {@code 000}, a careless one)
+     */
+    public static DaemonProcess start(
+            Path config, Path stderr, List<String> jvmOptions, String umask) throws Exception {
         String java = ProcessHandle.current().info().command().orElse("java");
         String classPath =
                 System.getProperty(
                         "latchkey.daemon.classpath", System.getProperty("java.class.path"));
         List<String> command =
-                new java.util.ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED"));
+                new java.util.ArrayList<>(
+                        List.of(
+                                "sh",
+                                "-c",
+                                "umask " + umask + " && exec \"$@\"",
+                                "sh",
+                                java,
+                                "--enable-native-access=ALL-UNNAMED"));
         command.addAll(jvmOptions);
         command.addAll(
                 List.of(

@@ -2,6 +2,8 @@ package org.latchkey.cli;
 
 import org.latchkey.config.ConfigToml;
 import org.latchkey.config.DeviceConfigLoader;
+import org.latchkey.store.AtomicFiles;
+import org.latchkey.store.PathSafety;
 import org.latchkey.token.SigningKey;
 
 import picocli.CommandLine.ArgGroup;
@@ -16,11 +18,13 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 @Command(
@@ -179,31 +183,47 @@ final class InitCommand implements Callable<Integer> {
             }
             throw CliException.failed(e.getMessage());
         }
-        Files.createDirectories(dir);
         long stamp = context.clock().instant().getEpochSecond();
-        for (Path p : existing) {
-            Files.move(p, p.resolveSibling(p.getFileName() + ".replaced-" + stamp));
-        }
+        char[] keyPass = pass;
         try {
-            KeyFiles.write(
-                    dir.resolve(OWNER + ".key"),
-                    dir.resolve(OWNER + ".pub"),
-                    owner,
-                    pass,
-                    context.random());
+            // The folder holds the owner's private key: its mode is chosen here, never the umask's.
+            AtomicFiles.createDirectories(dir, PosixFilePermissions.fromString("rwxr-x---"));
+            Optional<String> unsafe = PathSafety.problem(dir);
+            if (unsafe.isPresent()) {
+                throw CliException.failed("not set up: " + unsafe.get());
+            }
+            ConfigFile.create(
+                    config,
+                    text,
+                    () -> {
+                        List<Path> now =
+                                List.of(
+                                                config,
+                                                dir.resolve(OWNER + ".key"),
+                                                dir.resolve(OWNER + ".pub"))
+                                        .stream()
+                                        .filter(Files::exists)
+                                        .toList();
+                        if (!now.equals(existing)) {
+                            throw CliException.failed(
+                                    "the files in " + dir + " changed meanwhile: run init again");
+                        }
+                        for (Path p : existing) {
+                            Files.move(p, p.resolveSibling(p.getFileName() + ".replaced-" + stamp));
+                        }
+                        KeyFiles.write(
+                                dir.resolve(OWNER + ".key"),
+                                dir.resolve(OWNER + ".pub"),
+                                owner,
+                                keyPass,
+                                context.random());
+                    });
         } finally {
             owner.destroy();
             if (pass != null) {
                 Arrays.fill(pass, '\0');
             }
         }
-        KeyFiles.writeNew(
-                config,
-                text.getBytes(StandardCharsets.UTF_8),
-                java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-                        java.nio.file.attribute.PosixFilePermissions.fromString("rw-r-----")));
-        ConfigFile.replace(
-                config, text); // loads it once more: what init writes must be a valid config
         boolean daemonCanRead = giveToDaemonGroup(config);
 
         PrintWriter out = spec.commandLine().getOut();

@@ -147,9 +147,11 @@ final class IssuerCommand {
                             window,
                             Optional.ofNullable(hours),
                             onceOnly));
-            String text = ConfigFile.read(config.file);
-            String next = (text.endsWith("\n") ? text : text + "\n") + block;
-            DeviceConfig updated = ConfigFile.replace(config.file, next);
+            DeviceConfig updated =
+                    ConfigFile.edit(
+                            config.file,
+                            "issuer add",
+                            (text, before) -> (text.endsWith("\n") ? text : text + "\n") + block);
             TrustedIssuer added = updated.trustStore().find(publicKey.pid()).orElseThrow();
             spec.commandLine()
                     .getOut()
@@ -222,13 +224,29 @@ final class IssuerCommand {
 
         @Override
         public Integer call() throws Exception {
-            String text = ConfigFile.read(config.file);
+            DeviceConfig[] before = new DeviceConfig[1];
+            ConfigFile.edit(
+                    config.file,
+                    "issuer remove",
+                    (text, loaded) -> {
+                        before[0] = loaded;
+                        return without(text, name);
+                    });
+            spec.commandLine().getOut().println("removed " + name);
+            spec.commandLine()
+                    .getErr()
+                    .println("a running latchkeyd picks this up within a second");
+            warnIfItSignedTheRevocations(before[0], name);
+            return ExitCode.OK;
+        }
+
+        /** The config's text without the issuer's table (and the comment lines right above it). */
+        private String without(String text, String name) throws CliException {
             List<String> lines = new ArrayList<>(Arrays.asList(text.split("\n", -1)));
             int[] block = find(lines, name);
             if (block == null) {
                 throw CliException.failed("no issuer named '" + name + "' in " + config);
             }
-            // Take the comment lines directly above the table along with it.
             int from = block[0];
             while (from > 0 && lines.get(from - 1).strip().startsWith("#")) {
                 from--;
@@ -236,15 +254,8 @@ final class IssuerCommand {
             if (from > 0 && lines.get(from - 1).isBlank()) {
                 from--;
             }
-            DeviceConfig before = config.load();
             lines.subList(from, block[1]).clear();
-            ConfigFile.replace(config.file, String.join("\n", lines));
-            spec.commandLine().getOut().println("removed " + name);
-            spec.commandLine()
-                    .getErr()
-                    .println("a running latchkeyd picks this up within a second");
-            warnIfItSignedTheRevocations(before, name);
-            return ExitCode.OK;
+            return String.join("\n", lines);
         }
 
         /**

@@ -2,6 +2,7 @@ package org.latchkey.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import org.latchkey.store.AtomicFiles;
 import org.latchkey.token.SigningKey;
 
 import picocli.CommandLine.ArgGroup;
@@ -96,7 +97,8 @@ final class KeysGenerateCommand implements Callable<Integer> {
                                         true);
         SigningKey key = SigningKey.generate(context.random());
         try {
-            Files.createDirectories(out);
+            AtomicFiles.createDirectories(
+                    out, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
             KeyFiles.write(privateFile, publicFile, key, pass, context.random());
         } finally {
             key.destroy();

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import org.latchkey.config.DeviceConfig;
+import org.latchkey.store.LockFile;
 import org.latchkey.store.RevocationStore;
 import org.latchkey.store.StateDir;
 import org.latchkey.store.Storage;
@@ -121,11 +122,10 @@ final class RevokeCommand implements Callable<Integer> {
         RevocationListVerifier verifier =
                 new RevocationListVerifier(device.lockId(), device.fleetId(), device.trustStore());
         RevocationList.Scope scope = fleet ? RevocationList.Scope.FLEET : RevocationList.Scope.LOCK;
-        RevocationStore store =
-                RevocationStore.open(Storage.REAL, device.stateDir(), () -> verifier);
-        RevocationList installed = store.installed().of(scope);
         PrintWriter out = spec.commandLine().getOut();
         if (list) {
+            RevocationStore store = readOnly(device, verifier);
+            RevocationList installed = store.installed().of(scope);
             out.println(
                     (fleet ? "fleet " : "")
                             + "revocation list seq "
@@ -162,21 +162,54 @@ final class RevokeCommand implements Callable<Integer> {
                 throw CliException.usage("--kid: '" + k + "' is not a k4.pid.… key id");
             }
         }
-        String text = sign(installed, store.highestSeq(scope), device);
-        // Check locally first: a list signed with the wrong key never leaves this machine.
-        RevocationList next = verifier.verify(text, store.installed());
-        if (outFile != null) {
-            Files.writeString(outFile, text + "\n", StandardCharsets.US_ASCII);
+        Path keyFile =
+                key != null
+                        ? key
+                        : device.source().toAbsolutePath().getParent().resolve("owner.key");
+        SigningKey owner = SigningKeys.load(keyFile, passphraseFile, context);
+        try {
+            return install(device, verifier, scope, owner, out);
+        } finally {
+            owner.destroy();
         }
+    }
 
+    /** How often a list is signed again because another revoke was installed first. */
+    private static final int ATTEMPTS = 3;
+
+    /**
+     * Signs the next list and installs it: through the running daemon, or, when none answers, into
+     * the state directory under its lock. Another revoke installed first (the daemon answers
+     * SEQ_NOT_NEWER) means a list built on what is now installed is signed again, so that neither
+     * change is lost.
+     */
+    private int install(
+            DeviceConfig device,
+            RevocationListVerifier verifier,
+            RevocationList.Scope scope,
+            SigningKey owner,
+            PrintWriter out)
+            throws Exception {
         DaemonClient client =
                 new DaemonClient(
                         DaemonClient.baseUrl(Optional.ofNullable(url), Optional.of(device)));
-        Optional<HttpResponse<String>> sent = client.post("/v1/revocations", text);
-        if (sent.isPresent()) {
+        for (int attempt = 1; ; attempt++) {
+            RevocationStore seen = readOnly(device, verifier);
+            String text = sign(seen.installed().of(scope), seen.highestSeq(scope), device, owner);
+            // Check locally first: a list signed with the wrong key never leaves this machine.
+            RevocationList next = verifier.verify(text, seen.installed());
+            Optional<HttpResponse<String>> sent = client.post("/v1/revocations", text);
+            if (sent.isEmpty()) {
+                return installOffline(device, verifier, scope, owner, out);
+            }
             JsonNode answer = Json.read(sent.get().body());
+            String reason = answer.path("reason").asText("");
+            if (sent.get().statusCode() == 403
+                    && reason.equals(RejectionReason.SEQ_NOT_NEWER.name())
+                    && attempt < ATTEMPTS) {
+                continue; // another list went in first: build on it
+            }
             if (sent.get().statusCode() != 200) {
-                String reason = answer.path("reason").asText("");
                 if (!reason.isEmpty()) {
                     throw new TokenRejectedException(
                             RejectionReason.valueOf(reason), answer.path("detail").asText());
@@ -187,6 +220,7 @@ final class RevokeCommand implements Callable<Integer> {
                                 + " "
                                 + sent.get().body().strip());
             }
+            writeOut(text);
             out.println(
                     "installed "
                             + (fleet ? "fleet " : "")
@@ -194,24 +228,60 @@ final class RevokeCommand implements Callable<Integer> {
                             + next.seq()
                             + " through latchkeyd at "
                             + client.base());
-        } else {
-            try {
-                RevocationStore.open(Storage.REAL, StateDir.open(device.stateDir()), () -> verifier)
-                        .install(SignedToken.document(text));
-            } catch (IOException e) {
-                throw CliException.failed(
-                        "latchkeyd is not running and the state directory cannot be written: "
-                                + e.getMessage());
-            }
-            out.println(
-                    "installed "
-                            + (fleet ? "fleet " : "")
-                            + "revocation list "
-                            + next.seq()
-                            + " into "
-                            + device.stateDir()
-                            + " (latchkeyd is not running; it loads the list when it starts)");
+            return revoked(next, out);
         }
+    }
+
+    /** No daemon answers: the list goes into the state directory, under its lock. */
+    private int installOffline(
+            DeviceConfig device,
+            RevocationListVerifier verifier,
+            RevocationList.Scope scope,
+            SigningKey owner,
+            PrintWriter out)
+            throws Exception {
+        Path state;
+        try {
+            state = StateDir.open(device.stateDir());
+        } catch (IOException e) {
+            throw CliException.failed(
+                    "latchkeyd is not running and the state directory cannot be used: "
+                            + e.getMessage());
+        }
+        RevocationList next;
+        String text;
+        try (LockFile lock = StateDir.lock(state, "latchkey revoke", LockFile.WAIT)) {
+            RevocationStore store = RevocationStore.open(Storage.REAL, state, () -> verifier);
+            text = sign(store.installed().of(scope), store.highestSeq(scope), device, owner);
+            next = store.install(SignedToken.document(text));
+        } catch (LockFile.HeldException e) {
+            throw CliException.failed(
+                    (e.holder().contains("latchkeyd")
+                                    ? "latchkeyd is running on "
+                                            + state
+                                            + " but its API does not answer"
+                                    : "another command is changing " + state)
+                            + " ("
+                            + e.getMessage()
+                            + "): nothing was revoked, try again");
+        } catch (IOException e) {
+            throw CliException.failed(
+                    "latchkeyd is not running and the state directory cannot be written: "
+                            + e.getMessage());
+        }
+        writeOut(text);
+        out.println(
+                "installed "
+                        + (fleet ? "fleet " : "")
+                        + "revocation list "
+                        + next.seq()
+                        + " into "
+                        + device.stateDir()
+                        + " (latchkeyd is not running; it loads the list when it starts)");
+        return revoked(next, out);
+    }
+
+    private int revoked(RevocationList next, PrintWriter out) {
         out.println(
                 "revoked: "
                         + next.keyIds().size()
@@ -221,12 +291,23 @@ final class RevokeCommand implements Callable<Integer> {
         return ExitCode.OK;
     }
 
+    private void writeOut(String text) throws IOException {
+        if (outFile != null) {
+            Files.writeString(outFile, text + "\n", StandardCharsets.US_ASCII);
+        }
+    }
+
+    /** The installed lists as the state directory holds them, read without writing anything. */
+    private static RevocationStore readOnly(DeviceConfig device, RevocationListVerifier verifier) {
+        return RevocationStore.open(Storage.READ_ONLY, device.stateDir(), () -> verifier);
+    }
+
     /**
      * The next list: seq beyond every list this door has installed, all that was revoked plus the
      * new entries.
      */
-    private String sign(RevocationList installed, long highestSeq, DeviceConfig device)
-            throws CliException {
+    private String sign(
+            RevocationList installed, long highestSeq, DeviceConfig device, SigningKey owner) {
         TreeSet<String> tokenIds = new TreeSet<>(installed.tokenIds());
         tokenIds.addAll(jtis);
         TreeSet<String> keyIds = new TreeSet<>(installed.keyIds());
@@ -238,15 +319,6 @@ final class RevokeCommand implements Callable<Integer> {
         o.put("iat", Rfc3339.format(context.clock().instant()));
         tokenIds.forEach(o.putArray("jti")::add);
         keyIds.forEach(o.putArray("kid")::add);
-        Path keyFile =
-                key != null
-                        ? key
-                        : device.source().toAbsolutePath().getParent().resolve("owner.key");
-        SigningKey owner = SigningKeys.load(keyFile, passphraseFile, context);
-        try {
-            return AccessTokens.sign(owner, Json.write(o).getBytes(StandardCharsets.UTF_8));
-        } finally {
-            owner.destroy();
-        }
+        return AccessTokens.sign(owner, Json.write(o).getBytes(StandardCharsets.UTF_8));
     }
 }
