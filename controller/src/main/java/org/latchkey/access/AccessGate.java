@@ -240,7 +240,7 @@ public final class AccessGate {
      * reconnect: nothing to do, nothing to audit).
      */
     public boolean revocationsInstalled(String text) {
-        String t = text.strip();
+        String t = SignedToken.withoutLineEnd(text);
         var installed = revocations.installed();
         return t.equals(installed.lock().signedText()) || t.equals(installed.fleet().signedText());
     }

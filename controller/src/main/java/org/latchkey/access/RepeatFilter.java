@@ -1,5 +1,7 @@
 package org.latchkey.access;
 
+import org.latchkey.token.SignedToken;
+
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -52,7 +54,9 @@ final class RepeatFilter {
             return HexFormat.of()
                     .formatHex(
                             MessageDigest.getInstance("SHA-256")
-                                    .digest(text.strip().getBytes(StandardCharsets.ISO_8859_1)));
+                                    .digest(
+                                            SignedToken.withoutLineEnd(text)
+                                                    .getBytes(StandardCharsets.ISO_8859_1)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

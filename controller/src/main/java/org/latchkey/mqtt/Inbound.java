@@ -126,8 +126,10 @@ public sealed interface Inbound {
         if (m.payload().length > MAX_TOKEN_MESSAGE_BYTES) {
             return new Ignored("TOO_LARGE", "more than " + MAX_TOKEN_MESSAGE_BYTES + " bytes");
         }
-        String body = text(m).strip();
-        if (!body.startsWith("{")) {
+        // The token as it came: the gate applies the one rule for line ends (no strip here: a
+        // token with a space or a second line end is MALFORMED, however it arrives).
+        String body = text(m);
+        if (!body.stripLeading().startsWith("{")) {
             return fresh(m, null, clock).orElse(new Present(body));
         }
         JsonNode json;

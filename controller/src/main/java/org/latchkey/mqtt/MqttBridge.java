@@ -26,6 +26,7 @@ import org.latchkey.door.DoorEvent;
 import org.latchkey.door.DoorModel;
 import org.latchkey.door.Outcome;
 import org.latchkey.token.Json;
+import org.latchkey.token.Names;
 import org.latchkey.token.Rfc3339;
 import org.tinylog.Logger;
 
@@ -481,7 +482,7 @@ public final class MqttBridge implements DoorController.Observer, AutoCloseable 
 
     private static ObjectNode accessFields(AuditRecord.TokenRef t) {
         ObjectNode o = Json.object();
-        o.put("who", t.sub());
+        o.put("who", Names.forPeople(t.sub())); // a person reads it, in Home Assistant
         o.put("role", t.role());
         t.issuer().ifPresent(i -> o.put("issuer", i));
         t.use().ifPresent(u -> o.put("use", u));

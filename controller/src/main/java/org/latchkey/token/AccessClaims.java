@@ -137,40 +137,67 @@ public record AccessClaims(
             throw new IllegalArgumentException(
                     name + " must be " + min + "–" + MAX_TEXT + " characters");
         }
-        if (!printable(value)) {
+        int bad = firstUnprintable(value);
+        if (bad >= 0) {
             throw new IllegalArgumentException(
                     name
-                            + " must not contain control, bidirectional-override or"
-                            + " unpaired surrogate characters");
+                            + " must not contain control, invisible, bidirectional-override or"
+                            + " unpaired surrogate characters (found "
+                            + (bad > 0xFFFF || !Character.isSurrogate((char) bad)
+                                    ? String.format("U+%04X", bad)
+                                    : "an unpaired surrogate")
+                            + ")");
         }
     }
 
     /**
-     * Text that is safe to show on a terminal and in a log: no C0 or C1 control characters (a C1
-     * CSI starts a terminal escape), no bidirectional overrides (which reorder what a reader sees),
-     * no unpaired surrogates.
+     * Text that is safe to show on a terminal and in a log, and that reads as what it is (see
+     * {@link #firstUnprintable}).
      */
     public static boolean printable(String value) {
-        for (int i = 0; i < value.length(); i++) {
+        return firstUnprintable(value) < 0;
+    }
+
+    /**
+     * The first character a name may not hold, or -1: C0 and C1 controls (a C1 CSI starts a
+     * terminal escape); every invisible format character (zero-width space, word joiner, BOM, soft
+     * hyphen, bidirectional marks and overrides, tag characters…: "ad" U+200B "min" must not pass
+     * for "admin") but the two joiners scripts and emoji need, ZWNJ and ZWJ (shown escaped, see
+     * {@link Names#forPeople}); line and paragraph separators; Hangul fillers, which show as
+     * nothing; unpaired surrogates.
+     */
+    static int firstUnprintable(String value) {
+        for (int i = 0; i < value.length(); ) {
             char c = value.charAt(i);
-            if (c < 0x20
-                    || (c >= 0x7F && c <= 0x9F)
-                    || (c >= 0x202A && c <= 0x202E)
-                    || (c >= 0x2066 && c <= 0x2069)
-                    || c == 0x200E
-                    || c == 0x200F
-                    || c == 0x061C) {
-                return false;
+            if (Character.isHighSurrogate(c)
+                    && (i + 1 >= value.length()
+                            || !Character.isLowSurrogate(value.charAt(i + 1)))) {
+                return c;
             }
-            if (Character.isHighSurrogate(c)) {
-                if (i + 1 >= value.length() || !Character.isLowSurrogate(value.charAt(i + 1))) {
-                    return false;
-                }
-                i++;
-            } else if (Character.isLowSurrogate(c)) {
-                return false;
+            if (Character.isLowSurrogate(c)) {
+                return c;
             }
+            int cp = value.codePointAt(i);
+            if (!allowedInName(cp)) {
+                return cp;
+            }
+            i += Character.charCount(cp);
         }
-        return true;
+        return -1;
+    }
+
+    static boolean allowedInName(int cp) {
+        if (cp == Names.ZWNJ || cp == Names.ZWJ) {
+            return true;
+        }
+        return switch (Character.getType(cp)) {
+            case Character.CONTROL,
+                    Character.FORMAT,
+                    Character.LINE_SEPARATOR,
+                    Character.PARAGRAPH_SEPARATOR,
+                    Character.SURROGATE ->
+                    false;
+            default -> cp != 0x115F && cp != 0x1160 && cp != 0x3164 && cp != 0xFFA0;
+        };
     }
 }

@@ -54,7 +54,7 @@ public final class SignedToken {
         if (text.length() > maxBytes + 2) {
             throw new TokenRejectedException(MALFORMED, "longer than " + maxBytes + " bytes");
         }
-        String token = trimScannerLineEnd(text);
+        String token = withoutLineEnd(text);
         if (token.length() > maxBytes) {
             throw new TokenRejectedException(MALFORMED, "longer than " + maxBytes + " bytes");
         }
@@ -84,8 +84,12 @@ public final class SignedToken {
         return new SignedToken(token, parts, m.group(1));
     }
 
-    /** A scanner ends its line with CR LF, LF or CR: drop one such line end, and nothing else. */
-    private static String trimScannerLineEnd(String text) {
+    /**
+     * The one rule for every way a token comes in (API, scanner, MQTT, a JSON form's {@code token},
+     * a file): a scanner ends its line with CR LF, LF or CR; drop one such line end, and nothing
+     * else — no spaces, no second line end.
+     */
+    public static String withoutLineEnd(String text) {
         if (text.endsWith("\r\n")) {
             return text.substring(0, text.length() - 2);
         }

@@ -109,6 +109,23 @@ class AccessGateTest {
     }
 
     @Test
+    void aTokenWithSpacesOrASecondLineEnd_isMalformed_byOneRuleForEveryWayIn() throws Exception {
+        // Finding 8 of the third review: MQTT stripped whitespace that HTTP refused.
+        start(true);
+        String t = token(Role.DELIVERY, Use.WINDOW, NOW);
+        for (String text : List.of(" " + t, "\n" + t, t + "\n\n", t + " ", t + "\r\n\r\n")) {
+            for (String client : List.of("127.0.0.1", "scanner", "mqtt")) {
+                assertEquals(
+                        RejectionReason.MALFORMED,
+                        present(text, client).refusal().orElseThrow(),
+                        client + " " + text.replace("\n", "\\n"));
+            }
+        }
+        verify(door.bolt, never()).unlock();
+        assertTrue(present(t + "\r\n", "scanner").granted(), "one line end is a scanner's");
+    }
+
+    @Test
     void usedOnceToken_isRefusedBeforeTheDoor_andNothingMoves() throws Exception {
         start(true);
         String t = token(Role.DELIVERY, Use.ONCE, NOW);

@@ -62,6 +62,31 @@ class InboundTest {
         return assertInstanceOf(Inbound.Ignored.class, i).reason();
     }
 
+    @net.jqwik.api.Example
+    void present_theTokenGoesOnAsItCame_notStripped() {
+        for (String body :
+                java.util.List.of(
+                        " v4.public.x", "\nv4.public.x", "v4.public.x\n\n", "v4.public.x ")) {
+            assertEquals(
+                    body,
+                    assertInstanceOf(
+                                    Inbound.Present.class,
+                                    decide(OPEN, T.present(), body, false, 30))
+                            .token());
+        }
+        assertEquals(
+                " v4.public.y\n",
+                assertInstanceOf(
+                                Inbound.Present.class,
+                                decide(
+                                        OPEN,
+                                        T.present(),
+                                        " {\"token\":\" v4.public.y\\n\"}",
+                                        false,
+                                        30))
+                        .token());
+    }
+
     @Provide
     Arbitrary<String> commandTopics() {
         return Arbitraries.of(T.command(), T.present(), T.mode());

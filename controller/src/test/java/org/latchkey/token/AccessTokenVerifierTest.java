@@ -425,6 +425,51 @@ class AccessTokenVerifierTest {
     }
 
     @Test
+    void verify_invisibleCharactersInSubOrIss_areMalformed_theJoinersStay() throws Exception {
+        // Finding 11 of the third review: "ad" U+200B "min" was granted and audited as "admin".
+        for (String invisible :
+                new String[] {
+                    "\\u200b",
+                    "\\u2060",
+                    "\\ufeff",
+                    "\\u00ad",
+                    "\\u2028",
+                    "\\u180e",
+                    "\\u3164",
+                    "\\udb40\\udc41" /* TAG LATIN CAPITAL LETTER A */
+                }) {
+            for (String claim : new String[] {"sub", "iss"}) {
+                String token =
+                        PasetoV4Public.sign(
+                                COURIER,
+                                claims("\"" + claim + "\":\"ad" + invisible + "min\"")
+                                        .getBytes(StandardCharsets.UTF_8),
+                                AccessTokens.footerFor(COURIER.publicKey()),
+                                new byte[0]);
+                TokenRejectedException e =
+                        assertThrows(TokenRejectedException.class, () -> verify(token, NOW));
+                assertEquals(RejectionReason.MALFORMED, e.reason(), claim + " " + invisible);
+                assertTrue(e.detail().contains(claim + " must not contain"), e.detail());
+            }
+        }
+        // A family emoji is joined by ZWJ, and Persian needs ZWNJ: both stay, shown escaped.
+        String family =
+                "\\ud83d\\udc69\\u200d\\ud83d\\udc67"
+                    + " \\u0645\\u06cc\\u200c\\u062e\\u0648\\u0627\\u0647\\u0645";
+        String token =
+                PasetoV4Public.sign(
+                        COURIER,
+                        claims("\"sub\":\"" + family + "\"").getBytes(StandardCharsets.UTF_8),
+                        AccessTokens.footerFor(COURIER.publicKey()),
+                        new byte[0]);
+        String sub = verify(token, NOW).claims().subject();
+        assertTrue(sub.contains("\u200d") && sub.contains("\u200c"));
+        assertEquals(
+                "\ud83d\udc69\\u200d\ud83d\udc67 \u0645\u06cc\\u200c\u062e\u0648\u0627\u0647\u0645",
+                Names.forPeople(sub));
+    }
+
+    @Test
     void verify_weeklyHoursUseTheDoorsZone() throws Exception {
         // 07:30 UTC is 08:30 in Berlin (inside Mon-Sat 08:00-20:00) but 07:30 in London (outside).
         Instant t = Instant.parse("2026-11-25T07:30:00Z");

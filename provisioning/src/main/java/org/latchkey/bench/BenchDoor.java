@@ -361,9 +361,10 @@ final class BenchDoor {
                                 return;
                             }
                             String text =
-                                    e.getValue().isTextual()
-                                            ? e.getValue().textValue()
-                                            : e.getValue().toString();
+                                    org.latchkey.token.Names.forPeople(
+                                            e.getValue().isTextual()
+                                                    ? e.getValue().textValue()
+                                                    : e.getValue().toString());
                             sb.append(sb.isEmpty() ? "" : " ")
                                     .append(k)
                                     .append('=')

@@ -1,37 +1,17 @@
 package org.latchkey.cli;
 
+import org.latchkey.token.Names;
+
 /** Text from the door's records, made safe to print: nothing in it can drive the terminal. */
 final class Terminal {
     private Terminal() {}
 
     /**
-     * Replaces control characters (C0, DEL, C1: a C1 CSI or an ESC starts a terminal escape),
-     * bidirectional overrides and unpaired surrogates with {@code \\uXXXX}; everything else stays
-     * as it is.
+     * Shows every control character (C0, DEL, C1: a C1 CSI or an ESC starts a terminal escape),
+     * invisible or bidirectional character and unpaired surrogate as {@code \\uXXXX}; everything
+     * else stays as it is (see {@link Names#forPeople}).
      */
     static String escape(String text) {
-        StringBuilder sb = new StringBuilder(text.length());
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            boolean pair =
-                    Character.isHighSurrogate(c)
-                            && i + 1 < text.length()
-                            && Character.isLowSurrogate(text.charAt(i + 1));
-            if (pair) {
-                sb.append(c).append(text.charAt(++i));
-            } else if (c < 0x20
-                    || (c >= 0x7F && c <= 0x9F)
-                    || (c >= 0x202A && c <= 0x202E)
-                    || (c >= 0x2066 && c <= 0x2069)
-                    || c == 0x200E
-                    || c == 0x200F
-                    || c == 0x061C
-                    || Character.isSurrogate(c)) {
-                sb.append(String.format("\\u%04x", (int) c));
-            } else {
-                sb.append(c);
-            }
-        }
-        return sb.toString();
+        return Names.forPeople(text);
     }
 }

@@ -96,7 +96,7 @@ final class TokenVerifyCommand implements Callable<Integer> {
         }
         RevocationListVerifier lists =
                 new RevocationListVerifier(device.lockId(), device.fleetId(), device.trustStore());
-        return RevocationStore.open(Storage.REAL, device.stateDir(), () -> lists).installed();
+        return RevocationStore.open(Storage.READ_ONLY, device.stateDir(), () -> lists).installed();
     }
 
     private void print(VerifiedAccess v) {
@@ -120,8 +120,8 @@ final class TokenVerifyCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         out.printf(
                 "valid: %s token, use %s, for \"%s\"%n",
-                c.role().wireName(), c.use().wireName(), c.subject());
-        out.printf("  issuer  %s (%s)%n", v.issuer().name(), v.kid());
+                c.role().wireName(), c.use().wireName(), Terminal.escape(c.subject()));
+        out.printf("  issuer  %s (%s)%n", Terminal.escape(v.issuer().name()), v.kid());
         out.printf("  jti     %s%n", c.tokenId());
         out.printf(
                 "  window  %s to %s%n", Rfc3339.format(c.notBefore()), Rfc3339.format(c.expires()));
