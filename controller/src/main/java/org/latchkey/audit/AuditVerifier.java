@@ -9,10 +9,9 @@ import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashSet;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * Walks the audit log's hash chain across rotated files, byte for byte: from the genesis record,
@@ -35,6 +34,9 @@ public final class AuditVerifier {
 
     private record Anchor(long firstSeq, String prev) {}
 
+    /** An anchor and the file it stands in (its index in chain order). */
+    private record Placed(Anchor anchor, int file) {}
+
     private AuditVerifier() {}
 
     public static Report verify(Path stateDir) throws IOException {
@@ -43,11 +45,14 @@ public final class AuditVerifier {
             return broken(0, dir + ": no audit log");
         }
         Anchor start = null;
-        Set<Anchor> anchors = new HashSet<>();
+        List<Placed> anchors = new ArrayList<>();
+        int fileIndex = -1;
         String prev = null;
         long expectedSeq = 0;
         long count = 0;
-        for (Path file : AuditLog.files(dir)) {
+        List<Path> files = AuditLog.files(dir);
+        for (Path file : files) {
+            fileIndex++;
             byte[] bytes = Files.readAllBytes(file);
             List<byte[]> lines = AuditLog.lines(bytes);
             int lineNo = 0;
@@ -97,7 +102,9 @@ public final class AuditVerifier {
                 if ("audit_pruned".equals(record.path("type").asText())) {
                     try {
                         var pruned = (AuditRecord.AuditPruned) AuditJson.read(record);
-                        anchors.add(new Anchor(pruned.firstSeq(), pruned.anchor()));
+                        anchors.add(
+                                new Placed(
+                                        new Anchor(pruned.firstSeq(), pruned.anchor()), fileIndex));
                     } catch (IllegalArgumentException e) {
                         return broken(count, where + ": an audit_pruned record without its anchor");
                     }
@@ -121,19 +128,35 @@ public final class AuditVerifier {
         if (start.firstSeq() == 0) {
             return new Report(count, Optional.empty(), prev, "genesis");
         }
-        if (!anchors.contains(start)) {
+        // Pruning removes whole old files and writes the anchor into the newest: an anchor counts
+        // only where the oldest remaining file begins exactly where it says, and it stands in a
+        // later file. A line cut from the head of a file, with an anchor appended, is not pruning.
+        Anchor first = start;
+        boolean anchored =
+                anchors.stream()
+                        .anyMatch(
+                                a ->
+                                        a.anchor().equals(first)
+                                                && a.file() > 0
+                                                && rotatedName(files.get(0), first.firstSeq()));
+        if (!anchored) {
             return broken(
                     count,
                     "the log starts at seq "
                             + start.firstSeq()
-                            + " with no audit_pruned record that"
-                            + " anchors it: older records were removed by someone else");
+                            + " with no audit_pruned record in a later file that anchors it:"
+                            + " older records were removed by someone else");
         }
         return new Report(
                 count,
                 Optional.empty(),
                 prev,
                 "the audit_pruned anchor at seq " + start.firstSeq());
+    }
+
+    /** Whether the oldest file is a rotated file whose name says it begins at {@code seq}. */
+    private static boolean rotatedName(Path file, long seq) {
+        return file.getFileName().toString().equals(String.format("audit-%012d.log", seq));
     }
 
     private static Report broken(long count, String problem) {

@@ -204,6 +204,43 @@ class AuditLogTest {
     }
 
     @Test
+    void recordsCutFromTheHead_withAForgedAnchorAppended_areDetected() throws Exception {
+        // Finding 6 of the third review: records 0-4 deleted, one audit_pruned record appended at
+        // the end (chained properly, nothing else rehashed), and verify said "intact".
+        try (AuditLog log = open(AuditLog.Limits.of(64L << 20))) {
+            for (int i = 0; i < 10; i++) {
+                log.append(door(i), T0.plusSeconds(i));
+            }
+        }
+        Path current = state.resolve(AuditLog.DIR).resolve(AuditLog.CURRENT);
+        List<String> all = Files.readAllLines(current, StandardCharsets.ISO_8859_1);
+        String prevOfFive = Json.read(all.get(5)).path("prev").asText();
+        Files.write(
+                current,
+                (String.join("\n", all.subList(5, all.size())) + "\n")
+                        .getBytes(StandardCharsets.ISO_8859_1));
+        try (AuditLog log = open(AuditLog.Limits.of(64L << 20))) {
+            log.append(
+                    new AuditRecord.AuditPruned("audit-000000000000.log", 5, 5, prevOfFive),
+                    T0.plusSeconds(20));
+        }
+        AuditVerifier.Report report = AuditVerifier.verify(state);
+        assertFalse(report.intact(), "a forged anchor in the same file");
+        assertTrue(report.firstProblem().orElseThrow().contains("starts at seq 5"));
+        // The same cut renamed as a rotated file beginning at 5, its anchor in a later file: real
+        // pruning looks exactly like this, and an unkeyed chain cannot tell (docs/assurance.md).
+        Path rotated = state.resolve(AuditLog.DIR).resolve("audit-000000000005.log");
+        List<String> now = Files.readAllLines(current, StandardCharsets.ISO_8859_1);
+        Files.write(
+                rotated,
+                (String.join("\n", now.subList(0, now.size() - 1)) + "\n")
+                        .getBytes(StandardCharsets.ISO_8859_1));
+        Files.write(
+                current, (now.get(now.size() - 1) + "\n").getBytes(StandardCharsets.ISO_8859_1));
+        assertTrue(AuditVerifier.verify(state).intact());
+    }
+
+    @Test
     void crashBetweenAnAnchorAndItsFilesRemoval_stillVerifies() throws Exception {
         try (AuditLog log = open(new AuditLog.Limits(1000, 1_000_000))) {
             for (int i = 0; i < 100; i++) {
