@@ -23,7 +23,6 @@ import org.tinylog.Logger;
 
 import java.io.IOException;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -155,9 +154,9 @@ public final class AccessGate {
     /**
      * Switches the operating mode, authorised by an owner token (role owner, from an owner key). A
      * {@code window} token is not consumed; a {@code once} token is (a used one is refused
-     * ALREADY_USED).
+     * ALREADY_USED). Completes once the door has saved the mode, or says why it did not.
      */
-    public Outcome changeMode(Mode mode, String ownerToken, String client) {
+    public CompletableFuture<Outcome> changeMode(Mode mode, String ownerToken, String client) {
         Checked<VerifiedAccess> checked =
                 check(
                         ownerToken,
@@ -166,19 +165,21 @@ public final class AccessGate {
                         (token, now) -> verifier.get().verify(token, now, revocations.installed()),
                         AccessGate::refusedToken);
         if (checked instanceof Checked.Refused<VerifiedAccess> r) {
-            return r.outcome();
+            return CompletableFuture.completedFuture(r.outcome());
         }
         var passed = (Checked.Passed<VerifiedAccess>) checked;
         VerifiedAccess access = passed.value();
         if (access.claims().role() != org.latchkey.token.Role.OWNER
                 || !access.issuer().policy().isOwner()) {
-            return refuseSigned(
-                    client,
-                    ownerToken,
-                    new AuditRecord.Refused(TokenRef.of(access), RejectionReason.ROLE_NOT_ALLOWED),
-                    Outcome.refused(
-                            RejectionReason.ROLE_NOT_ALLOWED,
-                            "only an owner token may change the mode"));
+            return CompletableFuture.completedFuture(
+                    refuseSigned(
+                            client,
+                            ownerToken,
+                            new AuditRecord.Refused(
+                                    TokenRef.of(access), RejectionReason.ROLE_NOT_ALLOWED),
+                            Outcome.refused(
+                                    RejectionReason.ROLE_NOT_ALLOWED,
+                                    "only an owner token may change the mode")));
         }
         if (access.claims().use() == Use.ONCE) {
             AccessClaims c = access.claims();
@@ -186,23 +187,29 @@ public final class AccessGate {
                 OneTimeStore.Result result = store.consume(access.kid(), c.tokenId(), c.expires());
                 health.ok(StoreHealth.Part.ONE_TIME_STORE);
                 if (result == OneTimeStore.Result.ALREADY_USED) {
-                    return refuseSigned(
-                            client,
-                            ownerToken,
-                            new AuditRecord.Refused(
-                                    TokenRef.of(access), RejectionReason.ALREADY_USED),
-                            Outcome.refused(
-                                    RejectionReason.ALREADY_USED,
-                                    "this once token was already used"));
+                    return CompletableFuture.completedFuture(
+                            refuseSigned(
+                                    client,
+                                    ownerToken,
+                                    new AuditRecord.Refused(
+                                            TokenRef.of(access), RejectionReason.ALREADY_USED),
+                                    Outcome.refused(
+                                            RejectionReason.ALREADY_USED,
+                                            "this once token was already used")));
                 }
             } catch (IOException e) {
                 health.failed(StoreHealth.Part.ONE_TIME_STORE);
-                return Outcome.refused(
-                        RejectionReason.STORE_UNAVAILABLE, "the one-time store cannot be written");
+                return CompletableFuture.completedFuture(
+                        Outcome.refused(
+                                RejectionReason.STORE_UNAVAILABLE,
+                                "the one-time store cannot be written"));
             }
         }
-        door.post(new DoorEvent.ModeChange(mode));
-        return Outcome.granted("mode " + mode.name().toLowerCase(Locale.ROOT));
+        return door.changeMode(mode)
+                .completeOnTimeout(
+                        Outcome.refused(RejectionReason.BUSY, "the door did not answer in time"),
+                        answerTimeout.toMillis(),
+                        java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
     /**

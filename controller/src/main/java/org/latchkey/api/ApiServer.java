@@ -261,7 +261,7 @@ public final class ApiServer implements AutoCloseable {
             error(ex, 401, "UNAUTHORIZED", "send an owner token as Authorization: Bearer <token>");
             return;
         }
-        answer(ex, gate.changeMode(mode, auth.substring(7), client(ex)), "changed");
+        answer(ex, await(gate.changeMode(mode, auth.substring(7), client(ex))), "changed");
     }
 
     /**

@@ -25,8 +25,11 @@ public sealed interface DoorCommand {
 
     record Audit(AuditRecord record) implements DoorCommand {}
 
-    /** Persist the mode (fsync'ed), so that a restart keeps it. */
-    record SaveMode(Mode mode) implements DoorCommand {}
+    /**
+     * Persist the mode (fsync'ed), so that a restart keeps it; the answer comes back as {@link
+     * DoorEvent.ModeSaved} for the request {@code requestId}.
+     */
+    record SaveMode(Mode mode, long requestId) implements DoorCommand {}
 
     /** Shutdown is complete: the loop ends. */
     record Stop() implements DoorCommand {}

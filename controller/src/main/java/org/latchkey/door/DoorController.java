@@ -159,6 +159,22 @@ public final class DoorController implements HardwareListener {
     }
 
     /**
+     * Any thread: switch the operating mode (already authorised); completes with the door's answer
+     * once the mode file has taken it, or with why not.
+     */
+    public CompletableFuture<Outcome> changeMode(Mode mode) {
+        CompletableFuture<Outcome> answer = new CompletableFuture<>();
+        if (isStopped()) {
+            answer.complete(Outcome.refused(RejectionReason.BUSY, "the door has stopped"));
+            return answer;
+        }
+        long id = requestIds.incrementAndGet();
+        pending.put(id, answer);
+        post(new DoorEvent.ModeChange(mode, id));
+        return answer;
+    }
+
+    /**
      * Any thread: an audit record that needs no decision by the machine (refusals before the door,
      * summaries).
      */
@@ -287,14 +303,13 @@ public final class DoorController implements HardwareListener {
                 try {
                     modeFile.save(m.mode().name().toLowerCase(Locale.ROOT));
                     health.ok(StoreHealth.Part.MODE_FILE);
+                    return Optional.of(new DoorEvent.ModeSaved(m.mode(), m.requestId(), true));
                 } catch (IOException e) {
                     Logger.error(
                             "the mode cannot be saved, so a restart would forget it: {}",
                             e.getMessage());
                     health.failed(StoreHealth.Part.MODE_FILE);
-                    // At once, in this step, whatever the tracker posts: the door narrows now.
-                    return Optional.of(
-                            new DoorEvent.ConditionChanged(Condition.STORE_UNAVAILABLE, true));
+                    return Optional.of(new DoorEvent.ModeSaved(m.mode(), m.requestId(), false));
                 }
             }
             case DoorCommand.Reply r -> {

@@ -38,8 +38,14 @@ public sealed interface DoorEvent {
     /** A condition outside the door's own cycle appeared or went away (its alarm follows it). */
     record ConditionChanged(Condition condition, boolean present) implements DoorEvent {}
 
-    /** The owner (or a remote LOCK) chose a mode. */
-    record ModeChange(Mode mode) implements DoorEvent {}
+    /**
+     * The owner chose a mode; answered (by {@code requestId}) once the mode file has or has not
+     * taken it.
+     */
+    record ModeChange(Mode mode, long requestId) implements DoorEvent {}
+
+    /** The mode file's answer to a {@link DoorCommand.SaveMode}: written and fsync'ed, or not. */
+    record ModeSaved(Mode mode, long requestId, boolean saved) implements DoorEvent {}
 
     /**
      * A remote LOCK (the MQTT bridge): end any unlocked period; lock now if the door is closed,

@@ -16,6 +16,7 @@ import org.latchkey.door.DoorEvent.DoorMoved;
 import org.latchkey.door.DoorEvent.GrantRequested;
 import org.latchkey.door.DoorEvent.LockRequested;
 import org.latchkey.door.DoorEvent.ModeChange;
+import org.latchkey.door.DoorEvent.ModeSaved;
 import org.latchkey.door.DoorEvent.OnceConsumed;
 import org.latchkey.door.DoorEvent.ShutdownRequested;
 import org.latchkey.door.DoorEvent.Started;
@@ -54,6 +55,11 @@ public final class DoorMachine {
             case Phase.Stopped x -> {
                 if (event instanceof GrantRequested g) {
                     s.refuse(g.grant(), RejectionReason.BUSY, "the door has stopped");
+                } else if (event instanceof ModeChange c) {
+                    s.cmd(
+                            new Reply(
+                                    c.requestId(),
+                                    Outcome.refused(RejectionReason.BUSY, "the door has stopped")));
                 }
             }
             case Phase.Running r -> running(s, event);
@@ -71,7 +77,8 @@ public final class DoorMachine {
             case CameraReady e -> cameraReady(s, e.ready());
             case TimerFired e -> timerFired(s, e.timer());
             case ConditionChanged e -> s.alarm(e.condition().alarm(), e.present());
-            case ModeChange e -> modeChange(s, e.mode());
+            case ModeChange e -> modeChange(s, e);
+            case ModeSaved e -> modeSaved(s, e);
             case LockRequested e -> lockRequested(s, e.source());
             case ShutdownRequested e -> shutdown(s);
         }
@@ -581,12 +588,47 @@ public final class DoorMachine {
 
     // ---- mode and shutdown
 
-    private void modeChange(Step s, Mode mode) {
-        if (mode != s.m.mode()) {
-            s.audit(new AuditRecord.ModeChanged(s.m.mode(), mode));
-            s.m = s.m.withMode(mode);
-            s.cmd(new SaveMode(mode));
+    /** A mode change is answered only once the mode file has (or has not) taken it. */
+    private void modeChange(Step s, ModeChange e) {
+        if (e.mode() == s.m.mode()) {
+            s.cmd(new Reply(e.requestId(), Outcome.granted("mode " + wire(e.mode()))));
+            return;
         }
+        s.cmd(new SaveMode(e.mode(), e.requestId()));
+    }
+
+    /**
+     * Fail secure when the mode cannot be saved: privacy takes effect anyway, answered as not saved
+     * (in effect until a restart, and the upkeep keeps trying to save it); normal is refused and
+     * not applied.
+     */
+    private void modeSaved(Step s, ModeSaved e) {
+        if (e.saved() || e.mode() == Mode.PRIVACY) {
+            if (e.mode() != s.m.mode()) {
+                s.audit(new AuditRecord.ModeChanged(s.m.mode(), e.mode()));
+                s.m = s.m.withMode(e.mode());
+            }
+        }
+        if (e.saved()) {
+            s.cmd(new Reply(e.requestId(), Outcome.granted("mode " + wire(e.mode()))));
+            return;
+        }
+        s.alarm(Alarm.STORE_UNAVAILABLE, true); // at once, in this step: the door narrows now
+        s.cmd(
+                new Reply(
+                        e.requestId(),
+                        Outcome.refused(
+                                RejectionReason.STORE_UNAVAILABLE,
+                                e.mode() == Mode.PRIVACY
+                                        ? "privacy mode is in effect until the door restarts: it"
+                                                + " could not be saved (the door keeps trying)"
+                                        : "the mode stays "
+                                                + wire(s.m.mode())
+                                                + ": the change could not be saved")));
+    }
+
+    private static String wire(Mode mode) {
+        return mode.name().toLowerCase(java.util.Locale.ROOT);
     }
 
     private void shutdown(Step s) {

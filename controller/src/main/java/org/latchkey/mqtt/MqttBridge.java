@@ -379,7 +379,8 @@ public final class MqttBridge implements DoorController.Observer, AutoCloseable 
             case Inbound.Present pr ->
                     gate.present(pr.token(), CLIENT).thenAccept(o -> answer(p, "present", o));
             case Inbound.ChangeMode cm ->
-                    answer(p, "mode", gate.changeMode(cm.mode(), cm.token(), CLIENT));
+                    gate.changeMode(cm.mode(), cm.token(), CLIENT)
+                            .thenAccept(o -> answer(p, "mode", o));
             case Inbound.InstallRevocations r -> installRevocations(r.text());
             case Inbound.Rediscover r -> {
                 discovery.ifPresent(d -> d.configs().forEach(c -> resend(c.topic())));

@@ -213,7 +213,7 @@ class AccessGateTest {
     void doorRefusalsOfARepeatedToken_areCountedNotAudited() throws Exception {
         start(true);
         String owner = token(Role.OWNER, Use.WINDOW, NOW);
-        assertTrue(gate.changeMode(Mode.PRIVACY, owner, "127.0.0.1").granted());
+        assertTrue(door.changeMode(Mode.PRIVACY, owner, "127.0.0.1").granted());
         door.controller().processPending();
         String courier = token(Role.DELIVERY, Use.WINDOW, NOW);
         for (int i = 0; i < 5; i++) {
@@ -239,7 +239,7 @@ class AccessGateTest {
         start(true);
         assertEquals(
                 RejectionReason.ROLE_NOT_ALLOWED,
-                gate.changeMode(Mode.PRIVACY, token(Role.DELIVERY, Use.WINDOW, NOW), "127.0.0.1")
+                door.changeMode(Mode.PRIVACY, token(Role.DELIVERY, Use.WINDOW, NOW), "127.0.0.1")
                         .refusal()
                         .orElseThrow());
         String once = token(Role.OWNER, Use.ONCE, NOW);
@@ -247,12 +247,12 @@ class AccessGateTest {
                 present(once, "127.0.0.1").granted(), "the owner's once token opens the door once");
         assertEquals(
                 RejectionReason.ALREADY_USED,
-                gate.changeMode(Mode.PRIVACY, once, "127.0.0.1").refusal().orElseThrow(),
+                door.changeMode(Mode.PRIVACY, once, "127.0.0.1").refusal().orElseThrow(),
                 "and is spent after that");
         door.controller().processPending();
         assertEquals(Mode.NORMAL, door.model().mode());
         String fresh = token(Role.OWNER, Use.ONCE, NOW);
-        assertTrue(gate.changeMode(Mode.PRIVACY, fresh, "127.0.0.1").granted());
+        assertTrue(door.changeMode(Mode.PRIVACY, fresh, "127.0.0.1").granted());
         door.controller().processPending();
         assertEquals(Mode.PRIVACY, door.model().mode());
         assertEquals(

@@ -11,7 +11,9 @@ import org.latchkey.audit.AuditVerifier;
 import org.latchkey.door.Alarm;
 import org.latchkey.door.AuditRecord;
 import org.latchkey.door.Mode;
+import org.latchkey.door.Outcome;
 import org.latchkey.hal.BoltPosition;
+import org.latchkey.store.ModeFile;
 import org.latchkey.store.OneTimeStore;
 import org.latchkey.store.Storage;
 import org.latchkey.testing.FaultyStorage;
@@ -163,9 +165,7 @@ class DoorAssemblyTest {
     void privacyMode_isPersisted_andWinsOverTheConfigAtTheNextStart() throws Exception {
         VirtualDoor door = start(T0);
         assertTrue(
-                door.assembly
-                        .gate()
-                        .changeMode(Mode.PRIVACY, token(Role.OWNER, Use.WINDOW, T0), "127.0.0.1")
+                door.changeMode(Mode.PRIVACY, token(Role.OWNER, Use.WINDOW, T0), "127.0.0.1")
                         .granted());
         door.controller().processPending();
         door.stop();
@@ -188,11 +188,44 @@ class DoorAssemblyTest {
     }
 
     @Test
+    void aModeThatCannotBeSaved_isAnsweredAsNotSaved_privacyHoldsInMemory_normalIsRefused()
+            throws Exception {
+        // Finding 5 of the third review: 200 {"changed":true} on a read-only state directory, the
+        // mode file still said normal, and after kill -9 a delivery token was granted.
+        VirtualDoor door = start(T0);
+        disk.readOnly(true);
+        Outcome privacy =
+                door.changeMode(Mode.PRIVACY, token(Role.OWNER, Use.WINDOW, T0), "127.0.0.1");
+        assertEquals(RejectionReason.STORE_UNAVAILABLE, privacy.refusal().orElseThrow());
+        assertTrue(
+                privacy.detail().contains("in effect until the door restarts"), privacy.detail());
+        assertEquals(Mode.PRIVACY, door.model().mode(), "fail secure: privacy holds in memory");
+        assertTrue(door.model().alarms().contains(Alarm.STORE_UNAVAILABLE));
+        assertEquals(
+                RejectionReason.MODE_DENIES,
+                door.present(token(Role.DELIVERY, Use.ONCE, door.now()), "127.0.0.1")
+                        .refusal()
+                        .orElseThrow());
+        Outcome normal =
+                door.changeMode(Mode.NORMAL, token(Role.OWNER, Use.WINDOW, T0), "127.0.0.1");
+        assertEquals(RejectionReason.STORE_UNAVAILABLE, normal.refusal().orElseThrow());
+        assertEquals(
+                Mode.PRIVACY, door.model().mode(), "an unsaved switch to normal is not applied");
+        assertFalse(
+                Files.exists(dir.resolve("state").resolve(ModeFile.FILE)), "nothing was written");
+        // The disk comes back: the upkeep saves the mode in effect, and the alarm clears.
+        disk.readOnly(false);
+        door.advance(DoorAssembly.UPKEEP_PERIOD);
+        assertEquals("privacy\n", Files.readString(dir.resolve("state").resolve(ModeFile.FILE)));
+        assertFalse(door.model().alarms().contains(Alarm.STORE_UNAVAILABLE));
+        disk.powerCut();
+        assertEquals(Mode.PRIVACY, start(T0.plusSeconds(60)).model().mode());
+    }
+
+    @Test
     void powerCutRightAfterAModeChange_keepsIt() throws Exception {
         VirtualDoor door = start(T0);
-        door.assembly
-                .gate()
-                .changeMode(Mode.PRIVACY, token(Role.OWNER, Use.WINDOW, T0), "127.0.0.1");
+        door.changeMode(Mode.PRIVACY, token(Role.OWNER, Use.WINDOW, T0), "127.0.0.1");
         door.controller().processPending();
         disk.powerCut(); // no shutdown
         assertEquals(Mode.PRIVACY, start(T0.plusSeconds(60)).model().mode());

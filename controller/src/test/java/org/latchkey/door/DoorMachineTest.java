@@ -249,7 +249,9 @@ class DoorMachineTest {
         }
         e.put("clock-untrusted", new DoorEvent.ConditionChanged(Condition.CLOCK_UNTRUSTED, true));
         e.put("store-down", new DoorEvent.ConditionChanged(Condition.STORE_UNAVAILABLE, true));
-        e.put("privacy", new DoorEvent.ModeChange(Mode.PRIVACY));
+        e.put("privacy", new DoorEvent.ModeChange(Mode.PRIVACY, 3));
+        e.put("privacy-saved", new DoorEvent.ModeSaved(Mode.PRIVACY, 3, true));
+        e.put("privacy-not-saved", new DoorEvent.ModeSaved(Mode.PRIVACY, 3, false));
         e.put("remote-lock", new DoorEvent.LockRequested("mqtt"));
         e.put("shutdown", new DoorEvent.ShutdownRequested());
         return e;
@@ -386,6 +388,25 @@ class DoorMachineTest {
                 fixtures().size() * events().size() + 0,
                 table().stream().filter(r -> fixtures().containsKey(r.fixture())).count(),
                 "every fixture with every event");
+    }
+
+    @Test
+    void aSwitchToNormalThatCannotBeSaved_isRefused_andTheDoorStaysInPrivacy() {
+        DoorModel privacy = variants().get("locked/privacy");
+        DoorMachine machine = new DoorMachine(SETTINGS);
+        DoorMachine.Transition asked =
+                machine.apply(privacy, new DoorEvent.ModeChange(Mode.NORMAL, 3));
+        assertEquals("save:NORMAL", render(asked.commands()), "answered only after the save");
+        DoorMachine.Transition failed =
+                machine.apply(asked.model(), new DoorEvent.ModeSaved(Mode.NORMAL, 3, false));
+        assertEquals(Mode.PRIVACY, failed.model().mode());
+        assertEquals(
+                "audit:alarm+STORE_UNAVAILABLE reply:3:STORE_UNAVAILABLE",
+                render(failed.commands()));
+        DoorMachine.Transition saved =
+                machine.apply(asked.model(), new DoorEvent.ModeSaved(Mode.NORMAL, 3, true));
+        assertEquals(Mode.NORMAL, saved.model().mode());
+        assertEquals("audit:mode(NORMAL) reply:3:granted", render(saved.commands()));
     }
 
     private static List<Class<?>> phases() {

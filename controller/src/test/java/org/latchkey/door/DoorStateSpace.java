@@ -41,7 +41,7 @@ final class DoorStateSpace {
         ONCE_CONSUMED_FIRST(
                 "a once grant is consumed (and the store said CONSUMED) before its unlock or its"
                         + " granted answer"),
-        ONE_REPLY("every GrantRequested gets exactly one Reply"),
+        ONE_REPLY("every GrantRequested and every ModeChange gets exactly one Reply"),
         GRANTED_AFTER_UNLOCK(
                 "a granted answer follows an unlock command of the same unlocked period"),
         PRIVACY("no non-owner grant unlocks in PRIVACY mode"),
@@ -57,6 +57,9 @@ final class DoorStateSpace {
                 "an unlocked period not yet capped has its max_unlocked timer armed: no token holds"
                         + " the door open past it"),
         STOPPED_ARMS_NOTHING("STOPPED arms no timer"),
+        MODE_SAVED_FIRST(
+                "a mode change is answered granted only once the mode file took it, and a switch"
+                        + " to normal that could not be saved leaves the mode as it was"),
         REMOTE_LOCK_SECURES(
                 "a remote LOCK never moves the bolt towards UNLOCKED, and with the door closed"
                         + " (started, not shutting down) it leaves the door LOCKED or LOCKING"),
@@ -95,6 +98,7 @@ final class DoorStateSpace {
 
     private static final long HELD = 1;
     private static final long FRESH = 2;
+    private static final long MODE_REQUEST = 3;
 
     private final BiFunction<DoorModel, DoorEvent, DoorMachine.Transition> machine;
     private final DoorSettings settings;
@@ -265,7 +269,9 @@ final class DoorStateSpace {
         for (Condition c : Condition.values()) {
             out.add(new DoorEvent.ConditionChanged(c, !m.alarms().contains(c.alarm())));
         }
-        out.add(new DoorEvent.ModeChange(m.mode() == Mode.NORMAL ? Mode.PRIVACY : Mode.NORMAL));
+        out.add(
+                new DoorEvent.ModeChange(
+                        m.mode() == Mode.NORMAL ? Mode.PRIVACY : Mode.NORMAL, MODE_REQUEST));
         out.add(new DoorEvent.LockRequested("mqtt"));
         if (!m.shuttingDown()) {
             out.add(new DoorEvent.ShutdownRequested());
@@ -345,10 +351,10 @@ final class DoorStateSpace {
                 case SaveMode x -> {
                     answers =
                             List.of(
-                                    List.of(),
+                                    List.of(new DoorEvent.ModeSaved(x.mode(), x.requestId(), true)),
                                     List.of(
-                                            new DoorEvent.ConditionChanged(
-                                                    Condition.STORE_UNAVAILABLE, true)));
+                                            new DoorEvent.ModeSaved(
+                                                    x.mode(), x.requestId(), false)));
                     labels = List.of("", "[mode file: cannot write]");
                 }
                 default -> {}
@@ -403,12 +409,36 @@ final class DoorStateSpace {
         out.put(Invariant.RELOCK_ARMED, relockArmed(m.to()));
         out.put(Invariant.MAX_UNLOCKED_ARMED, maxUnlockedArmed(m.to()));
         out.put(Invariant.REMOTE_LOCK_SECURES, remoteLockSecures(s, e, m));
+        out.put(Invariant.MODE_SAVED_FIRST, modeSavedFirst(s, e, m));
         out.put(
                 Invariant.STOPPED_ARMS_NOTHING,
                 m.to().model().phase() instanceof Phase.Stopped && !m.to().armed().isEmpty()
                         ? Optional.of("armed " + m.to().armed())
                         : Optional.empty());
         return out;
+    }
+
+    private static Optional<String> modeSavedFirst(State s, DoorEvent e, Macro m) {
+        if (!(e instanceof DoorEvent.ModeChange change) || change.mode() == s.model().mode()) {
+            return Optional.empty();
+        }
+        boolean saved =
+                m.steps().stream()
+                        .anyMatch(st -> st.event() instanceof DoorEvent.ModeSaved ms && ms.saved());
+        boolean grantedAnswer =
+                m.commands().stream()
+                        .anyMatch(
+                                c ->
+                                        c instanceof Reply r
+                                                && r.requestId() == MODE_REQUEST
+                                                && r.outcome().granted());
+        if (grantedAnswer && !saved) {
+            return Optional.of("answered granted though the mode file did not take it");
+        }
+        if (!saved && change.mode() == Mode.NORMAL && m.to().model().mode() == Mode.NORMAL) {
+            return Optional.of("switched to normal though that could not be saved");
+        }
+        return Optional.empty();
     }
 
     private static Optional<String> remoteLockSecures(State s, DoorEvent e, Macro m) {
@@ -528,6 +558,10 @@ final class DoorStateSpace {
         Optional<Grant> before = pending(s.model().phase());
         Optional<Long> after =
                 pending(m.steps().get(m.steps().size() - 1).after().phase()).map(Grant::requestId);
+        if (e instanceof DoorEvent.ModeChange && replies.getOrDefault(MODE_REQUEST, 0) != 1) {
+            return Optional.of(
+                    "the mode change got " + replies.getOrDefault(MODE_REQUEST, 0) + " replies");
+        }
         if (e instanceof DoorEvent.GrantRequested) {
             int n = replies.getOrDefault(FRESH, 0) + (after.equals(Optional.of(FRESH)) ? 1 : 0);
             if (n != 1) {
@@ -553,7 +587,9 @@ final class DoorStateSpace {
             return Optional.of("a reply to a grant nobody is waiting for");
         }
         for (long id : replies.keySet()) {
-            if (id != HELD && id != FRESH) {
+            if (id != HELD
+                    && id != FRESH
+                    && !(id == MODE_REQUEST && e instanceof DoorEvent.ModeChange)) {
                 return Optional.of("a reply to unknown request " + id);
             }
         }
@@ -566,7 +602,10 @@ final class DoorStateSpace {
             for (DoorCommand c : st.commands()) {
                 if (c.equals(new DriveBolt(BoltPosition.UNLOCKED))) {
                     unlockSent = true;
-                } else if (c instanceof Reply r && r.outcome().granted() && !unlockSent) {
+                } else if (c instanceof Reply r
+                        && r.requestId() != MODE_REQUEST // a mode change opens nothing
+                        && r.outcome().granted()
+                        && !unlockSent) {
                     boolean alreadyUnlocked =
                             st.after().phase() instanceof Phase.Unlocked
                                     && st.before().bolt() == BoltPosition.UNLOCKED

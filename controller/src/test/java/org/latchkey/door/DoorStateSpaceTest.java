@@ -205,6 +205,17 @@ class DoorStateSpaceTest {
                         },
                         plain),
                 new Broken(
+                        DoorStateSpace.Invariant.MODE_SAVED_FIRST,
+                        // The answer the third review found: "changed" before the mode is saved.
+                        (m, e) ->
+                                real.apply(
+                                        m,
+                                        e instanceof DoorEvent.ModeSaved ms
+                                                ? new DoorEvent.ModeSaved(
+                                                        ms.mode(), ms.requestId(), true)
+                                                : e),
+                        plain),
+                new Broken(
                         DoorStateSpace.Invariant.REMOTE_LOCK_SECURES,
                         (m, e) ->
                                 e instanceof DoorEvent.LockRequested

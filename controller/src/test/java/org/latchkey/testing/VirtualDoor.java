@@ -120,6 +120,17 @@ public final class VirtualDoor {
         return answer.get();
     }
 
+    /** Asks for a mode on this thread and lets the door's loop answer. */
+    public Outcome changeMode(org.latchkey.door.Mode mode, String ownerToken, String client)
+            throws Exception {
+        CompletableFuture<Outcome> answer = assembly.gate().changeMode(mode, ownerToken, client);
+        controller().processPending();
+        if (!answer.isDone()) {
+            throw new AssertionError("the door did not answer at once");
+        }
+        return answer.get();
+    }
+
     /** Lets virtual time pass; timers and the upkeep run, the door handles what they post. */
     public void advance(Duration d) {
         scheduler.advance(d);
