@@ -13,8 +13,10 @@ import org.latchkey.store.RevocationStore;
 import org.latchkey.token.AccessClaims;
 import org.latchkey.token.AccessTokenVerifier;
 import org.latchkey.token.ClockReading;
+import org.latchkey.token.ClockResetVerifier;
 import org.latchkey.token.RejectionReason;
 import org.latchkey.token.RevocationList;
+import org.latchkey.token.Rfc3339;
 import org.latchkey.token.SignedToken;
 import org.latchkey.token.TokenRejectedException;
 import org.latchkey.token.Use;
@@ -23,6 +25,8 @@ import org.tinylog.Logger;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -48,6 +52,7 @@ import java.util.function.Supplier;
  */
 public final class AccessGate {
     private final Supplier<AccessTokenVerifier> verifier;
+    private final Supplier<ClockResetVerifier> clockResets;
     private final DoorController door;
     private final OneTimeStore store;
     private final RevocationStore revocations;
@@ -62,6 +67,7 @@ public final class AccessGate {
 
     public AccessGate(
             Supplier<AccessTokenVerifier> verifier,
+            Supplier<ClockResetVerifier> clockResets,
             DoorController door,
             OneTimeStore store,
             RevocationStore revocations,
@@ -72,6 +78,7 @@ public final class AccessGate {
             Duration answerTimeout,
             StoreHealth health) {
         this.verifier = verifier;
+        this.clockResets = clockResets;
         this.door = door;
         this.store = store;
         this.revocations = revocations;
@@ -240,6 +247,64 @@ public final class AccessGate {
                         + "revocation list "
                         + list.seq()
                         + " installed");
+    }
+
+    /**
+     * An owner's signed statement of the time (a clock reset): verified against this door's clock,
+     * used once (its id goes into the one-time store), then the time floor is set to now and the
+     * clock may be believed again. The compaction horizon stays: no used once token reopens.
+     */
+    public Outcome resetClock(String text, String client) {
+        Checked<ClockResetVerifier.Statement> checked =
+                check(
+                        text,
+                        client,
+                        false,
+                        (token, reading) ->
+                                clockResets
+                                        .get()
+                                        .verify(token, reading.now(), revocations.installed()),
+                        e -> new AuditRecord.Refused(TokenRef.of(e), e.reason()));
+        if (checked instanceof Checked.Refused<ClockResetVerifier.Statement> r) {
+            return r.outcome();
+        }
+        ClockResetVerifier.Statement s =
+                ((Checked.Passed<ClockResetVerifier.Statement>) checked).value();
+        synchronized (clock) {
+            try {
+                if (store.consume(s.kid(), s.jti(), s.expires())
+                        == OneTimeStore.Result.ALREADY_USED) {
+                    return refuseSigned(
+                            client,
+                            text,
+                            new AuditRecord.Refused(
+                                    new TokenRef(
+                                            s.kid(),
+                                            s.jti(),
+                                            Optional.empty(),
+                                            "",
+                                            "owner",
+                                            Optional.of("once")),
+                                    RejectionReason.ALREADY_USED),
+                            Outcome.refused(
+                                    RejectionReason.ALREADY_USED,
+                                    "this clock reset was already used"));
+                }
+                health.ok(StoreHealth.Part.ONE_TIME_STORE);
+                Instant before = clock.floor();
+                Instant now = clock.reset();
+                door.record(new AuditRecord.ClockReset(s.kid(), s.jti(), before, now));
+                checkClock();
+                Logger.warn(
+                        "clock reset by an owner: the time floor went from {} to {}", before, now);
+                return Outcome.granted("time floor reset to " + Rfc3339.format(now));
+            } catch (IOException e) {
+                health.failed(StoreHealth.Part.ONE_TIME_STORE);
+                return Outcome.refused(
+                        RejectionReason.STORE_UNAVAILABLE,
+                        "the clock reset could not be stored: " + e.getMessage());
+            }
+        }
     }
 
     /**

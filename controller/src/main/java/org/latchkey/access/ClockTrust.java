@@ -1,5 +1,6 @@
 package org.latchkey.access;
 
+import org.latchkey.store.BootTime;
 import org.latchkey.store.TimeFloor;
 import org.latchkey.token.ClockReading;
 import org.latchkey.token.Rfc3339;
@@ -7,47 +8,125 @@ import org.latchkey.token.Rfc3339;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
- * Whether the door trusts its wall clock (docs/token-profile.md, Time): NTP-synchronised since boot
- * (or a battery-backed RTC declared) and not behind the persisted time floor. No token moves it: a
- * token issued ahead of a trusted clock is refused instead.
+ * Whether the door trusts its wall clock (docs/token-profile.md, Time). All must hold: the time
+ * floor was read (or an owner reset it); the clock is NTP-synchronised since boot (or a
+ * battery-backed clock was declared); it does not read earlier than the floor; and it has not run
+ * ahead of the time that truly passed — since the last trusted reading in this boot, by the boot
+ * clock (which no wall-clock step moves), plus the skew; across a reboot, by at most {@code [clock]
+ * max_offline}. So a step of a synchronised clock is untrusted at the reading that sees it, and can
+ * never drag the floor (or the one-time store's compaction) ahead. No token moves any of this.
  */
 public final class ClockTrust {
     /** systemd-timesyncd creates this once the clock is synchronised. */
     public static final Path TIMESYNC_FLAG = Path.of("/run/systemd/timesync/synchronized");
 
-    private final InstantSource clock;
-    private final TimeFloor floor;
-    private final Path syncFlag;
-    private final boolean rtc;
+    /** How the door's clock is judged. */
+    public record Settings(
+            Path syncFlag, boolean assumedSynced, Duration skew, Duration maxOffline) {}
 
-    public ClockTrust(InstantSource clock, TimeFloor floor, Path syncFlag, boolean rtc) {
+    private final InstantSource clock;
+    private final Supplier<BootTime> boot;
+    private final TimeFloor floor;
+    private final Supplier<Instant> horizon;
+    private final Settings settings;
+
+    /** The last trusted reading: a wall time and where in which boot it was read. */
+    private Instant lastWall;
+
+    private BootTime lastBoot;
+
+    /**
+     * @param horizon how far the one-time store's compaction went
+     */
+    public ClockTrust(
+            InstantSource clock,
+            Supplier<BootTime> boot,
+            TimeFloor floor,
+            Supplier<Instant> horizon,
+            Settings settings) {
         this.clock = clock;
+        this.boot = boot;
         this.floor = floor;
-        this.syncFlag = syncFlag;
-        this.rtc = rtc;
+        this.horizon = horizon;
+        this.settings = settings;
     }
 
-    public ClockReading read() {
+    public synchronized ClockReading read() {
         Instant now = clock.instant();
-        if (floor.damage().isPresent()) {
-            return new ClockReading.Untrusted(
-                    now, floor.get(), "the time floor could not be read at start");
+        BootTime at = boot.get();
+        Optional<String> why = distrust(now, at);
+        if (why.isPresent()) {
+            return new ClockReading.Untrusted(now, floor.get(), horizon.get(), why.get());
         }
-        if (!rtc && !Files.exists(syncFlag)) {
-            return new ClockReading.Untrusted(
-                    now, floor.get(), "not synchronised by NTP since boot");
+        lastWall = now;
+        lastBoot = at;
+        return new ClockReading.Trusted(now, horizon.get());
+    }
+
+    private Optional<String> distrust(Instant now, BootTime at) {
+        if (floor.damage().isPresent()) {
+            return Optional.of("the time floor " + floor.damage().get().problem());
+        }
+        if (!settings.assumedSynced() && !Files.exists(settings.syncFlag())) {
+            return Optional.of("not synchronised by NTP since boot");
         }
         if (now.isBefore(floor.get())) {
-            return new ClockReading.Untrusted(
-                    now,
-                    floor.get(),
+            return Optional.of(
                     "it reads earlier than the time floor " + Rfc3339.format(floor.get()));
         }
-        return new ClockReading.Trusted(now);
+        Optional<Instant> limit = latestBelievable(at);
+        if (limit.isPresent() && now.isAfter(limit.get())) {
+            return Optional.of(
+                    "it reads "
+                            + Rfc3339.format(now)
+                            + ", "
+                            + human(Duration.between(limit.get(), now))
+                            + " ahead of the time that passed since it was last trusted: a clock"
+                            + " jump (it is trusted again once it reads right, or after latchkey"
+                            + " clock reset)");
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * The latest wall time the clock may read now: the last trusted reading plus the time that
+     * passed since by the boot clock (and the skew); after a reboot, the floor plus {@code
+     * max_offline}; nothing on a first start.
+     */
+    private Optional<Instant> latestBelievable(BootTime at) {
+        Instant wall;
+        BootTime then;
+        if (lastBoot != null) {
+            wall = lastWall;
+            then = lastBoot;
+        } else if (floor.confirmedAt().isPresent()) {
+            wall = floor.get();
+            then = floor.confirmedAt().get();
+        } else if (floor.get().equals(Instant.EPOCH)) {
+            return Optional.empty(); // a first start: nothing to compare with
+        } else {
+            return Optional.of(floor.get().plus(settings.maxOffline()));
+        }
+        if (then.sameBoot(at)) {
+            Duration passed = at.sinceBoot().minus(then.sinceBoot());
+            return Optional.of(
+                    wall.plus(passed.isNegative() ? Duration.ZERO : passed).plus(settings.skew()));
+        }
+        return Optional.of(floor.get().plus(settings.maxOffline()));
+    }
+
+    private static String human(Duration d) {
+        long s = d.toSeconds();
+        return s >= 86400
+                ? s / 86400 + " d"
+                : s >= 3600 ? s / 3600 + " h" : s >= 60 ? s / 60 + " min" : s + " s";
     }
 
     public boolean trusted() {
@@ -59,11 +138,29 @@ public final class ClockTrust {
      *
      * @return the floor, when a trusted clock has just confirmed it
      */
-    public java.util.Optional<Instant> persistFloor() throws IOException {
+    public synchronized Optional<Instant> persistFloor() throws IOException {
         if (read() instanceof ClockReading.Trusted t) {
-            floor.advance(t.now());
-            return java.util.Optional.of(floor.get());
+            floor.advance(t.now(), lastBoot);
+            return Optional.of(floor.get());
         }
-        return java.util.Optional.empty();
+        return Optional.empty();
+    }
+
+    /**
+     * An owner vouched that the time is now (a clock reset, verified by the caller): the floor
+     * becomes now, lower than before if it was wrong, and a missing or damaged floor is mended. The
+     * compaction horizon stays where it is, so no used once token opens again.
+     */
+    public synchronized Instant reset() throws IOException {
+        Instant now = clock.instant();
+        BootTime at = boot.get();
+        floor.reset(now, at);
+        lastWall = now;
+        lastBoot = at;
+        return now;
+    }
+
+    public Instant floor() {
+        return floor.get();
     }
 }

@@ -5,6 +5,7 @@ import org.latchkey.config.DeviceConfig;
 import org.latchkey.config.DeviceConfigLoader;
 import org.latchkey.door.AuditRecord;
 import org.latchkey.token.AccessTokenVerifier;
+import org.latchkey.token.ClockResetVerifier;
 import org.latchkey.token.RevocationListVerifier;
 import org.tinylog.Logger;
 
@@ -30,6 +31,7 @@ public final class TrustReloader {
     private volatile DeviceConfig config;
     private volatile AccessTokenVerifier verifier;
     private volatile RevocationListVerifier revocationVerifier;
+    private volatile ClockResetVerifier clockResetVerifier;
     private FileTime seen;
     private Duration lastCheck = Duration.ofDays(-1);
 
@@ -50,6 +52,11 @@ public final class TrustReloader {
     public RevocationListVerifier revocationVerifier() {
         check();
         return revocationVerifier;
+    }
+
+    public ClockResetVerifier clockResetVerifier() {
+        check();
+        return clockResetVerifier;
     }
 
     private synchronized void check() {
@@ -96,6 +103,8 @@ public final class TrustReloader {
                 new AccessTokenVerifier(base.lockId(), c.trustStore(), base.clock(), base.zone());
         revocationVerifier =
                 new RevocationListVerifier(base.lockId(), base.fleetId(), c.trustStore());
+        clockResetVerifier =
+                new ClockResetVerifier(base.lockId(), c.trustStore(), base.clock().skew());
     }
 
     private FileTime modified() {

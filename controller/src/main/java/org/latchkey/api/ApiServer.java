@@ -141,6 +141,11 @@ public final class ApiServer implements AutoCloseable {
                                                 gate.installRevocations(body, client(ex)),
                                                 "installed"));
                 case "/v1/mode" -> post(ex, MAX_BODY_BYTES, body -> mode(ex, body));
+                case "/v1/clock" ->
+                        post(
+                                ex,
+                                MAX_BODY_BYTES,
+                                body -> answer(ex, gate.resetClock(body, client(ex)), "reset"));
                 case "/v1/status" -> get(ex, () -> json(ex, 200, status.apply(door.model())));
                 case "/v1/events" -> get(ex, () -> stream(ex));
                 case "/v1/sim/door" -> simulated(ex, body -> simDoor(ex, body));

@@ -15,8 +15,7 @@ public final class StatusJson {
      * @param modeSource where the mode the door started in came from: {@code config} or {@code
      *     persisted}
      */
-    public static ObjectNode of(
-            DoorModel m, boolean clockTrusted, boolean simulated, String modeSource) {
+    public static ObjectNode of(DoorModel m, boolean simulated, String modeSource) {
         ObjectNode o = Json.object();
         o.put("state", m.stateName());
         o.put("door", m.door().name());
@@ -26,7 +25,9 @@ public final class StatusJson {
         camera.put("ready", m.camera().ready());
         o.put("mode", m.mode().name());
         o.put("mode_source", modeSource);
-        o.putObject("clock").put("trusted", clockTrusted);
+        // Trust as the alarm says: the two always change together (the clock is watched every
+        // second, and its alarm raised in the same step its trust goes).
+        o.putObject("clock").put("trusted", !m.alarms().contains(Alarm.CLOCK_UNTRUSTED));
         ArrayNode alarms = o.putArray("alarms");
         for (Alarm a : m.alarms()) {
             alarms.add(a.name());

@@ -5,6 +5,7 @@ import org.latchkey.access.ClockTrust;
 import org.latchkey.access.RateLimiter;
 import org.latchkey.access.RejectionSummary;
 import org.latchkey.access.TrustReloader;
+import org.latchkey.audit.AuditHistory;
 import org.latchkey.audit.AuditLog;
 import org.latchkey.config.DeviceConfig;
 import org.latchkey.door.AuditRecord;
@@ -15,6 +16,7 @@ import org.latchkey.door.Mode;
 import org.latchkey.door.StoreHealth;
 import org.latchkey.hal.DoorHardware;
 import org.latchkey.hal.Scheduler;
+import org.latchkey.store.BootTime;
 import org.latchkey.store.Damage;
 import org.latchkey.store.ModeFile;
 import org.latchkey.store.OneTimeStore;
@@ -25,6 +27,7 @@ import org.latchkey.token.RejectionReason;
 import org.tinylog.Logger;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -37,6 +40,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 
 /**
  * The door's parts wired together from a config and a state directory: the one place that does it,
@@ -52,6 +56,12 @@ public final class DoorAssembly {
      * often.
      */
     public static final Duration UPKEEP_PERIOD = Duration.ofSeconds(30);
+
+    /**
+     * The clock's trust is looked at this often, so that its alarm follows a step of the clock at
+     * once (the status shows trust as the alarm says).
+     */
+    public static final Duration CLOCK_WATCH_PERIOD = Duration.ofSeconds(1);
 
     private final DeviceConfig config;
     private final Scheduler scheduler;
@@ -108,13 +118,28 @@ public final class DoorAssembly {
             Storage storage,
             Scheduler scheduler,
             InstantSource wall,
+            Supplier<BootTime> boot,
             Path syncFlag,
             boolean clockAssumedSynced) {
-        TimeFloor floor = TimeFloor.open(storage, state);
+        OneTimeStore store = OneTimeStore.open(storage, state);
+        AuditHistory history = history(state);
+        boolean hasHistory =
+                history.records()
+                        || store.size() > 0
+                        || Files.exists(state.resolve(OneTimeStore.FILE));
+        TimeFloor floor = TimeFloor.open(storage, state, hasHistory);
+        List<Damage> restored = reconcile(store, history, config.clock().skew());
         ClockTrust clock =
                 new ClockTrust(
-                        wall, floor, syncFlag, config.batteryBackedRtc() || clockAssumedSynced);
-        OneTimeStore store = OneTimeStore.open(storage, state);
+                        wall,
+                        boot,
+                        floor,
+                        store::horizon,
+                        new ClockTrust.Settings(
+                                syncFlag,
+                                config.batteryBackedRtc() || clockAssumedSynced,
+                                config.clock().skew(),
+                                config.clock().maxOffline()));
         ModeFile modeFile = new ModeFile(storage, state);
         Optional<String> persisted = modeFile.load();
         Mode mode =
@@ -152,6 +177,7 @@ public final class DoorAssembly {
         AccessGate gate =
                 new AccessGate(
                         trust::verifier,
+                        trust::clockResetVerifier,
                         controller,
                         store,
                         revocations,
@@ -161,7 +187,7 @@ public final class DoorAssembly {
                         scheduler::elapsed,
                         config.door().cameraReadyWait().plus(Duration.ofSeconds(10)),
                         health);
-        List<Damage> damage = new ArrayList<>();
+        List<Damage> damage = new ArrayList<>(restored);
         floor.damage().ifPresent(damage::add);
         damage.addAll(store.damage());
         damage.addAll(audit.damage());
@@ -179,6 +205,54 @@ public final class DoorAssembly {
                 damage,
                 health,
                 modeFile);
+    }
+
+    /** The audit log's memory of once grants and compaction; unreadable: assume history. */
+    private static AuditHistory history(Path state) {
+        try {
+            return AuditHistory.read(state);
+        } catch (IOException e) {
+            Logger.error(
+                    "the audit log cannot be read at start ({}): taken as history", e.getMessage());
+            return new AuditHistory(true, List.of(), Instant.EPOCH);
+        }
+    }
+
+    /**
+     * The one-time store may have been lost or put back from a backup: the horizon the audit log
+     * recorded comes back, and every once grant it recorded whose token could still be valid counts
+     * as used again.
+     */
+    private static List<Damage> reconcile(OneTimeStore store, AuditHistory history, Duration skew) {
+        try {
+            store.raiseHorizon(history.horizon());
+        } catch (IOException e) {
+            Logger.error("once.log: the compaction horizon cannot be written: {}", e.getMessage());
+        }
+        // Against the horizon, never the floor: an owner's clock reset may lower the floor (one a
+        // spoofed clock moved ahead), and a grant passed over here would then verify again.
+        int missing = 0;
+        for (AuditHistory.OnceGrant g : history.onceGrants()) {
+            if (g.exp().plus(skew).isAfter(store.horizon()) && !store.isUsed(g.kid(), g.jti())) {
+                try {
+                    store.consume(g.kid(), g.jti(), g.exp());
+                } catch (IOException e) {
+                    Logger.error("once.log cannot take back a used token: {}", e.getMessage());
+                    store.holdInMemory(g.kid(), g.jti(), g.exp());
+                }
+                missing++;
+            }
+        }
+        if (missing == 0) {
+            return List.of();
+        }
+        String problem =
+                "lacked "
+                        + missing
+                        + " once grant(s) the audit log records (lost, or put back from a backup):"
+                        + " they count as used again";
+        Logger.error("{}: {}", OneTimeStore.FILE, problem);
+        return List.of(new Damage(OneTimeStore.FILE, "", problem));
     }
 
     private static void post(AtomicReference<DoorController> door, DoorEvent event) {
@@ -205,9 +279,11 @@ public final class DoorAssembly {
             health.failed(StoreHealth.Part.AUDIT_LOG);
         }
         gate.checkClock(); // an untrusted clock raises CLOCK_UNTRUSTED from the start
+        persistFloor(); // from the first trusted reading on, the floor says where in which boot
         gate.checkRevocationSigner();
         every(SUMMARY_PERIOD, this::summarise);
         every(UPKEEP_PERIOD, this::upkeep);
+        every(CLOCK_WATCH_PERIOD, gate::checkClock);
     }
 
     /** Counted refusals of the last period, as one record. */
@@ -233,7 +309,9 @@ public final class DoorAssembly {
                     Logger.info(
                             "one-time store: dropped {} record(s) of tokens expired before {}",
                             dropped,
-                            floor.get());
+                            store.horizon());
+                    // The horizon on record too: a lost once.log cannot take it back to the epoch.
+                    controller.record(new AuditRecord.OnceCompacted(dropped, store.horizon()));
                 }
             }
             health.ok(StoreHealth.Part.TIME_FLOOR);
@@ -245,6 +323,15 @@ public final class DoorAssembly {
         }
         audit.retry();
         probeFailedParts();
+    }
+
+    private void persistFloor() {
+        try {
+            clock.persistFloor();
+        } catch (IOException e) {
+            Logger.error("time floor cannot be written: {}", e.getMessage());
+            health.failed(StoreHealth.Part.TIME_FLOOR);
+        }
     }
 
     /**

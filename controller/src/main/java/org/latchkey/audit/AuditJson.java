@@ -12,11 +12,13 @@ import org.latchkey.door.AuditRecord.Bolt;
 import org.latchkey.door.AuditRecord.BoltJammed;
 import org.latchkey.door.AuditRecord.BoltRetry;
 import org.latchkey.door.AuditRecord.Camera;
+import org.latchkey.door.AuditRecord.ClockReset;
 import org.latchkey.door.AuditRecord.Door;
 import org.latchkey.door.AuditRecord.Genesis;
 import org.latchkey.door.AuditRecord.Granted;
 import org.latchkey.door.AuditRecord.LockRequested;
 import org.latchkey.door.AuditRecord.ModeChanged;
+import org.latchkey.door.AuditRecord.OnceCompacted;
 import org.latchkey.door.AuditRecord.RecordsLost;
 import org.latchkey.door.AuditRecord.RefusalsSummary;
 import org.latchkey.door.AuditRecord.Refused;
@@ -83,6 +85,8 @@ public final class AuditJson {
             case RecordsLost x -> "records_lost";
             case AuditPruned x -> "audit_pruned";
             case StateDamaged x -> "state_damaged";
+            case OnceCompacted x -> "once_compacted";
+            case ClockReset x -> "clock_reset";
             case Unrecognised x -> x.type();
         };
     }
@@ -151,6 +155,13 @@ public final class AuditJson {
                             .put("anchor", x.anchor());
             case StateDamaged x ->
                     o.put("file", x.file()).put("kept_as", x.keptAs()).put("problem", x.problem());
+            case OnceCompacted x ->
+                    o.put("dropped", x.dropped()).put("horizon", Rfc3339.format(x.horizon()));
+            case ClockReset x ->
+                    o.put("kid", x.kid())
+                            .put("jti", x.jti())
+                            .put("floor_before", Rfc3339.format(x.floorBefore()))
+                            .put("floor", Rfc3339.format(x.floorNow()));
             case Unrecognised x -> x.fields().forEach((k, v) -> o.put(k, String.valueOf(v)));
         }
         return o;
@@ -161,6 +172,7 @@ public final class AuditJson {
         t.issuer().ifPresent(i -> o.put("issuer", i));
         o.put("sub", t.sub()).put("role", t.role());
         t.use().ifPresent(u -> o.put("use", u));
+        t.exp().ifPresent(e -> o.put("exp", Rfc3339.format(e)));
         return o;
     }
 
@@ -254,6 +266,15 @@ public final class AuditJson {
                 case "state_damaged" ->
                         new StateDamaged(
                                 text(line, "file"), text(line, "kept_as"), text(line, "problem"));
+                case "once_compacted" ->
+                        new OnceCompacted(
+                                number(line, "dropped"), Rfc3339.parse(text(line, "horizon")));
+                case "clock_reset" ->
+                        new ClockReset(
+                                text(line, "kid"),
+                                text(line, "jti"),
+                                Rfc3339.parse(text(line, "floor_before")),
+                                Rfc3339.parse(text(line, "floor")));
                 default -> unrecognised(type, line);
             };
         } catch (NullPointerException e) {
@@ -284,7 +305,8 @@ public final class AuditJson {
                 optional(line, "issuer"),
                 text(line, "sub"),
                 text(line, "role"),
-                optional(line, "use"));
+                optional(line, "use"),
+                optional(line, "exp").map(Rfc3339::parse));
     }
 
     private static Map<RejectionReason, Long> counts(JsonNode counts) {

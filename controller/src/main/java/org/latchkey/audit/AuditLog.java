@@ -61,6 +61,16 @@ public final class AuditLog implements AuditTrail, AutoCloseable {
      * alarm.
      */
     public interface Health {
+        /** For a command that appends once and checks what append returns. */
+        Health IGNORED =
+                new Health() {
+                    @Override
+                    public void failed(IOException e) {}
+
+                    @Override
+                    public void recovered() {}
+                };
+
         void failed(IOException e);
 
         void recovered();

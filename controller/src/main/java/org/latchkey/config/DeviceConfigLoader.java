@@ -118,7 +118,8 @@ public final class DeviceConfigLoader {
         boolean rtc = false;
         if (clockSection.isPresent()) {
             Section c = clockSection.get();
-            c.requireOnly(Set.of("skew", "battery_backed_rtc", "trusted_clock_roles"));
+            c.requireOnly(
+                    Set.of("skew", "battery_backed_rtc", "trusted_clock_roles", "max_offline"));
             Duration skew = duration(c, "skew", ClockRules.DEFAULT_SKEW);
             if (skew.compareTo(ClockRules.MAX_SKEW) > 0) {
                 throw c.error("skew", "may not exceed 300s");
@@ -127,7 +128,11 @@ public final class DeviceConfigLoader {
                     c.has("trusted_clock_roles")
                             ? roles(c, "trusted_clock_roles")
                             : clock.rolesNeedingTrustedClock();
-            clock = new ClockRules(skew, roles);
+            Duration maxOffline = duration(c, "max_offline", ClockRules.DEFAULT_MAX_OFFLINE);
+            if (maxOffline.compareTo(Duration.ofDays(3660)) > 0) {
+                throw c.error("max_offline", "may not exceed 3660d");
+            }
+            clock = new ClockRules(skew, roles, maxOffline);
             rtc = c.bool("battery_backed_rtc", false);
         }
 

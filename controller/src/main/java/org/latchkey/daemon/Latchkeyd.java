@@ -18,6 +18,7 @@ import org.latchkey.hal.sim.SimulatedDoor;
 import org.latchkey.mqtt.MqttBridge;
 import org.latchkey.scanner.ScannerInput;
 import org.latchkey.store.AtomicFiles;
+import org.latchkey.store.BootTime;
 import org.latchkey.store.LockFile;
 import org.latchkey.store.PathSafety;
 import org.latchkey.store.StateDir;
@@ -233,6 +234,7 @@ public final class Latchkeyd {
                             Storage.REAL,
                             scheduler,
                             wall,
+                            BootTime.SYSTEM,
                             ClockTrust.TIMESYNC_FLAG,
                             simulated);
             DoorController controller = door.controller();
@@ -260,12 +262,11 @@ public final class Latchkeyd {
             int port = options.port().orElse(config.api().port());
             Optional<SimulatedDoor> sim =
                     hardware instanceof SimulatedDoor s ? Optional.of(s) : Optional.empty();
-            ClockTrust clock = door.clock();
             String modeSource = door.modeSource();
             java.util.function.Function<
                             org.latchkey.door.DoorModel,
                             com.fasterxml.jackson.databind.node.ObjectNode>
-                    status = m -> StatusJson.of(m, clock.trusted(), sim.isPresent(), modeSource);
+                    status = m -> StatusJson.of(m, sim.isPresent(), modeSource);
             // Before the door starts, so its first records (startup, the bolt) are on the events
             // topic too: the bridge queues them until the broker answers.
             Optional<MqttBridge> mqtt = Optional.empty();

@@ -118,6 +118,20 @@ public sealed interface AuditRecord {
      */
     record StateDamaged(String file, String keptAs, String problem) implements AuditRecord {}
 
+    /**
+     * The one-time store dropped {@code dropped} records of tokens that can no longer verify; a
+     * once token whose {@code exp + skew} lies at or before {@code horizon} counts as expired from
+     * now on, whatever the clock reads, even if the store is lost.
+     */
+    record OnceCompacted(long dropped, Instant horizon) implements AuditRecord {}
+
+    /**
+     * An owner vouched for the time (a clock reset statement, {@code kid}/{@code jti}): the time
+     * floor went from {@code floorBefore} to {@code floorNow}.
+     */
+    record ClockReset(String kid, String jti, Instant floorBefore, Instant floorNow)
+            implements AuditRecord {}
+
     /** A record of a type this version does not know (read from a log written by a newer one). */
     record Unrecognised(String type, Map<String, Object> fields) implements AuditRecord {}
 
@@ -127,6 +141,9 @@ public sealed interface AuditRecord {
      *
      * @param issuer the trusted issuer's name, when known
      * @param use {@code once} or {@code window}, when known
+     * @param exp the token's expiry, when known (absent in records of earlier releases): a once
+     *     grant the audit log holds counts as consumed until then, even if the one-time store is
+     *     lost
      */
     record TokenRef(
             String kid,
@@ -134,7 +151,8 @@ public sealed interface AuditRecord {
             Optional<String> issuer,
             String sub,
             String role,
-            Optional<String> use) {
+            Optional<String> use,
+            Optional<Instant> exp) {
         public TokenRef {
             Objects.requireNonNull(kid);
             Objects.requireNonNull(jti);
@@ -142,6 +160,17 @@ public sealed interface AuditRecord {
             Objects.requireNonNull(sub);
             Objects.requireNonNull(role);
             Objects.requireNonNull(use);
+            Objects.requireNonNull(exp);
+        }
+
+        public TokenRef(
+                String kid,
+                String jti,
+                Optional<String> issuer,
+                String sub,
+                String role,
+                Optional<String> use) {
+            this(kid, jti, issuer, sub, role, use, Optional.empty());
         }
 
         /** A verified token: everything is known. */
@@ -153,7 +182,8 @@ public sealed interface AuditRecord {
                     Optional.of(access.issuer().name()),
                     c.subject(),
                     c.role().wireName(),
-                    Optional.of(c.use().wireName()));
+                    Optional.of(c.use().wireName()),
+                    Optional.of(c.expires()));
         }
 
         /**
@@ -172,7 +202,8 @@ public sealed interface AuditRecord {
                                             issuer,
                                             c.subject(),
                                             c.role().wireName(),
-                                            Optional.of(c.use().wireName())))
+                                            Optional.of(c.use().wireName()),
+                                            Optional.of(c.expires())))
                     .orElse(new TokenRef(kid, "", issuer, "", "", Optional.empty()));
         }
     }

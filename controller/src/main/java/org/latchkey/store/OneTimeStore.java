@@ -45,6 +45,18 @@ public final class OneTimeStore {
     private static final Pattern RECORD =
             Pattern.compile("once " + KID + " " + JTI + " (-?\\d{1,19}) ([0-9a-f]{8})$");
 
+    /**
+     * How far compaction went: {@code horizon <seconds> <crc32c>}, the first line once anything was
+     * dropped. Every dropped record's {@code exp + skew} lies at or before it.
+     */
+    private static final Pattern HORIZON = Pattern.compile("horizon (\\d{1,12}) ([0-9a-f]{8})");
+
+    /**
+     * Records are kept this long past the floor before compaction drops them: a clock that was
+     * briefly wrong (hours, a day) then costs nothing once it is put right.
+     */
+    public static final Duration COMPACTION_LAG = Duration.ofDays(1);
+
     /** A token's ids anywhere in a damaged line: they stay consumed, whatever else is lost. */
     private static final Pattern IDS = Pattern.compile(KID + " " + JTI);
 
@@ -56,6 +68,9 @@ public final class OneTimeStore {
     private final Path file;
     private final Map<String, Instant> used = new LinkedHashMap<>();
     private final List<Damage> damage = new ArrayList<>();
+
+    /** A once token whose exp + skew lies at or before this may have lost its record. */
+    private Instant horizon = Instant.EPOCH;
 
     /**
      * Set when the file cannot be read at all: every once token is refused rather than risk a
@@ -107,6 +122,11 @@ public final class OneTimeStore {
         boolean rewrite = false;
         for (String line : text.substring(0, end).split("\n", -1)) {
             if (line.isEmpty()) {
+                continue;
+            }
+            Matcher h = HORIZON.matcher(line);
+            if (h.matches() && crc("horizon " + h.group(1)).equals(h.group(2))) {
+                horizon = latest(horizon, Instant.ofEpochSecond(Long.parseLong(h.group(1))));
                 continue;
             }
             Matcher v2 = RECORD.matcher(line);
@@ -226,9 +246,17 @@ public final class OneTimeStore {
     }
 
     private static String crc(String kid, String jti, String exp) {
+        return crc("once " + kid + " " + jti + " " + exp);
+    }
+
+    private static String crc(String text) {
         CRC32C c = new CRC32C();
-        c.update(("once " + kid + " " + jti + " " + exp).getBytes(StandardCharsets.US_ASCII));
+        c.update(text.getBytes(StandardCharsets.US_ASCII));
         return HexFormat.of().toHexDigits((int) c.getValue());
+    }
+
+    private static Instant latest(Instant a, Instant b) {
+        return a.isAfter(b) ? a : b;
     }
 
     static String record(String kid, String jti, Instant exp) {
@@ -282,6 +310,14 @@ public final class OneTimeStore {
         return Result.CONSUMED;
     }
 
+    /**
+     * A used token the store cannot write now: refused from memory for as long as the door runs
+     * (the audit log still remembers it at the next start).
+     */
+    public synchronized void holdInMemory(String kid, String jti, Instant exp) {
+        used.putIfAbsent(key(kid, jti), exp);
+    }
+
     private void cutBack(Storage.Appender out) {
         try {
             out.truncate(goodLength);
@@ -294,8 +330,10 @@ public final class OneTimeStore {
     }
 
     /**
-     * Drops the records whose {@code exp + skew} lies before {@code floor}: such tokens can no
-     * longer verify. Call it only with a floor a trusted clock has reached.
+     * Drops the records whose {@code exp + skew} lies more than {@link #COMPACTION_LAG} before
+     * {@code floor}: such tokens can no longer verify. The horizon moves up to the latest {@code
+     * exp + skew} dropped, and is kept in the file. Call it only with a floor a trusted clock has
+     * reached.
      *
      * @return how many records were dropped
      */
@@ -303,32 +341,64 @@ public final class OneTimeStore {
         if (unreadable.isPresent()) {
             return 0;
         }
+        Instant cutoff = floor.minus(COMPACTION_LAG);
         Map<String, Instant> kept = new LinkedHashMap<>();
-        used.forEach(
-                (k, exp) -> {
-                    if (exp == Instant.MAX || !exp.plus(skew).isBefore(floor)) {
-                        kept.put(k, exp);
-                    }
-                });
+        Instant reached = horizon;
+        for (Map.Entry<String, Instant> e : used.entrySet()) {
+            Instant exp = e.getValue();
+            if (exp == Instant.MAX || !exp.plus(skew).isBefore(cutoff)) {
+                kept.put(e.getKey(), exp);
+            } else {
+                reached = latest(reached, exp.plus(skew));
+            }
+        }
         int dropped = used.size() - kept.size();
         if (dropped == 0) {
             return 0;
         }
         Map<String, Instant> before = new LinkedHashMap<>(used);
+        Instant horizonBefore = horizon;
         used.clear();
         used.putAll(kept);
+        horizon = reached;
         try {
             writeAll();
         } catch (IOException e) {
             used.clear();
             used.putAll(before);
+            horizon = horizonBefore;
             throw e;
         }
         return dropped;
     }
 
+    /**
+     * How far compaction went (see {@link org.latchkey.token.ClockReading}); the epoch while
+     * nothing was dropped.
+     */
+    public synchronized Instant horizon() {
+        return horizon;
+    }
+
+    /**
+     * The audit log says compaction went this far (the store itself was lost or put back from a
+     * backup): the horizon never moves back.
+     */
+    public synchronized void raiseHorizon(Instant reached) throws IOException {
+        if (reached.isAfter(horizon) && unreadable.isEmpty()) {
+            horizon =
+                    Instant.ofEpochSecond(
+                            reached.getEpochSecond() + (reached.getNano() > 0 ? 1 : 0));
+            writeAll();
+        }
+    }
+
     private void writeAll() throws IOException {
         StringBuilder sb = new StringBuilder();
+        if (horizon.isAfter(Instant.EPOCH)) {
+            String h = "horizon " + horizon.getEpochSecond();
+            sb.append(h).append(' ').append(crc(h)).append('\n');
+        }
         used.forEach(
                 (k, exp) -> {
                     int space = k.indexOf(' ');

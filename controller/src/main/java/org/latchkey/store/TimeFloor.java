@@ -7,13 +7,22 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * The latest wall-clock time the door has seen, persisted and never moving backwards. A clock that
- * reads earlier (fake-hwclock after a power cut) is not trusted. A floor file that cannot be read
- * is kept aside and the clock stays untrusted for this run: nobody can tell how far back it may be.
+ * The latest wall-clock time the door has confirmed with a trusted clock, persisted and never
+ * moving backwards (but for an owner's {@code clock reset}), with the boot and the moment of that
+ * boot it was confirmed at — so that a later reading can tell how much time truly passed.
+ *
+ * <p>A clock that reads earlier than the floor (fake-hwclock after a power cut) is not trusted. A
+ * floor file that cannot be read is kept aside, and one that is missing beside a state directory
+ * with history (a one-time store or an audit log) is damage too, not a first start: either way the
+ * clock is not trusted until an owner resets it (a floor rewound to the epoch would let the clock
+ * be trusted at any time it reads).
  */
 public final class TimeFloor {
     public static final String FILE = "time-floor";
@@ -21,31 +30,78 @@ public final class TimeFloor {
     /** The last second of year 9999: tokens carry four-digit years, so no floor can be later. */
     static final long LATEST = 253402300799L;
 
+    /** {@code <seconds>} (earlier releases), or {@code <seconds> <boot id> <ms since boot>}. */
+    private static final Pattern LINE =
+            Pattern.compile("(\\d{1,12})(?: ([0-9a-f-]{1,64}) (\\d{1,15}))?");
+
     private final Storage storage;
     private final Path file;
-    private final Optional<Damage> damage;
+    private Optional<Damage> damage;
     private Instant floor;
+    private Optional<BootTime> at;
 
-    private TimeFloor(Storage storage, Path file, Instant floor, Optional<Damage> damage) {
+    private TimeFloor(
+            Storage storage,
+            Path file,
+            Instant floor,
+            Optional<BootTime> at,
+            Optional<Damage> damage) {
         this.storage = storage;
         this.file = file;
         this.floor = floor;
+        this.at = at;
         this.damage = damage;
     }
 
-    public static TimeFloor open(Storage storage, Path stateDir) {
+    /**
+     * @param history whether the state directory holds anything a door wrote (a one-time store or
+     *     an audit log): a missing floor beside it is damage, not a first start
+     */
+    public static TimeFloor open(Storage storage, Path stateDir, boolean history) {
         Path file = stateDir.resolve(FILE);
         String text;
         try {
             text = new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1).strip();
         } catch (NoSuchFileException e) {
-            return new TimeFloor(storage, file, Instant.EPOCH, Optional.empty());
+            if (!history) {
+                // A first start: the floor file exists from now on, so that one missing later can
+                // only mean it was lost, never that no floor was written yet.
+                try {
+                    storage.replace(file, "0\n".getBytes(StandardCharsets.US_ASCII));
+                } catch (IOException notNow) {
+                    Logger.warn("{} cannot be written yet: {}", file, notNow.getMessage());
+                }
+                return new TimeFloor(
+                        storage, file, Instant.EPOCH, Optional.empty(), Optional.empty());
+            }
+            String problem =
+                    "is missing, though the state directory holds the door's records: the clock is"
+                            + " not trusted until an owner resets it (latchkey clock reset)";
+            Logger.error("{} {}", file, problem);
+            return new TimeFloor(
+                    storage,
+                    file,
+                    Instant.EPOCH,
+                    Optional.empty(),
+                    Optional.of(new Damage(file.toString(), "", problem)));
         } catch (IOException e) {
             return damaged(storage, file, "cannot be read (" + e.getMessage() + ")");
         }
-        if (text.matches("\\d{1,12}") && Long.parseLong(text) <= LATEST) {
+        Matcher m = LINE.matcher(text);
+        if (m.matches() && Long.parseLong(m.group(1)) <= LATEST) {
+            Optional<BootTime> at =
+                    m.group(2) == null
+                            ? Optional.empty()
+                            : Optional.of(
+                                    new BootTime(
+                                            m.group(2),
+                                            Duration.ofMillis(Long.parseLong(m.group(3)))));
             return new TimeFloor(
-                    storage, file, Instant.ofEpochSecond(Long.parseLong(text)), Optional.empty());
+                    storage,
+                    file,
+                    Instant.ofEpochSecond(Long.parseLong(m.group(1))),
+                    at,
+                    Optional.empty());
         }
         return damaged(
                 storage,
@@ -64,11 +120,13 @@ public final class TimeFloor {
         } catch (IOException e) {
             problem += "; left in place (" + e.getMessage() + ")";
         }
-        Logger.error("{} {}: the clock is not trusted until the next start", file, problem);
+        problem += ": the clock is not trusted until an owner resets it (latchkey clock reset)";
+        Logger.error("{} {}", file, problem);
         return new TimeFloor(
                 storage,
                 file,
                 Instant.EPOCH,
+                Optional.empty(),
                 Optional.of(new Damage(file.toString(), keptAs, problem)));
     }
 
@@ -76,17 +134,42 @@ public final class TimeFloor {
         return floor;
     }
 
-    /** Set when the floor could not be read: the clock must not be trusted on this run. */
-    public Optional<Damage> damage() {
+    /** The boot, and the moment of it, at which the floor was last confirmed (if known). */
+    public synchronized Optional<BootTime> confirmedAt() {
+        return at;
+    }
+
+    /** Set when the floor was missing or could not be read: the clock must not be trusted. */
+    public synchronized Optional<Damage> damage() {
         return damage;
     }
 
     /** Raises the floor to {@code now} if that is later; persisted crash-safely. */
-    public synchronized void advance(Instant now) throws IOException {
+    public synchronized void advance(Instant now, BootTime boot) throws IOException {
         if (!now.isAfter(floor) || now.getEpochSecond() > LATEST) {
             return;
         }
-        storage.replace(file, (now.getEpochSecond() + "\n").getBytes(StandardCharsets.US_ASCII));
-        floor = Instant.ofEpochSecond(now.getEpochSecond());
+        write(now, boot);
+    }
+
+    /**
+     * An owner vouched for the time: the floor becomes {@code now} (lower than before, if the floor
+     * was wrong), and a damaged or missing floor is mended.
+     */
+    public synchronized void reset(Instant now, BootTime boot) throws IOException {
+        write(now, boot);
+        damage = Optional.empty();
+    }
+
+    private void write(Instant now, BootTime boot) throws IOException {
+        long seconds = now.getEpochSecond();
+        String line =
+                seconds
+                        + (boot.bootId().isEmpty()
+                                ? ""
+                                : " " + boot.bootId() + " " + boot.sinceBoot().toMillis());
+        storage.replace(file, (line + "\n").getBytes(StandardCharsets.US_ASCII));
+        floor = Instant.ofEpochSecond(seconds);
+        at = boot.bootId().isEmpty() ? Optional.empty() : Optional.of(boot);
     }
 }

@@ -148,9 +148,10 @@ public final class AccessTokenVerifier {
             throw new TokenRejectedException(
                     NOT_YET_VALID, "valid from " + Rfc3339.format(claims.notBefore()));
         }
-        // Expiry against the latest time known to have passed (the floor, when the clock reads
-        // earlier): setting the clock back never revives a token.
-        if (!clock.notEarlierThan().isBefore(claims.expires().plus(clockRules.skew()))) {
+        // A once token's expiry against the latest time known to have passed (the floor and the
+        // compaction horizon, when the clock reads earlier): setting the clock back never revives
+        // one whose record may be gone. A window token's against the clock (ClockReading).
+        if (!clock.expiryClock(claims.use()).isBefore(claims.expires().plus(clockRules.skew()))) {
             throw new TokenRejectedException(
                     EXPIRED, "expired at " + Rfc3339.format(claims.expires()));
         }

@@ -10,17 +10,33 @@ public sealed interface ClockReading {
     Instant now();
 
     /**
-     * The latest moment known to have passed: what expiry is checked against. An untrusted clock
-     * set back cannot make an expired token (or one whose one-time record was compacted) valid
-     * again, because true time is never earlier than the floor a trusted clock once reached.
+     * How far the one-time store's compaction went: a {@code once} token that expired before it may
+     * have lost its record, so it counts as expired whatever the clock says.
      */
-    Instant notEarlierThan();
+    Instant horizon();
 
-    /** NTP-synchronised (or a battery-backed clock) and not behind the time floor. */
-    record Trusted(Instant now) implements ClockReading {
+    /**
+     * The time a token's expiry is checked against. For a {@code once} token, the latest moment
+     * known to have passed — the clock, the time floor a trusted clock reached, the compaction
+     * horizon: setting the clock back, or losing the floor, never revives a once token whose record
+     * may be gone. For a {@code window} token, the clock as it reads: no record is at stake, and a
+     * floor that is wrong (a clock accident) must not lock the owner out for longer than the
+     * accident lasts.
+     */
+    Instant expiryClock(Use use);
+
+    /**
+     * NTP-synchronised (or a battery-backed clock), not behind the time floor, not jumped ahead.
+     */
+    record Trusted(Instant now, Instant horizon) implements ClockReading {
+        /** A trusted clock with nothing compacted (tools, tests). */
+        public Trusted(Instant now) {
+            this(now, Instant.EPOCH);
+        }
+
         @Override
-        public Instant notEarlierThan() {
-            return now;
+        public Instant expiryClock(Use use) {
+            return use == Use.ONCE ? latest(now, horizon) : now;
         }
     }
 
@@ -28,10 +44,19 @@ public sealed interface ClockReading {
      * @param floor the time floor: the latest time a trusted clock reached
      * @param why for people: what makes the clock untrustworthy
      */
-    record Untrusted(Instant now, Instant floor, String why) implements ClockReading {
-        @Override
-        public Instant notEarlierThan() {
-            return now.isAfter(floor) ? now : floor;
+    record Untrusted(Instant now, Instant floor, Instant horizon, String why)
+            implements ClockReading {
+        public Untrusted(Instant now, Instant floor, String why) {
+            this(now, floor, Instant.EPOCH, why);
         }
+
+        @Override
+        public Instant expiryClock(Use use) {
+            return use == Use.ONCE ? latest(latest(now, floor), horizon) : now;
+        }
+    }
+
+    private static Instant latest(Instant a, Instant b) {
+        return a.isAfter(b) ? a : b;
     }
 }

@@ -31,6 +31,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -90,7 +91,8 @@ class DoorAssemblyTest {
         String once = token(Role.OWNER, Use.ONCE, T0); // expires at T0 + 1h
         assertTrue(door.present(once, "127.0.0.1").granted());
         door.unlockAndRelock();
-        door.advance(Duration.ofMinutes(70)); // a trusted clock passes exp + skew: compacted
+        // A trusted clock passes exp + skew, and a day more: compacted.
+        door.advance(Duration.ofMinutes(70).plus(OneTimeStore.COMPACTION_LAG));
         assertEquals(0, door.assembly.store().size(), "its record was compacted away");
         door.stop();
         // The clock is set back into the token's window (an RTC reset, a bad NTP answer): owners
@@ -99,6 +101,13 @@ class DoorAssemblyTest {
         assertTrue(again.model().alarms().contains(Alarm.CLOCK_UNTRUSTED));
         assertEquals(
                 RejectionReason.EXPIRED, again.present(once, "127.0.0.1").refusal().orElseThrow());
+        // …and with the floor lost as well: the horizon, kept in once.log and in the audit log,
+        // still says so.
+        again.stop();
+        Files.delete(dir.resolve("state").resolve("time-floor"));
+        VirtualDoor third = start(T0.plusSeconds(900));
+        assertEquals(
+                RejectionReason.EXPIRED, third.present(once, "127.0.0.1").refusal().orElseThrow());
     }
 
     @Test
@@ -117,14 +126,28 @@ class DoorAssemblyTest {
                         "s");
         assertTrue(door.present(AccessTokens.issue(TestDoor.COURIER, soon), "127.0.0.1").granted());
         door.unlockAndRelock();
-        assertTrue(door.present(token(Role.DELIVERY, Use.ONCE, door.now()), "127.0.0.1").granted());
+        assertTrue(
+                door.present(
+                                TestDoor.token(
+                                        TestDoor.OWNER,
+                                        Role.OWNER,
+                                        Use.ONCE,
+                                        door.now(),
+                                        Duration.ofDays(3)),
+                                "127.0.0.1")
+                        .granted());
         door.unlockAndRelock();
         assertEquals(2, door.assembly.store().size());
-        door.advance(Duration.ofMinutes(10));
-        assertEquals(2, door.assembly.store().size(), "exp + skew not yet behind the clock");
+        door.advance(Duration.ofMinutes(10).plus(OneTimeStore.COMPACTION_LAG));
+        assertEquals(2, door.assembly.store().size(), "exp + skew not yet a day behind the clock");
         door.advance(Duration.ofMinutes(2)); // now it is, on a trusted clock: the upkeep compacts
         assertEquals(1, door.assembly.store().size());
-        assertEquals(1, Files.readAllLines(dir.resolve("state").resolve(OneTimeStore.FILE)).size());
+        assertEquals(
+                List.of("horizon", "once"),
+                Files.readAllLines(dir.resolve("state").resolve(OneTimeStore.FILE)).stream()
+                        .map(l -> l.substring(0, l.indexOf(' ')))
+                        .toList());
+        assertEquals(1, door.recorded(AuditRecord.OnceCompacted.class).size());
     }
 
     @Test

@@ -28,7 +28,8 @@ class AuditJsonTest {
                     Optional.of("acme"),
                     "courier-7",
                     "delivery",
-                    Optional.of("once"));
+                    Optional.of("once"),
+                    Optional.of(Instant.parse("2026-11-25T11:00:00Z")));
     private static final Instant T = Instant.parse("2026-11-25T09:00:00Z");
 
     static List<AuditRecord> oneOfEach() {
@@ -59,6 +60,9 @@ class AuditJsonTest {
                 new AuditRecord.RecordsLost(5, T, T.plusSeconds(60)),
                 new AuditRecord.AuditPruned("audit.log.1", 100, 101, "ab".repeat(32)),
                 new AuditRecord.StateDamaged("once.log", "once.log.damaged-1", "bad line 3"),
+                new AuditRecord.OnceCompacted(3, T.minusSeconds(3600)),
+                new AuditRecord.ClockReset(
+                        "k4.pid." + "A".repeat(44), "reset-0000000000001", T.plusSeconds(86400), T),
                 new AuditRecord.Unrecognised("from_the_future", Map.of("x", "1")));
     }
 

@@ -196,11 +196,15 @@ class OneTimeStoreTest {
         store.consume(KID_A, "token-a-000000000001", EXP);
         store.consume(KID_B, "token-b-000000000002", EXP.plus(Duration.ofDays(3)));
         assertEquals(2, open().size(), "opening drops nothing, whatever the clock says");
-        assertEquals(0, store.compact(EXP.plus(SKEW), SKEW), "exp + skew not yet behind the floor");
-        assertEquals(1, store.compact(EXP.plus(SKEW).plusSeconds(1), SKEW));
+        Instant behind = EXP.plus(SKEW).plus(OneTimeStore.COMPACTION_LAG);
+        assertEquals(0, store.compact(behind, SKEW), "exp + skew not yet a day behind the floor");
+        assertEquals(Instant.EPOCH, store.horizon());
+        assertEquals(1, store.compact(behind.plusSeconds(1), SKEW));
+        assertEquals(EXP.plus(SKEW), store.horizon(), "the latest exp + skew dropped");
         OneTimeStore again = open();
         assertFalse(again.isUsed(KID_A, "token-a-000000000001"));
         assertTrue(again.isUsed(KID_B, "token-b-000000000002"));
+        assertEquals(EXP.plus(SKEW), again.horizon(), "the horizon is kept in the file");
     }
 
     @Test
@@ -208,7 +212,8 @@ class OneTimeStoreTest {
         OneTimeStore store = open();
         store.consume(KID_A, "token-a-000000000001", EXP);
         disk.readOnly(true);
-        assertThrows(IOException.class, () -> store.compact(EXP.plus(Duration.ofDays(1)), SKEW));
+        assertThrows(IOException.class, () -> store.compact(EXP.plus(Duration.ofDays(2)), SKEW));
+        assertEquals(Instant.EPOCH, store.horizon(), "nor moves the horizon");
         assertTrue(store.isUsed(KID_A, "token-a-000000000001"));
     }
 

@@ -17,6 +17,7 @@ import org.latchkey.hal.DoorHardware;
 import org.latchkey.hal.DoorState;
 import org.latchkey.hal.HardwareEvent;
 import org.latchkey.hal.ManualScheduler;
+import org.latchkey.store.BootTime;
 import org.latchkey.store.Storage;
 
 import java.nio.file.Files;
@@ -40,6 +41,18 @@ public final class VirtualDoor {
     public final List<AuditRecord> records = new ArrayList<>();
     public final DoorAssembly assembly;
     private final Instant start;
+    private final Path dir;
+    private final Storage storage;
+    private final boolean synced;
+    private final BootTime boot;
+
+    /** Every VirtualDoor runs in this boot unless told otherwise; it booted at this time. */
+    public static final String BOOT = "00000000-0000-4000-8000-000000000b00";
+
+    public static final Instant BOOTED_AT = Instant.parse("2026-01-01T00:00:00Z");
+
+    /** How far the wall clock was stepped (both ways); the boot clock never is. */
+    private volatile Duration clockStep = Duration.ZERO;
 
     /**
      * Starts the door in {@code dir} (its config at {@code dir/latchkey.toml}, state in {@code
@@ -48,14 +61,42 @@ public final class VirtualDoor {
      * @param synced whether the host says its clock is NTP-synchronised
      */
     public VirtualDoor(Path dir, Storage storage, Instant start, boolean synced) throws Exception {
+        this(dir, storage, start, synced, new BootTime(BOOT, Duration.between(BOOTED_AT, start)));
+    }
+
+    /**
+     * @param boot the boot it starts in, and how long that boot has run at {@code start}
+     */
+    public VirtualDoor(Path dir, Storage storage, Instant start, boolean synced, BootTime boot)
+            throws Exception {
+        this(dir, storage, start, synced, boot, Duration.ZERO);
+    }
+
+    /**
+     * @param start the true time at the start
+     * @param clockStep how far the wall clock reads from true time at the start
+     */
+    public VirtualDoor(
+            Path dir,
+            Storage storage,
+            Instant start,
+            boolean synced,
+            BootTime boot,
+            Duration clockStep)
+            throws Exception {
         this.start = start;
+        this.boot = boot;
+        this.dir = dir;
+        this.storage = storage;
+        this.synced = synced;
+        this.clockStep = clockStep;
         Path flag = dir.resolve("synchronized");
         if (synced && !Files.exists(flag)) {
             Files.createFile(flag);
         } else if (!synced) {
             Files.deleteIfExists(flag);
         }
-        InstantSource wall = () -> start.plus(scheduler.elapsed());
+        InstantSource wall = () -> this.start.plus(scheduler.elapsed()).plus(this.clockStep);
         assembly =
                 DoorAssembly.assemble(
                         DeviceConfigLoader.load(dir.resolve("latchkey.toml")),
@@ -63,6 +104,7 @@ public final class VirtualDoor {
                         storage,
                         scheduler,
                         wall,
+                        this::bootTime,
                         flag,
                         false);
         controller()
@@ -97,7 +139,49 @@ public final class VirtualDoor {
     }
 
     public Instant now() {
+        return start.plus(scheduler.elapsed()).plus(clockStep);
+    }
+
+    /** Where in its boot the door is now (the boot clock runs with virtual time, never steps). */
+    public BootTime bootTime() {
+        return new BootTime(boot.bootId(), boot.sinceBoot().plus(scheduler.elapsed()));
+    }
+
+    /** True time: what the wall clock would read had nobody stepped it. */
+    public Instant trueNow() {
         return start.plus(scheduler.elapsed());
+    }
+
+    /** An orderly stop and a start in the same boot: the wall clock reads as it did. */
+    public VirtualDoor restart() throws Exception {
+        stop();
+        return new VirtualDoor(dir, storage, trueNow(), synced, bootTime(), clockStep);
+    }
+
+    /** A start after a kill -9 (nothing stopped), in the same boot. */
+    public VirtualDoor restartAfterKill() throws Exception {
+        return new VirtualDoor(dir, storage, trueNow(), synced, bootTime(), clockStep);
+    }
+
+    /**
+     * Off for {@code off}, then a new boot whose wall clock reads {@code stepAtBoot} away from true
+     * time (a spoofed time source at boot, say).
+     */
+    public VirtualDoor reboot(Duration off, Duration stepAtBoot) throws Exception {
+        stop();
+        String id = java.util.UUID.randomUUID().toString();
+        return new VirtualDoor(
+                dir,
+                storage,
+                trueNow().plus(off),
+                synced,
+                new BootTime(id, Duration.ofSeconds(20)),
+                stepAtBoot);
+    }
+
+    /** Steps the wall clock by {@code d} (either way), as a bad time source or a person would. */
+    public void stepClock(Duration d) {
+        clockStep = clockStep.plus(d);
     }
 
     public void boltSettles(BoltPosition p) {

@@ -15,6 +15,7 @@ import org.latchkey.hal.DoorHardware;
 import org.latchkey.hal.ManualScheduler;
 import org.latchkey.hal.RealScheduler;
 import org.latchkey.hal.Scheduler;
+import org.latchkey.store.BootTime;
 import org.latchkey.store.OneTimeStore;
 import org.latchkey.store.Storage;
 
@@ -71,6 +72,9 @@ final class BenchDoor {
             return Optional.empty();
         }
     }
+
+    /** The bench's virtual machine boots once. */
+    private static final String BENCH_BOOT = "00000000-0000-4000-8000-00000000bec4";
 
     private final Path dir;
     private final DeviceConfig config;
@@ -142,6 +146,8 @@ final class BenchDoor {
                         Storage.REAL,
                         scheduler,
                         wall,
+                        // One boot for the whole bench: a restarted door sees the time that passed.
+                        () -> new BootTime(BENCH_BOOT, offset.plus(scheduler.elapsed())),
                         dir.resolve("timesync-synchronized"),
                         false);
         this.controller = assembly.controller();

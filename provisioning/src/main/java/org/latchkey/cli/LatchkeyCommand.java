@@ -54,6 +54,7 @@ public final class LatchkeyCommand {
                     TokenCommand.class,
                     IssuerCommand.class,
                     RevokeCommand.class,
+                    ClockCommand.class,
                     StatusCommand.class,
                     HwTestCommand.class,
                     AuditCommand.class,
@@ -76,7 +77,8 @@ public final class LatchkeyCommand {
                                     IssuerCommand.ListIssuers.class,
                                     IssuerCommand.Remove.class),
                     AuditCommand.class, List.of(AuditCommand.Verify.class, AuditCommand.Show.class),
-                    MqttCommand.class, List.of(MqttCommand.Check.class));
+                    MqttCommand.class, List.of(MqttCommand.Check.class),
+                    ClockCommand.class, List.of(ClockCommand.Reset.class));
 
     /** What to build: each top-level command with the subcommands it needs. */
     static Map<Class<?>, List<Class<?>>> needed(String... args) {
