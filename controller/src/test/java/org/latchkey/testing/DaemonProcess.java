@@ -54,6 +54,20 @@ public final class DaemonProcess implements AutoCloseable {
      */
     public static DaemonProcess start(
             Path config, Path stderr, List<String> jvmOptions, String umask) throws Exception {
+        return start(config, stderr, jvmOptions, umask, java.util.Map.of());
+    }
+
+    /**
+     * @param environment added to the daemon's environment (e.g. libfaketime's, on the daemon
+     *     process only)
+     */
+    public static DaemonProcess start(
+            Path config,
+            Path stderr,
+            List<String> jvmOptions,
+            String umask,
+            java.util.Map<String, String> environment)
+            throws Exception {
         String java = ProcessHandle.current().info().command().orElse("java");
         String classPath =
                 System.getProperty(
@@ -78,7 +92,9 @@ public final class DaemonProcess implements AutoCloseable {
                         "--simulate",
                         "--port",
                         "0"));
-        Process p = new ProcessBuilder(command).redirectError(stderr.toFile()).start();
+        ProcessBuilder pb = new ProcessBuilder(command).redirectError(stderr.toFile());
+        pb.environment().putAll(environment);
+        Process p = pb.start();
         BufferedReader out =
                 new BufferedReader(
                         new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
