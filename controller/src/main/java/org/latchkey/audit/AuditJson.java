@@ -11,6 +11,7 @@ import org.latchkey.door.AuditRecord.AuditPruned;
 import org.latchkey.door.AuditRecord.Bolt;
 import org.latchkey.door.AuditRecord.BoltJammed;
 import org.latchkey.door.AuditRecord.BoltRetry;
+import org.latchkey.door.AuditRecord.BridgeEvent;
 import org.latchkey.door.AuditRecord.Camera;
 import org.latchkey.door.AuditRecord.ClockReset;
 import org.latchkey.door.AuditRecord.Door;
@@ -76,6 +77,7 @@ public final class AuditJson {
             case ModeChanged x -> "mode";
             case LockRequested x -> "lock_requested";
             case RemoteIgnored x -> "remote_ignored";
+            case BridgeEvent x -> "mqtt_bridge";
             case Shutdown x -> "shutdown";
             case Stopped x -> "stopped";
             case RefusalsSummary x -> "refusals_summary";
@@ -129,6 +131,8 @@ public final class AuditJson {
                             .put("reason", x.reason())
                             .put("detail", x.detail())
                             .put("repeats", x.repeats());
+            case BridgeEvent x ->
+                    o.put("event", x.event()).put("detail", x.detail()).put("repeats", x.repeats());
             case Shutdown x -> o.put("state", x.state());
             case Stopped x ->
                     o.put("state", x.state())
@@ -234,6 +238,9 @@ public final class AuditJson {
                                 text(line, "reason"),
                                 text(line, "detail"),
                                 number(line, "repeats"));
+                case "mqtt_bridge" ->
+                        new BridgeEvent(
+                                text(line, "event"), text(line, "detail"), number(line, "repeats"));
                 case "shutdown" -> new Shutdown(text(line, "state"));
                 case "stopped" ->
                         new Stopped(

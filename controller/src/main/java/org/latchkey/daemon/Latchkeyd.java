@@ -263,10 +263,19 @@ public final class Latchkeyd {
             Optional<SimulatedDoor> sim =
                     hardware instanceof SimulatedDoor s ? Optional.of(s) : Optional.empty();
             String modeSource = door.modeSource();
+            var bridge = new java.util.concurrent.atomic.AtomicReference<MqttBridge>();
             java.util.function.Function<
                             org.latchkey.door.DoorModel,
                             com.fasterxml.jackson.databind.node.ObjectNode>
-                    status = m -> StatusJson.of(m, sim.isPresent(), modeSource);
+                    status =
+                            m -> {
+                                var o = StatusJson.of(m, sim.isPresent(), modeSource);
+                                MqttBridge b = bridge.get();
+                                if (b != null) {
+                                    o.set("mqtt", b.healthJson());
+                                }
+                                return o;
+                            };
             // Before the door starts, so its first records (startup, the bolt) are on the events
             // topic too: the bridge queues them until the broker answers.
             Optional<MqttBridge> mqtt = Optional.empty();
@@ -283,6 +292,7 @@ public final class Latchkeyd {
                                             status,
                                             wall,
                                             scheduler::elapsed));
+                    bridge.set(mqtt.get());
                 } catch (MqttBridge.SetupException e) {
                     Logger.error("MQTT bridge off: {}; the door works without it", e.getMessage());
                 }

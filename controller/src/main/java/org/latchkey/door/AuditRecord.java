@@ -74,6 +74,14 @@ public sealed interface AuditRecord {
     record RemoteIgnored(String source, String topic, String reason, String detail, long repeats)
             implements AuditRecord {}
 
+    /**
+     * What happened to the MQTT bridge's connection or its inbound delivery: {@code disconnected}
+     * (with why), {@code inbound_degraded} (a probe did not come back: reconnecting), {@code
+     * inbound_ok} (delivery proven again), {@code probe_not_permitted}, {@code
+     * subscription_refused}. {@code repeats} counts the same event held back since the last record.
+     */
+    record BridgeEvent(String event, String detail, long repeats) implements AuditRecord {}
+
     /** SIGTERM arrived; {@code state} is the state name at that moment. */
     record Shutdown(String state) implements AuditRecord {}
 

@@ -1,12 +1,9 @@
 package org.latchkey.mqtt;
 
-import com.hivemq.client.mqtt.datatypes.MqttQos;
-import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
-import com.hivemq.client.mqtt.mqtt5.message.subscribe.suback.Mqtt5SubAck;
-import com.hivemq.client.mqtt.mqtt5.message.subscribe.suback.Mqtt5SubAckReasonCode;
-
 import org.latchkey.config.MqttSettings;
-import org.latchkey.config.PemFiles;
+import org.latchkey.mqtt.wire.Packets;
+import org.latchkey.mqtt.wire.ReasonCodes;
+import org.latchkey.mqtt.wire.Session;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -48,13 +45,13 @@ public final class BrokerCheck {
 
     /** Runs the steps, reporting each; true when every one passed. */
     public static boolean run(MqttSettings s, Consumer<Step> out) {
-        Optional<String> password;
         Optional<TrustManagerFactory> trust;
         Optional<KeyManagerFactory> identity;
+        Connection connection;
         try {
-            password = s.passwordFile().map(PemFiles::secret);
             trust = BrokerTls.trust(s);
             identity = BrokerTls.identity(s);
+            connection = Connection.of(s);
         } catch (GeneralSecurityException | IllegalArgumentException e) {
             out.accept(new Step("files", false, e.getMessage()));
             return false;
@@ -114,12 +111,20 @@ public final class BrokerCheck {
         if (s.tls() && !tls(s, trust, identity, out)) {
             return false;
         }
-        Mqtt5BlockingClient client =
-                Connection.builder(s, password, trust, identity)
-                        .identifier(s.clientId() + "-check")
-                        .buildBlocking();
+        Session client;
         try {
-            var ack = client.connectWith().cleanStart(true).keepAlive(10).send();
+            client =
+                    Session.open(
+                            connection.endpoint(),
+                            connection.connect(s.clientId() + "-check", 10, Optional.empty()),
+                            new Session.Listener() {
+                                @Override
+                                public void message(Packets.Publish message) {}
+
+                                @Override
+                                public void closed(String why, Optional<Throwable> cause) {}
+                            },
+                            "latchkey-mqtt-check");
             out.accept(
                     new Step(
                             "auth",
@@ -127,20 +132,14 @@ public final class BrokerCheck {
                             "accepted"
                                     + s.username().map(u -> " as " + u).orElse("")
                                     + " (MQTT 5, "
-                                    + ack.getReasonCode()
+                                    + ReasonCodes.describe(client.connAck().reasonCode())
                                     + ")"));
-        } catch (RuntimeException e) {
+        } catch (IOException e) {
             out.accept(new Step("auth", false, Problems.describe(e, s)));
             return false;
         }
-        try {
+        try (client) {
             return subscribe(s, client, out) && publish(s, client, out);
-        } finally {
-            try {
-                client.disconnect();
-            } catch (RuntimeException e) {
-                // the broker went first
-            }
         }
     }
 
@@ -217,19 +216,28 @@ public final class BrokerCheck {
         }
     }
 
-    private static boolean subscribe(
-            MqttSettings s, Mqtt5BlockingClient client, Consumer<Step> out) {
+    private static boolean subscribe(MqttSettings s, Session client, Consumer<Step> out) {
         MqttTopics t = MqttTopics.of(s);
         List<String> filters = new ArrayList<>(List.of(t.command(), t.present(), t.mode()));
         t.discoveryStatus().ifPresent(filters::add);
         t.revocations().ifPresent(filters::add);
+        filters.add(t.probe());
+        List<Integer> codes;
+        try {
+            codes =
+                    client.subscribe(
+                                    filters.stream()
+                                            .map(f -> new Packets.Subscription(f, true))
+                                            .toList())
+                            .get(TIMEOUT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            out.accept(new Step("subscribe", false, "no answer to SUBSCRIBE: " + e.getMessage()));
+            return false;
+        }
         List<String> refused = new ArrayList<>();
-        for (String f : filters) {
-            Mqtt5SubAck ack =
-                    client.subscribeWith().topicFilter(f).qos(MqttQos.AT_LEAST_ONCE).send();
-            Mqtt5SubAckReasonCode code = ack.getReasonCodes().get(0);
-            if (code.isError()) {
-                refused.add(f + " (" + code + ")");
+        for (int i = 0; i < filters.size() && i < codes.size(); i++) {
+            if (ReasonCodes.refused(codes.get(i))) {
+                refused.add(filters.get(i) + " (" + ReasonCodes.describe(codes.get(i)) + ")");
             }
         }
         if (!refused.isEmpty()) {
@@ -248,18 +256,27 @@ public final class BrokerCheck {
         return true;
     }
 
-    private static boolean publish(MqttSettings s, Mqtt5BlockingClient client, Consumer<Step> out) {
+    private static boolean publish(MqttSettings s, Session client, Consumer<Step> out) {
         String topic = s.topicPrefix() + "/check";
+        int code;
         try {
-            client.publishWith()
-                    .topic(topic)
-                    .payload("latchkey mqtt check".getBytes(StandardCharsets.UTF_8))
-                    .qos(MqttQos.AT_LEAST_ONCE)
-                    .messageExpiryInterval(10)
-                    .send();
-            out.accept(new Step("publish", true, topic + " (acknowledged)"));
-            return true;
-        } catch (RuntimeException e) {
+            code =
+                    client.publish(
+                                    topic,
+                                    "latchkey mqtt check".getBytes(StandardCharsets.UTF_8),
+                                    false,
+                                    java.util.OptionalLong.of(10),
+                                    Optional.empty())
+                            .get(TIMEOUT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            out.accept(
+                    new Step(
+                            "publish",
+                            false,
+                            "no acknowledgement on " + topic + ": " + e.getMessage()));
+            return false;
+        }
+        if (ReasonCodes.refused(code)) {
             out.accept(
                     new Step(
                             "publish",
@@ -267,7 +284,7 @@ public final class BrokerCheck {
                             "the broker refused a message on "
                                     + topic
                                     + " ("
-                                    + e.getMessage()
+                                    + ReasonCodes.describe(code)
                                     + "): let user "
                                     + s.username().orElse("(anonymous)")
                                     + " write "
@@ -277,5 +294,7 @@ public final class BrokerCheck {
                                     + "/# for discovery) in its ACL"));
             return false;
         }
+        out.accept(new Step("publish", true, topic + " (acknowledged)"));
+        return true;
     }
 }

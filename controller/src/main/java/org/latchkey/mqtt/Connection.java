@@ -1,49 +1,55 @@
 package org.latchkey.mqtt;
 
-import com.hivemq.client.mqtt.mqtt5.Mqtt5Client;
-import com.hivemq.client.mqtt.mqtt5.Mqtt5ClientBuilder;
-
 import org.latchkey.config.MqttSettings;
+import org.latchkey.config.PemFiles;
+import org.latchkey.mqtt.wire.Packets;
+import org.latchkey.mqtt.wire.Session;
 
 import java.nio.charset.StandardCharsets;
-import java.util.List;
+import java.security.GeneralSecurityException;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 
 import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
 /**
- * How the door reaches its broker: address, TLS and credentials, the same for the bridge and the
- * check.
+ * How the door reaches its broker — address, TLS and credentials — read once from the config's
+ * files, the same for the bridge and the check.
  */
-final class Connection {
-    private Connection() {}
+record Connection(Session.Endpoint endpoint, Optional<String> username, Optional<byte[]> password) {
+    /** A door sends a few small messages a minute, and takes tokens of at most 4 KiB. */
+    static final int MAX_PACKET = 64 * 1024;
 
-    static Mqtt5ClientBuilder builder(
-            MqttSettings settings,
-            Optional<String> password,
-            Optional<TrustManagerFactory> trust,
-            Optional<KeyManagerFactory> identity) {
-        Mqtt5ClientBuilder b =
-                Mqtt5Client.builder()
-                        .identifier(settings.clientId())
-                        .serverHost(settings.host())
-                        .serverPort(settings.port());
-        if (settings.tls()) {
-            var ssl = b.sslConfig().protocols(List.of("TLSv1.3", "TLSv1.2"));
-            trust.ifPresent(ssl::trustManagerFactory);
-            identity.ifPresent(ssl::keyManagerFactory);
-            // No hostnameVerifier: the client then checks the broker's name (HTTPS rules).
-            b = ssl.handshakeTimeout(10, TimeUnit.SECONDS).applySslConfig();
+    /** QoS 1 messages the broker may have in flight to the door at once. */
+    static final int RECEIVE_MAXIMUM = 32;
+
+    /** The door's own: whatever the broker, read from the config's files. */
+    static Connection of(MqttSettings s) throws GeneralSecurityException {
+        Optional<String> password = s.passwordFile().map(PemFiles::secret);
+        Optional<SSLContext> tls = Optional.empty();
+        if (s.tls()) {
+            Optional<TrustManagerFactory> trust = BrokerTls.trust(s);
+            Optional<KeyManagerFactory> identity = BrokerTls.identity(s);
+            SSLContext ctx = SSLContext.getInstance("TLS");
+            ctx.init(
+                    identity.map(KeyManagerFactory::getKeyManagers).orElse(null),
+                    trust.map(TrustManagerFactory::getTrustManagers).orElse(null),
+                    null);
+            tls = Optional.of(ctx);
         }
-        if (settings.username().isPresent()) {
-            var auth = b.simpleAuth().username(settings.username().get());
-            if (password.isPresent()) {
-                auth = auth.password(password.get().getBytes(StandardCharsets.UTF_8));
-            }
-            b = auth.applySimpleAuth();
-        }
-        return b;
+        return new Connection(
+                new Session.Endpoint(s.host(), s.port(), tls),
+                s.username(),
+                password.map(p -> p.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /**
+     * CONNECT as this door: a clean session that ends with the connection, the given will (the
+     * availability topic's {@code offline}).
+     */
+    Packets.Connect connect(String clientId, int keepAliveSeconds, Optional<Packets.Will> will) {
+        return new Packets.Connect(
+                clientId, keepAliveSeconds, RECEIVE_MAXIMUM, MAX_PACKET, username, password, will);
     }
 }

@@ -48,6 +48,7 @@ public final class Discovery {
         }
         out.add(lastAccess());
         out.add(accessEvent());
+        out.add(inbound());
         return out;
     }
 
@@ -142,6 +143,28 @@ public final class Discovery {
             case STATE_DAMAGED -> "State damaged";
             case REVOCATION_SIGNER_UNTRUSTED -> "Revocation signer untrusted";
         };
+    }
+
+    /**
+     * The bridge's own health: on when the door cannot prove it still receives what the broker
+     * sends it (commands, tokens, revocation lists), with why as an attribute.
+     */
+    private Config inbound() {
+        ObjectNode o = Json.object();
+        o.put("name", "MQTT inbound");
+        o.put("device_class", "problem");
+        o.put("entity_category", "diagnostic");
+        o.put("state_topic", topics.state());
+        o.put(
+                "value_template",
+                "{{ 'OFF' if value_json.mqtt is defined and value_json.mqtt.inbound == 'ok' else"
+                        + " 'ON' }}");
+        o.put("json_attributes_topic", topics.state());
+        o.put("json_attributes_template", "{{ value_json.mqtt | tojson }}");
+        o.put("payload_on", "ON");
+        o.put("payload_off", "OFF");
+        o.put("qos", 1);
+        return config("binary_sensor", "mqtt_inbound", o);
     }
 
     private Config lastAccess() {

@@ -3,40 +3,31 @@ package org.latchkey.mqtt;
 import static java.util.concurrent.TimeUnit.MILLISECONDS;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
-import com.hivemq.client.mqtt.datatypes.MqttQos;
-import com.hivemq.client.mqtt.lifecycle.MqttClientConnectedContext;
-import com.hivemq.client.mqtt.lifecycle.MqttClientDisconnectedContext;
-import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
-import com.hivemq.client.mqtt.mqtt5.Mqtt5ClientBuilder;
-import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
-import com.hivemq.client.mqtt.mqtt5.message.subscribe.Mqtt5Subscribe;
-import com.hivemq.client.mqtt.mqtt5.message.subscribe.Mqtt5Subscription;
-import com.hivemq.client.mqtt.mqtt5.message.subscribe.suback.Mqtt5SubAck;
-import com.hivemq.client.mqtt.mqtt5.message.subscribe.suback.Mqtt5SubAckReasonCode;
-
-import io.reactivex.schedulers.Schedulers;
 
 import org.latchkey.access.AccessGate;
 import org.latchkey.config.MqttSettings;
-import org.latchkey.config.PemFiles;
 import org.latchkey.door.AuditRecord;
 import org.latchkey.door.DoorController;
 import org.latchkey.door.DoorEvent;
 import org.latchkey.door.DoorModel;
 import org.latchkey.door.Outcome;
+import org.latchkey.mqtt.wire.Packets;
+import org.latchkey.mqtt.wire.ReasonCodes;
+import org.latchkey.mqtt.wire.Session;
 import org.latchkey.token.Json;
 import org.latchkey.token.Names;
 import org.latchkey.token.Rfc3339;
 import org.tinylog.Logger;
 
-import java.nio.ByteBuffer;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -56,6 +47,12 @@ import java.util.function.Supplier;
  * same gate as the API. The door never waits for it: the door's loop only hands over what changed,
  * a publisher thread sends it when the broker is reachable, and a broker that is down, slow or
  * hostile costs the door nothing but the messages it could not take.
+ *
+ * <p>The bridge is never deaf without knowing it: after every connect it checks that each
+ * subscription was granted, and it proves inbound delivery all the time by sending itself a fresh
+ * random nonce on a topic of its own; when one does not come back it reconnects with its
+ * subscriptions made anew, reports the bridge as degraded (status, the state topic, an audit
+ * record) until a probe comes back again.
  */
 public final class MqttBridge implements DoorController.Observer, AutoCloseable {
     /** Events kept while the broker is away; beyond this the oldest go first, counted. */
@@ -69,17 +66,45 @@ public final class MqttBridge implements DoorController.Observer, AutoCloseable 
 
     static final Duration FIRST_RETRY = Duration.ofSeconds(1);
     static final Duration LONGEST_RETRY = Duration.ofSeconds(30);
-    private static final Duration SEND_TIMEOUT = Duration.ofSeconds(10);
-    private static final int MAX_PACKET = 64 * 1024;
 
-    static {
-        // A door sends a few small messages a minute: netty's pooled arenas (4 MiB chunks, one
-        // arena per core, heap and direct) would cost tens of MiB for nothing. Unless the operator
-        // chose otherwise, plain unpooled buffers.
-        if (System.getProperty("io.netty.allocator.type") == null) {
-            System.setProperty("io.netty.allocator.type", "unpooled");
+    /** A connection that ends sooner than this does not reset the backoff: flapping is bounded. */
+    static final Duration STABLE = Duration.ofSeconds(10);
+
+    /** A probe this often while connected (the first soon after the connect)… */
+    static final Duration PROBE_EVERY = Duration.ofSeconds(30);
+
+    static final Duration FIRST_PROBE = Duration.ofSeconds(1);
+
+    /** …which must come back within this, or delivery has stopped. */
+    static final Duration PROBE_TIMEOUT = Duration.ofSeconds(10);
+
+    private static final Duration SEND_TIMEOUT = Duration.ofSeconds(10);
+    private static final int KEEP_ALIVE_SECONDS = 30;
+
+    /** A response topic longer than this is refused (the door's own are far shorter). */
+    static final int MAX_RESPONSE_TOPIC = 256;
+
+    /** Where inbound delivery stands, as status and the state topic say it. */
+    public enum Delivery {
+        /** Not connected (yet, or again). */
+        DISCONNECTED,
+        /** Connected; the first probe has not come back yet. */
+        CHECKING,
+        OK,
+        /** A probe did not come back: the bridge reconnects. */
+        DEGRADED,
+        /** The broker's ACL forbids the probe: delivery cannot be proven. */
+        PROBE_NOT_PERMITTED,
+        /** The broker refused one of the door's subscriptions. */
+        SUBSCRIPTION_REFUSED;
+
+        public String wireName() {
+            return name().toLowerCase(java.util.Locale.ROOT);
         }
     }
+
+    /** The bridge at a glance. */
+    public record Health(boolean connected, Delivery inbound, String detail) {}
 
     private final MqttSettings settings;
     private final MqttTopics topics;
@@ -89,6 +114,7 @@ public final class MqttBridge implements DoorController.Observer, AutoCloseable 
     private final Function<DoorModel, ObjectNode> status;
     private final InstantSource wall;
     private final IgnoredMessages ignored;
+    private final IgnoredMessages events;
 
     /** One LOCK per window reaches the door; the rest are ignored as REPEATED. */
     private final IgnoredMessages lockPace;
@@ -97,17 +123,38 @@ public final class MqttBridge implements DoorController.Observer, AutoCloseable 
     private final Outbox outbox = new Outbox(EVENT_QUEUE);
     private final Map<String, Supplier<byte[]>> retained = new java.util.LinkedHashMap<>();
     private final Map<String, byte[]> published = new HashMap<>();
-    private final java.util.concurrent.ExecutorService callbacks;
-    private final ArrayBlockingQueue<Mqtt5Publish> inbound =
+    private final ArrayBlockingQueue<Packets.Publish> inbound =
             new ArrayBlockingQueue<>(INBOUND_QUEUE);
-    private final Thread receiver;
     private final AtomicLong inboundDropped = new AtomicLong();
-    private final Mqtt5AsyncClient client;
+    private final AtomicLong connects = new AtomicLong();
+    private final Connection connection;
+    private final SecureRandom random = new SecureRandom();
+    private final Thread receiver;
     private final Thread publisher;
+    private final Thread connector;
+    private final Object wake = new Object();
+    private volatile Session session;
     private volatile ObjectNode lastAccess;
-    private volatile boolean connected;
     private volatile boolean stopping;
     private volatile String lastProblem = "";
+    private volatile Health health = new Health(false, Delivery.DISCONNECTED, "connecting");
+
+    /** The probe nonce in flight, and whether it came back. */
+    private volatile String probeNonce = "";
+
+    private volatile boolean probeSeen;
+
+    /** Delivery was lost (degraded, or unprovable): the next probe that comes back says so. */
+    private volatile boolean recovering;
+
+    /** The door ended the session itself (already said why): no disconnect record of its own. */
+    private volatile boolean droppedByUs;
+
+    /** Tests: probe now rather than at the next period. */
+    private volatile boolean probeRequested;
+
+    /** Tests: inbound messages are lost on this session (a client that went deaf). */
+    volatile boolean deafenThisSession;
 
     private MqttBridge(
             MqttSettings settings,
@@ -118,8 +165,7 @@ public final class MqttBridge implements DoorController.Observer, AutoCloseable 
             Function<DoorModel, ObjectNode> status,
             InstantSource wall,
             Supplier<Duration> monotonic,
-            Optional<String> password,
-            TlsFactories tls) {
+            Connection connection) {
         this.settings = settings;
         this.topics = MqttTopics.of(settings);
         this.discovery =
@@ -131,11 +177,10 @@ public final class MqttBridge implements DoorController.Observer, AutoCloseable 
         this.gate = gate;
         this.status = status;
         this.wall = wall;
+        this.connection = connection;
         this.ignored = new IgnoredMessages(monotonic);
+        this.events = new IgnoredMessages(monotonic);
         this.lockPace = new IgnoredMessages(monotonic);
-        this.callbacks =
-                java.util.concurrent.Executors.newSingleThreadExecutor(
-                        r -> Thread.ofPlatform().name("latchkey-mqtt").daemon().unstarted(r));
         retained.put(topics.availability(), () -> bytes("online"));
         discovery.ifPresent(
                 d ->
@@ -149,25 +194,13 @@ public final class MqttBridge implements DoorController.Observer, AutoCloseable 
         retained.put(
                 topics.lastAccess(),
                 () -> lastAccess == null ? null : bytes(Json.write(lastAccess)));
-        this.client = build(password, tls);
-        // The client's callback only hands over; a flood beyond the queue is dropped, counted.
-        client.publishes(
-                MqttGlobalPublishFilter.SUBSCRIBED,
-                p -> {
-                    if (!inbound.offer(p)) {
-                        inboundDropped.incrementAndGet();
-                    }
-                });
         this.receiver =
                 Thread.ofPlatform().name("latchkey-mqtt-in").daemon().unstarted(this::receive);
         this.publisher =
                 Thread.ofPlatform().name("latchkey-mqtt-out").daemon().unstarted(this::publish);
+        this.connector =
+                Thread.ofPlatform().name("latchkey-mqtt-connect").daemon().unstarted(this::connect);
     }
-
-    /** The TLS parts read from the config's files (empty: the system's trust, no client cert). */
-    private record TlsFactories(
-            Optional<javax.net.ssl.TrustManagerFactory> trust,
-            Optional<javax.net.ssl.KeyManagerFactory> identity) {}
 
     /** The bridge could not be set up from its files; the door runs without it. */
     public static final class SetupException extends Exception {
@@ -192,27 +225,22 @@ public final class MqttBridge implements DoorController.Observer, AutoCloseable 
             InstantSource wall,
             Supplier<Duration> monotonic)
             throws SetupException {
-        Optional<String> password;
-        TlsFactories tls;
+        Connection connection;
         try {
-            password = settings.passwordFile().map(PemFiles::secret);
+            connection = Connection.of(settings);
         } catch (IllegalArgumentException e) {
             throw new SetupException(
-                    "password_file " + settings.passwordFile().get() + " " + e.getMessage());
-        }
-        try {
-            tls = new TlsFactories(BrokerTls.trust(settings), BrokerTls.identity(settings));
-        } catch (GeneralSecurityException | IllegalArgumentException e) {
+                    "password_file " + settings.passwordFile().orElse(null) + " " + e.getMessage());
+        } catch (GeneralSecurityException e) {
             throw new SetupException("TLS files: " + e.getMessage());
         }
         MqttBridge bridge =
                 new MqttBridge(
-                        settings, lockId, version, door, gate, status, wall, monotonic, password,
-                        tls);
+                        settings, lockId, version, door, gate, status, wall, monotonic, connection);
         door.addObserver(bridge);
         bridge.publisher.start();
         bridge.receiver.start();
-        bridge.connect();
+        bridge.connector.start();
         Logger.info(
                 "MQTT: connecting to {} as {} (topics under {}{})",
                 settings.url(),
@@ -224,120 +252,309 @@ public final class MqttBridge implements DoorController.Observer, AutoCloseable 
         return bridge;
     }
 
-    private Mqtt5AsyncClient build(Optional<String> password, TlsFactories tls) {
-        Mqtt5ClientBuilder b = Connection.builder(settings, password, tls.trust(), tls.identity());
-        return b.willPublish()
-                .topic(topics.availability())
-                .payload(bytes("offline"))
-                .qos(MqttQos.AT_LEAST_ONCE)
-                .retain(true)
-                .applyWillPublish()
-                .automaticReconnect()
-                .initialDelay(FIRST_RETRY.toMillis(), TimeUnit.MILLISECONDS)
-                .maxDelay(LONGEST_RETRY.toMillis(), TimeUnit.MILLISECONDS)
-                .applyAutomaticReconnect()
-                .addConnectedListener(this::connected)
-                .addDisconnectedListener(this::disconnected)
-                .executorConfig()
-                .nettyThreads(1)
-                .applicationScheduler(Schedulers.from(callbacks))
-                .applyExecutorConfig()
-                .buildAsync();
-    }
+    // ---- connection (the connector thread)
 
+    /** Connects, keeps the connection proven by probes, reconnects with a capped backoff. */
     private void connect() {
-        client.connectWith()
-                .cleanStart(true)
-                .sessionExpiryInterval(0)
-                .keepAlive(30)
-                .restrictions()
-                .maximumPacketSize(MAX_PACKET)
-                .receiveMaximum(INBOUND_QUEUE / 2)
-                .applyRestrictions()
-                .send();
-        // With automatic reconnect the future completes only once connected: never waited for.
-    }
-
-    // ---- connection
-
-    private void connected(MqttClientConnectedContext ctx) {
-        Logger.info("MQTT: connected to {}", settings.url());
-        lastProblem = "";
-        synchronized (published) {
-            published.clear(); // a new session: everything retained is sent again
-        }
-        outbox.dueFirst(
-                List.copyOf(retained.keySet())); // availability first, then discovery, state
-        subscribe();
-        connected = true;
-        outbox.open(true);
-    }
-
-    private void disconnected(MqttClientDisconnectedContext ctx) {
-        connected = false;
-        outbox.open(false);
-        // Subscriptions are made afresh on each connection (retained commands are then ignored).
-        ctx.getReconnector().resubscribeIfSessionExpired(false).republishIfSessionExpired(false);
-        if (stopping) {
-            ctx.getReconnector().reconnect(false);
-            return;
-        }
-        String problem = Problems.describe(ctx.getCause(), settings);
-        if (!problem.equals(lastProblem)) {
-            lastProblem = problem;
-            Logger.warn(
-                    "MQTT: {}; the door works on without the broker, retrying (up to every {} s)",
-                    problem,
-                    LONGEST_RETRY.toSeconds());
-        } else {
-            Logger.debug("MQTT: still {}", problem);
+        Duration backoff = FIRST_RETRY;
+        while (!stopping) {
+            Session s;
+            try {
+                s =
+                        Session.open(
+                                connection.endpoint(),
+                                connection.connect(
+                                        settings.clientId(),
+                                        KEEP_ALIVE_SECONDS,
+                                        Optional.of(
+                                                new Packets.Will(
+                                                        topics.availability(), bytes("offline")))),
+                                new Listener(),
+                                "latchkey-mqtt-read");
+            } catch (IOException e) {
+                problem(Problems.describe(e, settings));
+                pause(backoff);
+                backoff = longer(backoff);
+                continue;
+            }
+            long connectedAt = System.nanoTime();
+            connects.incrementAndGet();
+            session = s;
+            connected(s);
+            watch(s);
+            session = null;
+            outbox.open(false);
+            if (health.inbound() != Delivery.DEGRADED) {
+                health = new Health(false, Delivery.DISCONNECTED, lastProblem);
+                outbox.due(topics.state());
+            }
+            boolean brief = System.nanoTime() - connectedAt < STABLE.toNanos();
+            backoff = brief ? longer(backoff) : FIRST_RETRY;
+            pause(backoff);
         }
     }
 
-    private void subscribe() {
-        List<String> filters =
-                new ArrayList<>(List.of(topics.command(), topics.present(), topics.mode()));
-        topics.discoveryStatus().ifPresent(filters::add);
-        topics.revocations().ifPresent(filters::add);
-        List<Mqtt5Subscription> subs = new ArrayList<>();
-        for (String f : filters) {
-            subs.add(
-                    Mqtt5Subscription.builder()
-                            .topicFilter(f)
-                            .qos(MqttQos.AT_LEAST_ONCE)
-                            .noLocal(true)
-                            // A retained message published live still says so: never acted on.
-                            .retainAsPublished(true)
-                            .build());
-        }
-        client.subscribe(Mqtt5Subscribe.builder().addSubscriptions(subs).build())
-                .whenComplete((ack, e) -> subscribed(filters, ack, e));
+    private static Duration longer(Duration d) {
+        Duration next = d.multipliedBy(2);
+        return next.compareTo(LONGEST_RETRY) > 0 ? LONGEST_RETRY : next;
     }
 
-    private void subscribed(List<String> filters, Mqtt5SubAck ack, Throwable e) {
-        if (e != null) {
-            Logger.warn("MQTT: subscribing failed: {}", e.getMessage());
-            return;
-        }
-        List<Mqtt5SubAckReasonCode> codes = ack.getReasonCodes();
-        for (int i = 0; i < codes.size() && i < filters.size(); i++) {
-            if (codes.get(i).isError()) {
-                Logger.warn(
-                        "MQTT: the broker refused the subscription to {}: {} (check the ACL for"
-                                + " user {})",
-                        filters.get(i),
-                        codes.get(i),
-                        settings.username().orElse("(anonymous)"));
+    private void pause(Duration d) {
+        synchronized (wake) {
+            if (!stopping) {
+                try {
+                    wake.wait(d.toMillis());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
             }
         }
     }
 
-    // ---- from the broker
+    private void problem(String p) {
+        if (!p.equals(lastProblem)) {
+            Logger.warn(
+                    "MQTT: {}; the door works on without the broker, retrying (up to every {} s)",
+                    p,
+                    LONGEST_RETRY.toSeconds());
+        } else {
+            Logger.debug("MQTT: still {}", p);
+        }
+        lastProblem = p;
+        health =
+                new Health(
+                        false,
+                        health.inbound() == Delivery.DEGRADED
+                                ? Delivery.DEGRADED
+                                : Delivery.DISCONNECTED,
+                        p);
+    }
+
+    /** A new session: subscriptions made afresh and checked, everything retained sent again. */
+    private void connected(Session s) {
+        Logger.info("MQTT: connected to {}", settings.url());
+        lastProblem = "";
+        deafenThisSession = false;
+        synchronized (published) {
+            published.clear(); // a new session: everything retained is sent again
+        }
+        outbox.dueFirst(List.copyOf(retained.keySet())); // availability, then discovery, state
+        List<String> filters =
+                new ArrayList<>(List.of(topics.command(), topics.present(), topics.mode()));
+        topics.discoveryStatus().ifPresent(filters::add);
+        topics.revocations().ifPresent(filters::add);
+        List<Packets.Subscription> subs = new ArrayList<>();
+        filters.forEach(f -> subs.add(new Packets.Subscription(f, true)));
+        // The probe comes back to the door itself: the one subscription without noLocal.
+        subs.add(new Packets.Subscription(topics.probe(), false));
+        List<Integer> codes;
+        try {
+            codes = s.subscribe(subs).get(SEND_TIMEOUT.toMillis(), MILLISECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            s.drop("no answer to SUBSCRIBE");
+            return;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        List<String> refused = new ArrayList<>();
+        for (int i = 0; i < filters.size() && i < codes.size(); i++) {
+            if (ReasonCodes.refused(codes.get(i))) {
+                refused.add(filters.get(i) + " (" + ReasonCodes.describe(codes.get(i)) + ")");
+            }
+        }
+        boolean probeAllowed =
+                codes.size() > filters.size() && !ReasonCodes.refused(codes.get(filters.size()));
+        outbox.open(true);
+        if (!refused.isEmpty()) {
+            inbound(
+                    Delivery.SUBSCRIPTION_REFUSED,
+                    "the broker refused "
+                            + String.join(", ", refused)
+                            + ": let user "
+                            + settings.username().orElse("(anonymous)")
+                            + " read them in its ACL");
+        } else if (!probeAllowed) {
+            inbound(
+                    Delivery.PROBE_NOT_PERMITTED,
+                    "the broker refused the subscription to "
+                            + topics.probe()
+                            + ": delivery cannot be proven (let user "
+                            + settings.username().orElse("(anonymous)")
+                            + " read and write it)");
+        } else {
+            health = new Health(true, Delivery.CHECKING, "");
+            outbox.due(topics.state());
+        }
+    }
+
+    /**
+     * While the session lasts: a probe now and then, which must come back; when it does not, the
+     * session is dropped so that a new one subscribes afresh.
+     */
+    private void watch(Session s) {
+        Duration next = FIRST_PROBE;
+        try {
+            while (!stopping && !awaitEndOrProbe(s, next)) {
+                next = PROBE_EVERY;
+                Delivery now = health.inbound();
+                if (now == Delivery.PROBE_NOT_PERMITTED || now == Delivery.SUBSCRIPTION_REFUSED) {
+                    continue; // nothing to prove with; said already
+                }
+                if (!probe(s)) {
+                    return;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Waits for the session's end, the next probe, or a probe asked for; true when it ended. */
+    private boolean awaitEndOrProbe(Session s, Duration next) throws InterruptedException {
+        long end = System.nanoTime() + next.toNanos();
+        while (System.nanoTime() < end && !probeRequested) {
+            if (s.awaitEnd(Duration.ofMillis(100))) {
+                return true;
+            }
+        }
+        probeRequested = false;
+        return !s.isOpen();
+    }
+
+    /** Tests: send a probe now (the connector wakes within 0.1 s). */
+    void probeNow() {
+        probeRequested = true;
+    }
+
+    /** One probe; false when the session was dropped for it. */
+    private boolean probe(Session s) throws InterruptedException {
+        byte[] n = new byte[16];
+        random.nextBytes(n);
+        String nonce = Base64.getUrlEncoder().withoutPadding().encodeToString(n);
+        probeSeen = false;
+        probeNonce = nonce;
+        int code;
+        try {
+            code =
+                    s.publish(
+                                    topics.probe(),
+                                    bytes(nonce),
+                                    false,
+                                    OptionalLong.of(PROBE_TIMEOUT.toSeconds() * 2),
+                                    Optional.empty())
+                            .get(SEND_TIMEOUT.toMillis(), MILLISECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            return s.isOpen(); // the session is ending anyway
+        }
+        if (code == ReasonCodes.NOT_AUTHORIZED) {
+            inbound(
+                    Delivery.PROBE_NOT_PERMITTED,
+                    "the broker refused the probe on "
+                            + topics.probe()
+                            + " ("
+                            + ReasonCodes.describe(code)
+                            + "): delivery cannot be proven");
+            return true;
+        }
+        long end = System.nanoTime() + PROBE_TIMEOUT.toNanos();
+        while (!probeSeen && System.nanoTime() < end && s.isOpen() && !stopping) {
+            synchronized (wake) {
+                wake.wait(100);
+            }
+        }
+        if (probeSeen) {
+            if (health.inbound() != Delivery.OK) {
+                if (recovering) {
+                    recovering = false;
+                    event("inbound_ok", "a probe came back: the door receives again");
+                }
+                health = new Health(true, Delivery.OK, "");
+                outbox.due(topics.state());
+            }
+            return true;
+        }
+        if (!s.isOpen() || stopping) {
+            return false;
+        }
+        inbound(
+                Delivery.DEGRADED,
+                "a probe did not come back within "
+                        + PROBE_TIMEOUT.toSeconds()
+                        + " s ("
+                        + ReasonCodes.describe(code)
+                        + "): the door may not receive what is sent to it; reconnecting");
+        droppedByUs = true;
+        s.drop("inbound delivery stopped");
+        return false;
+    }
+
+    private void inbound(Delivery state, String detail) {
+        boolean changed = health.inbound() != state;
+        recovering |= state == Delivery.DEGRADED || state == Delivery.PROBE_NOT_PERMITTED;
+        health = new Health(session != null && session.isOpen(), state, detail);
+        outbox.due(topics.state());
+        if (changed || state == Delivery.DEGRADED) {
+            Logger.warn("MQTT: {}", detail);
+            event(state == Delivery.DEGRADED ? "inbound_degraded" : state.wireName(), detail);
+        }
+    }
+
+    /** An audit record of the bridge's own, rate-limited like ignored messages. */
+    private void event(String event, String detail) {
+        OptionalLong held = events.admit("(bridge)", event, detail);
+        if (held.isPresent()) {
+            door.record(new AuditRecord.BridgeEvent(event, detail, held.getAsLong()));
+        }
+    }
+
+    /** The session's callbacks, on its reader thread: hand over, never block. */
+    private final class Listener implements Session.Listener {
+        @Override
+        public void message(Packets.Publish m) {
+            if (deafenThisSession) {
+                return;
+            }
+            if (m.topic().equals(topics.probe()) && m.problems().isEmpty()) {
+                if (new String(m.payload(), StandardCharsets.ISO_8859_1).equals(probeNonce)) {
+                    probeSeen = true;
+                    synchronized (wake) {
+                        wake.notifyAll();
+                    }
+                    return;
+                }
+            }
+            if (!inbound.offer(m)) {
+                inboundDropped.incrementAndGet();
+            }
+        }
+
+        @Override
+        public void closed(String why, Optional<Throwable> cause) {
+            outbox.open(false);
+            boolean ours = droppedByUs || why.equals("closed by the door");
+            droppedByUs = false;
+            if (!stopping && !ours) {
+                String p = cause.map(c -> Problems.describe(c, settings)).orElse(why);
+                if (why.startsWith("protocol error") || why.startsWith("the broker disconnected")) {
+                    p = why; // what is known of the message or the broker's reason
+                }
+                Logger.warn("MQTT: the connection ended: {}", p);
+                lastProblem = p;
+                event("disconnected", p);
+            }
+            synchronized (wake) {
+                wake.notifyAll();
+            }
+        }
+    }
+
+    // ---- from the broker (the receiver thread)
 
     private void receive() {
         while (!stopping) {
             try {
-                Mqtt5Publish p = inbound.poll(IgnoredMessages.WINDOW.toMillis(), MILLISECONDS);
+                Packets.Publish p = inbound.poll(IgnoredMessages.WINDOW.toMillis(), MILLISECONDS);
                 if (p != null) {
                     received(p);
                 }
@@ -345,6 +562,9 @@ public final class MqttBridge implements DoorController.Observer, AutoCloseable 
                     door.record(
                             new AuditRecord.RemoteIgnored(
                                     CLIENT, h.topic(), h.reason(), h.detail(), h.repeats()));
+                }
+                for (IgnoredMessages.Held h : events.due()) {
+                    door.record(new AuditRecord.BridgeEvent(h.reason(), h.detail(), h.repeats()));
                 }
             } catch (InterruptedException e) {
                 return;
@@ -354,13 +574,27 @@ public final class MqttBridge implements DoorController.Observer, AutoCloseable 
         }
     }
 
-    private void received(Mqtt5Publish p) {
+    private void received(Packets.Publish p) {
+        String topic = Names.forPeople(p.topic());
+        if (!p.problems().isEmpty()) {
+            ignore(topic, new Inbound.Ignored("MALFORMED", String.join("; ", p.problems())));
+            return;
+        }
+        if (p.topic().equals(topics.probe())) {
+            ignore(topic, new Inbound.Ignored("UNKNOWN_PROBE", "a probe this door did not send"));
+            return;
+        }
+        Optional<String> responseTopic = p.responseTopic();
+        if (responseTopic.isPresent() && responseTopic.get().length() > MAX_RESPONSE_TOPIC) {
+            ignore(
+                    topic,
+                    new Inbound.Ignored(
+                            "MALFORMED",
+                            "a response topic over " + MAX_RESPONSE_TOPIC + " characters"));
+            return;
+        }
         Inbound.Message m =
-                new Inbound.Message(
-                        p.getTopic().toString(),
-                        p.getPayloadAsBytes(),
-                        p.isRetain(),
-                        p.getMessageExpiryInterval());
+                new Inbound.Message(p.topic(), p.payload(), p.retain(), p.messageExpiry());
         Inbound decision = Inbound.decide(topics, settings, m, gate.checkClock());
         switch (decision) {
             case Inbound.Lock l -> {
@@ -418,37 +652,30 @@ public final class MqttBridge implements DoorController.Observer, AutoCloseable 
         }
     }
 
-    /**
-     * The answer to a present or mode message: to its response topic if under ours, else result.
-     */
-    private void answer(Mqtt5Publish request, String kind, Outcome o) {
+    /** The answer to a present or mode message: to its response topic if one, else result. */
+    private void answer(Packets.Publish request, String kind, Outcome o) {
         ObjectNode body = Json.object();
         body.put("request", kind);
         body.put("granted", o.granted());
         o.refusal().ifPresent(r -> body.put("reason", r.name()));
         body.put("detail", o.detail());
+        // Only under result: an answer must never pass for the door's state or events. (A response
+        // topic with wildcards or an empty level never gets here: the message was refused.)
         String topic =
-                request.getResponseTopic()
-                        .map(Object::toString)
-                        // Only under result: an answer must never pass for the door's state or
-                        // events.
+                request.responseTopic()
                         .filter(t -> t.startsWith(topics.result() + "/"))
                         .orElse(topics.result());
-        var send =
-                client.publishWith()
-                        .topic(topic)
-                        .payload(bytes(Json.write(body)))
-                        // At most once: answers are not queued awaiting acknowledgement.
-                        .qos(MqttQos.AT_MOST_ONCE);
-        Optional<ByteBuffer> correlation = request.getCorrelationData();
-        (correlation.isPresent() ? send.correlationData(correlation.get()) : send)
-                .send()
-                .whenComplete(
-                        (r, e) -> {
-                            if (e != null) {
-                                Logger.debug("MQTT: answer not sent: {}", e.getMessage());
-                            }
-                        });
+        Session s = session;
+        if (s == null) {
+            Logger.debug("MQTT: answer not sent: not connected");
+            return;
+        }
+        try {
+            // At most once: answers are not queued awaiting acknowledgement.
+            s.publishAtMostOnce(topic, bytes(Json.write(body)), request.correlationData());
+        } catch (IOException e) {
+            Logger.debug("MQTT: answer not sent: {}", e.getMessage());
+        }
     }
 
     // ---- from the door (its loop thread: hand over, never block)
@@ -499,6 +726,20 @@ public final class MqttBridge implements DoorController.Observer, AutoCloseable 
         o.put("lock", LockState.of(m));
         o.put("events_dropped", outbox.dropped());
         return bytes(Json.write(o));
+    }
+
+    /** The bridge's health for status: {@code connected}, {@code inbound}, {@code detail}. */
+    public ObjectNode healthJson() {
+        Health h = health;
+        ObjectNode o = Json.object();
+        o.put("connected", h.connected());
+        o.put("inbound", h.inbound().wireName());
+        o.put("detail", h.detail());
+        return o;
+    }
+
+    public Health health() {
+        return health;
     }
 
     private void resend(String topic) {
@@ -560,38 +801,36 @@ public final class MqttBridge implements DoorController.Observer, AutoCloseable 
                 }
             } else if (!stopping) {
                 outbox.putBack(item);
+                awaitSession();
             }
         }
     }
 
     /** One message, QoS 1; true once the broker acknowledged it (or refused it for good). */
     private boolean send(String topic, byte[] payload, boolean retain) {
+        Session s = session;
+        if (s == null || !s.isOpen()) {
+            return false;
+        }
         try {
-            client.publishWith()
-                    .topic(topic)
-                    .payload(payload)
-                    .qos(MqttQos.AT_LEAST_ONCE)
-                    .retain(retain)
-                    .send()
-                    .get(SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            return true;
-        } catch (ExecutionException e) {
-            if (e.getCause()
-                    instanceof
-                    com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5PubAckException refused) {
+            int code =
+                    s.publish(topic, payload, retain, OptionalLong.empty(), Optional.empty())
+                            .get(SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            if (ReasonCodes.refused(code)) {
                 Logger.warn(
                         "MQTT: the broker refused a message on {}: {} (check the ACL for user {})",
                         topic,
-                        refused.getMqttMessage().getReasonCode(),
+                        ReasonCodes.describe(code),
                         settings.username().orElse("(anonymous)"));
-                return true; // refused for good: trying again would be refused again
             }
+            return true; // taken, or refused for good: trying again would be refused again
+        } catch (ExecutionException e) {
             Logger.debug("MQTT: not sent on {}: {}", topic, e.getCause().getMessage());
-            awaitReconnect();
             return false;
         } catch (TimeoutException e) {
             Logger.debug(
                     "MQTT: no acknowledgement on {} within {} s", topic, SEND_TIMEOUT.toSeconds());
+            s.drop("no acknowledgement within " + SEND_TIMEOUT.toSeconds() + " s");
             return false;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -599,14 +838,20 @@ public final class MqttBridge implements DoorController.Observer, AutoCloseable 
         }
     }
 
-    /** After a failed send, wait for the connection to go (and come back) before the next try. */
-    private void awaitReconnect() {
-        for (int i = 0; i < 20 && connected && !stopping; i++) {
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+    /** After a failed send, wait (bounded) for a session before the next try. */
+    private void awaitSession() {
+        for (int i = 0; i < 20 && !stopping; i++) {
+            Session s = session;
+            if (s != null && s.isOpen()) {
                 return;
+            }
+            synchronized (wake) {
+                try {
+                    wake.wait(50);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
             }
         }
     }
@@ -623,8 +868,14 @@ public final class MqttBridge implements DoorController.Observer, AutoCloseable 
         return inboundDropped.get();
     }
 
+    /** How many connections the bridge has made since it started. */
+    public long connects() {
+        return connects.get();
+    }
+
     public boolean isConnected() {
-        return connected;
+        Session s = session;
+        return s != null && s.isOpen();
     }
 
     /** Why the last connection attempt failed, in words; empty while connected. */
@@ -647,28 +898,29 @@ public final class MqttBridge implements DoorController.Observer, AutoCloseable 
         }
         stopping = true;
         outbox.close();
-        if (connected) {
+        Session s = session;
+        if (s != null && s.isOpen()) {
             try {
-                client.publishWith()
-                        .topic(topics.availability())
-                        .payload(bytes("offline"))
-                        .qos(MqttQos.AT_LEAST_ONCE)
-                        .retain(true)
-                        .send()
+                s.publish(
+                                topics.availability(),
+                                bytes("offline"),
+                                true,
+                                OptionalLong.empty(),
+                                Optional.empty())
                         .get(2, TimeUnit.SECONDS);
-                client.disconnect().get(2, TimeUnit.SECONDS);
             } catch (ExecutionException | TimeoutException e) {
                 Logger.debug("MQTT: clean disconnect failed: {}", e.getMessage());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-        } else {
-            // Not connected: the reconnect loop ends at its next attempt (see disconnected()).
-            client.disconnect().exceptionally(e -> null);
+            s.close();
+        }
+        synchronized (wake) {
+            wake.notifyAll();
         }
         publisher.interrupt();
         receiver.interrupt();
-        callbacks.shutdown();
+        connector.interrupt();
         Logger.info("MQTT: stopped");
     }
 

@@ -18,6 +18,7 @@ import java.util.Optional;
  * @param result the answer to a present or mode message without a response topic of its own
  * @param discoveryStatus Home Assistant's birth message: {@code online} asks for discovery again
  * @param revocations where a fleet's signed revocation lists are published
+ * @param probe the bridge's own: a random nonce it sends itself to prove it still receives
  */
 public record MqttTopics(
         String prefix,
@@ -31,7 +32,8 @@ public record MqttTopics(
         String mode,
         String result,
         Optional<String> discoveryStatus,
-        Optional<String> revocations) {
+        Optional<String> revocations,
+        String probe) {
 
     public static MqttTopics of(MqttSettings s) {
         String p = s.topicPrefix();
@@ -47,6 +49,7 @@ public record MqttTopics(
                 p + "/mode",
                 p + "/result",
                 s.discovery() ? Optional.of(s.discoveryPrefix() + "/status") : Optional.empty(),
-                s.revocationsTopic());
+                s.revocationsTopic(),
+                p + "/probe");
     }
 }

@@ -1,9 +1,8 @@
 package org.latchkey.mqtt;
 
-import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5ConnAckException;
-import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5DisconnectException;
-
 import org.latchkey.config.MqttSettings;
+import org.latchkey.mqtt.wire.ReasonCodes;
+import org.latchkey.mqtt.wire.Session;
 
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
@@ -21,27 +20,22 @@ public final class Problems {
         String where = s.host() + ":" + s.port();
         for (Throwable t = cause; t != null; t = t.getCause()) {
             switch (t) {
-                case Mqtt5ConnAckException c -> {
-                    var code = c.getMqttMessage().getReasonCode();
-                    return switch (code) {
-                        case NOT_AUTHORIZED, BAD_USER_NAME_OR_PASSWORD, BAD_AUTHENTICATION_METHOD ->
+                case Session.Refused c -> {
+                    return switch (c.reasonCode()) {
+                        case 0x86, 0x87, 0x8C ->
                                 "the broker refused the credentials of user "
                                         + s.username().orElse("(none)")
                                         + " ("
-                                        + code
+                                        + ReasonCodes.describe(c.reasonCode())
                                         + "): check username and password_file";
-                        case CLIENT_IDENTIFIER_NOT_VALID ->
+                        case 0x85 ->
                                 "the broker refused the client id "
                                         + s.clientId()
                                         + " ("
-                                        + code
+                                        + ReasonCodes.describe(c.reasonCode())
                                         + ")";
-                        default -> "the broker refused the connection: " + code;
+                        default -> "the broker refused the connection: " + c.getMessage();
                     };
-                }
-                case Mqtt5DisconnectException d -> {
-                    return "the broker disconnected the door: "
-                            + d.getMqttMessage().getReasonCode();
                 }
                 case SSLHandshakeException h when hasCertificateProblem(h) -> {
                     return "the broker's certificate did not verify for "

@@ -61,6 +61,7 @@ class AuditJsonTest {
                 new AuditRecord.AuditPruned("audit.log.1", 100, 101, "ab".repeat(32)),
                 new AuditRecord.StateDamaged("once.log", "once.log.damaged-1", "bad line 3"),
                 new AuditRecord.OnceCompacted(3, T.minusSeconds(3600)),
+                new AuditRecord.BridgeEvent("inbound_degraded", "a probe did not come back", 0),
                 new AuditRecord.ClockReset(
                         "k4.pid." + "A".repeat(44), "reset-0000000000001", T.plusSeconds(86400), T),
                 new AuditRecord.Unrecognised("from_the_future", Map.of("x", "1")));

@@ -147,6 +147,24 @@ class ClockJumpProcessTest {
     }
 
     @Test
+    void aBackwardStep_isUntrusted_andItsAlarmIsRaised_inTheSameStatus() throws Exception {
+        // Finding 9: after a backward step, status said clock.trusted:false with alarms:[] for up
+        // to 30 s.
+        try (DaemonProcess first = start("before")) {
+            first.term(); // its floor is written at shutdown
+        }
+        try (DaemonProcess d = start("back")) {
+            step("-1h");
+            String s =
+                    fx.awaitStatus(
+                            d.port, x -> x.contains("\"trusted\":false"), Duration.ofSeconds(40));
+            assertTrue(s.contains("CLOCK_UNTRUSTED"), "trust and its alarm together: " + s);
+            step("+0");
+            d.term();
+        }
+    }
+
+    @Test
     void aForwardStepLongerThanTheOwnersWindow_locksNobodyOutOnceItIsOver() throws Exception {
         try (DaemonProcess d = start("jump")) {
             step("+40d");

@@ -103,7 +103,13 @@ class MqttBridgeTest {
     }
 
     private Door door(String mqttExtra, Path passwordFile, int port, Path caFile) throws Exception {
+        return door(mqttExtra, passwordFile, port, caFile, Mosquitto.DOOR_USER);
+    }
+
+    private Door door(String mqttExtra, Path passwordFile, int port, Path caFile, String user)
+            throws Exception {
         String prefix = "latchkey/t" + DOORS.incrementAndGet();
+        Path home = java.nio.file.Files.createDirectories(dir.resolve("door-" + DOORS.get()));
         Path password =
                 passwordFile != null
                         ? passwordFile
@@ -133,7 +139,7 @@ class MqttBridgeTest {
                                         + port
                                         + "\"\n"
                                         + "username = \""
-                                        + Mosquitto.DOOR_USER
+                                        + user
                                         + "\"\n"
                                         + "password_file = \""
                                         + password
@@ -145,8 +151,8 @@ class MqttBridgeTest {
                                         + prefix
                                         + "\"\n"
                                         + mqttExtra)
-                        .write(dir);
-        Door d = new Door(Latchkeyd.start(config, true, 0), prefix, dir.resolve("state"));
+                        .write(home);
+        Door d = new Door(Latchkeyd.start(config, true, 0), prefix, home.resolve("state"));
         toClose.add(d);
         return d;
     }
@@ -235,6 +241,7 @@ class MqttBridgeTest {
         }
         expected.add("homeassistant/sensor/" + node + "/last_access/config");
         expected.add("homeassistant/event/" + node + "/access/config");
+        expected.add("homeassistant/binary_sensor/" + node + "/mqtt_inbound/config");
         java.util.Set<String> uniqueIds = new java.util.HashSet<>();
         java.util.Map<String, JsonNode> configs = new java.util.HashMap<>();
         for (String topic : expected) {
@@ -275,7 +282,11 @@ class MqttBridgeTest {
         assertEquals("tamper", forced.get("device_class").asText());
         JsonNode ajar = configs.get("homeassistant/binary_sensor/" + node + "/door_ajar/config");
         assertEquals("problem", ajar.get("device_class").asText());
-        JsonNode event = configs.get(expected.get(expected.size() - 1));
+        JsonNode event = configs.get("homeassistant/event/" + node + "/access/config");
+        JsonNode inbound =
+                configs.get("homeassistant/binary_sensor/" + node + "/mqtt_inbound/config");
+        assertEquals("diagnostic", inbound.get("entity_category").asText());
+        assertEquals("problem", inbound.get("device_class").asText());
         assertEquals(List.of("granted", "refused"), textList(event.get("event_types")));
 
         // A newcomer subscribing later gets them from the broker: they are retained.
@@ -586,6 +597,122 @@ class MqttBridgeTest {
                 false,
                 0);
         p.await(d.prefix() + "/state", 0, s -> s.contains("\"mode\":\"PRIVACY\""), WAIT);
+    }
+
+    // ---- never deaf without knowing it (third review, finding 2)
+
+    @Test
+    void aResponseTopicWithWildcards_isRefusedAndAudited_andTheBridgeStillHearsEverything()
+            throws Exception {
+        // One present with response topic <prefix>/result/# made the door's client drop the
+        // connection and, reconnected, drop every inbound message with only a warning: tokens,
+        // LOCK, mode changes and fleet revocation lists.
+        String fleet = "latchkey/fleet/acme-fleet/revocations-" + DOORS.get() + "-deaf";
+        Door d =
+                door(
+                        "discovery_prefix = \"\"\naccept_tokens = true\nrevocations_topic = \""
+                                + fleet
+                                + "\"\n");
+        // (Not <prefix>/#: the test's own client, HiveMQ's, would choke on the message just as the
+        // door's old client did.)
+        MqttProbe p = hass(d.prefix() + "/events", d.prefix() + "/state", d.prefix() + "/result");
+        p.await(d.prefix() + "/state", 0, lock("locked"), WAIT);
+        p.publish(d.prefix() + "/command", "LOCK", false, 0); // it hears: subscribed
+        awaitEvent(p, d, type("lock_requested"));
+        for (String bad : List.of(d.prefix() + "/result/#", d.prefix() + "/result/+")) {
+            try (org.latchkey.testing.RawMqtt raw =
+                    org.latchkey.testing.RawMqtt.connect(
+                            "localhost",
+                            broker.tlsPort(),
+                            MqttProbe.tls(broker),
+                            Mosquitto.HASS_USER,
+                            Mosquitto.HASS_PASSWORD)) {
+                raw.publishWithResponseTopic(
+                        d.prefix() + "/present", TestDoor.courierOnce(), 30, bad);
+            }
+        }
+        JsonNode refused =
+                awaitEvent(
+                        p,
+                        d,
+                        e ->
+                                e.path("type").asText().equals("remote_ignored")
+                                        && e.path("detail").asText().contains("response topic"));
+        assertEquals("MALFORMED", refused.path("reason").asText());
+        assertTrue(d.bridge().isConnected(), "still connected");
+        // A fleet revocation list still arrives and is installed…
+        String revoked = TestDoor.courierOnce();
+        UnverifiedToken t = UnverifiedToken.read(revoked);
+        p.publish(fleet, fleetList(30, t.kid() + "/" + t.claims().path("jti").asText()), true, 0);
+        assertEquals(30, awaitEvent(p, d, type("revocations_installed")).get("list_seq").asLong());
+        assertTrue(post(d, "/v1/access", revoked).body().contains("REVOKED"));
+        // …and a token over MQTT still opens the door.
+        p.publish(d.prefix() + "/present", TestDoor.courierOnce(), false, 30);
+        p.await(d.prefix() + "/result", 0, s -> s.contains("\"granted\":true"), WAIT);
+        p.clearRetained(fleet);
+    }
+
+    @Test
+    void aBridgeThatStopsHearing_knowsWithinAProbe_saysSo_reconnects_andHearsAgain()
+            throws Exception {
+        Door d = door("discovery_prefix = \"\"\naccept_tokens = true\n");
+        MqttProbe p = hass(d.prefix() + "/#");
+        p.await(d.prefix() + "/state", 0, s -> s.contains("\"inbound\":\"ok\""), WAIT);
+        int from = p.on(d.prefix() + "/state").size();
+        d.bridge().deafenThisSession = true; // the client still publishes, hears nothing
+        d.bridge().probeNow();
+        p.await(d.prefix() + "/state", from, s -> s.contains("\"inbound\":\"degraded\""), WAIT);
+        awaitEvent(
+                p,
+                d,
+                e ->
+                        e.path("type").asText().equals("mqtt_bridge")
+                                && e.path("event").asText().equals("inbound_degraded"));
+        // Reconnected, subscriptions made anew: a probe comes back, and it says so.
+        p.await(d.prefix() + "/state", from, s -> s.contains("\"inbound\":\"ok\""), WAIT);
+        awaitEvent(
+                p,
+                d,
+                e ->
+                        e.path("type").asText().equals("mqtt_bridge")
+                                && e.path("event").asText().equals("inbound_ok"));
+        assertTrue(
+                status(d).contains("\"mqtt\":{\"connected\":true,\"inbound\":\"ok\""), status(d));
+        p.publish(d.prefix() + "/present", TestDoor.courierOnce(), false, 30);
+        p.await(d.prefix() + "/result", 0, s -> s.contains("\"granted\":true"), WAIT);
+    }
+
+    @Test
+    void twoDoorsKickingEachOtherOff_reconnectWithAGrowingBackoff_notInALoop() throws Exception {
+        // Two doors given the same client id: the broker ends one's session whenever the other
+        // connects. Each connection is brief, so the backoff keeps growing (1, 2, 4, 8… s).
+        Door a = door("discovery_prefix = \"\"\nclient_id = \"latchkey-twin\"\n");
+        Door b = door("discovery_prefix = \"\"\nclient_id = \"latchkey-twin\"\n");
+        long end = System.nanoTime() + Duration.ofSeconds(16).toNanos();
+        while (System.nanoTime() < end) {
+            Thread.sleep(200); // real time must pass for real reconnects: polling
+        }
+        long connects = a.bridge().connects() + b.bridge().connects();
+        assertTrue(connects <= 12, "reconnected " + connects + " times in 16 s");
+        assertTrue(connects >= 3, "they do keep trying: " + connects);
+        assertDoorWorks(a);
+    }
+
+    @Test
+    void aProbeTheAclForbids_readsAsProbeNotPermitted_notAsAReconnectLoop() throws Exception {
+        Door d =
+                door(
+                        "discovery_prefix = \"\"\n",
+                        null,
+                        broker.tlsPort(),
+                        broker.caFile(),
+                        Mosquitto.NO_PROBE_USER);
+        awaitStatus(d, s -> s.contains("\"inbound\":\"probe_not_permitted\""));
+        d.bridge().probeNow();
+        d.bridge().probeNow();
+        awaitStatus(d, s -> s.contains("\"inbound\":\"probe_not_permitted\""));
+        assertTrue(d.bridge().isConnected());
+        assertTrue(status(d).contains("\"connected\":true"), status(d));
     }
 
     // ---- fleet revocations

@@ -27,6 +27,10 @@ public final class Mosquitto implements AutoCloseable {
     public static final String DOOR_PASSWORD = "door-secret-1";
     public static final String HASS_USER = "hass";
     public static final String HASS_PASSWORD = "hass-secret-2";
+
+    /** A door whose ACL forgot its probe topic (latchkey/+/probe denied). */
+    public static final String NO_PROBE_USER = "door-no-probe";
+
     public static final String INTRUDER_USER = "intruder";
     public static final String INTRUDER_PASSWORD = "intruder-secret-3";
 
@@ -66,6 +70,7 @@ public final class Mosquitto implements AutoCloseable {
         run(passwd.toString(), "-b", "-c", passwords.toString(), DOOR_USER, DOOR_PASSWORD);
         run(passwd.toString(), "-b", passwords.toString(), HASS_USER, HASS_PASSWORD);
         run(passwd.toString(), "-b", passwords.toString(), INTRUDER_USER, INTRUDER_PASSWORD);
+        run(passwd.toString(), "-b", passwords.toString(), NO_PROBE_USER, DOOR_PASSWORD);
         Files.setPosixFilePermissions(passwords, PosixFilePermissions.fromString("rw-------"));
         Path acl = dir.resolve("acl");
         Files.writeString(
@@ -83,7 +88,12 @@ public final class Mosquitto implements AutoCloseable {
                         + "user "
                         + INTRUDER_USER
                         + "\n"
-                        + "topic read nothing/#\n");
+                        + "topic read nothing/#\n\n"
+                        + "user "
+                        + NO_PROBE_USER
+                        + "\n"
+                        + "topic deny latchkey/+/probe\n"
+                        + "topic readwrite latchkey/#\n");
         Files.setPosixFilePermissions(acl, PosixFilePermissions.fromString("rw-------"));
         int tls = freePort();
         int mtls = freePort();

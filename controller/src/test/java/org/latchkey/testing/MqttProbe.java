@@ -37,6 +37,22 @@ public final class MqttProbe implements AutoCloseable {
         this.client = client;
     }
 
+    /** TLS trusting the test broker's CA. */
+    public static javax.net.ssl.SSLContext tls(Mosquitto broker) throws Exception {
+        TrustManagerFactory tmf =
+                TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        KeyStore ks = KeyStore.getInstance("PKCS12");
+        ks.load(null, null);
+        try (var in = java.nio.file.Files.newInputStream(broker.caFile())) {
+            ks.setCertificateEntry(
+                    "ca", CertificateFactory.getInstance("X.509").generateCertificate(in));
+        }
+        tmf.init(ks);
+        javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
+        ctx.init(null, tmf.getTrustManagers(), null);
+        return ctx;
+    }
+
     /** Connects over TLS to the broker's first listener as {@code user}. */
     public static MqttProbe connect(Mosquitto broker, String user, String password)
             throws Exception {

@@ -455,7 +455,7 @@ class AccessTokenVerifierTest {
         // A family emoji is joined by ZWJ, and Persian needs ZWNJ: both stay, shown escaped.
         String family =
                 "\\ud83d\\udc69\\u200d\\ud83d\\udc67"
-                    + " \\u0645\\u06cc\\u200c\\u062e\\u0648\\u0627\\u0647\\u0645";
+                        + " \\u0645\\u06cc\\u200c\\u062e\\u0648\\u0627\\u0647\\u0645";
         String token =
                 PasetoV4Public.sign(
                         COURIER,

@@ -1,0 +1,86 @@
+package org.latchkey.store;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.latchkey.daemon.Latchkeyd;
+import org.latchkey.testing.TestDoor;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * Whole-file replacement: the temporary file is the writer's own, private from creation, never left
+ * behind; leftovers from a crash are cleared at start (third review, findings 1 and 10).
+ */
+class AtomicFilesTest {
+    @TempDir Path dir;
+
+    private List<String> names() throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    @Test
+    void aNewFile_isReadableByItsOwnerOnly_anExistingOneKeepsItsMode() throws Exception {
+        Path f = dir.resolve("time-floor");
+        AtomicFiles.write(f, "1\n".getBytes(StandardCharsets.US_ASCII));
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(f)));
+        Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-r-----"));
+        AtomicFiles.write(f, "2\n".getBytes(StandardCharsets.US_ASCII));
+        assertEquals("rw-r-----", PosixFilePermissions.toString(Files.getPosixFilePermissions(f)));
+        assertEquals(List.of("time-floor"), names());
+    }
+
+    @Test
+    void aLeftoverTemporaryFile_isNeverWrittenInto_norTruncated() throws Exception {
+        // Another user's file (or a crash's) at the name the first release always used.
+        Path old = dir.resolve(".latchkey.toml.tmp");
+        Files.writeString(old, "someone else's");
+        AtomicFiles.write(
+                dir.resolve("latchkey.toml"), "lock_id = \"x\"\n".getBytes(StandardCharsets.UTF_8));
+        assertEquals("someone else's", Files.readString(old));
+    }
+
+    @Test
+    void aWriteThatFails_removesItsTemporaryFile() throws Exception {
+        Path target = Files.createDirectories(dir.resolve("revocations.paseto"));
+        Files.writeString(target.resolve("in-the-way"), "x"); // a folder the rename cannot replace
+        assertThrows(IOException.class, () -> AtomicFiles.write(target, new byte[100]));
+        assertEquals(List.of("revocations.paseto"), names(), "no temporary file left");
+    }
+
+    @Test
+    void leftovers_areRemovedAtStart_only_ours() throws Exception {
+        Path state = Files.createDirectories(dir.resolve("state"));
+        Files.write(state.resolve(".revocations.paseto.tmp"), new byte[0]); // a full-disk install's
+        Files.write(state.resolve(".once.log.0123456789abcdef.tmp"), new byte[3]);
+        Files.writeString(state.resolve("notes.tmp"), "not ours: no dot in front");
+        TestDoor.config()
+                .set("state_dir = \"state\"")
+                .table("[hal]\ndriver = \"simulated\"")
+                .write(dir);
+        Latchkeyd.Running door = Latchkeyd.start(dir.resolve("latchkey.toml"), true, 0);
+        door.stop();
+        try (Stream<Path> s = Files.list(state)) {
+            List<String> left = s.map(p -> p.getFileName().toString()).toList();
+            assertFalse(left.contains(".revocations.paseto.tmp"), left.toString());
+            assertFalse(left.contains(".once.log.0123456789abcdef.tmp"), left.toString());
+            assertTrue(left.contains("notes.tmp"), left.toString());
+        }
+        assertArrayEquals(
+                "not ours: no dot in front".getBytes(StandardCharsets.UTF_8),
+                Files.readAllBytes(state.resolve("notes.tmp")));
+    }
+}
