@@ -308,7 +308,8 @@ public final class Latchkeyd {
                                 door.gate(),
                                 controller,
                                 sim,
-                                status);
+                                status,
+                                () -> door.card(wall));
             } catch (IOException e) {
                 mqtt.ifPresent(MqttBridge::close);
                 hardware.close();
@@ -332,7 +333,6 @@ public final class Latchkeyd {
                     new Running(
                             config, door, hardware, scheduler, api, systemd, scanner, mqtt, loop,
                             stateLock);
-            running.feedWatchdog();
             Logger.info(
                     "latchkeyd serving {} on http://{}:{}{} (state in {})",
                     config.lockId(),
@@ -344,6 +344,9 @@ public final class Latchkeyd {
                     "latchkeyd: ready on http://" + config.api().bind() + ":" + api.port());
             System.out.flush();
             systemd.ready();
+            // After READY=1: systemd reads a ping before it as noise, and a slow start must not
+            // put one there.
+            running.feedWatchdog();
             return running;
         }
 
