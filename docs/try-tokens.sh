@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # A tour of latchkey's token layer in a temporary folder: keys, a door config, a courier's token that the
-# door accepts, and the same token refused once tampered with, used too late, or shown to another door.
+# door accepts, and the same token refused once tampered with, used too late, or shown to another door of
+# the same name.
 # Builds the project first if needed (through ./latchkey).
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -23,9 +24,12 @@ step "The owner and a delivery company each make a key pair"
 show "$lk" keys generate --out "$work" --name owner --no-passphrase
 show "$lk" keys generate --out "$work" --name parcel-co --no-passphrase
 
-step "The door trusts the owner's key, and the company's for once-only deliveries of at most 4 h"
-cat > "$work/latchkey.toml" <<TOML
+step "Two homes, each with a door named front-door, trust the owner's key and the company's (once-only, 4 h)"
+for home in home-a home-b; do
+  mkdir -m 750 "$work/$home"
+  cat > "$work/$home/latchkey.toml" <<TOML
 lock_id = "front-door"
+state_dir = "state"
 
 [[issuers]]
 name = "owner"
@@ -41,10 +45,19 @@ max_window = "4h"
 hours = "Mon-Sun 00:00-24:00"
 once_only = true
 TOML
-sed "s|^|    |" "$work/latchkey.toml"
+done
+sed "s|^|    |" "$work/home-a/latchkey.toml"
 
-step "The company's backend issues a token for one delivery in the next two hours"
-token=$(show "$lk" token issue --key "$work/parcel-co.key" --lock front-door --role delivery --sub "order 4711" --once --for 2h)
+step "Each door gets its own key: its door id is what tokens are addressed to, not the name"
+show "$lk" door key --config "$work/home-a/latchkey.toml" --key "$work/owner.key"
+"$lk" door key --config "$work/home-b/latchkey.toml" --key "$work/owner.key" >/dev/null 2>&1
+
+step "Home A gives the company its door card (signed by the door, endorsed by the owner)"
+show "$lk" door card --config "$work/home-a/latchkey.toml" >"$work/home-a.card" 2>/dev/null
+show "$lk" door verify-card "$work/home-a.card"
+
+step "The company's backend issues a token for one delivery at that door in the next two hours"
+token=$(show "$lk" token issue --key "$work/parcel-co.key" --door "$work/home-a.card" --role delivery --sub "order 4711" --once --for 2h)
 echo "$token"
 exec 2>&1
 
@@ -52,7 +65,7 @@ step "What it says (not verified)"
 show "$lk" token inspect "$token"
 
 step "The door verifies it"
-show "$lk" token verify --config "$work/latchkey.toml" "$token"
+show "$lk" token verify --config "$work/home-a/latchkey.toml" "$token"
 
 expect_rejected() {
   local code=0
@@ -63,17 +76,26 @@ expect_rejected() {
 
 step "One character changed: refused"
 bad="${token:0:60}$( [ "${token:60:1}" = A ] && echo B || echo A )${token:61}"
-printf '$ latchkey token verify --config $TOUR/latchkey.toml <token with one character changed>\n'
-expect_rejected "$lk" token verify --config "$work/latchkey.toml" "$bad"
+printf '$ latchkey token verify --config $TOUR/home-a/latchkey.toml <token with one character changed>\n'
+expect_rejected "$lk" token verify --config "$work/home-a/latchkey.toml" "$bad"
 
 step "Three hours later: refused"
 later=$(date -u -d '+3 hours' +%Y-%m-%dT%H:%M:%SZ 2>/dev/null || date -u -v+3H +%Y-%m-%dT%H:%M:%SZ)
-printf '$ latchkey token verify --config $TOUR/latchkey.toml --at %s <token>\n' "$later"
-expect_rejected "$lk" token verify --config "$work/latchkey.toml" --at "$later" "$token"
+printf '$ latchkey token verify --config $TOUR/home-a/latchkey.toml --at %s <token>\n' "$later"
+expect_rejected "$lk" token verify --config "$work/home-a/latchkey.toml" --at "$later" "$token"
 
-step "A token for the back door, shown at the front door: refused"
-other=$("$lk" token issue --key "$work/parcel-co.key" --lock back-door --role delivery --sub "order 4712" --once --for 1h)
-printf '$ latchkey token verify --config $TOUR/latchkey.toml <token for back-door>\n'
-expect_rejected "$lk" token verify --config "$work/latchkey.toml" "$other"
+step "The same token at home B's door, also named front-door, trusting the same keys: refused"
+printf '$ latchkey token verify --config $TOUR/home-b/latchkey.toml <token>\n'
+expect_rejected "$lk" token verify --config "$work/home-b/latchkey.toml" "$token"
+
+step "A name alone does not say which door: refused with a hint"
+printf '$ latchkey token issue … --lock front-door\n'
+expect_rejected_usage() {
+  local code=0
+  "$@" >/dev/null 2>"$work/err" || code=$?
+  sed 's/^/    /' "$work/err"
+  if [ "$code" -ne 2 ]; then echo "unexpected exit code $code (wanted 2)" >&2; exit 1; fi
+}
+expect_rejected_usage "$lk" token issue --key "$work/parcel-co.key" --lock front-door --role delivery --sub "order 4712" --once --for 1h
 
 printf '\nAll as expected. Run the tests with: ./mvnw verify\n'

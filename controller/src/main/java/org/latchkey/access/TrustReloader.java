@@ -5,6 +5,7 @@ import org.latchkey.config.DeviceConfig;
 import org.latchkey.config.DeviceConfigLoader;
 import org.latchkey.door.AuditRecord;
 import org.latchkey.token.AccessTokenVerifier;
+import org.latchkey.token.Audience;
 import org.latchkey.token.ClockResetVerifier;
 import org.latchkey.token.RevocationListVerifier;
 import org.tinylog.Logger;
@@ -35,8 +36,17 @@ public final class TrustReloader {
     private FileTime seen;
     private Duration lastCheck = Duration.ofDays(-1);
 
+    private final Audience audience;
+
+    /**
+     * @param audience who tokens and documents must be addressed to: this door's id
+     */
     public TrustReloader(
-            DeviceConfig config, Supplier<Duration> monotonic, Consumer<AuditRecord> audit) {
+            DeviceConfig config,
+            Audience audience,
+            Supplier<Duration> monotonic,
+            Consumer<AuditRecord> audit) {
+        this.audience = audience;
         this.file = config.source();
         this.monotonic = monotonic;
         this.audit = audit;
@@ -99,12 +109,9 @@ public final class TrustReloader {
         // Lock id, clock rules and zone stay as started: only the trust store follows the file.
         DeviceConfig base = config == null ? c : config;
         config = base;
-        verifier =
-                new AccessTokenVerifier(base.lockId(), c.trustStore(), base.clock(), base.zone());
-        revocationVerifier =
-                new RevocationListVerifier(base.lockId(), base.fleetId(), c.trustStore());
-        clockResetVerifier =
-                new ClockResetVerifier(base.lockId(), c.trustStore(), base.clock().skew());
+        verifier = new AccessTokenVerifier(audience, c.trustStore(), base.clock(), base.zone());
+        revocationVerifier = new RevocationListVerifier(audience, base.fleetId(), c.trustStore());
+        clockResetVerifier = new ClockResetVerifier(audience, c.trustStore(), base.clock().skew());
     }
 
     private FileTime modified() {

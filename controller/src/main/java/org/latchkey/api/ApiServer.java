@@ -50,6 +50,7 @@ public final class ApiServer implements AutoCloseable {
     private final DoorController door;
     private final Optional<SimulatedDoor> sim;
     private final Function<DoorModel, ObjectNode> status;
+    private final java.util.function.Supplier<Optional<String>> card;
     private final EventStream events;
 
     private ApiServer(
@@ -58,13 +59,15 @@ public final class ApiServer implements AutoCloseable {
             AccessGate gate,
             DoorController door,
             Optional<SimulatedDoor> sim,
-            Function<DoorModel, ObjectNode> status) {
+            Function<DoorModel, ObjectNode> status,
+            java.util.function.Supplier<Optional<String>> card) {
         this.server = server;
         this.executor = executor;
         this.gate = gate;
         this.door = door;
         this.sim = sim;
         this.status = status;
+        this.card = card;
         this.events = new EventStream(status);
     }
 
@@ -79,13 +82,14 @@ public final class ApiServer implements AutoCloseable {
             AccessGate gate,
             DoorController door,
             Optional<SimulatedDoor> sim,
-            Function<DoorModel, ObjectNode> status)
+            Function<DoorModel, ObjectNode> status,
+            java.util.function.Supplier<Optional<String>> card)
             throws IOException {
         limitTheJdkServer();
         HttpServer http = HttpServer.create(address, 64);
         ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
         http.setExecutor(executor);
-        ApiServer api = new ApiServer(http, executor, gate, door, sim, status);
+        ApiServer api = new ApiServer(http, executor, gate, door, sim, status, card);
         door.addObserver(api.events);
         http.createContext("/", api::dispatch);
         http.start();
@@ -148,6 +152,7 @@ public final class ApiServer implements AutoCloseable {
                                 body -> answer(ex, gate.resetClock(body, client(ex)), "reset"));
                 case "/v1/status" -> get(ex, () -> json(ex, 200, status.apply(door.model())));
                 case "/v1/events" -> get(ex, () -> stream(ex));
+                case "/v1/card" -> get(ex, () -> card(ex));
                 case "/v1/sim/door" -> simulated(ex, body -> simDoor(ex, body));
                 case "/v1/sim/fault" -> simulated(ex, body -> simFault(ex, body));
                 default -> error(ex, 404, "NOT_FOUND", "no such endpoint: " + truncate(path));
@@ -318,6 +323,30 @@ public final class ApiServer implements AutoCloseable {
         var faults = o.putArray("faults");
         d.faults().forEach(x -> faults.add(x.configName()));
         json(ex, 200, o);
+    }
+
+    /** The door card, signed now: what a company needs to address this door. */
+    private void card(HttpExchange ex) throws IOException {
+        Optional<String> text = card.get();
+        if (text.isEmpty()) {
+            error(
+                    ex,
+                    503,
+                    "NO_DOOR_KEY",
+                    "this door has no door key to sign its card with (see the audit log; latchkey"
+                            + " door key)");
+            return;
+        }
+        try {
+            json(
+                    ex,
+                    200,
+                    org.latchkey.token.DoorCard.json(
+                            org.latchkey.token.DoorCard.verify(text.get())));
+        } catch (org.latchkey.token.TokenRejectedException e) {
+            Logger.error("the door's own card does not verify: {}", e.getMessage());
+            error(ex, 500, "INTERNAL", "the door's card does not verify");
+        }
     }
 
     private void stream(HttpExchange ex) throws IOException {

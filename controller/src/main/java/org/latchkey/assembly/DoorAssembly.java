@@ -16,6 +16,7 @@ import org.latchkey.door.Mode;
 import org.latchkey.door.StoreHealth;
 import org.latchkey.hal.DoorHardware;
 import org.latchkey.hal.Scheduler;
+import org.latchkey.identity.DoorKeys;
 import org.latchkey.store.BootTime;
 import org.latchkey.store.Damage;
 import org.latchkey.store.ModeFile;
@@ -23,6 +24,7 @@ import org.latchkey.store.OneTimeStore;
 import org.latchkey.store.RevocationStore;
 import org.latchkey.store.Storage;
 import org.latchkey.store.TimeFloor;
+import org.latchkey.token.Audience;
 import org.latchkey.token.RejectionReason;
 import org.tinylog.Logger;
 
@@ -75,6 +77,7 @@ public final class DoorAssembly {
     private final List<Damage> damage;
     private final StoreHealth health;
     private final ModeFile modeFile;
+    private final DoorKeys.Identity identity;
     private final AtomicBoolean stopped = new AtomicBoolean();
 
     private DoorAssembly(
@@ -89,7 +92,8 @@ public final class DoorAssembly {
             String modeSource,
             List<Damage> damage,
             StoreHealth health,
-            ModeFile modeFile) {
+            ModeFile modeFile,
+            DoorKeys.Identity identity) {
         this.config = config;
         this.scheduler = scheduler;
         this.controller = controller;
@@ -102,6 +106,7 @@ public final class DoorAssembly {
         this.damage = damage;
         this.health = health;
         this.modeFile = modeFile;
+        this.identity = identity;
     }
 
     /**
@@ -128,6 +133,8 @@ public final class DoorAssembly {
                         || store.size() > 0
                         || Files.exists(state.resolve(OneTimeStore.FILE));
         TimeFloor floor = TimeFloor.open(storage, state, hasHistory);
+        DoorKeys.Identity identity =
+                DoorKeys.open(config.source(), state, hasHistory, new java.security.SecureRandom());
         List<Damage> restored = reconcile(store, history, config.clock().skew());
         ClockTrust clock =
                 new ClockTrust(
@@ -170,7 +177,12 @@ public final class DoorAssembly {
                 new DoorController(
                         config.door(), mode, scheduler, store, modeFile, audit, wall, health);
         door.set(controller);
-        TrustReloader trust = new TrustReloader(config, scheduler::elapsed, controller::record);
+        TrustReloader trust =
+                new TrustReloader(
+                        config,
+                        new Audience(identity.doorId(), config.lockId()),
+                        scheduler::elapsed,
+                        controller::record);
         RevocationStore revocations =
                 RevocationStore.open(storage, state, trust::revocationVerifier);
         RejectionSummary summary = new RejectionSummary();
@@ -188,6 +200,7 @@ public final class DoorAssembly {
                         config.door().cameraReadyWait().plus(Duration.ofSeconds(10)),
                         health);
         List<Damage> damage = new ArrayList<>(restored);
+        identity.damage().ifPresent(damage::add);
         floor.damage().ifPresent(damage::add);
         damage.addAll(store.damage());
         damage.addAll(audit.damage());
@@ -204,7 +217,8 @@ public final class DoorAssembly {
                 persisted.isPresent() ? "persisted" : "config",
                 damage,
                 health,
-                modeFile);
+                modeFile,
+                identity);
     }
 
     /** The audit log's memory of once grants and compaction; unreadable: assume history. */
@@ -390,6 +404,36 @@ public final class DoorAssembly {
         } catch (IOException e) {
             Logger.error("audit log close failed: {}", e.getMessage());
         }
+    }
+
+    /** What the door knows of its identity. */
+    public DoorKeys.Identity identity() {
+        return identity;
+    }
+
+    /**
+     * The door's card, signed now by its door key with the owner's endorsement from beside the
+     * config; empty when the door has no key to sign with.
+     */
+    public Optional<String> card(InstantSource wall) {
+        if (identity.key().isEmpty()) {
+            return Optional.empty();
+        }
+        Optional<String> endorsement;
+        try {
+            endorsement = DoorKeys.readEndorsement(config.source());
+        } catch (IOException e) {
+            Logger.warn("the door card goes without the owner's endorsement: {}", e.getMessage());
+            endorsement = Optional.empty();
+        }
+        return Optional.of(
+                org.latchkey.token.DoorCard.sign(
+                        identity.key().get(),
+                        config.lockId(),
+                        config.zone(),
+                        config.fleetId(),
+                        endorsement,
+                        wall.instant()));
     }
 
     public DoorController controller() {

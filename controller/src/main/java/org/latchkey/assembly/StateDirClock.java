@@ -4,11 +4,13 @@ import org.latchkey.audit.AuditHistory;
 import org.latchkey.audit.AuditLog;
 import org.latchkey.config.DeviceConfig;
 import org.latchkey.door.AuditRecord;
+import org.latchkey.identity.DoorKeys;
 import org.latchkey.store.BootTime;
 import org.latchkey.store.OneTimeStore;
 import org.latchkey.store.RevocationStore;
 import org.latchkey.store.Storage;
 import org.latchkey.store.TimeFloor;
+import org.latchkey.token.Audience;
 import org.latchkey.token.ClockResetVerifier;
 import org.latchkey.token.RejectionReason;
 import org.latchkey.token.RevocationListVerifier;
@@ -35,11 +37,12 @@ public final class StateDirClock {
             DeviceConfig config, Path state, String statement, InstantSource wall)
             throws TokenRejectedException, IOException {
         Instant now = wall.instant();
+        Audience audience = DoorKeys.audience(config);
         RevocationListVerifier lists =
-                new RevocationListVerifier(config.lockId(), config.fleetId(), config.trustStore());
+                new RevocationListVerifier(audience, config.fleetId(), config.trustStore());
         var revocations = RevocationStore.open(Storage.READ_ONLY, state, () -> lists).installed();
         ClockResetVerifier.Statement s =
-                new ClockResetVerifier(config.lockId(), config.trustStore(), config.clock().skew())
+                new ClockResetVerifier(audience, config.trustStore(), config.clock().skew())
                         .verify(statement, now, revocations);
         OneTimeStore store = OneTimeStore.open(Storage.REAL, state);
         boolean history =

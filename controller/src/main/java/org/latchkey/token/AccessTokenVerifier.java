@@ -8,7 +8,6 @@ import static org.latchkey.token.RejectionReason.REVOKED;
 import static org.latchkey.token.RejectionReason.ROLE_NOT_ALLOWED;
 import static org.latchkey.token.RejectionReason.USE_NOT_ALLOWED;
 import static org.latchkey.token.RejectionReason.WINDOW_TOO_LONG;
-import static org.latchkey.token.RejectionReason.WRONG_LOCK;
 
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -24,14 +23,20 @@ import java.util.Objects;
  * one.
  */
 public final class AccessTokenVerifier {
-    private final String lockId;
+    private final Audience audience;
     private final TrustStore trustStore;
     private final ClockRules clockRules;
     private final ZoneId zone;
 
+    /** For a door addressed by exactly {@code audience} (tools and tests). */
     public AccessTokenVerifier(
-            String lockId, TrustStore trustStore, ClockRules clockRules, ZoneId zone) {
-        this.lockId = Objects.requireNonNull(lockId);
+            String audience, TrustStore trustStore, ClockRules clockRules, ZoneId zone) {
+        this(Audience.of(audience), trustStore, clockRules, zone);
+    }
+
+    public AccessTokenVerifier(
+            Audience audience, TrustStore trustStore, ClockRules clockRules, ZoneId zone) {
+        this.audience = Objects.requireNonNull(audience);
         this.trustStore = Objects.requireNonNull(trustStore);
         this.clockRules = Objects.requireNonNull(clockRules);
         this.zone = Objects.requireNonNull(zone);
@@ -78,9 +83,8 @@ public final class AccessTokenVerifier {
         if (revocations.revokesKey(issuer.kid())) {
             throw new TokenRejectedException(REVOKED, "key '" + issuer.name() + "' is revoked");
         }
-        if (!lockId.equals(claims.audience())) {
-            throw new TokenRejectedException(
-                    WRONG_LOCK, "the token is for lock '" + claims.audience() + "'");
+        if (!audience.matches(claims.audience())) {
+            throw audience.wrong("token", claims.audience());
         }
         if (revocations.revokesToken(issuer.kid(), claims.tokenId())) {
             throw new TokenRejectedException(REVOKED, "token " + claims.tokenId() + " is revoked");

@@ -5,7 +5,6 @@ import static org.latchkey.token.RejectionReason.MALFORMED;
 import static org.latchkey.token.RejectionReason.NOT_YET_VALID;
 import static org.latchkey.token.RejectionReason.REVOKED;
 import static org.latchkey.token.RejectionReason.ROLE_NOT_ALLOWED;
-import static org.latchkey.token.RejectionReason.WRONG_LOCK;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -27,12 +26,12 @@ public final class ClockResetVerifier {
     /** What a verified statement says. */
     public record Statement(String kid, String jti, Instant issuedAt, Instant expires) {}
 
-    private final String lockId;
+    private final Audience audience;
     private final TrustStore trustStore;
     private final Duration skew;
 
-    public ClockResetVerifier(String lockId, TrustStore trustStore, Duration skew) {
-        this.lockId = lockId;
+    public ClockResetVerifier(Audience audience, TrustStore trustStore, Duration skew) {
+        this.audience = audience;
         this.trustStore = trustStore;
         this.skew = skew;
     }
@@ -90,14 +89,8 @@ public final class ClockResetVerifier {
         } catch (IllegalArgumentException e) {
             throw new TokenRejectedException(MALFORMED, "clock reset: " + e.getMessage());
         }
-        if (!lockId.equals(aud)) {
-            throw new TokenRejectedException(
-                    WRONG_LOCK,
-                    "the statement is for '"
-                            + Rfc3339.abbreviate(aud)
-                            + "', not lock '"
-                            + lockId
-                            + "'");
+        if (!audience.matches(aud)) {
+            throw audience.wrong("clock reset", aud);
         }
         if (now.isBefore(s.issuedAt().minus(skew))) {
             throw new TokenRejectedException(

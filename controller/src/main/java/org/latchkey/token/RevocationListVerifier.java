@@ -4,7 +4,6 @@ import static org.latchkey.token.RejectionReason.MALFORMED;
 import static org.latchkey.token.RejectionReason.REVOKED;
 import static org.latchkey.token.RejectionReason.ROLE_NOT_ALLOWED;
 import static org.latchkey.token.RejectionReason.SEQ_NOT_NEWER;
-import static org.latchkey.token.RejectionReason.WRONG_LOCK;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -31,12 +30,19 @@ public final class RevocationListVerifier {
     private static final Pattern TOKEN_REF =
             Pattern.compile(Paserk.PID.pattern() + "/" + AccessClaims.TOKEN_ID.pattern());
 
-    private final String lockId;
+    private final Audience audience;
     private final Optional<String> fleetId;
     private final TrustStore trustStore;
 
-    public RevocationListVerifier(String lockId, Optional<String> fleetId, TrustStore trustStore) {
-        this.lockId = lockId;
+    /** For a door addressed by exactly {@code audience} (tools and tests). */
+    public RevocationListVerifier(
+            String audience, Optional<String> fleetId, TrustStore trustStore) {
+        this(Audience.of(audience), fleetId, trustStore);
+    }
+
+    public RevocationListVerifier(
+            Audience audience, Optional<String> fleetId, TrustStore trustStore) {
+        this.audience = audience;
         this.fleetId = fleetId;
         this.trustStore = trustStore;
     }
@@ -123,19 +129,14 @@ public final class RevocationListVerifier {
             throw new TokenRejectedException(MALFORMED, "revocation list: " + e.getMessage());
         }
         RevocationList.Scope scope;
-        if (lockId.equals(aud)) {
+        if (audience.matches(aud)) {
             scope = RevocationList.Scope.LOCK;
         } else if (fleetId.isPresent() && fleetId.get().equals(aud)) {
             scope = RevocationList.Scope.FLEET;
         } else {
-            throw new TokenRejectedException(
-                    WRONG_LOCK,
-                    "the list is for '"
-                            + Rfc3339.abbreviate(aud)
-                            + "', not lock '"
-                            + lockId
-                            + "'"
-                            + fleetId.map(f -> " or fleet '" + f + "'").orElse(""));
+            throw audience.wrong(
+                    "revocation list" + fleetId.map(f -> " (or fleet '" + f + "')").orElse(""),
+                    aud);
         }
         return new RevocationList(scope, seq, iat, jtis, kids, token.text());
     }

@@ -132,6 +132,14 @@ public final class SignedToken {
         return issuer;
     }
 
+    /**
+     * Whether {@code key} signed this text: for a document that introduces its own key (a door
+     * card), checked by the caller against what the document says, never for access.
+     */
+    boolean verifiedWith(PublicKey key) {
+        return key.verify(parts.preAuth(new byte[0]), parts.signature());
+    }
+
     /** The decoded pieces, for the benchmark that compares Ed25519 providers on the same input. */
     PasetoV4Public.Parts parts() {
         return parts;

@@ -64,7 +64,7 @@ class AccessGateTest {
                 role == Role.OWNER ? TestDoor.OWNER : TestDoor.COURIER,
                 new AccessClaims(
                         "t",
-                        TestDoor.LOCK,
+                        TestDoor.DOOR_ID,
                         "gate-" + System.nanoTime(),
                         iat,
                         NOW.minusSeconds(60),
@@ -171,7 +171,7 @@ class AccessGateTest {
         AccessClaims c =
                 new AccessClaims(
                         "t",
-                        TestDoor.LOCK,
+                        TestDoor.DOOR_ID,
                         "expired-000000000001",
                         NOW.minusSeconds(7200),
                         NOW.minusSeconds(7200),

@@ -127,7 +127,8 @@ class ClockGuaranteesTest {
         Outcome reset =
                 door.assembly
                         .gate()
-                        .resetClock(clockReset(door.now(), TestDoor.LOCK, TestDoor.OWNER), "cli");
+                        .resetClock(
+                                clockReset(door.now(), TestDoor.DOOR_ID, TestDoor.OWNER), "cli");
         assertTrue(reset.granted(), reset.detail());
         door.advance(DoorAssembly.CLOCK_WATCH_PERIOD);
         assertFalse(door.model().alarms().contains(Alarm.CLOCK_UNTRUSTED));
@@ -256,7 +257,7 @@ class ClockGuaranteesTest {
         assertTrue(
                 door.assembly
                         .gate()
-                        .resetClock(clockReset(door.now(), TestDoor.LOCK, TestDoor.OWNER), "cli")
+                        .resetClock(clockReset(door.now(), TestDoor.DOOR_ID, TestDoor.OWNER), "cli")
                         .granted());
         door.advance(DoorAssembly.CLOCK_WATCH_PERIOD);
         assertTrue(
@@ -272,7 +273,7 @@ class ClockGuaranteesTest {
             throws Exception {
         VirtualDoor door = start();
         AccessGate gate = door.assembly.gate();
-        String reset = clockReset(door.now(), TestDoor.LOCK, TestDoor.OWNER);
+        String reset = clockReset(door.now(), TestDoor.DOOR_ID, TestDoor.OWNER);
         assertTrue(gate.resetClock(reset, "cli").granted());
         assertEquals(RejectionReason.ALREADY_USED, refusal(gate.resetClock(reset, "cli")));
         assertEquals(
@@ -284,14 +285,15 @@ class ClockGuaranteesTest {
                 RejectionReason.ROLE_NOT_ALLOWED,
                 refusal(
                         gate.resetClock(
-                                clockReset(door.now(), TestDoor.LOCK, TestDoor.COURIER), "cli")));
+                                clockReset(door.now(), TestDoor.DOOR_ID, TestDoor.COURIER),
+                                "cli")));
         assertEquals(
                 RejectionReason.EXPIRED,
                 refusal(
                         gate.resetClock(
                                 clockReset(
                                         door.now().minus(Duration.ofHours(1)),
-                                        TestDoor.LOCK,
+                                        TestDoor.DOOR_ID,
                                         TestDoor.OWNER),
                                 "cli")));
         assertEquals(
@@ -300,7 +302,7 @@ class ClockGuaranteesTest {
                         gate.resetClock(
                                 clockReset(
                                         door.now().plus(Duration.ofHours(1)),
-                                        TestDoor.LOCK,
+                                        TestDoor.DOOR_ID,
                                         TestDoor.OWNER),
                                 "cli")));
         assertEquals(

@@ -237,7 +237,7 @@ class ClockPropertiesTest {
                                 .gate()
                                 .resetClock(
                                         ClockGuaranteesTest.clockReset(
-                                                door.now(), TestDoor.LOCK, TestDoor.OWNER),
+                                                door.now(), TestDoor.DOOR_ID, TestDoor.OWNER),
                                         "cli");
                         door.advance(DoorAssembly.CLOCK_WATCH_PERIOD);
                     }

@@ -116,7 +116,7 @@ class DoorAssemblyTest {
         AccessClaims soon =
                 new AccessClaims(
                         "t",
-                        TestDoor.LOCK,
+                        TestDoor.DOOR_ID,
                         "expires-soon-000001",
                         T0,
                         T0,
@@ -451,7 +451,9 @@ class DoorAssemblyTest {
     private static String list(SigningKey signer, long seq, String ref) {
         return AccessTokens.sign(
                 signer,
-                ("{\"typ\":\"latchkey-revocation\",\"aud\":\"front-door\",\"seq\":"
+                ("{\"typ\":\"latchkey-revocation\",\"aud\":\""
+                                + TestDoor.DOOR_ID
+                                + "\",\"seq\":"
                                 + seq
                                 + ",\"iat\":\"2026-11-25T09:00:00Z\",\"jti\":[\""
                                 + ref

@@ -121,7 +121,7 @@ class DaemonEndToEndTest {
                         org.latchkey.testing.TestDoor.OWNER,
                         new org.latchkey.token.AccessClaims(
                                 "home",
-                                "front-door",
+                                org.latchkey.testing.TestDoor.DOOR_ID,
                                 "owner-mode-0000001",
                                 now.minusSeconds(5),
                                 now.minusSeconds(5),
@@ -184,7 +184,9 @@ class DaemonEndToEndTest {
                 org.latchkey.token.AccessTokens.sign(
                         org.latchkey.testing.TestDoor.OWNER,
                         ("{\"typ\":\"latchkey-revocation\","
-                                        + "\"aud\":\"front-door\",\"seq\":"
+                                        + "\"aud\":\""
+                                        + org.latchkey.testing.TestDoor.DOOR_ID
+                                        + "\",\"seq\":"
                                         + seq
                                         + ",\"iat\":\"2026-11-25T09:00:00Z\",\"jti\":[\""
                                         + ref
@@ -216,7 +218,7 @@ class DaemonEndToEndTest {
                         guestCo,
                         new org.latchkey.token.AccessClaims(
                                 "guests",
-                                "front-door",
+                                org.latchkey.testing.TestDoor.DOOR_ID,
                                 "guest-reload-000001",
                                 now.minusSeconds(5),
                                 now.minusSeconds(5),

@@ -120,7 +120,7 @@ class DaemonRestartTest {
                         TestDoor.OWNER,
                         new AccessClaims(
                                 "owner",
-                                TestDoor.LOCK,
+                                TestDoor.DOOR_ID,
                                 "poison-000000000001",
                                 Instant.parse("9999-12-31T00:00:00Z"),
                                 now.minusSeconds(5),

@@ -2,6 +2,7 @@ package org.latchkey.fuzz;
 
 import org.latchkey.testing.TestDoor;
 import org.latchkey.token.AccessTokenVerifier;
+import org.latchkey.token.Audience;
 import org.latchkey.token.ClockReading;
 import org.latchkey.token.ClockRules;
 import org.latchkey.token.IssuerPolicy;
@@ -46,10 +47,14 @@ final class FuzzDoor {
                                             Duration.ofHours(4),
                                             Optional.of(WeeklyHours.parse("Mon-Sat 08:00-20:00")),
                                             false))));
+
+    /** The fuzz door: addressed by its door id; its lock_id a name that earns a hint. */
+    static final Audience AUDIENCE = new Audience(Optional.of(TestDoor.DOOR_ID), TestDoor.LOCK);
+
     static final AccessTokenVerifier TOKENS =
-            new AccessTokenVerifier(TestDoor.LOCK, TRUST, ClockRules.DEFAULT, ZoneOffset.UTC);
+            new AccessTokenVerifier(AUDIENCE, TRUST, ClockRules.DEFAULT, ZoneOffset.UTC);
     static final RevocationListVerifier LISTS =
-            new RevocationListVerifier(TestDoor.LOCK, Optional.of("fleet-7"), TRUST);
+            new RevocationListVerifier(AUDIENCE, Optional.of("fleet-7"), TRUST);
     static final ClockReading CLOCK = new ClockReading.Trusted(NOW);
     static final RevocationLists REVOKED =
             RevocationLists.NONE.with(

@@ -93,7 +93,7 @@ final class FuzzSeeds {
                         NOW.plus(Duration.ofHours(2)),
                         Use.ONCE,
                         Role.DELIVERY,
-                        TestDoor.LOCK);
+                        TestDoor.DOOR_ID);
         String owner =
                 token(
                         TestDoor.OWNER,
@@ -103,7 +103,7 @@ final class FuzzSeeds {
                         NOW.plus(Duration.ofDays(1)),
                         Use.WINDOW,
                         Role.OWNER,
-                        TestDoor.LOCK);
+                        TestDoor.DOOR_ID);
         s.put("valid-courier", ascii(courier));
         s.put("valid-owner", ascii(owner));
         s.put("scanner-line-end", ascii(courier + "\r\n"));
@@ -145,7 +145,7 @@ final class FuzzSeeds {
                                 TestDoor.COURIER,
                                 new AccessClaims(
                                                 "seed",
-                                                TestDoor.LOCK,
+                                                TestDoor.DOOR_ID,
                                                 "seed-footer-000001",
                                                 nbf,
                                                 nbf,
@@ -173,7 +173,20 @@ final class FuzzSeeds {
                                 NOW.plusSeconds(3600),
                                 Use.ONCE,
                                 Role.DELIVERY,
-                                "back-door")));
+                                TestDoor.OTHER_DOOR_ID)));
+        // The door's lock_id where its door id belongs (a token from before door identities).
+        s.put(
+                "by-lock-id",
+                ascii(
+                        token(
+                                TestDoor.COURIER,
+                                "seed-bylockid-0001",
+                                nbf,
+                                nbf,
+                                NOW.plusSeconds(3600),
+                                Use.ONCE,
+                                Role.DELIVERY,
+                                TestDoor.LOCK)));
         s.put(
                 "expired-skew-plus-1",
                 ascii(
@@ -185,7 +198,7 @@ final class FuzzSeeds {
                                 NOW.minusSeconds(61),
                                 Use.ONCE,
                                 Role.DELIVERY,
-                                TestDoor.LOCK)));
+                                TestDoor.DOOR_ID)));
         s.put(
                 "expiry-boundary",
                 ascii(
@@ -197,7 +210,7 @@ final class FuzzSeeds {
                                 NOW.minusSeconds(59),
                                 Use.ONCE,
                                 Role.DELIVERY,
-                                TestDoor.LOCK)));
+                                TestDoor.DOOR_ID)));
         s.put(
                 "not-yet-valid",
                 ascii(
@@ -209,7 +222,7 @@ final class FuzzSeeds {
                                 NOW.plusSeconds(7200),
                                 Use.ONCE,
                                 Role.DELIVERY,
-                                TestDoor.LOCK)));
+                                TestDoor.DOOR_ID)));
         // 7: a window longer than the key may grant; a role the key may not sign; outside its
         // hours.
         s.put(
@@ -223,7 +236,7 @@ final class FuzzSeeds {
                                 nbf.plus(Duration.ofHours(5)),
                                 Use.ONCE,
                                 Role.DELIVERY,
-                                TestDoor.LOCK)));
+                                TestDoor.DOOR_ID)));
         s.put(
                 "role-not-allowed",
                 ascii(
@@ -235,7 +248,7 @@ final class FuzzSeeds {
                                 NOW.plusSeconds(3600),
                                 Use.ONCE,
                                 Role.GUEST,
-                                TestDoor.LOCK)));
+                                TestDoor.DOOR_ID)));
         Instant sunday = Instant.parse("2026-11-29T10:00:00Z");
         s.put(
                 "outside-hours",
@@ -248,7 +261,7 @@ final class FuzzSeeds {
                                 sunday.plusSeconds(3600),
                                 Use.ONCE,
                                 Role.DELIVERY,
-                                TestDoor.LOCK)));
+                                TestDoor.DOOR_ID)));
         // 9, 10: a revoked jti; an unknown key.
         s.put(
                 "revoked",
@@ -261,7 +274,7 @@ final class FuzzSeeds {
                                 NOW.plusSeconds(3600),
                                 Use.ONCE,
                                 Role.DELIVERY,
-                                TestDoor.LOCK)));
+                                TestDoor.DOOR_ID)));
         SigningKey stranger = SigningKey.fromSeed(new byte[32]);
         s.put(
                 "unknown-key",
@@ -274,7 +287,7 @@ final class FuzzSeeds {
                                 NOW.plusSeconds(3600),
                                 Use.ONCE,
                                 Role.OWNER,
-                                TestDoor.LOCK)));
+                                TestDoor.DOOR_ID)));
         // 13: iat far ahead of the clock.
         s.put(
                 "iat-9999",
@@ -287,7 +300,7 @@ final class FuzzSeeds {
                                 NOW.plusSeconds(3600),
                                 Use.WINDOW,
                                 Role.OWNER,
-                                TestDoor.LOCK)));
+                                TestDoor.DOOR_ID)));
         // Claims that are valid JSON but not valid claims, signed by a trusted key.
         for (String[] bad :
                 new String[][] {
@@ -339,8 +352,10 @@ final class FuzzSeeds {
         String[][] payloads = {
             {
                 "valid",
-                "{\"typ\":\"latchkey-revocation\",\"aud\":\"front-door\",\"seq\":4,\"iat\":\"2026-11-25T09:00:00Z\","
-                    + "\"jti\":[\""
+                "{\"typ\":\"latchkey-revocation\",\"aud\":\""
+                        + TestDoor.DOOR_ID
+                        + "\",\"seq\":4,\"iat\":\"2026-11-25T09:00:00Z\","
+                        + "\"jti\":[\""
                         + ref
                         + "\"],\"kid\":[]}"
             },
@@ -350,16 +365,22 @@ final class FuzzSeeds {
             },
             {
                 "stale-seq",
-                "{\"typ\":\"latchkey-revocation\",\"aud\":\"front-door\",\"seq\":3,\"iat\":\"2026-11-25T09:00:00Z\"}"
+                "{\"typ\":\"latchkey-revocation\",\"aud\":\""
+                        + TestDoor.DOOR_ID
+                        + "\",\"seq\":3,\"iat\":\"2026-11-25T09:00:00Z\"}"
             },
             {
                 "seq-float",
-                "{\"typ\":\"latchkey-revocation\",\"aud\":\"front-door\",\"seq\":1e2,\"iat\":\"2026-11-25T09:00:00Z\"}"
+                "{\"typ\":\"latchkey-revocation\",\"aud\":\""
+                        + TestDoor.DOOR_ID
+                        + "\",\"seq\":1e2,\"iat\":\"2026-11-25T09:00:00Z\"}"
             },
             {
                 "seq-max",
-                "{\"typ\":\"latchkey-revocation\",\"aud\":\"front-door\",\"seq\":9223372036854775807,"
-                    + "\"iat\":\"2026-11-25T09:00:00Z\"}"
+                "{\"typ\":\"latchkey-revocation\",\"aud\":\""
+                        + TestDoor.DOOR_ID
+                        + "\",\"seq\":9223372036854775807,"
+                        + "\"iat\":\"2026-11-25T09:00:00Z\"}"
             },
             {
                 "wrong-aud",
@@ -367,10 +388,16 @@ final class FuzzSeeds {
             },
             {
                 "bad-entry",
-                "{\"typ\":\"latchkey-revocation\",\"aud\":\"front-door\",\"seq\":9,\"iat\":\"2026-11-25T09:00:00Z\","
-                    + "\"jti\":[\"nope\"]}"
+                "{\"typ\":\"latchkey-revocation\",\"aud\":\""
+                        + TestDoor.DOOR_ID
+                        + "\",\"seq\":9,\"iat\":\"2026-11-25T09:00:00Z\","
+                        + "\"jti\":[\"nope\"]}"
             },
-            {"not-a-list", "{\"aud\":\"front-door\"}"},
+            {
+                "by-lock-id",
+                "{\"typ\":\"latchkey-revocation\",\"aud\":\"front-door\",\"seq\":9,\"iat\":\"2026-11-25T09:00:00Z\"}"
+            },
+            {"not-a-list", "{\"aud\":\"" + TestDoor.DOOR_ID + "\"}"},
         };
         for (String[] p : payloads) {
             s.put(p[0], ascii(AccessTokens.sign(TestDoor.OWNER, ascii(p[1]))));

@@ -29,7 +29,7 @@ class TokenFuzzTest {
         String text = text(input);
         try {
             VerifiedAccess v = FuzzDoor.TOKENS.verify(text, FuzzDoor.CLOCK, FuzzDoor.REVOKED);
-            assertEquals(TestDoor.LOCK, v.claims().audience());
+            assertEquals(TestDoor.DOOR_ID, v.claims().audience());
             assertTrue(FuzzDoor.TRUST.find(v.kid()).isPresent());
             assertTrue(
                     !FuzzDoor.NOW.isBefore(v.claims().notBefore().minusSeconds(60))

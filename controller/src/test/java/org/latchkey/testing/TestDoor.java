@@ -27,6 +27,15 @@ public final class TestDoor {
     public static final String LOCK = "front-door";
     public static final SigningKey OWNER = SigningKey.fromSeed(seed(21));
     public static final SigningKey COURIER = SigningKey.fromSeed(seed(22));
+
+    /** The door's own key: its id is what tokens for this door are addressed to. */
+    public static final SigningKey DOOR = SigningKey.fromSeed(seed(23));
+
+    public static final String DOOR_ID = DOOR.publicKey().pid();
+
+    /** Another door's id: a door of the same lock_id elsewhere. */
+    public static final String OTHER_DOOR_ID = SigningKey.fromSeed(seed(24)).publicKey().pid();
+
     private static final AtomicInteger COUNTER = new AtomicInteger();
 
     private TestDoor() {}
@@ -103,10 +112,26 @@ public final class TestDoor {
             return sb.toString();
         }
 
-        /** Writes {@code dir/latchkey.toml} and returns its path. */
+        /**
+         * Writes {@code dir/latchkey.toml} and returns its path, with the door's identity as init
+         * makes it: {@code door.pub} beside the config and, for a state directory of {@code
+         * "state"} (or {@code dir} itself), the door key in it.
+         */
         public Path write(Path dir) throws IOException {
             Path file = dir.resolve("latchkey.toml");
             Files.writeString(file, toml());
+            org.latchkey.identity.DoorKeys.writePublic(file, DOOR.publicKey());
+            if (top.contains("state_dir = \"state\"")) {
+                Path state =
+                        org.latchkey.store.AtomicFiles.createDirectories(
+                                dir.resolve("state"),
+                                java.nio.file.attribute.PosixFilePermissions.fromString(
+                                        "rwx------"));
+                org.latchkey.store.AtomicFiles.write(
+                        state.resolve(org.latchkey.identity.DoorKeys.KEY_FILE),
+                        (DOOR.paserkForExport() + "\n")
+                                .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            }
             return file;
         }
     }
@@ -128,7 +153,7 @@ public final class TestDoor {
                 key,
                 new AccessClaims(
                         key == OWNER ? "owner" : "parcel-co",
-                        LOCK,
+                        DOOR_ID,
                         String.format("test-%s-%06d", Long.toHexString(now.toEpochMilli()), n),
                         now.minusSeconds(5),
                         now.minusSeconds(5),

@@ -1,6 +1,8 @@
 package org.latchkey.bench;
 
 import org.latchkey.config.ConfigToml;
+import org.latchkey.identity.DoorKeys;
+import org.latchkey.store.AtomicFiles;
 import org.latchkey.token.AccessClaims;
 import org.latchkey.token.AccessTokens;
 import org.latchkey.token.Role;
@@ -8,8 +10,10 @@ import org.latchkey.token.SigningKey;
 import org.latchkey.token.Use;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,12 +33,24 @@ final class BenchKeys {
     final SigningKey owner;
     final SigningKey courier;
     final SigningKey stranger;
+
+    /** This door's own key (its id is what tokens are addressed to), and another door's. */
+    final SigningKey door;
+
+    final SigningKey otherDoor;
     private int counter;
 
     BenchKeys(SecureRandom random) {
         owner = SigningKey.generate(random);
         courier = SigningKey.generate(random);
         stranger = SigningKey.generate(random);
+        door = SigningKey.generate(random);
+        otherDoor = SigningKey.generate(random);
+    }
+
+    /** The door id tokens are addressed to. */
+    String doorId() {
+        return door.publicKey().pid();
     }
 
     /**
@@ -48,6 +64,15 @@ final class BenchKeys {
     /** The same with a {@code [hal]} section of the back-end's own. */
     void writeDevice(Path dir, boolean requireCamera, String halSection) throws IOException {
         Files.createDirectories(dir);
+        // The door's identity, as init makes it: the key in the state directory, its public half
+        // beside the config.
+        Path state =
+                AtomicFiles.createDirectories(
+                        dir.resolve("state"), PosixFilePermissions.fromString("rwx------"));
+        AtomicFiles.write(
+                state.resolve(DoorKeys.KEY_FILE),
+                (door.paserkForExport() + "\n").getBytes(StandardCharsets.US_ASCII));
+        DoorKeys.writePublic(dir.resolve("latchkey.toml"), door.publicKey());
         Files.writeString(dir.resolve("owner.pub"), owner.publicKey().paserk() + "\n");
         Files.writeString(dir.resolve("parcel-co.pub"), courier.publicKey().paserk() + "\n");
         Files.writeString(
@@ -88,7 +113,7 @@ final class BenchKeys {
     String courierOnce(Instant at) {
         return token(
                 courier,
-                LOCK,
+                doorId(),
                 Role.DELIVERY,
                 Use.ONCE,
                 at.minusSeconds(300),
@@ -98,7 +123,7 @@ final class BenchKeys {
 
     /** The owner's window token, valid from 5 minutes before {@code at} until {@code until}. */
     String ownerWindow(Instant at, Instant until) {
-        return token(owner, LOCK, Role.OWNER, Use.WINDOW, at.minusSeconds(300), until, "owner");
+        return token(owner, doorId(), Role.OWNER, Use.WINDOW, at.minusSeconds(300), until, "owner");
     }
 
     String token(

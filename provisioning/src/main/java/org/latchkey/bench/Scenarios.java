@@ -91,7 +91,7 @@ final class Scenarios {
                                             r.keys()
                                                     .token(
                                                             r.keys().courier,
-                                                            BenchKeys.LOCK,
+                                                            r.keys().doorId(),
                                                             Role.DELIVERY,
                                                             Use.ONCE,
                                                             r.start().minusSeconds(7200),
@@ -100,7 +100,8 @@ final class Scenarios {
                                             RejectionReason.EXPIRED)),
                     new Scenario(
                             "wrong-lock",
-                            "a token for another door: refused WRONG_LOCK",
+                            "a token for another door named front-door too (another door id):"
+                                    + " refused WRONG_LOCK",
                             Setup.NORMAL,
                             BenchKeys.WEDNESDAY_10AM,
                             r ->
@@ -109,7 +110,7 @@ final class Scenarios {
                                             r.keys()
                                                     .token(
                                                             r.keys().courier,
-                                                            "back-door",
+                                                            r.keys().otherDoor.publicKey().pid(),
                                                             Role.DELIVERY,
                                                             Use.ONCE,
                                                             r.start().minusSeconds(60),
@@ -137,7 +138,7 @@ final class Scenarios {
                                             r.keys()
                                                     .token(
                                                             r.keys().stranger,
-                                                            BenchKeys.LOCK,
+                                                            r.keys().doorId(),
                                                             Role.DELIVERY,
                                                             Use.ONCE,
                                                             r.start().minusSeconds(60),

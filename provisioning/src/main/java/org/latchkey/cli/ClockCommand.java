@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import org.latchkey.assembly.StateDirClock;
 import org.latchkey.config.DeviceConfig;
+import org.latchkey.identity.DoorKeys;
 import org.latchkey.store.LockFile;
 import org.latchkey.store.StateDir;
 import org.latchkey.token.AccessTokens;
@@ -170,7 +171,16 @@ final class ClockCommand {
             context.random().nextBytes(id);
             ObjectNode o = Json.object();
             o.put("typ", ClockResetVerifier.TYPE);
-            o.put("aud", device.lockId());
+            o.put(
+                    "aud",
+                    DoorKeys.audience(device)
+                            .doorId()
+                            .orElseThrow(
+                                    () ->
+                                            CliException.failed(
+                                                    "this door has no identity yet: run latchkey"
+                                                            + " door key --config "
+                                                            + device.source())));
             o.put("jti", Base64.getUrlEncoder().withoutPadding().encodeToString(id));
             o.put("iat", Rfc3339.format(now));
             o.put("exp", Rfc3339.format(now.plus(VALIDITY)));

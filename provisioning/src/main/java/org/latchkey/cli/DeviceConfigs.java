@@ -13,6 +13,15 @@ import java.nio.file.Path;
 final class DeviceConfigs {
     private DeviceConfigs() {}
 
+    /** The config {@code text} as it would load from {@code file}. */
+    static DeviceConfig parse(Path file, String text) throws CliException {
+        try {
+            return DeviceConfigLoader.parse(file, text);
+        } catch (ConfigException e) {
+            throw CliException.failed(e.getMessage());
+        }
+    }
+
     static DeviceConfig load(Path file) throws CliException {
         try {
             return DeviceConfigLoader.load(file);

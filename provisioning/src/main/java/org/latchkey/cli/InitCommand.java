@@ -1,9 +1,12 @@
 package org.latchkey.cli;
 
 import org.latchkey.config.ConfigToml;
+import org.latchkey.config.DeviceConfig;
 import org.latchkey.config.DeviceConfigLoader;
+import org.latchkey.identity.DoorKeys;
 import org.latchkey.store.AtomicFiles;
 import org.latchkey.store.PathSafety;
+import org.latchkey.token.DoorCard;
 import org.latchkey.token.SigningKey;
 
 import picocli.CommandLine.ArgGroup;
@@ -185,6 +188,7 @@ final class InitCommand implements Callable<Integer> {
         }
         long stamp = context.clock().instant().getEpochSecond();
         char[] keyPass = pass;
+        DoorIdentitySetup.Result door;
         try {
             // The folder holds the owner's private key: its mode is chosen here, never the umask's.
             AtomicFiles.createDirectories(dir, PosixFilePermissions.fromString("rwxr-x---"));
@@ -218,6 +222,16 @@ final class InitCommand implements Callable<Integer> {
                                 keyPass,
                                 context.random());
                     });
+            // The door's own identity: a door key (kept by --force), door.pub, the endorsement.
+            DeviceConfig device = DeviceConfigs.parse(config, text);
+            giveStateToTheDaemon(device.stateDir());
+            door =
+                    DoorIdentitySetup.ensure(
+                            device,
+                            Optional.of(owner),
+                            force,
+                            context.clock().instant(),
+                            context.random());
         } finally {
             owner.destroy();
             if (pass != null) {
@@ -248,6 +262,15 @@ final class InitCommand implements Callable<Integer> {
                         + "         its public key, trusted as owner ("
                         + owner.publicKey().pid()
                         + ")");
+        out.println(
+                "  "
+                        + DoorKeys.publicFile(config)
+                        + "         the door's own key"
+                        + (door.made() ? "" : " (kept)")
+                        + ": door id "
+                        + door.door().pid()
+                        + ", fingerprint "
+                        + DoorCard.fingerprint(door.door()));
         if (!daemonCanRead && driver.equals("pi4j")) {
             out.println(
                     "  (no \"latchkey\" group here: make "
@@ -282,8 +305,8 @@ final class InitCommand implements Callable<Integer> {
                         + (driver.equals("pi4j") ? "4" : "3")
                         + ". Issue a first token:         latchkey token issue --key "
                         + dir.resolve(OWNER + ".key")
-                        + " --lock "
-                        + lockId
+                        + " --config "
+                        + config
                         + " --role guest --sub visitor --window --for 2h --qr");
         return ExitCode.OK;
     }
@@ -324,6 +347,26 @@ final class InitCommand implements Callable<Integer> {
                 "# discovery_prefix = \"homeassistant\"   # \"\" = no Home Assistant discovery\n");
         sb.append("accept_tokens = ").append(mqttAcceptTokens).append('\n');
         return sb.toString();
+    }
+
+    /**
+     * The packaged daemon runs as user "latchkey" and keeps its state (the door key among it) in a
+     * folder of its own: made here for it when root sets up a door before its first start.
+     */
+    private static void giveStateToTheDaemon(Path state) {
+        if (Files.exists(state)) {
+            return;
+        }
+        try {
+            var daemon =
+                    state.getFileSystem()
+                            .getUserPrincipalLookupService()
+                            .lookupPrincipalByName("latchkey");
+            AtomicFiles.createDirectories(state, PosixFilePermissions.fromString("rwx------"));
+            Files.setOwner(state, daemon);
+        } catch (IOException | UnsupportedOperationException e) {
+            // No such user (a laptop): the state directory is the caller's, as the daemon will be.
+        }
     }
 
     /**

@@ -50,6 +50,7 @@ public final class LatchkeyCommand {
     static final List<Class<?>> COMMANDS =
             List.of(
                     InitCommand.class,
+                    DoorCommand.class,
                     KeysCommand.class,
                     TokenCommand.class,
                     IssuerCommand.class,
@@ -78,7 +79,13 @@ public final class LatchkeyCommand {
                                     IssuerCommand.Remove.class),
                     AuditCommand.class, List.of(AuditCommand.Verify.class, AuditCommand.Show.class),
                     MqttCommand.class, List.of(MqttCommand.Check.class),
-                    ClockCommand.class, List.of(ClockCommand.Reset.class));
+                    ClockCommand.class, List.of(ClockCommand.Reset.class),
+                    DoorCommand.class,
+                            List.of(
+                                    DoorCommand.Key.class,
+                                    DoorCommand.Endorse.class,
+                                    DoorCommand.Card.class,
+                                    DoorCommand.VerifyCard.class));
 
     /** What to build: each top-level command with the subcommands it needs. */
     static Map<Class<?>, List<Class<?>>> needed(String... args) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import org.latchkey.config.DeviceConfig;
+import org.latchkey.identity.DoorKeys;
 import org.latchkey.store.LockFile;
 import org.latchkey.store.RevocationStore;
 import org.latchkey.store.StateDir;
@@ -120,7 +121,8 @@ final class RevokeCommand implements Callable<Integer> {
             throw CliException.usage("--fleet: " + config + " sets no fleet_id");
         }
         RevocationListVerifier verifier =
-                new RevocationListVerifier(device.lockId(), device.fleetId(), device.trustStore());
+                new RevocationListVerifier(
+                        DoorKeys.audience(device), device.fleetId(), device.trustStore());
         RevocationList.Scope scope = fleet ? RevocationList.Scope.FLEET : RevocationList.Scope.LOCK;
         PrintWriter out = spec.commandLine().getOut();
         if (list) {
@@ -302,19 +304,33 @@ final class RevokeCommand implements Callable<Integer> {
         return RevocationStore.open(Storage.READ_ONLY, device.stateDir(), () -> verifier);
     }
 
+    /** This door's id, which its own lists are addressed to. */
+    private static String doorId(DeviceConfig device) throws CliException {
+        return DoorKeys.audience(device)
+                .doorId()
+                .orElseThrow(
+                        () ->
+                                CliException.failed(
+                                        "this door has no identity yet (no door.pub beside "
+                                                + device.source()
+                                                + "): run latchkey door key --config "
+                                                + device.source()));
+    }
+
     /**
      * The next list: seq beyond every list this door has installed, all that was revoked plus the
      * new entries.
      */
     private String sign(
-            RevocationList installed, long highestSeq, DeviceConfig device, SigningKey owner) {
+            RevocationList installed, long highestSeq, DeviceConfig device, SigningKey owner)
+            throws CliException {
         TreeSet<String> tokenIds = new TreeSet<>(installed.tokenIds());
         tokenIds.addAll(jtis);
         TreeSet<String> keyIds = new TreeSet<>(installed.keyIds());
         keyIds.addAll(kids);
         ObjectNode o = Json.object();
         o.put("typ", RevocationListVerifier.TYPE);
-        o.put("aud", fleet ? device.fleetId().orElseThrow() : device.lockId());
+        o.put("aud", fleet ? device.fleetId().orElseThrow() : doorId(device));
         o.put("seq", highestSeq + 1);
         o.put("iat", Rfc3339.format(context.clock().instant()));
         tokenIds.forEach(o.putArray("jti")::add);

@@ -2,7 +2,6 @@ package org.latchkey.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import org.latchkey.config.DeviceConfigLoader;
 import org.latchkey.config.Durations;
 import org.latchkey.token.AccessClaims;
 import org.latchkey.token.AccessTokens;
@@ -44,12 +43,8 @@ final class TokenIssueCommand implements Callable<Integer> {
             description = "Passphrase of an encrypted key (else asked).")
     Path passphraseFile;
 
-    @Option(
-            names = "--lock",
-            required = true,
-            paramLabel = "ID",
-            description = "The door's lock id (aud).")
-    String lock;
+    /** The door: --config FILE, --door CARD or --lock DOOR_ID. */
+    @picocli.CommandLine.Mixin DoorTarget door;
 
     @Option(
             names = "--role",
@@ -169,9 +164,7 @@ final class TokenIssueCommand implements Callable<Integer> {
     }
 
     private AccessClaims claims() throws CliException {
-        if (!DeviceConfigLoader.LOCK_ID.matcher(lock).matches()) {
-            throw CliException.usage("--lock: a lock id is 1–64 characters of A–Z a–z 0–9 . _ -");
-        }
+        String lock = door.resolve().doorId();
         Role r =
                 Role.fromWireName(role)
                         .orElseThrow(

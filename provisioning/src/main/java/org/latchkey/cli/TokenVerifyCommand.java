@@ -3,6 +3,7 @@ package org.latchkey.cli;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import org.latchkey.config.DeviceConfig;
+import org.latchkey.identity.DoorKeys;
 import org.latchkey.store.RevocationStore;
 import org.latchkey.store.Storage;
 import org.latchkey.token.AccessClaims;
@@ -66,7 +67,10 @@ final class TokenVerifyCommand implements Callable<Integer> {
                         : TokenInput.time(at, "--at", context.clock());
         AccessTokenVerifier verifier =
                 new AccessTokenVerifier(
-                        device.lockId(), device.trustStore(), device.clock(), device.zone());
+                        DoorKeys.audience(device),
+                        device.trustStore(),
+                        device.clock(),
+                        device.zone());
         try {
             print(
                     verifier.verify(
@@ -95,7 +99,8 @@ final class TokenVerifyCommand implements Callable<Integer> {
             return RevocationLists.NONE;
         }
         RevocationListVerifier lists =
-                new RevocationListVerifier(device.lockId(), device.fleetId(), device.trustStore());
+                new RevocationListVerifier(
+                        DoorKeys.audience(device), device.fleetId(), device.trustStore());
         return RevocationStore.open(Storage.READ_ONLY, device.stateDir(), () -> lists).installed();
     }
 

@@ -115,7 +115,7 @@ class KeyFilesOpenSslTest {
                         "--key",
                         key.toString(),
                         "--lock",
-                        "front-door",
+                        org.latchkey.testing.TestDoor.DOOR_ID,
                         "--role",
                         "guest",
                         "--sub",

@@ -55,6 +55,8 @@ class StandardPasetoInteropTest {
                 max_window = "1d"
                 """
                         .formatted(name, publicKey, roles));
+        org.latchkey.identity.DoorKeys.writePublic(
+                config, org.latchkey.testing.TestDoor.DOOR.publicKey());
         return config;
     }
 
@@ -68,10 +70,11 @@ class StandardPasetoInteropTest {
 
         String payload =
                 """
-                {"iss":"acme","aud":"front-door","jti":"acme-0000000000000001","iat":"2026-11-25T08:00:00+00:00",\
+                {"iss":"acme","aud":"%s","jti":"acme-0000000000000001","iat":"2026-11-25T08:00:00+00:00",\
                 "nbf":"2026-11-25T08:00:00+00:00","exp":"2026-11-25T12:00:00+00:00","use":"once","role":"delivery",\
                 "sub":"parcel 9"}\
-                """;
+                """
+                        .formatted(org.latchkey.testing.TestDoor.DOOR_ID);
         String footer = "{\"kid\":\"" + Paserk.pid(k4public) + "\"}";
         String token = Paseto.sign(new PrivateKey(pair.getPrivate(), Version.V4), payload, footer);
 
@@ -109,7 +112,7 @@ class StandardPasetoInteropTest {
                         "--key",
                         dir.resolve("owner.key").toString(),
                         "--lock",
-                        "front-door",
+                        org.latchkey.testing.TestDoor.DOOR_ID,
                         "--role",
                         "guest",
                         "--sub",
@@ -138,7 +141,9 @@ class StandardPasetoInteropTest {
 
         String payload = Paseto.parse(key, token, footer);
         assertTrue(payload.contains("\"jti\":\"cleaner-00000000001\""), payload);
-        assertTrue(payload.contains("\"aud\":\"front-door\""), payload);
+        assertTrue(
+                payload.contains("\"aud\":\"" + org.latchkey.testing.TestDoor.DOOR_ID + "\""),
+                payload);
 
         String tampered =
                 token.substring(0, 30)

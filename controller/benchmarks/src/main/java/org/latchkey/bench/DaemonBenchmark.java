@@ -143,7 +143,7 @@ public final class DaemonBenchmark {
                             courier,
                             new AccessClaims(
                                     "parcel-co",
-                                    "front-door",
+                                    TestDoor.DOOR_ID,
                                     "bench-" + System.nanoTime(),
                                     now.minusSeconds(5),
                                     now.minusSeconds(5),

@@ -1,6 +1,7 @@
 package org.latchkey.token;
 
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
+import org.latchkey.testing.TestDoor;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -73,13 +74,15 @@ public class TokenVerificationBenchmark {
                                                 Duration.ofHours(4),
                                                 Optional.empty(),
                                                 false))));
-        verifier = new AccessTokenVerifier("front-door", trust, ClockRules.DEFAULT, ZoneOffset.UTC);
+        verifier =
+                new AccessTokenVerifier(
+                        TestDoor.DOOR_ID, trust, ClockRules.DEFAULT, ZoneOffset.UTC);
         valid =
                 AccessTokens.issue(
                         key,
                         new AccessClaims(
                                 "parcel-co",
-                                "front-door",
+                                TestDoor.DOOR_ID,
                                 "order-0000000000001",
                                 NOW,
                                 NOW,
