@@ -204,6 +204,8 @@ public final class AccessGate {
                                             RejectionReason.ALREADY_USED,
                                             "this once token was already used")));
                 }
+                door.record(
+                        new AuditRecord.OnceUsed(access.kid(), c.tokenId(), c.expires(), "mode"));
             } catch (IOException e) {
                 health.failed(StoreHealth.Part.ONE_TIME_STORE);
                 return CompletableFuture.completedFuture(
@@ -293,6 +295,7 @@ public final class AccessGate {
                 health.ok(StoreHealth.Part.ONE_TIME_STORE);
                 Instant before = clock.floor();
                 Instant now = clock.reset();
+                door.record(new AuditRecord.OnceUsed(s.kid(), s.jti(), s.expires(), "clock_reset"));
                 door.record(new AuditRecord.ClockReset(s.kid(), s.jti(), before, now));
                 checkClock();
                 Logger.warn(

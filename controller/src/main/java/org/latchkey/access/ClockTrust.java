@@ -18,10 +18,13 @@ import java.util.function.Supplier;
  * Whether the door trusts its wall clock (docs/token-profile.md, Time). All must hold: the time
  * floor was read (or an owner reset it); the clock is NTP-synchronised since boot (or a
  * battery-backed clock was declared); it does not read earlier than the floor; and it has not run
- * ahead of the time that truly passed — since the last trusted reading in this boot, by the boot
- * clock (which no wall-clock step moves), plus the skew; across a reboot, by at most {@code [clock]
- * max_offline}. So a step of a synchronised clock is untrusted at the reading that sees it, and can
- * never drag the floor (or the one-time store's compaction) ahead. No token moves any of this.
+ * ahead of the time that truly passed — since the anchor, by the boot clock (which no wall-clock
+ * step moves), plus the skew; across a reboot, by at most {@code [clock] max_offline}. The anchor
+ * is the first trusted reading of this boot (or the floor's, when the floor was confirmed in this
+ * boot, or an owner's reset) and it stays put: were it the last reading, steps each just under the
+ * skew would add up. So a step of a synchronised clock is untrusted at the reading that sees it,
+ * and can never drag the floor (or the one-time store's compaction) ahead. No token moves any of
+ * this.
  */
 public final class ClockTrust {
     /** systemd-timesyncd creates this once the clock is synchronised. */
@@ -37,10 +40,13 @@ public final class ClockTrust {
     private final Supplier<Instant> horizon;
     private final Settings settings;
 
-    /** The last trusted reading: a wall time and where in which boot it was read. */
-    private Instant lastWall;
+    /**
+     * The anchor: a wall time believed, and where in which boot it held. The clock may read at most
+     * the time passed since, plus the skew, ahead of it.
+     */
+    private Instant anchorWall;
 
-    private BootTime lastBoot;
+    private BootTime anchorBoot;
 
     /**
      * @param horizon how far the one-time store's compaction went
@@ -65,8 +71,11 @@ public final class ClockTrust {
         if (why.isPresent()) {
             return new ClockReading.Untrusted(now, floor.get(), horizon.get(), why.get());
         }
-        lastWall = now;
-        lastBoot = at;
+        if (anchorBoot == null || !anchorBoot.sameBoot(at)) {
+            Optional<BootTime> floorAt = floor.confirmedAt().filter(b -> b.sameBoot(at));
+            anchorWall = floorAt.isPresent() ? floor.get() : now;
+            anchorBoot = floorAt.orElse(at);
+        }
         return new ClockReading.Trusted(now, horizon.get());
     }
 
@@ -96,21 +105,24 @@ public final class ClockTrust {
     }
 
     /**
-     * The latest wall time the clock may read now: the last trusted reading plus the time that
-     * passed since by the boot clock (and the skew); after a reboot, the floor plus {@code
-     * max_offline}; nothing on a first start.
+     * The latest wall time the clock may read now: the anchor plus the time that passed since by
+     * the boot clock (and the skew); after a reboot, the floor plus {@code max_offline}; nothing on
+     * a first start.
      */
     private Optional<Instant> latestBelievable(BootTime at) {
         Instant wall;
         BootTime then;
-        if (lastBoot != null) {
-            wall = lastWall;
-            then = lastBoot;
+        if (anchorBoot != null) {
+            wall = anchorWall;
+            then = anchorBoot;
         } else if (floor.confirmedAt().isPresent()) {
             wall = floor.get();
             then = floor.confirmedAt().get();
+        } else if (floor.firstStart()) {
+            return Optional.empty(); // nothing to compare with
         } else if (floor.get().equals(Instant.EPOCH)) {
-            return Optional.empty(); // a first start: nothing to compare with
+            // A floor of 0 beside the door's records: no first start, whatever the file says.
+            return Optional.of(floor.lastSeen().plus(settings.maxOffline()));
         } else {
             return Optional.of(floor.get().plus(settings.maxOffline()));
         }
@@ -140,7 +152,7 @@ public final class ClockTrust {
      */
     public synchronized Optional<Instant> persistFloor() throws IOException {
         if (read() instanceof ClockReading.Trusted t) {
-            floor.advance(t.now(), lastBoot);
+            floor.advance(t.now(), onAnchorLine(t.now()));
             return Optional.of(floor.get());
         }
         return Optional.empty();
@@ -155,9 +167,19 @@ public final class ClockTrust {
         Instant now = clock.instant();
         BootTime at = boot.get();
         floor.reset(now, at);
-        lastWall = now;
-        lastBoot = at;
+        anchorWall = now;
+        anchorBoot = at;
         return now;
+    }
+
+    /**
+     * Where in this boot the wall time {@code now} lies on the anchor's line: recorded with the
+     * floor, so that a restart in the same boot measures from the anchor still (were it the moment
+     * of the reading, each restart could add a skew).
+     */
+    private BootTime onAnchorLine(Instant now) {
+        Duration since = anchorBoot.sinceBoot().plus(Duration.between(anchorWall, now));
+        return new BootTime(anchorBoot.bootId(), since.isNegative() ? Duration.ZERO : since);
     }
 
     public Instant floor() {

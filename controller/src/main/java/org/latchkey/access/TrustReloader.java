@@ -4,6 +4,7 @@ import org.latchkey.config.ConfigException;
 import org.latchkey.config.DeviceConfig;
 import org.latchkey.config.DeviceConfigLoader;
 import org.latchkey.door.AuditRecord;
+import org.latchkey.store.PathSafety;
 import org.latchkey.token.AccessTokenVerifier;
 import org.latchkey.token.Audience;
 import org.latchkey.token.ClockResetVerifier;
@@ -15,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -47,7 +49,8 @@ public final class TrustReloader {
             Supplier<Duration> monotonic,
             Consumer<AuditRecord> audit) {
         this.audience = audience;
-        this.file = config.source();
+        // The file the door started with, links resolved: a link swapped later changes nothing.
+        this.file = realPath(config.source());
         this.monotonic = monotonic;
         this.audit = audit;
         this.seen = modified();
@@ -81,6 +84,22 @@ public final class TrustReloader {
         }
         seen = m;
         try {
+            Optional<String> unsafe = PathSafety.problem(file);
+            if (unsafe.isPresent()) {
+                Logger.error(
+                        "{} is no longer safe to trust; the trusted issuers stay as they were: {}",
+                        file,
+                        unsafe.get());
+                return;
+            }
+        } catch (IOException e) {
+            Logger.error(
+                    "{} cannot be checked; the trusted issuers stay as they were: {}",
+                    file,
+                    e.getMessage());
+            return;
+        }
+        try {
             DeviceConfig next = DeviceConfigLoader.load(file);
             if (!next.lockId().equals(config.lockId())
                     || !next.fleetId().equals(config.fleetId())
@@ -112,6 +131,14 @@ public final class TrustReloader {
         verifier = new AccessTokenVerifier(audience, c.trustStore(), base.clock(), base.zone());
         revocationVerifier = new RevocationListVerifier(audience, base.fleetId(), c.trustStore());
         clockResetVerifier = new ClockResetVerifier(audience, c.trustStore(), base.clock().skew());
+    }
+
+    private static Path realPath(Path p) {
+        try {
+            return p.toRealPath();
+        } catch (IOException e) {
+            return p.toAbsolutePath();
+        }
     }
 
     private FileTime modified() {

@@ -132,7 +132,7 @@ public final class DoorAssembly {
                 history.records()
                         || store.size() > 0
                         || Files.exists(state.resolve(OneTimeStore.FILE));
-        TimeFloor floor = TimeFloor.open(storage, state, hasHistory);
+        TimeFloor floor = TimeFloor.open(storage, state, hasHistory, history.lastSeen());
         DoorKeys.Identity identity =
                 DoorKeys.open(config.source(), state, hasHistory, new java.security.SecureRandom());
         List<Damage> restored = reconcile(store, history, config.clock().skew());
@@ -228,7 +228,7 @@ public final class DoorAssembly {
         } catch (IOException e) {
             Logger.error(
                     "the audit log cannot be read at start ({}): taken as history", e.getMessage());
-            return new AuditHistory(true, List.of(), Instant.EPOCH);
+            return new AuditHistory(true, List.of(), Instant.EPOCH, Instant.EPOCH);
         }
     }
 
@@ -246,27 +246,48 @@ public final class DoorAssembly {
         // Against the horizon, never the floor: an owner's clock reset may lower the floor (one a
         // spoofed clock moved ahead), and a grant passed over here would then verify again.
         int missing = 0;
+        int earlier = 0;
         for (AuditHistory.OnceGrant g : history.onceGrants()) {
-            if (g.exp().plus(skew).isAfter(store.horizon()) && !store.isUsed(g.kid(), g.jti())) {
-                try {
+            if (!g.exp().plus(skew).isAfter(store.horizon())) {
+                continue;
+            }
+            Optional<Instant> until = store.usedUntil(g.kid(), g.jti());
+            try {
+                if (until.isEmpty()) {
+                    missing++;
                     store.consume(g.kid(), g.jti(), g.exp());
-                } catch (IOException e) {
-                    Logger.error("once.log cannot take back a used token: {}", e.getMessage());
-                    store.holdInMemory(g.kid(), g.jti(), g.exp());
+                } else if (until.get().isBefore(g.exp())) {
+                    earlier++;
+                    store.extend(g.kid(), g.jti(), g.exp());
                 }
-                missing++;
+            } catch (IOException e) {
+                Logger.error("once.log cannot take back a used token: {}", e.getMessage());
+                store.holdInMemory(g.kid(), g.jti(), g.exp());
             }
         }
-        if (missing == 0) {
-            return List.of();
+        List<Damage> found = new ArrayList<>();
+        if (missing > 0) {
+            found.add(
+                    damage(
+                            "lacked "
+                                    + missing
+                                    + " once token(s) the audit log records as used (lost, or put"
+                                    + " back from a backup): they count as used again"));
         }
-        String problem =
-                "lacked "
-                        + missing
-                        + " once grant(s) the audit log records (lost, or put back from a backup):"
-                        + " they count as used again";
+        if (earlier > 0) {
+            found.add(
+                    damage(
+                            "said "
+                                    + earlier
+                                    + " used once token(s) expire earlier than the audit log"
+                                    + " records (edited): the audit log's expiry holds"));
+        }
+        return found;
+    }
+
+    private static Damage damage(String problem) {
         Logger.error("{}: {}", OneTimeStore.FILE, problem);
-        return List.of(new Damage(OneTimeStore.FILE, "", problem));
+        return new Damage(OneTimeStore.FILE, "", problem);
     }
 
     private static void post(AtomicReference<DoorController> door, DoorEvent event) {

@@ -45,10 +45,9 @@ public final class StateDirClock {
                 new ClockResetVerifier(audience, config.trustStore(), config.clock().skew())
                         .verify(statement, now, revocations);
         OneTimeStore store = OneTimeStore.open(Storage.REAL, state);
-        boolean history =
-                AuditHistory.read(state).records()
-                        || Files.exists(state.resolve(OneTimeStore.FILE));
-        TimeFloor floor = TimeFloor.open(Storage.REAL, state, history);
+        AuditHistory past = AuditHistory.read(state);
+        boolean history = past.records() || Files.exists(state.resolve(OneTimeStore.FILE));
+        TimeFloor floor = TimeFloor.open(Storage.REAL, state, history, past.lastSeen());
         if (store.consume(s.kid(), s.jti(), s.expires()) == OneTimeStore.Result.ALREADY_USED) {
             throw new TokenRejectedException(
                     RejectionReason.ALREADY_USED, "this clock reset was already used");
@@ -66,8 +65,13 @@ public final class StateDirClock {
             }
             Instant before = floor.get();
             floor.reset(now, BootTime.SYSTEM.get());
-            if (audit.append(new AuditRecord.ClockReset(s.kid(), s.jti(), before, now), now)
-                    .isEmpty()) {
+            if (audit.append(
+                                    new AuditRecord.OnceUsed(
+                                            s.kid(), s.jti(), s.expires(), "clock_reset"),
+                                    now)
+                            .isEmpty()
+                    || audit.append(new AuditRecord.ClockReset(s.kid(), s.jti(), before, now), now)
+                            .isEmpty()) {
                 throw new IOException(
                         "the time floor was reset, but the audit log could not record it");
             }

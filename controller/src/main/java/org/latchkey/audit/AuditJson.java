@@ -20,6 +20,7 @@ import org.latchkey.door.AuditRecord.Granted;
 import org.latchkey.door.AuditRecord.LockRequested;
 import org.latchkey.door.AuditRecord.ModeChanged;
 import org.latchkey.door.AuditRecord.OnceCompacted;
+import org.latchkey.door.AuditRecord.OnceUsed;
 import org.latchkey.door.AuditRecord.RecordsLost;
 import org.latchkey.door.AuditRecord.RefusalsSummary;
 import org.latchkey.door.AuditRecord.Refused;
@@ -89,6 +90,7 @@ public final class AuditJson {
             case StateDamaged x -> "state_damaged";
             case OnceCompacted x -> "once_compacted";
             case ClockReset x -> "clock_reset";
+            case OnceUsed x -> "once_used";
             case Unrecognised x -> x.type();
         };
     }
@@ -166,6 +168,11 @@ public final class AuditJson {
                             .put("jti", x.jti())
                             .put("floor_before", Rfc3339.format(x.floorBefore()))
                             .put("floor", Rfc3339.format(x.floorNow()));
+            case OnceUsed x ->
+                    o.put("kid", x.kid())
+                            .put("jti", x.jti())
+                            .put("exp", Rfc3339.format(x.exp()))
+                            .put("why", x.why());
             case Unrecognised x -> x.fields().forEach((k, v) -> o.put(k, String.valueOf(v)));
         }
         return o;
@@ -282,6 +289,12 @@ public final class AuditJson {
                                 text(line, "jti"),
                                 Rfc3339.parse(text(line, "floor_before")),
                                 Rfc3339.parse(text(line, "floor")));
+                case "once_used" ->
+                        new OnceUsed(
+                                text(line, "kid"),
+                                text(line, "jti"),
+                                Rfc3339.parse(text(line, "exp")),
+                                text(line, "why"));
                 default -> unrecognised(type, line);
             };
         } catch (NullPointerException e) {

@@ -14,11 +14,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 
@@ -42,6 +46,15 @@ public final class AuditLog implements AuditTrail, AutoCloseable {
     static final String CURRENT = "audit.log";
     static final String GENESIS_PREV = "0".repeat(64);
     private static final String ROTATED = "audit-\\d{12}\\.log";
+
+    /**
+     * Once tokens that expired longer ago than this are not carried past a pruning: the one-time
+     * store's compaction (a day's lag) has long made them count as expired.
+     */
+    static final Duration CARRY_MARGIN = Duration.ofDays(7);
+
+    /** The most once tokens one pruned file carries over (about 200 bytes each). */
+    static final int MAX_CARRIED = 10_000;
 
     /**
      * @param rotateBytes start a new file beyond this size
@@ -361,6 +374,7 @@ public final class AuditLog implements AuditTrail, AutoCloseable {
                 storage.delete(old);
                 continue;
             }
+            carryOnceTokens(old, lines, at);
             byte[] last = lines.get(lines.size() - 1);
             long nextFirst = firstSeq(rotated.get(i + 1));
             write(
@@ -378,6 +392,44 @@ public final class AuditLog implements AuditTrail, AutoCloseable {
                     limits.maxBytes(),
                     old.getFileName(),
                     lines.size());
+        }
+    }
+
+    /**
+     * Before a file goes, the once tokens it says the door took and that may still be valid are
+     * written again ({@code once_used}, "carried"): the log must keep remembering every one until
+     * it expires, so that a one-time store lost after the pruning cannot reopen it. At most {@link
+     * #MAX_CARRIED}, the latest-expiring first: beyond that many only the one-time store remembers.
+     */
+    private void carryOnceTokens(Path old, List<byte[]> lines, Instant at) throws IOException {
+        Instant keepFrom = at.minus(CARRY_MARGIN);
+        Map<String, AuditHistory.OnceGrant> live = new LinkedHashMap<>();
+        for (byte[] line : lines) {
+            AuditHistory.remembered(line)
+                    .flatMap(AuditHistory::onceTaken)
+                    .filter(g -> g.exp().isAfter(keepFrom))
+                    .ifPresent(
+                            g ->
+                                    live.merge(
+                                            g.kid() + " " + g.jti(),
+                                            g,
+                                            (a, b) -> a.exp().isAfter(b.exp()) ? a : b));
+        }
+        List<AuditHistory.OnceGrant> carried =
+                live.values().stream()
+                        .sorted(Comparator.comparing(AuditHistory.OnceGrant::exp).reversed())
+                        .limit(MAX_CARRIED)
+                        .toList();
+        if (live.size() > MAX_CARRIED) {
+            Logger.error(
+                    "{} holds {} once tokens that may still be valid: the audit log carries the {}"
+                            + " latest-expiring; the one-time store alone remembers the rest",
+                    old.getFileName(),
+                    live.size(),
+                    MAX_CARRIED);
+        }
+        for (AuditHistory.OnceGrant g : carried) {
+            write(new AuditRecord.OnceUsed(g.kid(), g.jti(), g.exp(), "carried"), at);
         }
     }
 

@@ -7,6 +7,7 @@ import org.latchkey.assembly.DoorAssembly;
 import org.latchkey.config.ConfigException;
 import org.latchkey.config.DeviceConfig;
 import org.latchkey.config.DeviceConfigLoader;
+import org.latchkey.door.AuditRecord;
 import org.latchkey.door.DoorController;
 import org.latchkey.door.DoorEvent;
 import org.latchkey.hal.DoorHardware;
@@ -29,6 +30,7 @@ import org.tinylog.provider.ProviderRegistry;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
@@ -52,6 +54,12 @@ public final class Latchkeyd {
 
     /** A restart may overlap the end of the last run for a moment; two doors never share one. */
     static final Duration STATE_LOCK_WAIT = Duration.ofSeconds(5);
+
+    /** How often the state directory's lock file is checked. */
+    static final Duration LOCK_CHECK = Duration.ofSeconds(1);
+
+    /** The exit code when another process took the state directory (see guardStateLock). */
+    static final int EXIT_STATE_TAKEN = 4;
 
     private Latchkeyd() {}
 
@@ -136,7 +144,10 @@ public final class Latchkeyd {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        return 0;
+        if (door.exitCode() != 0) {
+            door.stop(); // stopping itself: returns once the door has stopped
+        }
+        return door.exitCode();
     }
 
     /**
@@ -160,6 +171,9 @@ public final class Latchkeyd {
         private final Thread loop;
         private final LockFile stateLock;
         private volatile boolean stopping;
+        private volatile int exitCode;
+        private final java.util.concurrent.CountDownLatch stopped =
+                new java.util.concurrent.CountDownLatch(1);
 
         private Running(
                 DeviceConfig config,
@@ -185,14 +199,19 @@ public final class Latchkeyd {
         }
 
         static Running start(Options options) throws ConfigException, HalException, IOException {
-            DeviceConfig config = DeviceConfigLoader.load(options.config());
-            HalConfig hal = config.hal();
-            if (options.simulate() && hal.driver() != HalConfig.Driver.SIMULATED) {
-                hal = hal.withDriver(HalConfig.Driver.SIMULATED);
+            if (!Files.exists(options.config())) {
+                DeviceConfigLoader.load(options.config()); // says what is missing, and how to fix
             }
             Optional<String> unsafe = PathSafety.problem(options.config());
             if (unsafe.isPresent()) {
                 throw new IOException("the config is not safe: " + unsafe.get());
+            }
+            // Read where the checked path led, and from there on: a link swapped later moves
+            // nothing.
+            DeviceConfig config = DeviceConfigLoader.load(options.config().toRealPath());
+            HalConfig hal = config.hal();
+            if (options.simulate() && hal.driver() != HalConfig.Driver.SIMULATED) {
+                hal = hal.withDriver(HalConfig.Driver.SIMULATED);
             }
             Path state = StateDir.open(config.stateDir());
             LockFile stateLock;
@@ -299,6 +318,13 @@ public final class Latchkeyd {
             }
 
             door.start(hardware);
+            try {
+                // What the start found (an untrusted clock, damage) is in the model before
+                // anyone can ask for the status.
+                controller.awaitHandled(Duration.ofSeconds(5));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
 
             ApiServer api;
             try {
@@ -347,6 +373,7 @@ public final class Latchkeyd {
             // After READY=1: systemd reads a ping before it as noise, and a slow start must not
             // put one there.
             running.feedWatchdog();
+            running.guardStateLock();
             return running;
         }
 
@@ -373,6 +400,56 @@ public final class Latchkeyd {
             }
         }
 
+        /**
+         * Every second: the state directory's lock file must still be the one locked. Removed or
+         * replaced, it is locked again at once; if another process was quicker, two doors may be
+         * writing the same state: this one stops (the door stays locked) and says why.
+         */
+        private void guardStateLock() {
+            scheduler.schedule(
+                    LOCK_CHECK,
+                    () -> {
+                        if (stopping) {
+                            return;
+                        }
+                        if (!stateLock.stillGuards()) {
+                            String file = stateLock.file().toString();
+                            try {
+                                stateLock.retake();
+                                Logger.error(
+                                        "{} was removed or replaced while latchkeyd held it:"
+                                                + " locked again",
+                                        file);
+                                door.controller()
+                                        .record(
+                                                new AuditRecord.StateDamaged(
+                                                        file,
+                                                        "",
+                                                        "removed or replaced while latchkeyd held"
+                                                                + " it: locked again"));
+                            } catch (IOException e) {
+                                Logger.error(
+                                        "{} was removed or replaced while latchkeyd held it, and"
+                                                + " another process has locked it since ({}):"
+                                                + " stopping, so that one door writes this state",
+                                        file,
+                                        e.getMessage());
+                                door.controller()
+                                        .record(
+                                                new AuditRecord.StateDamaged(
+                                                        file,
+                                                        "",
+                                                        "another process took the state directory:"
+                                                                + " latchkeyd stopped"));
+                                exitCode = EXIT_STATE_TAKEN;
+                                Thread.ofPlatform().name("latchkeyd-lock-lost").start(this::stop);
+                                return;
+                            }
+                        }
+                        guardStateLock();
+                    });
+        }
+
         /** The door loop is alive and the door has not stopped: what the watchdog vouches for. */
         boolean healthy() {
             return loop.isAlive() && !door.controller().isStopped();
@@ -382,14 +459,30 @@ public final class Latchkeyd {
             loop.join();
         }
 
+        /** 0, or why the door stopped itself. */
+        int exitCode() {
+            return exitCode;
+        }
+
         /**
          * SIGTERM: finish the motion, lock if closed, flush, release the hardware. Bounded in time.
          */
         public void stop() {
-            if (stopping) {
-                return;
+            synchronized (this) {
+                if (stopping) {
+                    awaitStop(); // another thread stops the door: return once it has
+                    return;
+                }
+                stopping = true;
             }
-            stopping = true;
+            try {
+                stopNow();
+            } finally {
+                stopped.countDown();
+            }
+        }
+
+        private void stopNow() {
             systemd.stopping();
             Logger.info("shutting down");
             scanner.ifPresent(ScannerInput::stop);
@@ -424,6 +517,16 @@ public final class Latchkeyd {
             }
             Logger.info("stopped: {}", controller.model().stateName());
             shutdownLogging();
+        }
+
+        private void awaitStop() {
+            try {
+                if (!stopped.await(1, java.util.concurrent.TimeUnit.MINUTES)) {
+                    System.err.println("latchkeyd: the stop did not finish within a minute");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
 
         ApiServer api() {

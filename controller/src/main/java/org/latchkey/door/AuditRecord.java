@@ -134,6 +134,15 @@ public sealed interface AuditRecord {
     record OnceCompacted(long dropped, Instant horizon) implements AuditRecord {}
 
     /**
+     * A once token (or statement) used for something other than a grant — a mode change ({@code
+     * why} "mode"), a clock reset ("clock_reset") — or a grant's record carried over from an audit
+     * file being pruned ("carried"): the audit log keeps remembering, until {@code exp}, every once
+     * token the door took, so that a one-time store lost or put back from a backup cannot reopen
+     * one.
+     */
+    record OnceUsed(String kid, String jti, Instant exp, String why) implements AuditRecord {}
+
+    /**
      * An owner vouched for the time (a clock reset statement, {@code kid}/{@code jti}): the time
      * floor went from {@code floorBefore} to {@code floorNow}.
      */

@@ -56,6 +56,9 @@ public final class DoorController implements HardwareListener {
 
         /** A timer firing, stamped so that one cancelled or restarted meanwhile is ignored. */
         record Tick(Timer timer, long generation) implements Item {}
+
+        /** Everything posted before it has been handled. */
+        record Barrier(CountDownLatch reached) implements Item {}
     }
 
     private final DoorMachine machine;
@@ -214,6 +217,16 @@ public final class DoorController implements HardwareListener {
         }
     }
 
+    /**
+     * Waits until the loop has handled everything posted so far (the start's own events: what
+     * status says is then what the door found), at most {@code timeout}.
+     */
+    public boolean awaitHandled(Duration timeout) throws InterruptedException {
+        Item.Barrier b = new Item.Barrier(new CountDownLatch(1));
+        queue.add(b);
+        return b.reached().await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
     public boolean awaitStop(Duration timeout) throws InterruptedException {
         return stopped.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
     }
@@ -230,6 +243,10 @@ public final class DoorController implements HardwareListener {
                                     ? new DoorEvent.TimerFired(t.timer())
                                     : null;
                     case Item.Event e -> e.event();
+                    case Item.Barrier b -> {
+                        b.reached().countDown();
+                        yield null;
+                    }
                 };
         if (event == null) {
             return; // a tick of a timer cancelled or restarted since

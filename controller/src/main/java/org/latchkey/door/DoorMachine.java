@@ -591,7 +591,11 @@ public final class DoorMachine {
     /** A mode change is answered only once the mode file has (or has not) taken it. */
     private void modeChange(Step s, ModeChange e) {
         if (e.mode() == s.m.mode()) {
-            s.cmd(new Reply(e.requestId(), Outcome.granted("mode " + wire(e.mode()))));
+            // Nothing to change or save (whether it is saved, the STORE_UNAVAILABLE alarm says).
+            s.cmd(
+                    new Reply(
+                            e.requestId(),
+                            Outcome.granted("already in " + wire(e.mode()) + " mode")));
             return;
         }
         s.cmd(new SaveMode(e.mode(), e.requestId()));

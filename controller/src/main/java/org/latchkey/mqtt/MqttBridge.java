@@ -61,6 +61,9 @@ public final class MqttBridge implements DoorController.Observer, AutoCloseable 
     /** Messages from the broker waiting for the door; beyond this they are dropped, counted. */
     static final int INBOUND_QUEUE = 64;
 
+    /** How long the reader waits for room in the queue before it drops a message. */
+    static final Duration QUEUE_WAIT = Duration.ofSeconds(1);
+
     /** The gate's client name: the bridge is one client for the rate limit. */
     static final String CLIENT = "mqtt";
 
@@ -150,11 +153,22 @@ public final class MqttBridge implements DoorController.Observer, AutoCloseable 
     /** The door ended the session itself (already said why): no disconnect record of its own. */
     private volatile boolean droppedByUs;
 
+    private volatile Duration lastBackoff = Duration.ZERO;
+
+    /** Inbound drops already reported by a probe. */
+    private volatile long droppedAtLastProbe;
+
+    /** A probe came back during this session (or there was nothing to prove with). */
+    private volatile boolean proven;
+
     /** Tests: probe now rather than at the next period. */
     private volatile boolean probeRequested;
 
     /** Tests: inbound messages are lost on this session (a client that went deaf). */
     volatile boolean deafenThisSession;
+
+    /** Tests: the door takes nothing from the inbound queue until this opens (a busy door). */
+    volatile java.util.concurrent.CountDownLatch holdReceiver;
 
     private MqttBridge(
             MqttSettings settings,
@@ -280,6 +294,7 @@ public final class MqttBridge implements DoorController.Observer, AutoCloseable 
             long connectedAt = System.nanoTime();
             connects.incrementAndGet();
             session = s;
+            proven = false;
             connected(s);
             watch(s);
             session = null;
@@ -288,8 +303,11 @@ public final class MqttBridge implements DoorController.Observer, AutoCloseable 
                 health = new Health(false, Delivery.DISCONNECTED, lastProblem);
                 outbox.due(topics.state());
             }
-            boolean brief = System.nanoTime() - connectedAt < STABLE.toNanos();
+            // A session counts as stable only once delivery was proven in it: one that lasts but
+            // delivers nothing must not reconnect at full pace for ever.
+            boolean brief = !proven || System.nanoTime() - connectedAt < STABLE.toNanos();
             backoff = brief ? longer(backoff) : FIRST_RETRY;
+            lastBackoff = backoff;
             pause(backoff);
         }
     }
@@ -382,9 +400,16 @@ public final class MqttBridge implements DoorController.Observer, AutoCloseable 
                             + ": delivery cannot be proven (let user "
                             + settings.username().orElse("(anonymous)")
                             + " read and write it)");
+        } else if (health.inbound() == Delivery.DEGRADED) {
+            // Still degraded until a probe comes back: a reconnect proves nothing yet.
+            health = new Health(true, Delivery.DEGRADED, health.detail());
+            outbox.due(topics.state());
         } else {
             health = new Health(true, Delivery.CHECKING, "");
             outbox.due(topics.state());
+        }
+        if (!refused.isEmpty() || !probeAllowed) {
+            proven = true; // nothing to prove with; said so
         }
     }
 
@@ -444,8 +469,18 @@ public final class MqttBridge implements DoorController.Observer, AutoCloseable 
                                     OptionalLong.of(PROBE_TIMEOUT.toSeconds() * 2),
                                     Optional.empty())
                             .get(SEND_TIMEOUT.toMillis(), MILLISECONDS);
-        } catch (ExecutionException | TimeoutException e) {
-            return s.isOpen(); // the session is ending anyway
+        } catch (ExecutionException e) {
+            return false; // the session ended
+        } catch (TimeoutException e) {
+            // A broker that keeps the connection but acknowledges nothing delivers nothing either.
+            inbound(
+                    Delivery.DEGRADED,
+                    "the broker did not acknowledge the probe within "
+                            + SEND_TIMEOUT.toSeconds()
+                            + " s: the door may not receive what is sent to it; reconnecting");
+            droppedByUs = true;
+            s.drop("the broker acknowledges nothing");
+            return false;
         }
         if (code == ReasonCodes.NOT_AUTHORIZED) {
             inbound(
@@ -464,6 +499,21 @@ public final class MqttBridge implements DoorController.Observer, AutoCloseable 
             }
         }
         if (probeSeen) {
+            proven = true;
+            long dropped = inboundDropped.get();
+            if (dropped > droppedAtLastProbe) {
+                // Delivered, but not all: more came than the door could take in.
+                long lost = dropped - droppedAtLastProbe;
+                droppedAtLastProbe = dropped;
+                inbound(
+                        Delivery.DEGRADED,
+                        lost
+                                + " message(s) from the broker dropped since the last probe: more"
+                                + " arrived than the door can handle ("
+                                + dropped
+                                + " in all)");
+                return true;
+            }
             if (health.inbound() != Delivery.OK) {
                 if (recovering) {
                     recovering = false;
@@ -515,17 +565,23 @@ public final class MqttBridge implements DoorController.Observer, AutoCloseable 
             if (deafenThisSession) {
                 return;
             }
-            if (m.topic().equals(topics.probe()) && m.problems().isEmpty()) {
-                if (new String(m.payload(), StandardCharsets.ISO_8859_1).equals(probeNonce)) {
-                    probeSeen = true;
-                    synchronized (wake) {
-                        wake.notifyAll();
-                    }
-                    return;
-                }
+            // The probe queues with everything else: it proves that what the broker sends
+            // reaches the door, not only the socket. A burst gets a moment; a flood is dropped,
+            // counted, and reported (status, the state topic, the audit log).
+            boolean queued;
+            try {
+                queued = inbound.offer(m, QUEUE_WAIT.toMillis(), MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                queued = false;
             }
-            if (!inbound.offer(m)) {
-                inboundDropped.incrementAndGet();
+            if (!queued) {
+                long n = inboundDropped.incrementAndGet();
+                event(
+                        "inbound_dropped",
+                        "messages from the broker dropped: more arrived than the door can handle ("
+                                + n
+                                + " in all)");
             }
         }
 
@@ -554,6 +610,10 @@ public final class MqttBridge implements DoorController.Observer, AutoCloseable 
     private void receive() {
         while (!stopping) {
             try {
+                java.util.concurrent.CountDownLatch hold = holdReceiver;
+                if (hold != null) {
+                    hold.await();
+                }
                 Packets.Publish p = inbound.poll(IgnoredMessages.WINDOW.toMillis(), MILLISECONDS);
                 if (p != null) {
                     received(p);
@@ -581,7 +641,16 @@ public final class MqttBridge implements DoorController.Observer, AutoCloseable 
             return;
         }
         if (p.topic().equals(topics.probe())) {
-            ignore(topic, new Inbound.Ignored("UNKNOWN_PROBE", "a probe this door did not send"));
+            if (new String(p.payload(), StandardCharsets.ISO_8859_1).equals(probeNonce)) {
+                probeSeen = true;
+                synchronized (wake) {
+                    wake.notifyAll();
+                }
+            } else {
+                ignore(
+                        topic,
+                        new Inbound.Ignored("UNKNOWN_PROBE", "a probe this door did not send"));
+            }
             return;
         }
         Optional<String> responseTopic = p.responseTopic();
@@ -735,6 +804,7 @@ public final class MqttBridge implements DoorController.Observer, AutoCloseable 
         o.put("connected", h.connected());
         o.put("inbound", h.inbound().wireName());
         o.put("detail", h.detail());
+        o.put("dropped", inboundDropped.get());
         return o;
     }
 
@@ -866,6 +936,11 @@ public final class MqttBridge implements DoorController.Observer, AutoCloseable 
     /** Messages from the broker dropped because the door was still busy with earlier ones. */
     public long inboundDropped() {
         return inboundDropped.get();
+    }
+
+    /** The wait before the latest reconnect. */
+    Duration lastBackoff() {
+        return lastBackoff;
     }
 
     /** How many connections the bridge has made since it started. */

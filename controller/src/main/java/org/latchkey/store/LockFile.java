@@ -29,15 +29,27 @@ public final class LockFile implements AutoCloseable {
     private static final Map<Path, LockFile> HELD = new HashMap<>();
 
     private final Path file;
-    private final FileChannel channel;
-    private final FileLock lock;
-    private final String holder;
+    private final String name;
+    private FileChannel channel;
+    private FileLock lock;
+    private String holder;
 
-    private LockFile(Path file, FileChannel channel, FileLock lock, String holder) {
+    /** The locked file's identity (device and inode), to tell it from one put in its place. */
+    private Object identity;
+
+    private LockFile(
+            Path file,
+            String name,
+            FileChannel channel,
+            FileLock lock,
+            String holder,
+            Object identity) {
         this.file = file;
+        this.name = name;
         this.channel = channel;
         this.lock = lock;
         this.holder = holder;
+        this.identity = identity;
     }
 
     /** The lock is held by someone else and was not released in time. */
@@ -101,6 +113,10 @@ public final class LockFile implements AutoCloseable {
     }
 
     private static LockFile tryLock(Path file, String holder) throws IOException {
+        // Never open and close the file again while it is locked: closing any descriptor of it
+        // drops this process's lock. Its identity is what stat says, before the open and after
+        // the lock: equal, the file locked is the one at the path.
+        Object before = identity(file);
         FileChannel ch =
                 FileChannel.open(
                         file,
@@ -118,10 +134,32 @@ public final class LockFile implements AutoCloseable {
             String who = "pid " + ProcessHandle.current().pid() + " " + holder;
             ch.truncate(0);
             ch.write(ByteBuffer.wrap((who + "\n").getBytes(StandardCharsets.UTF_8)), 0);
-            return new LockFile(file, ch, lock, who);
+            ch.force(false);
+            Object after = identity(file);
+            if (before == null || !before.equals(after)) {
+                // Created just now, or removed or replaced between the open and the lock: what
+                // is locked may not be what others open. Again, on what is there now.
+                lock.release();
+                ch.close();
+                return before == null && after != null ? tryLock(file, holder) : null;
+            }
+            return new LockFile(file, holder, ch, lock, who, after);
         } catch (IOException | RuntimeException e) {
             ch.close();
             throw e;
+        }
+    }
+
+    /** The file's device and inode (null when it is not there), by stat: no descriptor opened. */
+    private static Object identity(Path file) {
+        try {
+            return Files.readAttributes(
+                            file,
+                            java.nio.file.attribute.BasicFileAttributes.class,
+                            java.nio.file.LinkOption.NOFOLLOW_LINKS)
+                    .fileKey();
+        } catch (IOException e) {
+            return null;
         }
     }
 
@@ -138,6 +176,45 @@ public final class LockFile implements AutoCloseable {
 
     public Path file() {
         return file;
+    }
+
+    /**
+     * Whether the file at the lock's path is still the one locked: removed or replaced (by hand, by
+     * a clean-up), it no longer keeps out a second writer, who would lock the new file.
+     */
+    public boolean stillGuards() {
+        synchronized (HELD) {
+            return HELD.get(file) == this && identity.equals(identity(file));
+        }
+    }
+
+    /**
+     * Locks the file at the path again after it was removed or replaced (see {@link
+     * #stillGuards()}).
+     *
+     * @throws HeldException when another process has locked the new file: two writers may have been
+     *     in, and this one must stop
+     */
+    public void retake() throws IOException {
+        synchronized (HELD) {
+            if (stillGuards()) {
+                return;
+            }
+            try {
+                lock.release();
+            } finally {
+                channel.close();
+            }
+            LockFile again = tryLock(file, name);
+            if (again == null) {
+                HELD.remove(file);
+                throw new HeldException(file, holderOf(file), Duration.ZERO);
+            }
+            channel = again.channel;
+            lock = again.lock;
+            holder = again.holder;
+            identity = again.identity;
+        }
     }
 
     /** Releases the lock; the file stays (a stable file is what makes the lock work). */

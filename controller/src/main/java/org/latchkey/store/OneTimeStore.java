@@ -227,7 +227,8 @@ public final class OneTimeStore {
     }
 
     private void add(String kid, String jti, String exp) {
-        used.put(key(kid, jti), epochSecond(exp));
+        // A token recorded twice (its expiry corrected, see extend) counts until the later one.
+        used.merge(key(kid, jti), epochSecond(exp), OneTimeStore::latest);
     }
 
     private static Instant epochSecond(String digits) {
@@ -259,7 +260,8 @@ public final class OneTimeStore {
         return a.isAfter(b) ? a : b;
     }
 
-    static String record(String kid, String jti, Instant exp) {
+    /** One record as once.log holds it (its line end included). */
+    public static String record(String kid, String jti, Instant exp) {
         String e = Long.toString(exp.getEpochSecond());
         return "once " + kid + " " + jti + " " + e + " " + crc(kid, jti, e) + "\n";
     }
@@ -308,6 +310,29 @@ public final class OneTimeStore {
         goodLength += line.length;
         used.put(key(kid, jti), exp);
         return Result.CONSUMED;
+    }
+
+    /** When the store counts this token as used until; empty when it does not hold it. */
+    public synchronized Optional<Instant> usedUntil(String kid, String jti) {
+        return Optional.ofNullable(used.get(key(kid, jti)));
+    }
+
+    /**
+     * Counts a used token as used until {@code exp} at least (the audit log remembers a later
+     * expiry than the store holds: the store was edited): appended and forced to disk.
+     */
+    public synchronized void extend(String kid, String jti, Instant exp) throws IOException {
+        Instant now = used.get(key(kid, jti));
+        if (now == null || !now.isBefore(exp)) {
+            return;
+        }
+        used.remove(key(kid, jti));
+        try {
+            consume(kid, jti, exp);
+        } catch (IOException e) {
+            used.put(key(kid, jti), exp); // held in memory while the door runs
+            throw e;
+        }
     }
 
     /**

@@ -39,6 +39,8 @@ public final class TimeFloor {
     private Optional<Damage> damage;
     private Instant floor;
     private Optional<BootTime> at;
+    private boolean firstStart;
+    private Instant lastSeen = Instant.EPOCH;
 
     private TimeFloor(
             Storage storage,
@@ -56,8 +58,18 @@ public final class TimeFloor {
     /**
      * @param history whether the state directory holds anything a door wrote (a one-time store or
      *     an audit log): a missing floor beside it is damage, not a first start
+     * @param lastSeen the time of the audit log's last record (the epoch if none): a floor of 0
+     *     beside history is no first start either, and this is then the latest time known
      */
-    public static TimeFloor open(Storage storage, Path stateDir, boolean history) {
+    public static TimeFloor open(
+            Storage storage, Path stateDir, boolean history, Instant lastSeen) {
+        TimeFloor f = open(storage, stateDir, history);
+        f.lastSeen = lastSeen;
+        f.firstStart = !history && f.floor.equals(Instant.EPOCH) && f.damage.isEmpty();
+        return f;
+    }
+
+    private static TimeFloor open(Storage storage, Path stateDir, boolean history) {
         Path file = stateDir.resolve(FILE);
         String text;
         try {
@@ -139,6 +151,19 @@ public final class TimeFloor {
         return at;
     }
 
+    /**
+     * Whether this is a door's first start: no floor was ever confirmed and nothing else in the
+     * state directory says a door ran here, so there is nothing to compare the clock with.
+     */
+    public synchronized boolean firstStart() {
+        return firstStart;
+    }
+
+    /** The latest time the state directory's records show (see {@link #open}). */
+    public synchronized Instant lastSeen() {
+        return lastSeen;
+    }
+
     /** Set when the floor was missing or could not be read: the clock must not be trusted. */
     public synchronized Optional<Damage> damage() {
         return damage;
@@ -162,6 +187,7 @@ public final class TimeFloor {
     }
 
     private void write(Instant now, BootTime boot) throws IOException {
+        firstStart = false;
         long seconds = now.getEpochSecond();
         String line =
                 seconds

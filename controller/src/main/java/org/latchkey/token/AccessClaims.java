@@ -195,9 +195,31 @@ public record AccessClaims(
                     Character.FORMAT,
                     Character.LINE_SEPARATOR,
                     Character.PARAGRAPH_SEPARATOR,
-                    Character.SURROGATE ->
+                    Character.SURROGATE,
+                    Character.UNASSIGNED, // noncharacters too: what a font shows is anyone's guess
+                    Character.PRIVATE_USE ->
                     false;
-            default -> cp != 0x115F && cp != 0x1160 && cp != 0x3164 && cp != 0xFFA0;
+            case Character.SPACE_SEPARATOR -> cp == ' '; // no-break, thin, ideographic…: look alike
+            default -> !ignorable(cp) && cp != 0x2800; // U+2800: a blank Braille pattern
         };
+    }
+
+    /**
+     * Unicode's Default_Ignorable_Code_Point characters that are not format characters (those are
+     * refused above): the Hangul fillers, the combining grapheme joiner, variation selectors, and
+     * other marks that show nothing of their own.
+     */
+    private static boolean ignorable(int cp) {
+        return cp == 0x034F
+                || cp == 0x115F
+                || cp == 0x1160
+                || cp == 0x17B4
+                || cp == 0x17B5
+                || (cp >= 0x180B && cp <= 0x180F)
+                || cp == 0x3164
+                || (cp >= 0xFE00 && cp <= 0xFE0F)
+                || cp == 0xFFA0
+                || (cp >= 0x1D173 && cp <= 0x1D17A)
+                || (cp >= 0xE0000 && cp <= 0xE0FFF);
     }
 }

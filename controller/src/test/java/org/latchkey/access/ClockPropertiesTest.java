@@ -35,12 +35,14 @@ import java.util.stream.Stream;
 
 /**
  * What the clock must guarantee, as properties over generated runs of the whole door: once tokens
- * presented and replayed, the wall clock stepped both ways (seconds to months), time passing,
- * restarts, kill -9, reboots with a spoofed time, one state file lost, damaged or put back from a
- * backup, the owner's clock reset. Whatever the run:
+ * presented and replayed (for a grant, for a mode change), the wall clock stepped both ways
+ * (seconds to months, and in creeping steps just under the skew), time passing, restarts, kill -9,
+ * reboots with a spoofed time, one state file lost, damaged, edited or put back from a backup, the
+ * owner's clock reset (and an old reset statement replayed). Whatever the run:
  *
  * <ul>
- *   <li>no once token opens the door twice;
+ *   <li>no once token is taken twice (to open the door or change its mode), and no clock reset
+ *       statement takes effect twice;
  *   <li>once the clock reads true time again, an owner token valid by true time is admitted within
  *       the upkeep interval (plus the clock watch's second);
  *   <li>without a spoofed boot, the time floor never leads true time by more than the skew.
@@ -78,6 +80,15 @@ class ClockPropertiesTest {
 
     /** The owner vouches for the time (a clock reset). */
     record Reset() implements Step {}
+
+    /** An owner once token used to change the mode (and back to normal with a window token). */
+    record ModeOnce() implements Step {}
+
+    /** A clock reset statement made earlier, presented again. */
+    record ReplayReset(int which) implements Step {}
+
+    /** Steps just under the skew, each read by the clock watch: they must not add up. */
+    record Creep(int steps) implements Step {}
 
     @Provide
     Arbitrary<List<Step>> runs() {
@@ -132,9 +143,15 @@ class ClockPropertiesTest {
                                                 "time-floor",
                                                 "time-floor-damaged",
                                                 "once.log",
-                                                "once.log-backup")
+                                                "once.log-backup",
+                                                "once.log-earlier")
                                         .map(Lose::new)),
-                        net.jqwik.api.Tuple.of(1, Arbitraries.just(new Reset())));
+                        net.jqwik.api.Tuple.of(1, Arbitraries.just(new Reset())),
+                        net.jqwik.api.Tuple.of(2, Arbitraries.just(new ModeOnce())),
+                        net.jqwik.api.Tuple.of(
+                                1, Arbitraries.integers().between(0, 10).map(ReplayReset::new)),
+                        net.jqwik.api.Tuple.of(
+                                1, Arbitraries.integers().between(5, 90).map(Creep::new)));
         return step.list().ofMinSize(4).ofMaxSize(22);
     }
 
@@ -144,6 +161,8 @@ class ClockPropertiesTest {
         VirtualDoor door;
         final List<String> issued = new ArrayList<>();
         final Set<String> opened = new HashSet<>();
+        final List<String> resets = new ArrayList<>();
+        final Set<String> resetsTaken = new HashSet<>();
         Duration step = Duration.ZERO;
         Instant trueSince;
         boolean spoofedBoot;
@@ -219,6 +238,7 @@ class ClockPropertiesTest {
                         case "time-floor-damaged" ->
                                 Files.writeString(state(TimeFloor.FILE), "garbage\n");
                         case "once.log" -> Files.deleteIfExists(state(OneTimeStore.FILE));
+                        case "once.log-earlier" -> earlier(state(OneTimeStore.FILE));
                         case "once.log-backup" -> {
                             if (backup != null) {
                                 Files.copy(
@@ -233,16 +253,62 @@ class ClockPropertiesTest {
                 }
                 case Reset r -> {
                     if (step.isZero()) { // an owner resets a clock that reads right
-                        door.assembly
-                                .gate()
-                                .resetClock(
-                                        ClockGuaranteesTest.clockReset(
-                                                door.now(), TestDoor.DOOR_ID, TestDoor.OWNER),
-                                        "cli");
+                        String statement =
+                                ClockGuaranteesTest.clockReset(
+                                        door.now(), TestDoor.DOOR_ID, TestDoor.OWNER);
+                        resets.add(statement);
+                        reset(statement);
+                    }
+                }
+                case ReplayReset r -> {
+                    if (!resets.isEmpty()) {
+                        reset(resets.get(r.which() % resets.size()));
+                    }
+                }
+                case ModeOnce m -> {
+                    String t = mint(Role.OWNER, Use.ONCE, Duration.ofHours(2));
+                    issued.add(t);
+                    if (door.changeMode(org.latchkey.door.Mode.PRIVACY, t, "127.0.0.1").granted()) {
+                        assertTrue(opened.add(t), "a once token changed the mode a second time");
+                    }
+                    door.changeMode(
+                            org.latchkey.door.Mode.NORMAL,
+                            mint(Role.OWNER, Use.WINDOW, Duration.ofHours(1)),
+                            "127.0.0.1");
+                }
+                case Creep c -> {
+                    for (int i = 0; i < c.steps(); i++) {
+                        Duration by = ClockRules.DEFAULT_SKEW.minusSeconds(5);
+                        door.stepClock(by);
+                        step = step.plus(by);
                         door.advance(DoorAssembly.CLOCK_WATCH_PERIOD);
                     }
                 }
             }
+        }
+
+        void reset(String statement) {
+            if (door.assembly.gate().resetClock(statement, "cli").granted()) {
+                assertTrue(resetsTaken.add(statement), "a clock reset took effect a second time");
+            }
+            door.advance(DoorAssembly.CLOCK_WATCH_PERIOD);
+        }
+
+        /** once.log edited: every record's expiry three days back, each with a valid checksum. */
+        void earlier(Path onceLog) throws Exception {
+            if (!Files.exists(onceLog)) {
+                return;
+            }
+            StringBuilder out = new StringBuilder();
+            for (String line : Files.readAllLines(onceLog)) {
+                String[] f = line.split(" ");
+                out.append(
+                        f.length == 5 && f[0].equals("once")
+                                ? OneTimeStore.record(
+                                        f[1], f[2], door.trueNow().minus(Duration.ofDays(3)))
+                                : line + "\n");
+            }
+            Files.writeString(onceLog, out);
         }
 
         /** The owner's promise: back within the bound once the clock reads true time again. */

@@ -151,6 +151,24 @@ class ClockJumpProcessTest {
     }
 
     @Test
+    void theVeryFirstStatus_saysWhatTheStartFound_anUntrustedClockIncluded() throws Exception {
+        // The fourth review: for about 300 ms after "ready" the status said trusted though the
+        // clock was beyond max_offline.
+        Path state = Files.createDirectories(dir.resolve("state"));
+        Files.writeString(
+                state.resolve("time-floor"),
+                Instant.now().minus(Duration.ofDays(365)).getEpochSecond()
+                        + " 00000000-0000-4000-8000-000000000001 1000\n");
+        try (DaemonProcess d =
+                DaemonProcess.start(dir.resolve("latchkey.toml"), dir.resolve("first.log"))) {
+            String first = fx.get(d.port, "/v1/status").body();
+            assertTrue(first.contains("\"trusted\":false"), first);
+            assertTrue(first.contains("CLOCK_UNTRUSTED"), first);
+            d.term();
+        }
+    }
+
+    @Test
     void aBackwardStep_isUntrusted_andItsAlarmIsRaised_inTheSameStatus() throws Exception {
         // Finding 9: after a backward step, status said clock.trusted:false with alarms:[] for up
         // to 30 s.

@@ -409,6 +409,18 @@ class DoorMachineTest {
         assertEquals("audit:mode(NORMAL) reply:3:granted", render(saved.commands()));
     }
 
+    @Test
+    void theModeItIsAlreadyIn_isAnsweredSo_withNothingSaved() {
+        // The fourth review, L5: privacy -> privacy on a read-only disk answered as if changed.
+        DoorModel privacy = variants().get("locked/privacy");
+        DoorMachine.Transition t =
+                new DoorMachine(SETTINGS)
+                        .apply(privacy, new DoorEvent.ModeChange(Mode.PRIVACY, 3));
+        assertEquals("reply:3:granted", render(t.commands()), "no save, no audit");
+        var reply = (DoorCommand.Reply) t.commands().get(0);
+        assertEquals("already in privacy mode", reply.outcome().detail());
+    }
+
     private static List<Class<?>> phases() {
         List<Class<?>> out = new ArrayList<>();
         for (Class<?> c : Phase.class.getPermittedSubclasses()) {

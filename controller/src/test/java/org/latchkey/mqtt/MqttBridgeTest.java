@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.latchkey.audit.AuditVerifier;
 import org.latchkey.daemon.Latchkeyd;
+import org.latchkey.testing.FakeBroker;
 import org.latchkey.testing.Mosquitto;
 import org.latchkey.testing.MqttProbe;
 import org.latchkey.testing.TestDoor;
@@ -713,6 +714,126 @@ class MqttBridgeTest {
         awaitStatus(d, s -> s.contains("\"inbound\":\"probe_not_permitted\""));
         assertTrue(d.bridge().isConnected());
         assertTrue(status(d).contains("\"connected\":true"), status(d));
+    }
+
+    @Test
+    void aBrokerThatAcknowledgesNothing_whileTheConnectionLives_isDegraded_andLeft()
+            throws Exception {
+        // The fourth review: a broker answered PINGREQ and nothing else; for minutes the door
+        // said inbound ok, recorded nothing, and did not reconnect.
+        FakeBroker fake = FakeBroker.start();
+        toClose.add(fake);
+        Door d = plainDoor(fake.port());
+        awaitStatus(d, s -> s.contains("\"inbound\":\"ok\""));
+        fake.zombie();
+        d.bridge().probeNow();
+        awaitStatus(d, s -> s.contains("\"inbound\":\"degraded\""));
+        awaitAudit(d, "did not acknowledge the probe");
+        long end = System.nanoTime() + WAIT.toNanos();
+        while (fake.connections() < 2) {
+            assertTrue(System.nanoTime() < end, "the door never left the zombie broker");
+            Thread.sleep(50); // real reconnects take real time: polling, bounded
+        }
+        fake.heal();
+        d.bridge().probeNow();
+        awaitStatus(d, s -> s.contains("\"inbound\":\"ok\""));
+    }
+
+    @Test
+    void messagesTheDoorCannotTakeIn_areCountedAndReported_neverLostInSilence() throws Exception {
+        // The fourth review: a flood filled the inbound queue; valid tokens in it got no answer
+        // and no record while status said inbound ok.
+        Door d = door("discovery_prefix = \"\"\naccept_tokens = true\n");
+        MqttProbe p = hass(d.prefix() + "/#");
+        p.await(d.prefix() + "/state", 0, s -> s.contains("\"inbound\":\"ok\""), WAIT);
+        java.util.concurrent.CountDownLatch busy = new java.util.concurrent.CountDownLatch(1);
+        d.bridge().holdReceiver = busy;
+        int sent = MqttBridge.INBOUND_QUEUE + 3;
+        for (int i = 0; i < sent; i++) {
+            p.publish(d.prefix() + "/present", "v4.public.not-a-token-" + i, false, 30);
+        }
+        long end = System.nanoTime() + WAIT.toNanos();
+        while (d.bridge().inboundDropped() == 0) {
+            assertTrue(System.nanoTime() < end, "nothing was dropped");
+            Thread.sleep(50);
+        }
+        assertTrue(status(d).contains("\"dropped\":"), status(d));
+        busy.countDown();
+        d.bridge().holdReceiver = null;
+        awaitEvent(
+                p,
+                d,
+                e ->
+                        e.path("type").asText().equals("mqtt_bridge")
+                                && e.path("event").asText().equals("inbound_dropped"));
+        d.bridge().probeNow();
+        int from = 0;
+        p.await(
+                d.prefix() + "/state",
+                from,
+                s -> s.contains("\"inbound\":\"degraded\"") && s.contains("dropped since"),
+                WAIT);
+        // Nothing more dropped: the next probe says ok again.
+        d.bridge().probeNow();
+        p.await(d.prefix() + "/state", from, s -> s.contains("\"inbound\":\"ok\""), WAIT);
+    }
+
+    @Test
+    void aProbeTheAclLetsTheDoorSendButNotRead_isDegraded_withAGrowingBackoff() throws Exception {
+        // The fourth review: SUBACK granted, nothing delivered; the door reconnected every 12 s
+        // for ever and its status mostly read "checking".
+        Door d =
+                door(
+                        "discovery_prefix = \"\"\n",
+                        null,
+                        broker.tlsPort(),
+                        broker.caFile(),
+                        Mosquitto.WRITE_ONLY_PROBE_USER);
+        awaitStatus(d, s -> s.contains("\"inbound\":\"degraded\""));
+        long end = System.nanoTime() + Duration.ofSeconds(40).toNanos();
+        while (System.nanoTime() < end) {
+            String st = status(d);
+            assertFalse(
+                    st.contains("\"inbound\":\"checking\"") || st.contains("\"inbound\":\"ok\""),
+                    "no probe ever came back, yet: " + st);
+            Thread.sleep(500); // real time must pass for real reconnects: polling
+        }
+        // Each session ends 11 s in (1 s to the first probe, 10 s for it); the waits between
+        // them grow (2, 4, 8… s, up to 30 s) instead of starting over at 1 s every time.
+        assertTrue(d.bridge().connects() >= 3, "it does keep trying: " + d.bridge().connects());
+        assertTrue(
+                d.bridge().lastBackoff().compareTo(Duration.ofSeconds(8)) >= 0,
+                "the wait before the last reconnect: " + d.bridge().lastBackoff());
+    }
+
+    /** A door on the fake broker: plain MQTT to 127.0.0.1, anonymous. */
+    private Door plainDoor(int port) throws Exception {
+        String prefix = "latchkey/t" + DOORS.incrementAndGet();
+        Path home = java.nio.file.Files.createDirectories(dir.resolve("door-" + DOORS.get()));
+        Path config =
+                TestDoor.config()
+                        .set("state_dir = \"state\"")
+                        .table("[hal]\ndriver = \"simulated\"")
+                        .table(
+                                "[mqtt]\nurl = \"mqtt://127.0.0.1:"
+                                        + port
+                                        + "\"\ntopic_prefix = \""
+                                        + prefix
+                                        + "\"\ndiscovery_prefix = \"\"\n")
+                        .write(home);
+        Door d = new Door(Latchkeyd.start(config, true, 0), prefix, home.resolve("state"));
+        toClose.add(d);
+        return d;
+    }
+
+    /** Waits until the door's audit log holds a line containing {@code words}. */
+    private static void awaitAudit(Door d, String words) throws Exception {
+        Path log = d.state().resolve("audit/audit.log");
+        long end = System.nanoTime() + WAIT.toNanos();
+        while (!java.nio.file.Files.readString(log).contains(words)) {
+            assertTrue(System.nanoTime() < end, "no audit record says: " + words);
+            Thread.sleep(50);
+        }
     }
 
     // ---- fleet revocations

@@ -31,6 +31,9 @@ public final class Mosquitto implements AutoCloseable {
     /** A door whose ACL forgot its probe topic (latchkey/+/probe denied). */
     public static final String NO_PROBE_USER = "door-no-probe";
 
+    /** A door whose ACL lets it publish its probe but not read it: SUBACK granted, no delivery. */
+    public static final String WRITE_ONLY_PROBE_USER = "door-write-only-probe";
+
     public static final String INTRUDER_USER = "intruder";
     public static final String INTRUDER_PASSWORD = "intruder-secret-3";
 
@@ -71,6 +74,7 @@ public final class Mosquitto implements AutoCloseable {
         run(passwd.toString(), "-b", passwords.toString(), HASS_USER, HASS_PASSWORD);
         run(passwd.toString(), "-b", passwords.toString(), INTRUDER_USER, INTRUDER_PASSWORD);
         run(passwd.toString(), "-b", passwords.toString(), NO_PROBE_USER, DOOR_PASSWORD);
+        run(passwd.toString(), "-b", passwords.toString(), WRITE_ONLY_PROBE_USER, DOOR_PASSWORD);
         Files.setPosixFilePermissions(passwords, PosixFilePermissions.fromString("rw-------"));
         Path acl = dir.resolve("acl");
         Files.writeString(
@@ -93,7 +97,19 @@ public final class Mosquitto implements AutoCloseable {
                         + NO_PROBE_USER
                         + "\n"
                         + "topic deny latchkey/+/probe\n"
-                        + "topic readwrite latchkey/#\n");
+                        + "topic readwrite latchkey/#\n\n"
+                        + "user "
+                        + WRITE_ONLY_PROBE_USER
+                        + "\n"
+                        + "topic write latchkey/+/probe\n"
+                        + "topic readwrite latchkey/+/availability\n"
+                        + "topic readwrite latchkey/+/state\n"
+                        + "topic readwrite latchkey/+/events\n"
+                        + "topic readwrite latchkey/+/last_access\n"
+                        + "topic readwrite latchkey/+/command\n"
+                        + "topic readwrite latchkey/+/present\n"
+                        + "topic readwrite latchkey/+/mode\n"
+                        + "topic readwrite latchkey/+/result\n");
         Files.setPosixFilePermissions(acl, PosixFilePermissions.fromString("rw-------"));
         int tls = freePort();
         int mtls = freePort();

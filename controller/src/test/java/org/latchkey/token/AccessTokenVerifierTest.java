@@ -436,7 +436,23 @@ class AccessTokenVerifierTest {
                     "\\u2028",
                     "\\u180e",
                     "\\u3164",
-                    "\\udb40\\udc41" /* TAG LATIN CAPITAL LETTER A */
+                    "\\udb40\\udc41" /* TAG LATIN CAPITAL LETTER A */,
+                    // the fourth review: unassigned tags, marks that show nothing, look-alike
+                    // spaces, private use, noncharacters, a blank Braille pattern
+                    "\\udb40\\udc00" /* U+E0000 */,
+                    "\\udb40\\udc1f" /* U+E001F */,
+                    "\\u034f",
+                    "\\ufe0f",
+                    "\\udb40\\udd00" /* U+E0100 */,
+                    "\\u17b4",
+                    "\\u2065",
+                    "\\u2800",
+                    "\\ufffe",
+                    "\\uffff",
+                    "\\ue000",
+                    "\\u00a0",
+                    "\\u3000",
+                    "\\u2009"
                 }) {
             for (String claim : new String[] {"sub", "iss"}) {
                 String token =

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.latchkey.config.DeviceConfig;
 import org.latchkey.config.DeviceConfigLoader;
+import org.latchkey.store.LockFile;
 import org.latchkey.store.RevocationStore;
 import org.latchkey.testing.DaemonProcess;
 import org.latchkey.token.TrustedIssuer;
@@ -17,6 +18,7 @@ import org.latchkey.token.TrustedIssuer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -180,6 +182,62 @@ class ConcurrentEditsTest {
         try (DaemonProcess again = DaemonProcess.start(config, dir.resolve("again.log"))) {
             again.term();
         }
+    }
+
+    @Test
+    void theStateLockRemovedWhileHeld_isTakenBackWithinASecond_soASecondDoorStillCannotStart()
+            throws Exception {
+        // The fourth review: `rm state/.lock`, and a second latchkeyd started and granted the same
+        // once token as the first.
+        Path lock = dir.resolve("state").resolve(".lock");
+        try (DaemonProcess first = DaemonProcess.start(config, dir.resolve("first.log"))) {
+            Files.delete(lock);
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (!Files.exists(lock)) {
+                assertTrue(System.nanoTime() < deadline, "the lock file was not taken back");
+                Thread.sleep(50);
+            }
+            AssertionError second =
+                    assertThrows(
+                            AssertionError.class,
+                            () -> DaemonProcess.start(config, dir.resolve("second.log")));
+            assertTrue(
+                    second.getMessage().contains("is in use by another process"),
+                    second.getMessage());
+            assertTrue(first.process.isAlive());
+            first.term();
+        }
+        assertTrue(
+                Files.readString(dir.resolve("state/audit/audit.log"))
+                        .contains("removed or replaced while latchkeyd held it: locked again"));
+    }
+
+    @Test
+    void theStateLockTakenByAnotherProcessWhileHeld_stopsTheFirstDoor() throws Exception {
+        Path lock = dir.resolve("state").resolve(".lock");
+        try (DaemonProcess first = DaemonProcess.start(config, dir.resolve("first.log"))) {
+            LockFile mine = null;
+            for (int i = 0; i < 20 && mine == null; i++) { // the door may take it back first
+                Files.deleteIfExists(lock);
+                try {
+                    mine = LockFile.acquire(lock, "the test", Duration.ZERO);
+                } catch (LockFile.HeldException e) {
+                    Thread.sleep(100);
+                }
+            }
+            assertTrue(mine != null, "the test never got the lock file");
+            try (LockFile held = mine) {
+                assertTrue(first.process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS));
+                assertEquals(4, first.process.exitValue(), "stopped: another process has it");
+                assertTrue(held.stillGuards());
+            }
+        }
+        assertTrue(
+                Files.readString(dir.resolve("first.log"))
+                        .contains("another process has locked it since"));
+        assertTrue(
+                Files.readString(dir.resolve("state/audit/audit.log"))
+                        .contains("another process took the state directory"));
     }
 
     @Test
