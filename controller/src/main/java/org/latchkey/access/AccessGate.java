@@ -242,11 +242,15 @@ public final class AccessGate {
         health.ok(StoreHealth.Part.REVOCATIONS);
         door.record(
                 new AuditRecord.RevocationsInstalled(
-                        list.seq(), list.tokenIds().size(), list.keyIds().size()));
+                        list.seq(),
+                        list.tokenIds().size(),
+                        list.keyIds().size(),
+                        list.signer(),
+                        list.scope() == RevocationList.Scope.FLEET));
         checkRevocationSigner();
         return Outcome.granted(
-                (list.scope() == RevocationList.Scope.FLEET ? "fleet " : "")
-                        + "revocation list "
+                list.slot().describe().replace("list", "revocation list")
+                        + " "
                         + list.seq()
                         + " installed");
     }
@@ -307,6 +311,22 @@ public final class AccessGate {
                         RejectionReason.STORE_UNAVAILABLE,
                         "the clock reset could not be stored: " + e.getMessage());
             }
+        }
+    }
+
+    /** Who a signed list says signed it (the footer's kid), and whether that is an owner key. */
+    public record ListSigner(String kid, boolean owner) {}
+
+    /**
+     * The signer a list names, if it is well-formed enough to say: where it may be published is
+     * decided before it is verified (which checks the signature, and audits).
+     */
+    public Optional<ListSigner> listSigner(String text) {
+        try {
+            SignedToken t = SignedToken.document(SignedToken.withoutLineEnd(text));
+            return Optional.of(new ListSigner(t.kid(), revocations.ownerKey(t.kid())));
+        } catch (TokenRejectedException e) {
+            return Optional.empty();
         }
     }
 

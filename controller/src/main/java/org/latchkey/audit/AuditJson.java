@@ -145,8 +145,13 @@ public final class AuditJson {
                 ObjectNode counts = o.putObject("counts");
                 x.counts().forEach((reason, n) -> counts.put(reason.name(), n));
             }
-            case RevocationsInstalled x ->
-                    o.put("list_seq", x.listSeq()).put("tokens", x.tokens()).put("keys", x.keys());
+            case RevocationsInstalled x -> {
+                o.put("list_seq", x.listSeq()).put("tokens", x.tokens()).put("keys", x.keys());
+                x.signer().ifPresent(k -> o.put("signer", k));
+                if (x.fleet()) {
+                    o.put("fleet", true);
+                }
+            }
             case RevocationsRefused x ->
                     o.put("reason", x.reason().name()).put("installed_seq", x.installedSeq());
             case TrustReloaded x -> o.put("issuers", x.issuers());
@@ -260,7 +265,9 @@ public final class AuditJson {
                         new RevocationsInstalled(
                                 number(line, "list_seq"),
                                 number(line, "tokens").intValue(),
-                                number(line, "keys").intValue());
+                                number(line, "keys").intValue(),
+                                optional(line, "signer"),
+                                line.path("fleet").asBoolean(false));
                 case "revocations_refused" ->
                         new RevocationsRefused(
                                 RejectionReason.valueOf(text(line, "reason")),

@@ -98,7 +98,20 @@ public sealed interface AuditRecord {
         }
     }
 
-    record RevocationsInstalled(long listSeq, int tokens, int keys) implements AuditRecord {}
+    /**
+     * A revocation list was installed.
+     *
+     * @param signer empty for an owners' list; else the kid of the (company) key whose own list it
+     *     is
+     * @param fleet whether it is a fleet list
+     */
+    record RevocationsInstalled(
+            long listSeq, int tokens, int keys, Optional<String> signer, boolean fleet)
+            implements AuditRecord {
+        public RevocationsInstalled(long listSeq, int tokens, int keys) {
+            this(listSeq, tokens, keys, Optional.empty(), false);
+        }
+    }
 
     record RevocationsRefused(RejectionReason reason, long installedSeq) implements AuditRecord {}
 

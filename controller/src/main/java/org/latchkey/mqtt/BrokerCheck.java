@@ -221,6 +221,7 @@ public final class BrokerCheck {
         List<String> filters = new ArrayList<>(List.of(t.command(), t.present(), t.mode()));
         t.discoveryStatus().ifPresent(filters::add);
         t.revocations().ifPresent(filters::add);
+        t.revocations().ifPresent(r -> filters.add(r + "/+"));
         filters.add(t.probe());
         List<Integer> codes;
         try {

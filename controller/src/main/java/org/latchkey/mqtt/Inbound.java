@@ -13,6 +13,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
@@ -32,7 +33,12 @@ public sealed interface Inbound {
     record ChangeMode(Mode mode, String token) implements Inbound {}
 
     /** Install a signed revocation list. */
-    record InstallRevocations(String text) implements Inbound {}
+    /**
+     * A revocation list: from the revocations topic itself (an owners' list), or from {@code
+     * <revocations_topic>/<kid>} (that key's own list), so that each signer's retained list has a
+     * topic of its own and none replaces another's.
+     */
+    record InstallRevocations(String text, Optional<String> topicKid) implements Inbound {}
 
     /** Home Assistant came online: publish discovery (and the state) again. */
     record Rediscover() implements Inbound {}
@@ -72,7 +78,16 @@ public sealed interface Inbound {
         }
         if (topics.revocations().isPresent() && t.equals(topics.revocations().get())) {
             // A fleet's list is published retained on purpose: installed like POST /v1/revocations.
-            return new InstallRevocations(text(m));
+            return new InstallRevocations(text(m), Optional.empty());
+        }
+        if (topics.revocations().isPresent() && t.startsWith(topics.revocations().get() + "/")) {
+            String kid = t.substring(topics.revocations().get().length() + 1);
+            if (!org.latchkey.token.Paserk.PID.matcher(kid).matches()) {
+                return new Ignored(
+                        "WRONG_TOPIC",
+                        "a revocation list's own topic ends in its signer's key id (k4.pid.…)");
+            }
+            return new InstallRevocations(text(m), Optional.of(kid));
         }
         if (m.retained()) {
             return new Ignored(

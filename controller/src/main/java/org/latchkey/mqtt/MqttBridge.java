@@ -361,6 +361,7 @@ public final class MqttBridge implements DoorController.Observer, AutoCloseable 
                 new ArrayList<>(List.of(topics.command(), topics.present(), topics.mode()));
         topics.discoveryStatus().ifPresent(filters::add);
         topics.revocations().ifPresent(filters::add);
+        topics.revocations().ifPresent(t -> filters.add(t + "/+")); // each signer's own topic
         List<Packets.Subscription> subs = new ArrayList<>();
         filters.forEach(f -> subs.add(new Packets.Subscription(f, true)));
         // The probe comes back to the door itself: the one subscription without noLocal.
@@ -684,7 +685,7 @@ public final class MqttBridge implements DoorController.Observer, AutoCloseable 
             case Inbound.ChangeMode cm ->
                     gate.changeMode(cm.mode(), cm.token(), CLIENT)
                             .thenAccept(o -> answer(p, "mode", o));
-            case Inbound.InstallRevocations r -> installRevocations(r.text());
+            case Inbound.InstallRevocations r -> installRevocations(topic, r);
             case Inbound.Rediscover r -> {
                 discovery.ifPresent(d -> d.configs().forEach(c -> resend(c.topic())));
                 resend(topics.state());
@@ -695,17 +696,47 @@ public final class MqttBridge implements DoorController.Observer, AutoCloseable 
         }
     }
 
-    private void installRevocations(String text) {
+    private void installRevocations(String topic, Inbound.InstallRevocations r) {
+        String text = r.text();
         if (gate.revocationsInstalled(text)) {
             return; // the retained list again, after a reconnect or a restart
         }
+        Optional<AccessGate.ListSigner> signer = gate.listSigner(text);
+        if (signer.isPresent()) {
+            AccessGate.ListSigner s = signer.get();
+            if (r.topicKid().isPresent() && !r.topicKid().get().equals(s.kid())) {
+                ignore(
+                        topic,
+                        new Inbound.Ignored(
+                                "WRONG_TOPIC",
+                                "a list signed by "
+                                        + s.kid()
+                                        + " on the topic of "
+                                        + r.topicKid().get()
+                                        + ": each key's list goes on its own topic"));
+                return;
+            }
+            if (r.topicKid().isEmpty() && !s.owner()) {
+                ignore(
+                        topic,
+                        new Inbound.Ignored(
+                                "WRONG_TOPIC",
+                                "a list signed by "
+                                        + s.kid()
+                                        + ", which is not an owner key: it goes on "
+                                        + topic
+                                        + "/"
+                                        + s.kid()));
+                return;
+            }
+        }
         Outcome o = gate.installRevocations(text, CLIENT);
         if (o.granted()) {
-            Logger.info("MQTT: {} from {}", o.detail(), topics.revocations().orElse(""));
+            Logger.info("MQTT: {} from {}", o.detail(), topic);
         } else {
             Logger.warn(
                     "MQTT: revocation list on {} refused: {} ({})",
-                    topics.revocations().orElse(""),
+                    topic,
                     o.refusal().map(Enum::name).orElse(""),
                     o.detail());
         }

@@ -1,8 +1,10 @@
 package org.latchkey.store;
 
+import org.latchkey.token.Paserk;
 import org.latchkey.token.RejectionReason;
 import org.latchkey.token.RevocationList;
 import org.latchkey.token.RevocationList.Scope;
+import org.latchkey.token.RevocationList.Slot;
 import org.latchkey.token.RevocationListVerifier;
 import org.latchkey.token.RevocationLists;
 import org.latchkey.token.SignedToken;
@@ -14,21 +16,25 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.EnumMap;
-import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
- * The installed revocation lists (the door's own and its fleet's), kept as the signed texts and
- * verified again on every load, and the highest seq ever installed for each, so that an older list
- * put in place while the door was down is never taken for current.
+ * The installed revocation lists (the owners' own and fleet lists, and each company key's, in
+ * {@value #OTHERS_DIR}), kept as the signed texts and verified again on every load, and the highest
+ * seq ever installed for each, so that an older list put in place while the door was down is never
+ * taken for current.
  *
  * <p>Nothing here stops the door: a stored list whose signer is no longer trusted (the owner key
  * was rotated) stays in force, flagged until a newer list from a current owner key replaces it; a
@@ -39,13 +45,20 @@ public final class RevocationStore {
     public static final String FILE = "revocations.paseto";
     public static final String FLEET_FILE = "revocations-fleet.paseto";
     public static final String SEQ_FILE = "revocation-seq";
-    private static final Pattern SEQ_LINE = Pattern.compile("(lock|fleet) (\\d{1,16})");
+
+    /** Where the lists of keys that are not owner keys (companies') are kept, one file each. */
+    public static final String OTHERS_DIR = "revocations.d";
+
+    private static final Pattern SEQ_LINE =
+            Pattern.compile("(?:key (" + Paserk.PID.pattern() + ") )?(lock|fleet) (\\d{1,16})");
+    private static final Pattern OTHER_FILE =
+            Pattern.compile("(" + Paserk.PID.pattern() + ")(\\.fleet)?\\.paseto");
 
     private final Storage storage;
     private final Path dir;
     private final Supplier<RevocationListVerifier> verifier;
-    private final Map<Scope, Long> highest = new EnumMap<>(Scope.class);
-    private final Set<Scope> signerUntrusted = EnumSet.noneOf(Scope.class);
+    private final Map<Slot, Long> highest = new HashMap<>();
+    private final Set<Slot> signerUntrusted = new HashSet<>();
     private final List<Damage> damage = new ArrayList<>();
     private volatile RevocationLists installed = RevocationLists.NONE;
 
@@ -63,9 +76,13 @@ public final class RevocationStore {
             Storage storage, Path stateDir, Supplier<RevocationListVerifier> verifier) {
         RevocationStore store = new RevocationStore(storage, stateDir, verifier);
         synchronized (store) {
-            Map<Scope, Long> before = new EnumMap<>(store.readHighest());
-            for (Scope scope : Scope.values()) {
-                store.load(scope);
+            Map<Slot, Long> before = new HashMap<>(store.readHighest());
+            Set<Slot> slots = new HashSet<>(before.keySet());
+            slots.add(new Slot(Optional.empty(), Scope.LOCK));
+            slots.add(new Slot(Optional.empty(), Scope.FLEET));
+            slots.addAll(store.storedOthers());
+            for (Slot slot : slots) {
+                store.load(slot);
             }
             if (!before.equals(store.highest)) {
                 store.saveHighest(); // first start with this version: remember what is installed
@@ -75,8 +92,46 @@ public final class RevocationStore {
         return store;
     }
 
-    private static String file(Scope scope) {
-        return scope == Scope.LOCK ? FILE : FLEET_FILE;
+    /** Where a slot's list is kept, relative to the state directory. */
+    static Path file(Path dir, Slot slot) {
+        if (slot.signer().isEmpty()) {
+            return dir.resolve(slot.scope() == Scope.LOCK ? FILE : FLEET_FILE);
+        }
+        return dir.resolve(OTHERS_DIR)
+                .resolve(
+                        slot.signer().get()
+                                + (slot.scope() == Scope.FLEET ? ".fleet" : "")
+                                + ".paseto");
+    }
+
+    private Set<Slot> storedOthers() {
+        Set<Slot> out = new HashSet<>();
+        Path others = dir.resolve(OTHERS_DIR);
+        if (!Files.isDirectory(others)) {
+            return out;
+        }
+        try (Stream<Path> files = Files.list(others)) {
+            files.forEach(
+                    f -> {
+                        Matcher m = OTHER_FILE.matcher(f.getFileName().toString());
+                        if (m.matches()) {
+                            out.add(
+                                    new Slot(
+                                            Optional.of(m.group(1)),
+                                            m.group(2) == null ? Scope.LOCK : Scope.FLEET));
+                        }
+                    });
+        } catch (IOException e) {
+            damage.add(
+                    new Damage(
+                            others.toString(),
+                            "",
+                            "cannot be read ("
+                                    + e.getMessage()
+                                    + "): the companies' lists in it"
+                                    + " are not enforced"));
+        }
+        return out;
     }
 
     private void saveHighest() {
@@ -87,17 +142,23 @@ public final class RevocationStore {
         }
     }
 
-    private Map<Scope, Long> readHighest() {
+    private Map<Slot, Long> readHighest() {
         Path file = dir.resolve(SEQ_FILE);
         try {
             for (String line : Files.readAllLines(file, StandardCharsets.ISO_8859_1)) {
                 Matcher m = SEQ_LINE.matcher(line.strip());
                 if (m.matches()) {
                     highest.put(
-                            m.group(1).equals("lock") ? Scope.LOCK : Scope.FLEET,
-                            Long.parseLong(m.group(2)));
+                            new Slot(
+                                    Optional.ofNullable(m.group(1)),
+                                    m.group(2).equals("lock") ? Scope.LOCK : Scope.FLEET),
+                            Long.parseLong(m.group(3)));
                 } else if (!line.isBlank()) {
-                    damage.add(new Damage(file.toString(), "", "a line is not 'lock|fleet <seq>'"));
+                    damage.add(
+                            new Damage(
+                                    file.toString(),
+                                    "",
+                                    "a line is not '[key <kid>] lock|fleet <seq>'"));
                 }
             }
         } catch (NoSuchFileException e) {
@@ -108,23 +169,28 @@ public final class RevocationStore {
         return highest;
     }
 
-    private void load(Scope scope) {
-        Path file = dir.resolve(file(scope));
+    private String whoseTokens(Slot slot) {
+        return slot.signer().isEmpty() ? "only owner tokens" : "that key's tokens are refused";
+    }
+
+    private void load(Slot slot) {
+        Path file = file(dir, slot);
         String text;
         try {
             text = new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1).strip();
         } catch (NoSuchFileException e) {
-            if (highest.getOrDefault(scope, 0L) > 0) {
+            if (highest.getOrDefault(slot, 0L) > 0) {
                 // Installed once (the seq file says so) and gone: what it revoked is unknown.
                 damage.add(
                         new Damage(
                                 file.toString(),
                                 "",
                                 "is missing though list "
-                                        + highest.get(scope)
-                                        + " was installed: only owner tokens until a list is"
-                                        + " installed again"));
-                installed = installed.with(RevocationList.unreadable(scope, highest.get(scope)));
+                                        + highest.get(slot)
+                                        + " was installed: "
+                                        + whoseTokens(slot)
+                                        + " until a list is installed again"));
+                installed = installed.with(unreadable(slot));
             }
             return;
         } catch (IOException e) {
@@ -134,33 +200,31 @@ public final class RevocationStore {
                             "",
                             "cannot be read ("
                                     + e.getMessage()
-                                    + "): only owner tokens until a list is installed again"));
-            installed =
-                    installed.with(
-                            RevocationList.unreadable(scope, highest.getOrDefault(scope, 0L)));
+                                    + "): "
+                                    + whoseTokens(slot)
+                                    + " until a list is installed again"));
+            installed = installed.with(unreadable(slot));
             return;
         }
         RevocationList list;
         try {
             list = verifier.get().verify(SignedToken.document(text), RevocationLists.NONE);
         } catch (TokenRejectedException e) {
-            list = legible(file, text, e);
+            list = legible(file, slot, text, e);
             if (list == null) {
-                installed =
-                        installed.with(
-                                RevocationList.unreadable(scope, highest.getOrDefault(scope, 0L)));
+                installed = installed.with(unreadable(slot));
                 return;
             }
         }
-        if (list.scope() != scope) {
+        if (!list.slot().equals(slot)) {
             damage.add(
                     new Damage(
                             file.toString(),
                             keepAside(file, text),
-                            "holds a " + list.scope() + " list"));
+                            "holds a " + list.slot().describe() + ", not the " + slot.describe()));
             return;
         }
-        long floor = highest.getOrDefault(scope, 0L);
+        long floor = highest.getOrDefault(slot, 0L);
         if (list.seq() < floor) {
             damage.add(
                     new Damage(
@@ -170,21 +234,27 @@ public final class RevocationStore {
                                     + list.seq()
                                     + ", older than list "
                                     + floor
-                                    + " this door installed before: only owner tokens until a list"
-                                    + " beyond it is installed (latchkey revoke)"));
+                                    + " this door installed before: "
+                                    + whoseTokens(slot)
+                                    + " until a list beyond it is installed"));
             // What the newer list revoked is unknown, as with a list that cannot be read.
-            installed = installed.with(RevocationList.unreadable(scope, floor));
+            installed = installed.with(unreadable(slot));
             return;
         }
         installed = installed.with(list);
-        highest.merge(scope, list.seq(), Math::max);
+        highest.merge(slot, list.seq(), Math::max);
+    }
+
+    private RevocationList unreadable(Slot slot) {
+        return RevocationList.unreadable(
+                slot.signer(), slot.scope(), highest.getOrDefault(slot, 0L));
     }
 
     /** A stored list that did not verify: what of it can still be enforced. */
-    private RevocationList legible(Path file, String text, TokenRejectedException e) {
+    private RevocationList legible(Path file, Slot slot, String text, TokenRejectedException e) {
         RevocationList list;
         try {
-            list = verifier.get().readInstalled(text);
+            list = verifier.get().readInstalled(text, slot.signer());
         } catch (TokenRejectedException unreadable) {
             damage.add(
                     new Damage(
@@ -192,18 +262,18 @@ public final class RevocationStore {
                             keepAside(file, text),
                             "does not verify ("
                                     + e.getMessage()
-                                    + ") and cannot be read: only owner tokens until a list is"
-                                    + " installed again"));
+                                    + ") and cannot be read: "
+                                    + whoseTokens(slot)
+                                    + " until a list is installed again"));
             Logger.error("{} does not verify ({}) and cannot be read", file, e.getMessage());
             return null;
         }
         if (e.reason() == RejectionReason.UNKNOWN_KEY
                 || e.reason() == RejectionReason.ROLE_NOT_ALLOWED) {
-            signerUntrusted.add(list.scope());
+            signerUntrusted.add(list.slot());
             Logger.warn(
-                    "{} was signed by a key that is no longer a trusted owner key; it stays in"
-                        + " force until a newer list from a current owner key replaces it (latchkey"
-                        + " revoke)",
+                    "{} was signed by a key that is no longer trusted; it stays in force until a"
+                            + " newer list replaces it (latchkey revoke)",
                     file);
         } else {
             damage.add(
@@ -237,16 +307,26 @@ public final class RevocationStore {
         }
     }
 
+    /** Whether {@code kid} is a trusted owner key, whose lists are the owners'. */
+    public boolean ownerKey(String kid) {
+        return verifier.get().ownerKey(kid);
+    }
+
     public RevocationLists installed() {
         return installed;
     }
 
-    /** The highest seq this door has installed for a scope: a new list must go beyond it. */
+    /** The highest seq this door has installed for the owners' list of a scope. */
     public synchronized long highestSeq(Scope scope) {
-        return Math.max(highest.getOrDefault(scope, 0L), installed.of(scope).seq());
+        return highestSeq(new Slot(Optional.empty(), scope));
     }
 
-    /** Whether an installed list's signer is no longer a trusted owner key. */
+    /** The highest seq this door has installed in a slot: a new list must go beyond it. */
+    public synchronized long highestSeq(Slot slot) {
+        return Math.max(highest.getOrDefault(slot, 0L), installed.of(slot).seq());
+    }
+
+    /** Whether an installed list's signer is no longer trusted (an owner key rotated). */
     public synchronized boolean signerUntrusted() {
         return !signerUntrusted.isEmpty();
     }
@@ -262,41 +342,40 @@ public final class RevocationStore {
     public synchronized RevocationList install(SignedToken token)
             throws TokenRejectedException, IOException {
         RevocationLists current = installed;
-        RevocationLists floor =
-                new RevocationLists(
-                        atLeast(current.lock(), highestSeq(Scope.LOCK)),
-                        atLeast(current.fleet(), highestSeq(Scope.FLEET)));
+        RevocationLists floor = current;
+        for (Map.Entry<Slot, Long> h : highest.entrySet()) {
+            floor = floor.with(floor.of(h.getKey()).atLeast(h.getValue()));
+        }
         RevocationList next = verifier.get().verify(token, floor);
-        storage.replace(
-                dir.resolve(file(next.scope())),
-                (next.signedText() + "\n").getBytes(StandardCharsets.US_ASCII));
-        highest.put(next.scope(), next.seq());
+        Path file = file(dir, next.slot());
+        if (next.signer().isPresent()) {
+            AtomicFiles.createDirectories(
+                    file.getParent(), PosixFilePermissions.fromString("rwx------"));
+        }
+        storage.replace(file, (next.signedText() + "\n").getBytes(StandardCharsets.US_ASCII));
+        highest.put(next.slot(), next.seq());
         storage.replace(dir.resolve(SEQ_FILE), seqFile().getBytes(StandardCharsets.US_ASCII));
         installed = current.with(next);
-        signerUntrusted.remove(next.scope());
+        signerUntrusted.remove(next.slot());
         return next;
-    }
-
-    private static RevocationList atLeast(RevocationList list, long seq) {
-        return list.seq() >= seq
-                ? list
-                : new RevocationList(
-                        list.scope(),
-                        seq,
-                        list.issuedAt(),
-                        list.tokenIds(),
-                        list.keyIds(),
-                        list.signedText(),
-                        list.unreadable());
     }
 
     private String seqFile() {
         StringBuilder sb = new StringBuilder();
-        highest.forEach(
-                (scope, seq) ->
-                        sb.append(scope == Scope.LOCK ? "lock " : "fleet ")
-                                .append(seq)
-                                .append('\n'));
+        highest.entrySet().stream()
+                .sorted(
+                        java.util.Comparator.comparing(
+                                (Map.Entry<Slot, Long> e) ->
+                                        e.getKey().signer().orElse("") + " " + e.getKey().scope()))
+                .forEach(
+                        e ->
+                                sb.append(e.getKey().signer().map(k -> "key " + k + " ").orElse(""))
+                                        .append(
+                                                e.getKey().scope() == Scope.LOCK
+                                                        ? "lock "
+                                                        : "fleet ")
+                                        .append(e.getValue())
+                                        .append('\n'));
         return sb.toString();
     }
 }

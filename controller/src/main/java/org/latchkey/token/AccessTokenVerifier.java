@@ -90,7 +90,8 @@ public final class AccessTokenVerifier {
             throw new TokenRejectedException(REVOKED, "token " + claims.tokenId() + " is revoked");
         }
         IssuerPolicy policy = issuer.policy();
-        if (revocations.unreadable() && !(claims.role() == Role.OWNER && policy.isOwner())) {
+        if (revocations.unreadableFor(issuer.kid())
+                && !(claims.role() == Role.OWNER && policy.isOwner())) {
             throw new TokenRejectedException(
                     REVOKED,
                     "the door's revocation list cannot be read, so what it revoked is unknown:"

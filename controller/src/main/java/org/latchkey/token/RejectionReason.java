@@ -33,6 +33,11 @@ public enum RejectionReason {
     /** A revocation list whose {@code seq} is not greater than the installed one. */
     SEQ_NOT_NEWER,
     /**
+     * A revocation list signed by a key that is not an owner key names a token another key signed,
+     * or another key: such a key may revoke only its own tokens and itself. Refused whole.
+     */
+    NOT_SIGNERS_OWN,
+    /**
      * A remote LOCK (the MQTT bridge's command topic) arrived while this grant was still being
      * checked (camera, one-time store): the lock wins and the bolt does not move for the grant.
      */

@@ -1,8 +1,8 @@
 package org.latchkey.token;
 
 import static org.latchkey.token.RejectionReason.MALFORMED;
+import static org.latchkey.token.RejectionReason.NOT_SIGNERS_OWN;
 import static org.latchkey.token.RejectionReason.REVOKED;
-import static org.latchkey.token.RejectionReason.ROLE_NOT_ALLOWED;
 import static org.latchkey.token.RejectionReason.SEQ_NOT_NEWER;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -15,9 +15,12 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * Verifies a revocation list: a v4.public token signed by a trusted owner key, for this lock (or
- * its fleet), with a {@code seq} greater than the installed list's of the same scope. A refused
- * list leaves the installed one in force.
+ * Verifies a revocation list: a v4.public token signed by a trusted key, for this door (or its
+ * fleet), with a {@code seq} greater than the installed list's in the same slot. An owner key's
+ * list may revoke anything, and replaces the owners' list of its scope; any other trusted key's (a
+ * company's) may revoke only the tokens that key signed and the key itself, and replaces only that
+ * key's own list — with a seq of its own, which a company can make without the door's state (Unix
+ * milliseconds, say). A refused list leaves the installed ones in force.
  */
 public final class RevocationListVerifier {
     public static final String TYPE = "latchkey-revocation";
@@ -47,6 +50,11 @@ public final class RevocationListVerifier {
         this.trustStore = trustStore;
     }
 
+    /** Whether {@code kid} is a trusted owner key (whose lists are the owners'). */
+    public boolean ownerKey(String kid) {
+        return trustStore.find(kid).map(i -> i.policy().isOwner()).orElse(false);
+    }
+
     public RevocationList verify(String text, RevocationLists installed)
             throws TokenRejectedException {
         return verify(SignedToken.document(text), installed);
@@ -65,29 +73,50 @@ public final class RevocationListVerifier {
     private RevocationList checkSigned(
             SignedToken token, TrustedIssuer signer, RevocationLists installed)
             throws TokenRejectedException {
-        if (!signer.policy().isOwner()) {
-            throw new TokenRejectedException(
-                    ROLE_NOT_ALLOWED,
-                    "key '"
-                            + signer.name()
-                            + "' is not an owner key and may not sign revocation lists");
-        }
         if (installed.revokesKey(signer.kid())) {
             throw new TokenRejectedException(REVOKED, "key '" + signer.name() + "' is revoked");
         }
-        RevocationList list = read(token);
-        long current = installed.of(list.scope()).seq();
+        Optional<String> of =
+                signer.policy().isOwner() ? Optional.empty() : Optional.of(signer.kid());
+        RevocationList list = read(token, of);
+        if (of.isPresent()) {
+            onlyItsOwn(list, signer);
+        }
+        long current = installed.of(list.slot()).seq();
         if (list.seq() <= current) {
             throw new TokenRejectedException(
                     SEQ_NOT_NEWER,
                     "seq "
                             + list.seq()
                             + " is not greater than the installed "
-                            + list.scope().name().toLowerCase(java.util.Locale.ROOT)
-                            + " list's "
+                            + list.slot().describe()
+                            + "'s "
                             + current);
         }
         return list;
+    }
+
+    /** A key that is not an owner key revokes only what it signed, and itself. */
+    private static void onlyItsOwn(RevocationList list, TrustedIssuer signer)
+            throws TokenRejectedException {
+        String prefix = signer.kid() + "/";
+        for (String t : list.tokenIds()) {
+            if (!t.startsWith(prefix)) {
+                throw new TokenRejectedException(
+                        NOT_SIGNERS_OWN,
+                        "key '"
+                                + signer.name()
+                                + "' may revoke only tokens it signed, not "
+                                + t.substring(0, Math.min(t.length(), 60)));
+            }
+        }
+        for (String k : list.keyIds()) {
+            if (!k.equals(signer.kid())) {
+                throw new TokenRejectedException(
+                        NOT_SIGNERS_OWN,
+                        "key '" + signer.name() + "' may revoke only itself, not key " + k);
+            }
+        }
     }
 
     /**
@@ -95,11 +124,13 @@ public final class RevocationListVerifier {
      * when it was installed and whose signer it no longer trusts. Enforcing it can only refuse
      * more, never admit more.
      */
-    public RevocationList readInstalled(String text) throws TokenRejectedException {
-        return read(SignedToken.document(text));
+    public RevocationList readInstalled(String text, Optional<String> signer)
+            throws TokenRejectedException {
+        return read(SignedToken.document(text), signer);
     }
 
-    private RevocationList read(SignedToken token) throws TokenRejectedException {
+    private RevocationList read(SignedToken token, Optional<String> signer)
+            throws TokenRejectedException {
         ObjectNode o;
         long seq;
         Instant iat;
@@ -138,7 +169,7 @@ public final class RevocationListVerifier {
                     "revocation list" + fleetId.map(f -> " (or fleet '" + f + "')").orElse(""),
                     aud);
         }
-        return new RevocationList(scope, seq, iat, jtis, kids, token.text());
+        return new RevocationList(signer, scope, seq, iat, jtis, kids, token.text(), false);
     }
 
     private static Set<String> strings(ObjectNode o, String name, Pattern shape, String what) {

@@ -65,7 +65,10 @@ class AuditJsonTest {
                 new AuditRecord.ClockReset(
                         "k4.pid." + "A".repeat(44), "reset-0000000000001", T.plusSeconds(86400), T),
                 new AuditRecord.OnceUsed(
-                        "k4.pid." + "A".repeat(44), "order-0000000001", T.plusSeconds(3600), "mode"),
+                        "k4.pid." + "A".repeat(44),
+                        "order-0000000001",
+                        T.plusSeconds(3600),
+                        "mode"),
                 new AuditRecord.Unrecognised("from_the_future", Map.of("x", "1")));
     }
 

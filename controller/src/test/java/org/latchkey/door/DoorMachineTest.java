@@ -414,8 +414,7 @@ class DoorMachineTest {
         // The fourth review, L5: privacy -> privacy on a read-only disk answered as if changed.
         DoorModel privacy = variants().get("locked/privacy");
         DoorMachine.Transition t =
-                new DoorMachine(SETTINGS)
-                        .apply(privacy, new DoorEvent.ModeChange(Mode.PRIVACY, 3));
+                new DoorMachine(SETTINGS).apply(privacy, new DoorEvent.ModeChange(Mode.PRIVACY, 3));
         assertEquals("reply:3:granted", render(t.commands()), "no save, no audit");
         var reply = (DoorCommand.Reply) t.commands().get(0);
         assertEquals("already in privacy mode", reply.outcome().detail());

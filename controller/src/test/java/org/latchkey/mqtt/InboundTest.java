@@ -224,8 +224,21 @@ class InboundTest {
                 "MALFORMED",
                 reason(decide(OPEN, T.mode(), "{\"mode\":\"open\",\"token\":\"x\"}", false, 10)));
         assertEquals(
-                new Inbound.InstallRevocations("v4.public.list"),
+                new Inbound.InstallRevocations("v4.public.list", java.util.Optional.empty()),
                 decide(OPEN, "latchkey/fleet/revocations", "v4.public.list", true, -1));
+        String kid = "k4.pid." + "A".repeat(44);
+        assertEquals(
+                new Inbound.InstallRevocations("v4.public.list", java.util.Optional.of(kid)),
+                decide(OPEN, "latchkey/fleet/revocations/" + kid, "v4.public.list", true, -1));
+        assertEquals(
+                "WRONG_TOPIC",
+                reason(
+                        decide(
+                                OPEN,
+                                "latchkey/fleet/revocations/parcel-co",
+                                "v4.public.list",
+                                true,
+                                -1)));
         assertEquals(
                 new Inbound.Rediscover(), decide(OPEN, "homeassistant/status", "online", true, -1));
         assertEquals(

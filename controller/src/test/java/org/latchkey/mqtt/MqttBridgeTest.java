@@ -859,6 +859,45 @@ class MqttBridgeTest {
         p.clearRetained(topic);
     }
 
+    @Test
+    void aCompanysOwnList_onItsOwnTopic_isInstalled_onAnotherKeysTopicIgnored() throws Exception {
+        String topic = "latchkey/fleet/acme-fleet/revocations-" + DOORS.get();
+        Door d = door("discovery_prefix = \"\"\nrevocations_topic = \"" + topic + "\"\n");
+        MqttProbe p = hass(d.prefix() + "/#");
+        p.await(d.prefix() + "/state", 0, lock("locked"), WAIT);
+        String token = TestDoor.courierOnce();
+        UnverifiedToken t = UnverifiedToken.read(token);
+        String ref = t.kid() + "/" + t.claims().path("jti").asText();
+        String ownerKid = TestDoor.OWNER.publicKey().pid();
+        // Its list on the owner's topic: ignored, never installed (the retained lists of two
+        // signers must not share a topic).
+        p.publish(topic + "/" + ownerKid, companyList(1_796_650_000_000L, ref), true, 0);
+        JsonNode wrong = awaitEvent(p, d, type("remote_ignored"));
+        assertEquals("WRONG_TOPIC", wrong.get("reason").asText());
+        p.publish(topic + "/" + t.kid(), companyList(1_796_650_000_000L, ref), true, 0);
+        JsonNode installed = awaitEvent(p, d, type("revocations_installed"));
+        assertEquals(t.kid(), installed.get("signer").asText());
+        HttpResponse<String> refused = post(d, "/v1/access", token);
+        assertTrue(refused.body().contains("\"reason\":\"REVOKED\""), refused.body());
+        assertTrue(
+                post(d, "/v1/access", TestDoor.courierOnce()).body().contains("\"granted\":true"),
+                "only the token it named");
+        p.clearRetained(topic + "/" + ownerKid);
+        p.clearRetained(topic + "/" + t.kid());
+    }
+
+    /** The courier company's own list for the fleet. */
+    private static String companyList(long seq, String ref) {
+        return AccessTokens.sign(
+                TestDoor.COURIER,
+                ("{\"typ\":\"latchkey-revocation\",\"aud\":\"acme-fleet\",\"seq\":"
+                                + seq
+                                + ",\"iat\":\"2026-11-25T09:00:00Z\",\"jti\":[\""
+                                + ref
+                                + "\"]}")
+                        .getBytes(StandardCharsets.UTF_8));
+    }
+
     private static String fleetList(long seq, String ref) {
         return AccessTokens.sign(
                 TestDoor.OWNER,

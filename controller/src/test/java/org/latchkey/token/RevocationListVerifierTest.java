@@ -1,5 +1,6 @@
 package org.latchkey.token;
 
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.latchkey.token.Fixture.COURIER;
@@ -77,10 +78,63 @@ class RevocationListVerifierTest {
     }
 
     @Test
-    void verify_signedByNonOwnerKey_isRoleNotAllowed() {
+    void verify_aCompanysList_ofItsOwnTokens_isItsOwn_withItsOwnSeq() throws Exception {
+        // A company (any trusted key that is not an owner key) revokes the tokens it signed; its
+        // seq may be Unix milliseconds, made without the door's state.
+        long millis = 1_796_650_000_000L;
+        RevocationList own = VERIFIER.verify(list(COURIER, LOCK, millis), RevocationLists.NONE);
+        assertEquals(java.util.Optional.of(COURIER_KID), own.signer());
+        assertEquals(true, own.revokesToken(COURIER_KID, "order-0000000000001"));
+        // The owners' list is another slot: its seq 3 neither blocks nor is blocked by it.
+        RevocationLists installed =
+                RevocationLists.NONE
+                        .with(own)
+                        .with(VERIFIER.verify(list(OWNER, LOCK, 3), RevocationLists.NONE));
+        assertEquals(4, VERIFIER.verify(list(OWNER, LOCK, 4), installed).seq());
+        assertEquals(RejectionReason.SEQ_NOT_NEWER, reason(list(COURIER, LOCK, millis), installed));
+        assertEquals(millis + 1, VERIFIER.verify(list(COURIER, LOCK, millis + 1), installed).seq());
+        assertEquals(true, installed.revokesToken(COURIER_KID, "order-0000000000001"));
+    }
+
+    @Test
+    void verify_aCompanysList_namingAnotherKeysToken_orAnotherKey_isRefusedWhole() {
+        String ownerKid = OWNER.publicKey().pid();
+        String other =
+                "{\"typ\":\"latchkey-revocation\",\"aud\":\""
+                        + LOCK
+                        + "\",\"seq\":5,\"iat\":\"2026-11-25T09:00:00Z\",\"jti\":[\""
+                        + REVOKED_JTI
+                        + "\",\""
+                        + ownerKid
+                        + "/owner-token-000001\"]}";
         assertEquals(
-                RejectionReason.ROLE_NOT_ALLOWED,
-                reason(list(COURIER, LOCK, 1), RevocationLists.NONE));
+                RejectionReason.NOT_SIGNERS_OWN,
+                reason(
+                        AccessTokens.sign(COURIER, other.getBytes(StandardCharsets.UTF_8)),
+                        RevocationLists.NONE));
+        String key =
+                "{\"typ\":\"latchkey-revocation\",\"aud\":\""
+                        + LOCK
+                        + "\",\"seq\":5,\"iat\":\"2026-11-25T09:00:00Z\",\"kid\":[\""
+                        + ownerKid
+                        + "\"]}";
+        assertEquals(
+                RejectionReason.NOT_SIGNERS_OWN,
+                reason(
+                        AccessTokens.sign(COURIER, key.getBytes(StandardCharsets.UTF_8)),
+                        RevocationLists.NONE));
+        // Itself it may revoke.
+        String self = key.replace(ownerKid, COURIER_KID);
+        assertEquals(
+                Set.of(COURIER_KID),
+                assertDoesNotThrow(
+                                () ->
+                                        VERIFIER.verify(
+                                                AccessTokens.sign(
+                                                        COURIER,
+                                                        self.getBytes(StandardCharsets.UTF_8)),
+                                                RevocationLists.NONE))
+                        .keyIds());
     }
 
     @Test

@@ -5,12 +5,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import org.latchkey.config.DeviceConfig;
 import org.latchkey.identity.DoorKeys;
+import org.latchkey.store.AtomicFiles;
 import org.latchkey.store.LockFile;
 import org.latchkey.store.RevocationStore;
 import org.latchkey.store.StateDir;
 import org.latchkey.store.Storage;
 import org.latchkey.token.AccessClaims;
 import org.latchkey.token.AccessTokens;
+import org.latchkey.token.DoorCard;
 import org.latchkey.token.Json;
 import org.latchkey.token.Paserk;
 import org.latchkey.token.RejectionReason;
@@ -44,21 +46,45 @@ import java.util.concurrent.Callable;
         mixinStandardHelpOptions = true,
         header = "Revoke tokens or issuer keys; --list shows what is revoked.",
         description = {
-            "Revoke tokens (KID/JTI) or whole issuer keys (KID): builds the next revocation list"
-                + " (seq + 1, everything revoked so far plus the new entries), signs it with the"
-                + " owner key and installs it, through the running daemon's API when it is up, else"
-                + " into the state directory. --list shows what is revoked. After the owner key was"
-                + " replaced, --resign signs what is revoked again with the new key (--key).",
+            "On the door (--config): revoke tokens (KID/JTI) or whole issuer keys (KID): builds the"
+                + " next revocation list (seq + 1, everything revoked so far plus the new entries),"
+                + " signs it with the owner key and installs it, through the running daemon's API"
+                + " when it is up, else into the state directory. --list shows what is revoked."
+                + " After the owner key was replaced, --resign signs what is revoked again with the"
+                + " new key (--key).",
             "--fleet does the same for the fleet's list (aud = the config's fleet_id): one list for"
                 + " every door of a fleet, installed on this door here and published to the others"
-                + " (e.g. on the MQTT revocations topic)."
+                + " (e.g. on the MQTT revocations topic).",
+            "A company, off the door (--door CARD or --lock DOOR_ID, --key company.key, --out"
+                + " FILE): signs its own list, which may revoke only tokens its key signed (--jti"
+                + " JTI or KID/JTI) and its key itself (--kid); its seq is Unix milliseconds unless"
+                + " --seq says otherwise. Each new list replaces the company's previous one on the"
+                + " door: name every token still to be refused. The door installs it from the API,"
+                + " `latchkey revoke --install FILE --config …`, or MQTT (retained, on"
+                + " <revocations_topic>/<the key's kid>)."
         })
 final class RevokeCommand implements Callable<Integer> {
     private final CliContext context;
 
     @Spec CommandSpec spec;
 
-    @Mixin ConfigOption config;
+    @Mixin DoorTarget target;
+
+    @Option(
+            names = "--install",
+            paramLabel = "FILE",
+            description =
+                    "Install a signed revocation list (any trusted key's) from FILE ('-': standard"
+                            + " input) on the door of --config.")
+    String installFile;
+
+    @Option(
+            names = "--seq",
+            paramLabel = "N",
+            description =
+                    "A company's list: its seq (default: now in Unix milliseconds; higher than the"
+                            + " company's last list on the door).")
+    Long seq;
 
     @Option(
             names = "--jti",
@@ -75,7 +101,9 @@ final class RevokeCommand implements Callable<Integer> {
     @Option(
             names = "--key",
             paramLabel = "OWNER.key",
-            description = "The owner's private key (default: owner.key beside the config).")
+            description =
+                    "The signing key: the owner's (default: owner.key beside the config), or a"
+                            + " company's with --door.")
     Path key;
 
     @Option(
@@ -107,7 +135,9 @@ final class RevokeCommand implements Callable<Integer> {
     @Option(
             names = "--out",
             paramLabel = "FILE",
-            description = "Also write the signed list to FILE (to publish it).")
+            description =
+                    "Also write the signed list to FILE (to publish it); a company's list: where"
+                            + " it goes ('-': standard output).")
     Path outFile;
 
     RevokeCommand(CliContext context) {
@@ -116,9 +146,15 @@ final class RevokeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        DeviceConfig device = config.load();
+        if (target.config == null) {
+            return companyList(target.resolve());
+        }
+        DeviceConfig device = DeviceConfigs.load(target.config);
+        if (installFile != null) {
+            return installGiven(device);
+        }
         if (fleet && device.fleetId().isEmpty()) {
-            throw CliException.usage("--fleet: " + config + " sets no fleet_id");
+            throw CliException.usage("--fleet: " + target.config + " sets no fleet_id");
         }
         RevocationListVerifier verifier =
                 new RevocationListVerifier(
@@ -137,6 +173,20 @@ final class RevokeCommand implements Callable<Integer> {
                                     : ", issued " + Rfc3339.format(installed.issuedAt())));
             new TreeSet<>(installed.keyIds()).forEach(k -> out.println("key    " + k));
             new TreeSet<>(installed.tokenIds()).forEach(t -> out.println("token  " + t));
+            for (RevocationList other : store.installed().othersInOrder()) {
+                if (other.scope() != scope) {
+                    continue;
+                }
+                out.println(
+                        other.slot().describe().replace("list", "revocation list")
+                                + " seq "
+                                + other.seq()
+                                + (other.unreadable()
+                                        ? " (cannot be read: that key's tokens are refused)"
+                                        : ", issued " + Rfc3339.format(other.issuedAt())));
+                new TreeSet<>(other.keyIds()).forEach(k -> out.println("key    " + k));
+                new TreeSet<>(other.tokenIds()).forEach(t -> out.println("token  " + t));
+            }
             if (store.signerUntrusted()) {
                 spec.commandLine()
                         .getErr()
@@ -174,6 +224,158 @@ final class RevokeCommand implements Callable<Integer> {
         } finally {
             owner.destroy();
         }
+    }
+
+    /**
+     * A company's own list, signed off the door: only its own tokens and key, a seq it makes alone
+     * (Unix milliseconds by default).
+     */
+    private int companyList(DoorTarget.Door door) throws Exception {
+        if (key == null) {
+            throw CliException.usage("--key: the company's private key signs its list");
+        }
+        if (outFile == null) {
+            throw CliException.usage(
+                    "--out FILE: where the signed list goes ('-': standard output)");
+        }
+        if (list || resign || installFile != null) {
+            throw CliException.usage(
+                    "--list, --resign and --install work on the door: name it with --config FILE");
+        }
+        if (jtis.isEmpty() && kids.isEmpty()) {
+            throw CliException.usage("name at least one --jti JTI (or KID/JTI) or --kid KID");
+        }
+        String aud = door.doorId();
+        if (fleet) {
+            aud =
+                    door.card()
+                            .flatMap(DoorCard.Verified::fleetId)
+                            .orElseThrow(
+                                    () ->
+                                            CliException.usage(
+                                                    "--fleet: the door card names no fleet"
+                                                            + " (--lock gives none either)"));
+        }
+        long n = seq != null ? seq : context.clock().instant().toEpochMilli();
+        if (n < 1 || n > RevocationListVerifier.MAX_SEQ) {
+            throw CliException.usage("--seq: from 1 to " + RevocationListVerifier.MAX_SEQ);
+        }
+        SigningKey company = SigningKeys.load(key, passphraseFile, context);
+        try {
+            String kid = company.publicKey().pid();
+            TreeSet<String> tokenIds = new TreeSet<>();
+            for (String j : jtis) {
+                String ref = j.contains("/") ? j : kid + "/" + j;
+                if (!ref.startsWith(kid + "/")
+                        || !AccessClaims.TOKEN_ID
+                                .matcher(ref.substring(kid.length() + 1))
+                                .matches()) {
+                    throw CliException.usage(
+                            "--jti: '"
+                                    + Terminal.escape(j)
+                                    + "' is not a token of this key ("
+                                    + kid
+                                    + "): a company's list may revoke only its own tokens");
+                }
+                tokenIds.add(ref);
+            }
+            for (String k : kids) {
+                if (!k.equals(kid)) {
+                    throw CliException.usage(
+                            "--kid: a company's list may revoke only its own key, " + kid);
+                }
+            }
+            ObjectNode o = Json.object();
+            o.put("typ", RevocationListVerifier.TYPE);
+            o.put("aud", aud);
+            o.put("seq", n);
+            o.put("iat", Rfc3339.format(context.clock().instant()));
+            tokenIds.forEach(o.putArray("jti")::add);
+            new TreeSet<>(kids).forEach(o.putArray("kid")::add);
+            String text =
+                    AccessTokens.sign(company, Json.write(o).getBytes(StandardCharsets.UTF_8));
+            if (outFile.toString().equals("-")) {
+                spec.commandLine().getOut().println(text);
+            } else {
+                AtomicFiles.write(outFile, (text + "\n").getBytes(StandardCharsets.US_ASCII));
+            }
+            spec.commandLine()
+                    .getErr()
+                    .println(
+                            "signed revocation list "
+                                    + n
+                                    + " of key "
+                                    + kid
+                                    + " for "
+                                    + (fleet ? "fleet " + aud : "door " + aud)
+                                    + ": "
+                                    + tokenIds.size()
+                                    + " token(s), "
+                                    + kids.size()
+                                    + " key(s). It replaces this key's previous list on the door."
+                                    + " Install it: POST /v1/revocations, latchkey revoke --install"
+                                    + " FILE --config … on the door, or MQTT (retained) on"
+                                    + " <revocations_topic>/"
+                                    + kid);
+            return ExitCode.OK;
+        } finally {
+            company.destroy();
+        }
+    }
+
+    /** A list signed elsewhere (a company's, a fleet's), installed on this door. */
+    private int installGiven(DeviceConfig device) throws Exception {
+        String text;
+        if (installFile.equals("-")) {
+            text =
+                    new String(
+                            System.in.readNBytes(SignedToken.MAX_DOCUMENT_BYTES + 2),
+                            StandardCharsets.US_ASCII);
+        } else {
+            Path f = Path.of(installFile);
+            if (Files.size(f) > SignedToken.MAX_DOCUMENT_BYTES + 2) {
+                throw CliException.failed(f + ": larger than a revocation list may be");
+            }
+            text = Files.readString(f, StandardCharsets.US_ASCII);
+        }
+        text = SignedToken.withoutLineEnd(text.strip());
+        RevocationListVerifier verifier =
+                new RevocationListVerifier(
+                        DoorKeys.audience(device), device.fleetId(), device.trustStore());
+        PrintWriter out = spec.commandLine().getOut();
+        DaemonClient client =
+                new DaemonClient(
+                        DaemonClient.baseUrl(Optional.ofNullable(url), Optional.of(device)));
+        // Checked here first: a list this door would refuse is refused with its reason, offline.
+        RevocationList next = verifier.verify(text, readOnly(device, verifier).installed());
+        Optional<HttpResponse<String>> sent = client.post("/v1/revocations", text);
+        if (sent.isPresent()) {
+            JsonNode answer = Json.read(sent.get().body());
+            if (sent.get().statusCode() != 200) {
+                String reason = answer.path("reason").asText("");
+                if (!reason.isEmpty()) {
+                    throw new TokenRejectedException(
+                            RejectionReason.valueOf(reason), answer.path("detail").asText());
+                }
+                throw CliException.failed("latchkeyd refused the list: " + sent.get().statusCode());
+            }
+            out.println(answer.path("detail").asText() + " through latchkeyd at " + client.base());
+            return revoked(next, out);
+        }
+        Path state = StateDir.open(device.stateDir());
+        try (LockFile lock = StateDir.lock(state, "latchkey revoke", LockFile.WAIT)) {
+            next =
+                    RevocationStore.open(Storage.REAL, state, () -> verifier)
+                            .install(SignedToken.document(text));
+        }
+        out.println(
+                next.slot().describe().replace("list", "revocation list")
+                        + " "
+                        + next.seq()
+                        + " installed into "
+                        + device.stateDir()
+                        + " (latchkeyd is not running; it loads the list when it starts)");
+        return revoked(next, out);
     }
 
     /** How often a list is signed again because another revoke was installed first. */

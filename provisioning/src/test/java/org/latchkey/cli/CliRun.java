@@ -14,6 +14,10 @@ final class CliRun {
 
     final Deque<char[]> answers = new ArrayDeque<>();
     boolean terminal = true;
+
+    /** Fixed at {@link #NOW}; the system's for a run against a real daemon. */
+    InstantSource clock = InstantSource.fixed(NOW);
+
     Boolean confirm = Boolean.TRUE;
 
     record Result(int code, String out, String err) {}
@@ -21,7 +25,7 @@ final class CliRun {
     Result run(String... args) {
         CliContext context =
                 new CliContext(
-                        InstantSource.fixed(NOW),
+                        clock,
                         SecureRandom::new,
                         question -> terminal ? answers.poll() : null,
                         question -> terminal ? confirm : null,

@@ -145,7 +145,7 @@ class RevokeAndStatusTest {
                         "--key",
                         dir.resolve("courier.key").toString());
         assertEquals(ExitCode.REJECTED, notOwner.code());
-        assertTrue(notOwner.err().startsWith("rejected: ROLE_NOT_ALLOWED"), notOwner.err());
+        assertTrue(notOwner.err().startsWith("rejected: NOT_SIGNERS_OWN"), notOwner.err());
         cli.run(
                 "keys",
                 "generate",
