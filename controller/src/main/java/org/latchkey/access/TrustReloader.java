@@ -9,6 +9,8 @@ import org.latchkey.token.AccessTokenVerifier;
 import org.latchkey.token.Audience;
 import org.latchkey.token.ClockResetVerifier;
 import org.latchkey.token.RevocationListVerifier;
+import org.latchkey.token.TrustStore;
+import org.latchkey.token.TrustedIssuer;
 import org.tinylog.Logger;
 
 import java.io.IOException;
@@ -16,6 +18,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -128,9 +132,33 @@ public final class TrustReloader {
         // Lock id, clock rules and zone stay as started: only the trust store follows the file.
         DeviceConfig base = config == null ? c : config;
         config = base;
-        verifier = new AccessTokenVerifier(audience, c.trustStore(), base.clock(), base.zone());
-        revocationVerifier = new RevocationListVerifier(audience, base.fleetId(), c.trustStore());
-        clockResetVerifier = new ClockResetVerifier(audience, c.trustStore(), base.clock().skew());
+        TrustStore trust = withoutTheDoorsOwnKey(c.trustStore());
+        verifier = new AccessTokenVerifier(audience, trust, base.clock(), base.zone());
+        revocationVerifier = new RevocationListVerifier(audience, base.fleetId(), trust);
+        clockResetVerifier = new ClockResetVerifier(audience, trust, base.clock().skew());
+    }
+
+    /**
+     * The door key speaks for the door and never grants anything: an issuer with it (a config
+     * edited by hand; `issuer add` refuses it) is left out, and said so.
+     */
+    private TrustStore withoutTheDoorsOwnKey(TrustStore trust) {
+        if (audience.doorId().isEmpty()) {
+            return trust;
+        }
+        List<TrustedIssuer> kept = new ArrayList<>();
+        for (TrustedIssuer i : trust.issuers()) {
+            if (i.kid().equals(audience.doorId().get())) {
+                Logger.error(
+                        "{}: issuer '{}' is this door's own key, which never grants access: left"
+                                + " out",
+                        file,
+                        i.name());
+            } else {
+                kept.add(i);
+            }
+        }
+        return kept.size() == trust.issuers().size() ? trust : TrustStore.of(kept);
     }
 
     private static Path realPath(Path p) {

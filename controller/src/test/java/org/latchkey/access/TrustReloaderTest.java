@@ -94,6 +94,17 @@ class TrustReloaderTest {
     }
 
     @Test
+    void theDoorsOwnKey_asAnIssuer_isLeftOut() throws Exception {
+        Path config =
+                TestDoor.config()
+                        .keys(
+                                TestDoor.OWNER.publicKey().paserk(),
+                                TestDoor.DOOR.publicKey().paserk())
+                        .write(dir);
+        refused(reloader(config), TestDoor.DOOR);
+    }
+
+    @Test
     void aConfigNoLongerSafe_isNotReloaded_theTrustStays() throws Exception {
         Path door = dir.resolve("door");
         Files.createDirectories(door);

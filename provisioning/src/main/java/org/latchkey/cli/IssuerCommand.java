@@ -110,6 +110,16 @@ final class IssuerCommand {
                 throw CliException.usage("--name: 1–64 characters of letters, digits, space . _ -");
             }
             PublicKey publicKey = KeyFiles.readPublic(key);
+            // The door key speaks for the door (cards, receipts, checkpoints): it never opens it.
+            if (org.latchkey.identity.DoorKeys.readPublic(config.file)
+                    .map(k -> k.pid().equals(publicKey.pid()))
+                    .orElse(false)) {
+                throw CliException.usage(
+                        "--key: "
+                                + key
+                                + " is this door's own key (door.pub): it signs what the door says"
+                                + " about itself and may never grant access");
+            }
             Set<Role> roleSet = EnumSet.noneOf(Role.class);
             for (String r : roles) {
                 roleSet.add(

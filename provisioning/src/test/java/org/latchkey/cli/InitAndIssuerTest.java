@@ -124,6 +124,28 @@ class InitAndIssuerTest {
     }
 
     @Test
+    void issuerAdd_refusesTheDoorsOwnKey() throws Exception {
+        String before = java.nio.file.Files.readString(config);
+        CliRun.Result r =
+                cli.run(
+                        "issuer",
+                        "add",
+                        "--config",
+                        config.toString(),
+                        "--name",
+                        "sneaky",
+                        "--key",
+                        dir.resolve("door.pub").toString(),
+                        "--roles",
+                        "owner",
+                        "--max-window",
+                        "4h");
+        assertEquals(ExitCode.USAGE, r.code(), r.err());
+        assertTrue(r.err().contains("is this door's own key"), r.err());
+        assertEquals(before, java.nio.file.Files.readString(config), "nothing written");
+    }
+
+    @Test
     void issuerAdd_list_remove_keepsCommentsAndValidates() throws Exception {
         cli.run(
                 "keys",
