@@ -51,6 +51,7 @@ public final class ApiServer implements AutoCloseable {
     private final Optional<SimulatedDoor> sim;
     private final Function<DoorModel, ObjectNode> status;
     private final java.util.function.Supplier<Optional<String>> card;
+    private final org.latchkey.receipt.ReceiptStore receipts;
     private final EventStream events;
 
     private ApiServer(
@@ -60,7 +61,9 @@ public final class ApiServer implements AutoCloseable {
             DoorController door,
             Optional<SimulatedDoor> sim,
             Function<DoorModel, ObjectNode> status,
-            java.util.function.Supplier<Optional<String>> card) {
+            java.util.function.Supplier<Optional<String>> card,
+            org.latchkey.receipt.ReceiptStore receipts) {
+        this.receipts = receipts;
         this.server = server;
         this.executor = executor;
         this.gate = gate;
@@ -83,13 +86,14 @@ public final class ApiServer implements AutoCloseable {
             DoorController door,
             Optional<SimulatedDoor> sim,
             Function<DoorModel, ObjectNode> status,
-            java.util.function.Supplier<Optional<String>> card)
+            java.util.function.Supplier<Optional<String>> card,
+            org.latchkey.receipt.ReceiptStore receipts)
             throws IOException {
         limitTheJdkServer();
         HttpServer http = HttpServer.create(address, 64);
         ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
         http.setExecutor(executor);
-        ApiServer api = new ApiServer(http, executor, gate, door, sim, status, card);
+        ApiServer api = new ApiServer(http, executor, gate, door, sim, status, card, receipts);
         door.addObserver(api.events);
         http.createContext("/", api::dispatch);
         http.start();
@@ -153,6 +157,7 @@ public final class ApiServer implements AutoCloseable {
                 case "/v1/status" -> get(ex, () -> json(ex, 200, status.apply(door.model())));
                 case "/v1/events" -> get(ex, () -> stream(ex));
                 case "/v1/card" -> get(ex, () -> card(ex));
+                case "/v1/receipts" -> get(ex, () -> receipts(ex));
                 case "/v1/sim/door" -> simulated(ex, body -> simDoor(ex, body));
                 case "/v1/sim/fault" -> simulated(ex, body -> simFault(ex, body));
                 default -> error(ex, 404, "NOT_FOUND", "no such endpoint: " + truncate(path));
@@ -323,6 +328,60 @@ public final class ApiServer implements AutoCloseable {
         var faults = o.putArray("faults");
         d.faults().forEach(x -> faults.add(x.configName()));
         json(ex, 200, o);
+    }
+
+    /** At most this many receipts in one answer; ask again with since = the last one's n. */
+    static final int MAX_RECEIPTS_PER_ANSWER = 100;
+
+    /**
+     * {@code GET /v1/receipts?since=N&limit=M}: the signed visit receipts numbered after N (0: from
+     * the first kept), oldest first, at most M (default and most: 100).
+     */
+    private void receipts(HttpExchange ex) throws IOException {
+        long since = 0;
+        int limit = MAX_RECEIPTS_PER_ANSWER;
+        String query = ex.getRequestURI().getRawQuery();
+        if (query != null && !query.isEmpty()) {
+            for (String pair : query.split("&", 8)) {
+                java.util.regex.Matcher m =
+                        java.util.regex.Pattern.compile("(since|limit)=(\\d{1,16})").matcher(pair);
+                if (!m.matches()) {
+                    error(
+                            ex,
+                            400,
+                            "BAD_REQUEST",
+                            "the query takes since=N (a receipt number) and limit=M (1 to "
+                                    + MAX_RECEIPTS_PER_ANSWER
+                                    + ")");
+                    return;
+                }
+                long v = Long.parseLong(m.group(2));
+                if (m.group(1).equals("since")) {
+                    since = v;
+                } else {
+                    if (v < 1 || v > MAX_RECEIPTS_PER_ANSWER) {
+                        error(
+                                ex,
+                                400,
+                                "BAD_REQUEST",
+                                "limit must be 1 to " + MAX_RECEIPTS_PER_ANSWER);
+                        return;
+                    }
+                    limit = (int) v;
+                }
+            }
+        }
+        ObjectNode body = Json.object();
+        var list = body.putArray("receipts");
+        long last = since;
+        for (var r : receipts.since(since, limit)) {
+            list.addObject().put("n", r.n()).put("receipt", r.text());
+            last = r.n();
+        }
+        body.put("last", last);
+        body.put("next", receipts.next());
+        body.put("dropped", receipts.dropped());
+        json(ex, 200, body);
     }
 
     /** The door card, signed now: what a company needs to address this door. */

@@ -17,6 +17,8 @@ import org.latchkey.door.StoreHealth;
 import org.latchkey.hal.DoorHardware;
 import org.latchkey.hal.Scheduler;
 import org.latchkey.identity.DoorKeys;
+import org.latchkey.receipt.ReceiptStore;
+import org.latchkey.receipt.VisitLog;
 import org.latchkey.store.BootTime;
 import org.latchkey.store.Damage;
 import org.latchkey.store.ModeFile;
@@ -78,6 +80,8 @@ public final class DoorAssembly {
     private final StoreHealth health;
     private final ModeFile modeFile;
     private final DoorKeys.Identity identity;
+    private final ReceiptStore receipts;
+    private final Optional<VisitLog> visits;
     private final AtomicBoolean stopped = new AtomicBoolean();
 
     private DoorAssembly(
@@ -93,7 +97,11 @@ public final class DoorAssembly {
             List<Damage> damage,
             StoreHealth health,
             ModeFile modeFile,
-            DoorKeys.Identity identity) {
+            DoorKeys.Identity identity,
+            ReceiptStore receipts,
+            Optional<VisitLog> visits) {
+        this.receipts = receipts;
+        this.visits = visits;
         this.config = config;
         this.scheduler = scheduler;
         this.controller = controller;
@@ -177,6 +185,25 @@ public final class DoorAssembly {
                 new DoorController(
                         config.door(), mode, scheduler, store, modeFile, audit, wall, health);
         door.set(controller);
+        ReceiptStore receipts = ReceiptStore.open(storage, state);
+        Optional<VisitLog> visits =
+                identity.key()
+                        .map(
+                                key ->
+                                        new VisitLog(
+                                                storage,
+                                                state,
+                                                receipts,
+                                                key,
+                                                config.lockId(),
+                                                wall,
+                                                controller::record,
+                                                i ->
+                                                        controller.receiptIssued(
+                                                                i.issuerKid(),
+                                                                i.receipt().n(),
+                                                                i.text())));
+        visits.ifPresent(v -> wireVisits(v, controller, audit));
         TrustReloader trust =
                 new TrustReloader(
                         config,
@@ -218,7 +245,30 @@ public final class DoorAssembly {
                 damage,
                 health,
                 modeFile,
-                identity);
+                identity,
+                receipts,
+                visits);
+    }
+
+    /** The visit log learns the audit chain's head as it grows, and sees every transition. */
+    private static void wireVisits(VisitLog v, DoorController controller, AuditLog audit) {
+        audit.head().ifPresent(h -> v.headAt(h.seq(), h.hash()));
+        controller.addObserver(
+                new DoorController.Observer() {
+                    @Override
+                    public void onStatus(org.latchkey.door.DoorModel model) {}
+
+                    @Override
+                    public void onRecord(AuditRecord record, Optional<String> line) {
+                        v.recorded(line);
+                    }
+                });
+        controller.recordVisits(v);
+    }
+
+    /** The door's signed visit receipts. */
+    public ReceiptStore receipts() {
+        return receipts;
     }
 
     /** The audit log's memory of once grants and compaction; unreadable: assume history. */
@@ -303,6 +353,8 @@ public final class DoorAssembly {
      * the upkeep.
      */
     public void start(DoorHardware hardware) {
+        // A visit the last run left open: its receipt, "interrupted", before anything new.
+        visits.ifPresent(VisitLog::recoverInterrupted);
         controller.start(hardware, modeSource);
         for (Damage d : damage) {
             controller.record(new AuditRecord.StateDamaged(d.file(), d.keptAs(), d.problem()));

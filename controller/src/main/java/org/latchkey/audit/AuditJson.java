@@ -21,6 +21,7 @@ import org.latchkey.door.AuditRecord.LockRequested;
 import org.latchkey.door.AuditRecord.ModeChanged;
 import org.latchkey.door.AuditRecord.OnceCompacted;
 import org.latchkey.door.AuditRecord.OnceUsed;
+import org.latchkey.door.AuditRecord.ReceiptIssued;
 import org.latchkey.door.AuditRecord.RecordsLost;
 import org.latchkey.door.AuditRecord.RefusalsSummary;
 import org.latchkey.door.AuditRecord.Refused;
@@ -91,6 +92,7 @@ public final class AuditJson {
             case OnceCompacted x -> "once_compacted";
             case ClockReset x -> "clock_reset";
             case OnceUsed x -> "once_used";
+            case ReceiptIssued x -> "receipt";
             case Unrecognised x -> x.type();
         };
     }
@@ -178,6 +180,12 @@ public final class AuditJson {
                             .put("jti", x.jti())
                             .put("exp", Rfc3339.format(x.exp()))
                             .put("why", x.why());
+            case ReceiptIssued x ->
+                    o.put("n", x.n())
+                            .put("kid", x.kid())
+                            .put("jti", x.jti())
+                            .put("ended", x.ended())
+                            .put("sha256", x.sha256());
             case Unrecognised x -> x.fields().forEach((k, v) -> o.put(k, String.valueOf(v)));
         }
         return o;
@@ -302,6 +310,13 @@ public final class AuditJson {
                                 text(line, "jti"),
                                 Rfc3339.parse(text(line, "exp")),
                                 text(line, "why"));
+                case "receipt" ->
+                        new ReceiptIssued(
+                                number(line, "n"),
+                                text(line, "kid"),
+                                text(line, "jti"),
+                                text(line, "ended"),
+                                text(line, "sha256"));
                 default -> unrecognised(type, line);
             };
         } catch (NullPointerException e) {

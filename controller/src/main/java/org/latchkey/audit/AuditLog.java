@@ -143,6 +143,17 @@ public final class AuditLog implements AuditTrail, AutoCloseable {
         return List.copyOf(damage);
     }
 
+    /** The chain's head: the last record's seq and the SHA-256 of its line. */
+    public record Head(long seq, String hash) {}
+
+    /** The chain's head now; empty before the first record, or while the log cannot be read. */
+    public synchronized Optional<Head> head() {
+        if (!chainKnown || nextSeq == 0) {
+            return Optional.empty();
+        }
+        return Optional.of(new Head(nextSeq - 1, lastHash));
+    }
+
     /** Whether the last append (or the start) failed. */
     public synchronized boolean failing() {
         return failing;

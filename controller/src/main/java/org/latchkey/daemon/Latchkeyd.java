@@ -335,7 +335,8 @@ public final class Latchkeyd {
                                 controller,
                                 sim,
                                 status,
-                                () -> door.card(wall));
+                                () -> door.card(wall),
+                                door.receipts());
             } catch (IOException e) {
                 mqtt.ifPresent(MqttBridge::close);
                 hardware.close();

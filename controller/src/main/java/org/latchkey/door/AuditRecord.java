@@ -162,6 +162,14 @@ public sealed interface AuditRecord {
     record ClockReset(String kid, String jti, Instant floorBefore, Instant floorNow)
             implements AuditRecord {}
 
+    /**
+     * A visit's receipt was made and signed: its number, the token it is for (kid, jti), how the
+     * visit ended, and the SHA-256 of the receipt's text — the log vouches for the receipt, and the
+     * receipt (which names the chain's head) for the log.
+     */
+    record ReceiptIssued(long n, String kid, String jti, String ended, String sha256)
+            implements AuditRecord {}
+
     /** A record of a type this version does not know (read from a log written by a newer one). */
     record Unrecognised(String type, Map<String, Object> fields) implements AuditRecord {}
 

@@ -31,6 +31,14 @@ public sealed interface DoorCommand {
      */
     record SaveMode(Mode mode, long requestId) implements DoorCommand {}
 
+    /**
+     * A visit is over (see {@link DoorMachine}): its receipt is made once the bolt and the camera
+     * have come to rest.
+     *
+     * @param how relocked, not_opened, superseded, remote_lock, jammed, unsecured or shutdown
+     */
+    record VisitEnded(Grant grant, String how) implements DoorCommand {}
+
     /** Shutdown is complete: the loop ends. */
     record Stop() implements DoorCommand {}
 }

@@ -48,6 +48,9 @@ public final class DoorController implements HardwareListener {
          *     be written
          */
         void onRecord(AuditRecord record, Optional<String> line);
+
+        /** A visit's signed receipt, for the issuer whose token it was ({@code issuerKid}). */
+        default void onReceipt(String issuerKid, long n, String text) {}
     }
 
     /** What the loop takes from its queue. */
@@ -254,6 +257,7 @@ public final class DoorController implements HardwareListener {
         ArrayDeque<DoorEvent> now = new ArrayDeque<>();
         now.add(event);
         while (!now.isEmpty()) {
+            DoorModel before = model;
             DoorMachine.Transition t = machine.apply(model, now.poll());
             model = t.model();
             for (DoorCommand c : t.commands()) {
@@ -270,8 +274,25 @@ public final class DoorController implements HardwareListener {
                     }
                 }
             }
+            try {
+                visits.transition(before, model, t.commands(), clock.instant());
+            } catch (RuntimeException e) {
+                Logger.error(e, "the visit log failed");
+            }
             notifyObservers(o -> o.onStatus(model));
         }
+    }
+
+    private volatile VisitRecorder visits = VisitRecorder.NONE;
+
+    /** Before {@link #start}: who turns visits into receipts. */
+    public void recordVisits(VisitRecorder recorder) {
+        this.visits = recorder;
+    }
+
+    /** Any thread: tells the observers of a receipt made (MQTT publishes it). */
+    public void receiptIssued(String issuerKid, long n, String text) {
+        notifyObservers(o -> o.onReceipt(issuerKid, n, text));
     }
 
     /**
@@ -336,6 +357,7 @@ public final class DoorController implements HardwareListener {
                 }
             }
             case DoorCommand.Audit a -> record(a.record());
+            case DoorCommand.VisitEnded v -> {} // the visit recorder sees it with the transition
             case DoorCommand.Stop s -> {
                 for (Timer t : new ArrayList<>(timers.keySet())) {
                     cancelTimer(t);

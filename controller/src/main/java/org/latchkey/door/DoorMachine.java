@@ -64,7 +64,62 @@ public final class DoorMachine {
             }
             case Phase.Running r -> running(s, event);
         }
-        return s.done();
+        Transition t = s.done();
+        return endOfVisit(model, event, t);
+    }
+
+    /**
+     * A visit is a granted token's time at the door: from the grant until the door no longer holds
+     * it (relocking, another grant taking over, a jam, the door left unsecured, a shutdown). Its
+     * end is one command, {@link DoorCommand.VisitEnded}, emitted in the transition that lets the
+     * grant go — exactly once for every grant answered granted.
+     */
+    private static Transition endOfVisit(DoorModel before, DoorEvent event, Transition t) {
+        Optional<Grant> was = admitted(before.phase());
+        if (was.isEmpty()) {
+            return t;
+        }
+        Optional<Grant> now = admitted(t.model().phase());
+        if (now.isPresent() && now.get().requestId() == was.get().requestId()) {
+            return t;
+        }
+        String how;
+        if (event instanceof DoorEvent.ShutdownRequested || t.model().shuttingDown()) {
+            how = "shutdown";
+        } else if (now.isPresent()) {
+            how = "superseded";
+        } else if (event instanceof DoorEvent.LockRequested) {
+            how = "remote_lock";
+        } else if (t.model().phase() instanceof Phase.Jammed) {
+            how = "jammed";
+        } else if (t.model().phase() instanceof Phase.Unsecured) {
+            how = "unsecured";
+        } else {
+            how = entered(before.phase()) ? "relocked" : "not_opened";
+        }
+        List<DoorCommand> commands = new ArrayList<>(t.commands());
+        commands.add(new DoorCommand.VisitEnded(was.get(), how));
+        return new Transition(t.model(), List.copyOf(commands));
+    }
+
+    /** The grant a phase holds that was answered granted (its visit under way), if any. */
+    public static Optional<Grant> admitted(Phase p) {
+        return switch (p) {
+            case Phase.Unlocking u -> Optional.of(u.grant());
+            case Phase.Unlocked u -> Optional.of(u.grant());
+            case Phase.CameraCheck c -> admitted(c.back());
+            case Phase.Consuming c -> admitted(c.back());
+            default -> Optional.empty();
+        };
+    }
+
+    private static boolean entered(Phase p) {
+        return switch (p) {
+            case Phase.Unlocked u -> u.entered();
+            case Phase.CameraCheck c -> entered(c.back());
+            case Phase.Consuming c -> entered(c.back());
+            default -> false;
+        };
     }
 
     private void running(Step s, DoorEvent event) {

@@ -808,6 +808,15 @@ public final class MqttBridge implements DoorController.Observer, AutoCloseable 
         }
     }
 
+    /**
+     * A visit's receipt goes to {@code <prefix>/receipts/<issuer kid>} (QoS 1, not retained), so
+     * that the broker's ACL can give each company its own receipts and nobody else's.
+     */
+    @Override
+    public void onReceipt(String issuerKid, long n, String text) {
+        outbox.event(topics.receipts(issuerKid), bytes(text));
+    }
+
     private static ObjectNode accessFields(AuditRecord.TokenRef t) {
         ObjectNode o = Json.object();
         o.put("who", Names.forPeople(t.sub())); // a person reads it, in Home Assistant

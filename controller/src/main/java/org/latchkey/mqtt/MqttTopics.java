@@ -35,6 +35,11 @@ public record MqttTopics(
         Optional<String> revocations,
         String probe) {
 
+    /** Where the receipts of visits by tokens of key {@code issuerKid} are published. */
+    public String receipts(String issuerKid) {
+        return prefix + "/receipts/" + issuerKid;
+    }
+
     public static MqttTopics of(MqttSettings s) {
         String p = s.topicPrefix();
         return new MqttTopics(

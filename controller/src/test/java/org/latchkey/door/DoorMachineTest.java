@@ -283,6 +283,8 @@ class DoorMachineTest {
                                                             .orElse("granted");
                                     case DoorCommand.Audit a -> "audit:" + audit(a.record());
                                     case DoorCommand.SaveMode s -> "save:" + s.mode();
+                                    case DoorCommand.VisitEnded v ->
+                                            "visit-end:" + v.grant().requestId() + ":" + v.how();
                                     case DoorCommand.Stop s -> "stop";
                                 })
                 .collect(Collectors.joining(" "));

@@ -63,6 +63,9 @@ final class DoorStateSpace {
         REMOTE_LOCK_SECURES(
                 "a remote LOCK never moves the bolt towards UNLOCKED, and with the door closed"
                         + " (started, not shutting down) it leaves the door LOCKED or LOCKING"),
+        VISIT_ENDS_ONCE(
+                "a grant answered granted is held until one visit end names it, in the transition"
+                        + " that lets it go: every grant gets exactly one receipt"),
         LIVENESS("closing the door and firing the pending timers reaches LOCKED or JAMMED");
 
         final String promise;
@@ -410,12 +413,55 @@ final class DoorStateSpace {
         out.put(Invariant.MAX_UNLOCKED_ARMED, maxUnlockedArmed(m.to()));
         out.put(Invariant.REMOTE_LOCK_SECURES, remoteLockSecures(s, e, m));
         out.put(Invariant.MODE_SAVED_FIRST, modeSavedFirst(s, e, m));
+        out.put(Invariant.VISIT_ENDS_ONCE, visitEndsOnce(m));
         out.put(
                 Invariant.STOPPED_ARMS_NOTHING,
                 m.to().model().phase() instanceof Phase.Stopped && !m.to().armed().isEmpty()
                         ? Optional.of("armed " + m.to().armed())
                         : Optional.empty());
         return out;
+    }
+
+    private static Optional<String> visitEndsOnce(Macro m) {
+        for (SubStep st : m.steps()) {
+            Optional<Grant> was = DoorMachine.admitted(st.before().phase());
+            Optional<Grant> now = DoorMachine.admitted(st.after().phase());
+            List<DoorCommand.VisitEnded> ends =
+                    st.commands().stream()
+                            .filter(c -> c instanceof DoorCommand.VisitEnded)
+                            .map(c -> (DoorCommand.VisitEnded) c)
+                            .toList();
+            boolean released =
+                    was.isPresent()
+                            && (now.isEmpty() || now.get().requestId() != was.get().requestId());
+            if (released && ends.size() != 1) {
+                return Optional.of(
+                        "grant "
+                                + was.get().requestId()
+                                + " let go with "
+                                + ends.size()
+                                + " visit ends on "
+                                + st.event());
+            }
+            if (!released && !ends.isEmpty()) {
+                return Optional.of("a visit end for a grant still held, or none, on " + st.event());
+            }
+            if (released && ends.get(0).grant().requestId() != was.get().requestId()) {
+                return Optional.of("the visit end names another grant on " + st.event());
+            }
+            for (DoorCommand c : st.commands()) {
+                if (c instanceof Reply r
+                        && r.requestId() != MODE_REQUEST
+                        && r.outcome().granted()
+                        && (now.isEmpty() || now.get().requestId() != r.requestId())) {
+                    return Optional.of(
+                            "grant "
+                                    + r.requestId()
+                                    + " answered granted but not held (its visit could never end)");
+                }
+            }
+        }
+        return Optional.empty();
     }
 
     private static Optional<String> modeSavedFirst(State s, DoorEvent e, Macro m) {

@@ -216,6 +216,18 @@ class DoorStateSpaceTest {
                                                 : e),
                         plain),
                 new Broken(
+                        DoorStateSpace.Invariant.VISIT_ENDS_ONCE,
+                        // A visit whose end is lost: its grant would never get a receipt.
+                        (m, e) -> {
+                            DoorMachine.Transition t = real.apply(m, e);
+                            return new DoorMachine.Transition(
+                                    t.model(),
+                                    t.commands().stream()
+                                            .filter(c -> !(c instanceof DoorCommand.VisitEnded))
+                                            .toList());
+                        },
+                        plain),
+                new Broken(
                         DoorStateSpace.Invariant.REMOTE_LOCK_SECURES,
                         (m, e) ->
                                 e instanceof DoorEvent.LockRequested

@@ -372,6 +372,28 @@ class MqttBridgeTest {
         assertTrue(lastBolt.path("seq").asLong() > 0);
         assertTrue(AuditVerifier.verify(d.state()).intact(), "the chain verifies");
 
+        // The visit's receipt, on the courier company's own topic, and at GET /v1/receipts.
+        String courierKid = TestDoor.COURIER.publicKey().pid();
+        MqttProbe.Received receipt =
+                p.await(d.prefix() + "/receipts/" + courierKid, 0, r -> true, WAIT);
+        org.latchkey.receipt.Receipt r =
+                org.latchkey.receipt.Receipt.verify(receipt.payload(), TestDoor.DOOR.publicKey());
+        assertEquals("relocked", r.ended());
+        assertEquals(courierKid, r.kid());
+        assertTrue(!receipt.retained(), "not retained: who came when is private");
+        JsonNode listed =
+                json(
+                        http.send(
+                                        HttpRequest.newBuilder(
+                                                        URI.create(
+                                                                "http://127.0.0.1:"
+                                                                        + d.port()
+                                                                        + "/v1/receipts?since=0"))
+                                                .build(),
+                                        HttpResponse.BodyHandlers.ofString())
+                                .body());
+        assertEquals(receipt.payload(), listed.path("receipts").get(0).path("receipt").asText());
+
         // Home Assistant's access event and last-access sensor.
         MqttProbe.Received granted =
                 p.await(
