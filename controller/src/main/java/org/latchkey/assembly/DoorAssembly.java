@@ -82,6 +82,7 @@ public final class DoorAssembly {
     private final DoorKeys.Identity identity;
     private final ReceiptStore receipts;
     private final Optional<VisitLog> visits;
+    private final Optional<CheckpointWriter> checkpoints;
     private final AtomicBoolean stopped = new AtomicBoolean();
 
     private DoorAssembly(
@@ -99,7 +100,9 @@ public final class DoorAssembly {
             ModeFile modeFile,
             DoorKeys.Identity identity,
             ReceiptStore receipts,
-            Optional<VisitLog> visits) {
+            Optional<VisitLog> visits,
+            Optional<CheckpointWriter> checkpoints) {
+        this.checkpoints = checkpoints;
         this.receipts = receipts;
         this.visits = visits;
         this.config = config;
@@ -204,6 +207,10 @@ public final class DoorAssembly {
                                                                 i.receipt().n(),
                                                                 i.text())));
         visits.ifPresent(v -> wireVisits(v, controller, audit));
+        Optional<CheckpointWriter> checkpoints =
+                identity.key()
+                        .map(k -> new CheckpointWriter(k, audit, controller, scheduler, wall));
+        checkpoints.ifPresent(controller::addObserver);
         TrustReloader trust =
                 new TrustReloader(
                         config,
@@ -247,7 +254,8 @@ public final class DoorAssembly {
                 modeFile,
                 identity,
                 receipts,
-                visits);
+                visits,
+                checkpoints);
     }
 
     /** The visit log learns the audit chain's head as it grows, and sees every transition. */
@@ -371,6 +379,7 @@ public final class DoorAssembly {
         every(SUMMARY_PERIOD, this::summarise);
         every(UPKEEP_PERIOD, this::upkeep);
         every(CLOCK_WATCH_PERIOD, gate::checkClock);
+        checkpoints.ifPresent(c -> every(CheckpointWriter.PERIOD, c::write));
     }
 
     /** Counted refusals of the last period, as one record. */
@@ -464,9 +473,15 @@ public final class DoorAssembly {
                 });
     }
 
+    /** A signed checkpoint over the audit chain's head now, if anything was recorded since. */
+    public void checkpoint() {
+        checkpoints.ifPresent(CheckpointWriter::write);
+    }
+
     /** Ends the upkeep and persists the floor; the caller stops the door first. */
     public void stop() {
         stopped.set(true);
+        checkpoints.ifPresent(CheckpointWriter::write); // the log's last word is signed
         try {
             clock.persistFloor();
         } catch (IOException e) {

@@ -13,6 +13,7 @@ import org.latchkey.door.AuditRecord.BoltJammed;
 import org.latchkey.door.AuditRecord.BoltRetry;
 import org.latchkey.door.AuditRecord.BridgeEvent;
 import org.latchkey.door.AuditRecord.Camera;
+import org.latchkey.door.AuditRecord.Checkpoint;
 import org.latchkey.door.AuditRecord.ClockReset;
 import org.latchkey.door.AuditRecord.Door;
 import org.latchkey.door.AuditRecord.Genesis;
@@ -93,6 +94,7 @@ public final class AuditJson {
             case ClockReset x -> "clock_reset";
             case OnceUsed x -> "once_used";
             case ReceiptIssued x -> "receipt";
+            case Checkpoint x -> "checkpoint";
             case Unrecognised x -> x.type();
         };
     }
@@ -186,6 +188,10 @@ public final class AuditJson {
                             .put("jti", x.jti())
                             .put("ended", x.ended())
                             .put("sha256", x.sha256());
+            case Checkpoint x ->
+                    o.put("covers_seq", x.coversSeq())
+                            .put("head", x.head())
+                            .put("signature", x.signature());
             case Unrecognised x -> x.fields().forEach((k, v) -> o.put(k, String.valueOf(v)));
         }
         return o;
@@ -317,6 +323,11 @@ public final class AuditJson {
                                 text(line, "jti"),
                                 text(line, "ended"),
                                 text(line, "sha256"));
+                case "checkpoint" ->
+                        new Checkpoint(
+                                number(line, "covers_seq"),
+                                text(line, "head"),
+                                text(line, "signature"));
                 default -> unrecognised(type, line);
             };
         } catch (NullPointerException e) {

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import org.latchkey.door.AuditRecord;
 import org.latchkey.token.Json;
+import org.latchkey.token.PublicKey;
+import org.latchkey.token.TokenRejectedException;
 
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
@@ -26,11 +28,25 @@ public final class AuditVerifier {
      * @param head the SHA-256 of the newest record: write it down to detect a later change of that
      *     record, which no successor can reveal yet
      */
-    public record Report(long records, Optional<String> firstProblem, String head, String start) {
+    /**
+     * @param signedUpTo the last record a door-signed checkpoint vouches for (empty: none, or no
+     *     door key to check them with)
+     * @param checkpoints how many checkpoints were checked against the door key
+     */
+    public record Report(
+            long records,
+            Optional<String> firstProblem,
+            String head,
+            String start,
+            Optional<Long> signedUpTo,
+            int checkpoints) {
         public boolean intact() {
             return firstProblem.isEmpty();
         }
     }
+
+    /** The hashes of the last records walked: a checkpoint vouches for one of them. */
+    private static final int WINDOW = 4096;
 
     private record Anchor(long firstSeq, String prev) {}
 
@@ -39,8 +55,26 @@ public final class AuditVerifier {
 
     private AuditVerifier() {}
 
+    /** The chain alone: checkpoints are read but their signatures not checked. */
     public static Report verify(Path stateDir) throws IOException {
+        return verify(stateDir, Optional.empty());
+    }
+
+    /**
+     * The chain, and every checkpoint: signed by {@code doorKey} (when given) over the record it
+     * names, whose hash in the chain must be the one it names.
+     */
+    public static Report verify(Path stateDir, Optional<PublicKey> doorKey) throws IOException {
         Path dir = stateDir.resolve(AuditLog.DIR);
+        java.util.LinkedHashMap<Long, String> recent =
+                new java.util.LinkedHashMap<>() {
+                    @Override
+                    protected boolean removeEldestEntry(java.util.Map.Entry<Long, String> e) {
+                        return size() > WINDOW;
+                    }
+                };
+        Optional<Long> signedUpTo = Optional.empty();
+        int checkpoints = 0;
         if (!Files.isDirectory(dir)) {
             return broken(0, dir + ": no audit log");
         }
@@ -109,7 +143,47 @@ public final class AuditVerifier {
                         return broken(count, where + ": an audit_pruned record without its anchor");
                     }
                 }
+                if ("checkpoint".equals(record.path("type").asText())) {
+                    AuditRecord.Checkpoint c;
+                    try {
+                        c = (AuditRecord.Checkpoint) AuditJson.read(record);
+                    } catch (IllegalArgumentException e) {
+                        return broken(count, where + ": a checkpoint without its fields");
+                    }
+                    String vouched = recent.get(c.coversSeq());
+                    if (vouched == null) {
+                        return broken(
+                                count,
+                                where
+                                        + ": the checkpoint vouches for record "
+                                        + c.coversSeq()
+                                        + ", which is not before it in the log");
+                    }
+                    if (!vouched.equals(c.head())) {
+                        return broken(
+                                count,
+                                where
+                                        + ": the checkpoint vouches for record "
+                                        + c.coversSeq()
+                                        + " with another hash: that record was changed");
+                    }
+                    if (doorKey.isPresent()) {
+                        try {
+                            Checkpoints.verify(c, doorKey.get());
+                        } catch (TokenRejectedException e) {
+                            return broken(
+                                    count,
+                                    where
+                                            + ": the checkpoint is not the door's ("
+                                            + e.getMessage()
+                                            + ")");
+                        }
+                        signedUpTo = Optional.of(c.coversSeq());
+                        checkpoints++;
+                    }
+                }
                 prev = AuditLog.sha256(raw, raw.length);
+                recent.put(seq, prev);
                 expectedSeq = seq + 1;
                 count++;
             }
@@ -126,7 +200,7 @@ public final class AuditVerifier {
             return broken(0, dir + ": the audit log is empty");
         }
         if (start.firstSeq() == 0) {
-            return new Report(count, Optional.empty(), prev, "genesis");
+            return new Report(count, Optional.empty(), prev, "genesis", signedUpTo, checkpoints);
         }
         // Pruning removes whole old files and writes the anchor into the newest: an anchor counts
         // only where the oldest remaining file begins exactly where it says, and it stands in a
@@ -151,7 +225,9 @@ public final class AuditVerifier {
                 count,
                 Optional.empty(),
                 prev,
-                "the audit_pruned anchor at seq " + start.firstSeq());
+                "the audit_pruned anchor at seq " + start.firstSeq(),
+                signedUpTo,
+                checkpoints);
     }
 
     /** Whether the oldest file is a rotated file whose name says it begins at {@code seq}. */
@@ -160,6 +236,6 @@ public final class AuditVerifier {
     }
 
     private static Report broken(long count, String problem) {
-        return new Report(count, Optional.of(problem), "", "");
+        return new Report(count, Optional.of(problem), "", "", Optional.empty(), 0);
     }
 }

@@ -505,6 +505,7 @@ public final class Latchkeyd {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+            door.checkpoint(); // signed, and out on MQTT with the last events
             mqtt.ifPresent(MqttBridge::close); // the last state, then offline
             loop.interrupt();
             hardware.close();

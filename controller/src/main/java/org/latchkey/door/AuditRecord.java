@@ -170,6 +170,14 @@ public sealed interface AuditRecord {
     record ReceiptIssued(long n, String kid, String jti, String ended, String sha256)
             implements AuditRecord {}
 
+    /**
+     * The door key vouches for the chain up to record {@code coversSeq}, whose SHA-256 is {@code
+     * head}: {@code signature} is a document (typ "latchkey-checkpoint") the door key signed over
+     * both. Whoever rewrites the log before it must forge the door's signature — or hold its key
+     * (docs/assurance.md says what that leaves open).
+     */
+    record Checkpoint(long coversSeq, String head, String signature) implements AuditRecord {}
+
     /** A record of a type this version does not know (read from a log written by a newer one). */
     record Unrecognised(String type, Map<String, Object> fields) implements AuditRecord {}
 

@@ -47,11 +47,33 @@ public final class ReceiptStore {
     /** Opens the store; a torn last line (a crash while appending) is cut off. */
     public static ReceiptStore open(Storage storage, Path stateDir) {
         ReceiptStore s = new ReceiptStore(storage, stateDir.resolve(FILE));
+        s.cutTornTail();
         List<Stored> all = s.readAll();
         s.lines = all.size();
         s.firstKept = all.isEmpty() ? 0 : all.get(0).n();
         s.last = all.isEmpty() ? 0 : all.get(all.size() - 1).n();
         return s;
+    }
+
+    /** A crash in the middle of an append leaves a partial line: cut, so the next starts clean. */
+    private void cutTornTail() {
+        try {
+            byte[] bytes = Files.readAllBytes(file);
+            int end = bytes.length;
+            while (end > 0 && bytes[end - 1] != '\n') {
+                end--;
+            }
+            if (end < bytes.length) {
+                try (Storage.Appender out = storage.append(file)) {
+                    out.truncate(end);
+                }
+                Logger.warn("{}: a torn last line was cut off", file);
+            }
+        } catch (NoSuchFileException e) {
+            // no receipt yet
+        } catch (IOException | UnsupportedOperationException e) {
+            Logger.debug("{}: not checked for a torn line ({})", file, e.getMessage());
+        }
     }
 
     /** The number the next receipt gets. */

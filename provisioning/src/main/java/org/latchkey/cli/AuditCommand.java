@@ -2,9 +2,12 @@ package org.latchkey.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import org.latchkey.audit.AuditAgainst;
 import org.latchkey.audit.AuditLog;
 import org.latchkey.audit.AuditVerifier;
+import org.latchkey.identity.DoorKeys;
 import org.latchkey.token.Json;
+import org.latchkey.token.PublicKey;
 import org.latchkey.token.Rfc3339;
 
 import picocli.CommandLine.Command;
@@ -19,7 +22,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 @Command(
@@ -31,43 +37,118 @@ final class AuditCommand {
     @Command(
             name = "verify",
             mixinStandardHelpOptions = true,
-            header = "Check the audit log's hash chain.",
+            header =
+                    "Check the audit log's hash chain, its signed checkpoints, and copies kept"
+                            + " outside.",
             description = {
                 "Walk the audit log's hash chain across rotated files, byte for byte, from the"
                         + " genesis record (or, once old files were pruned to keep the log within"
                         + " [audit] max_size, from the anchor an audit_pruned record left).",
-                "Exit 0 when intact; exit 3 (rejected: AUDIT_CHAIN_BROKEN) naming the file, line"
-                        + " and problem when not."
+                "Every checkpoint is checked against the door key (door.pub beside --config, or"
+                        + " --card), and the output says up to which record the log is covered by"
+                        + " the door's signature.",
+                "--against FILE checks the log against what an outside party kept: receipts the"
+                        + " door gave (one per line) or an MQTT events capture (the JSON records,"
+                        + " optionally after the topic, as mosquitto_sub -v prints them): every"
+                        + " record held must be in the log unchanged, every receipt's record too.",
+                "Exit 0 when intact; exit 3 (rejected: AUDIT_CHAIN_BROKEN, or AUDIT_DIFFERS with"
+                        + " --against) naming what is wrong when not."
             })
     static final class Verify implements Callable<Integer> {
         @Spec CommandSpec spec;
 
         @Mixin StateDirOption state;
 
+        @Option(
+                names = "--card",
+                paramLabel = "CARD",
+                description = "The door's card, for its key (default: door.pub beside the config).")
+        String card;
+
+        @Option(
+                names = "--against",
+                paramLabel = "FILE",
+                description = "Receipts or an events capture kept outside the door (repeatable).")
+        List<Path> against = new ArrayList<>();
+
         @Override
         public Integer call() throws Exception {
             Path dir = state.resolve();
-            AuditVerifier.Report report = AuditVerifier.verify(dir);
-            if (report.intact()) {
-                spec.commandLine()
-                        .getOut()
-                        .println(
-                                "audit log intact: "
-                                        + report.records()
-                                        + " records, chained from "
-                                        + report.start());
-                spec.commandLine().getOut().println("head " + report.head());
-                return ExitCode.OK;
+            Optional<PublicKey> doorKey = doorKey();
+            AuditVerifier.Report report = AuditVerifier.verify(dir, doorKey);
+            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter err = spec.commandLine().getErr();
+            if (!report.intact()) {
+                err.println("rejected: AUDIT_CHAIN_BROKEN");
+                err.println(
+                        report.firstProblem().get()
+                                + " (after "
+                                + report.records()
+                                + " good records)");
+                return ExitCode.REJECTED;
             }
-            spec.commandLine().getErr().println("rejected: AUDIT_CHAIN_BROKEN");
-            spec.commandLine()
-                    .getErr()
-                    .println(
-                            report.firstProblem().get()
-                                    + " (after "
-                                    + report.records()
-                                    + " good records)");
-            return ExitCode.REJECTED;
+            out.println(
+                    "audit log intact: "
+                            + report.records()
+                            + " records, chained from "
+                            + report.start());
+            out.println("head " + report.head());
+            if (doorKey.isEmpty()) {
+                out.println(
+                        "checkpoints not checked: no door key (give --config with door.pub beside"
+                                + " it, or --card)");
+            } else if (report.signedUpTo().isPresent()) {
+                out.println(
+                        "signed by the door up to record "
+                                + report.signedUpTo().get()
+                                + " ("
+                                + report.checkpoints()
+                                + " checkpoints); records after it are not yet covered by a"
+                                + " signature");
+            } else {
+                out.println("no checkpoint yet: no record is covered by the door's signature");
+            }
+            int code = ExitCode.OK;
+            for (Path f : against) {
+                List<String> held = Files.readAllLines(f, StandardCharsets.UTF_8);
+                AuditAgainst.Report r = AuditAgainst.check(dir, held, doorKey);
+                if (r.holds()) {
+                    out.println(
+                            f
+                                    + ": "
+                                    + r.records()
+                                    + " record(s) and "
+                                    + r.receipts()
+                                    + " receipt(s) held there are all in the log, unchanged"
+                                    + (r.unreadable() > 0
+                                            ? " (" + r.unreadable() + " line(s) not read)"
+                                            : ""));
+                } else {
+                    err.println("rejected: AUDIT_DIFFERS");
+                    err.println(f + ": the log is not what was kept outside the door:");
+                    r.problems().forEach(p -> err.println("  " + p));
+                    code = ExitCode.REJECTED;
+                }
+            }
+            return code;
+        }
+
+        private Optional<PublicKey> doorKey() throws CliException {
+            if (card != null) {
+                return Optional.of(DoorTarget.readCard(card).doorKey());
+            }
+            if (state.choice.stateDir != null && state.choice.config == null) {
+                return Optional.empty();
+            }
+            Path config =
+                    state.choice.config != null
+                            ? state.choice.config
+                            : StateDirOption.DEFAULT_CONFIG;
+            try {
+                return DoorKeys.readPublic(config);
+            } catch (IOException e) {
+                throw CliException.failed(e.getMessage());
+            }
         }
     }
 

@@ -55,6 +55,7 @@ public final class LatchkeyCommand {
                     TokenCommand.class,
                     IssuerCommand.class,
                     RevokeCommand.class,
+                    ReceiptCommand.class,
                     ClockCommand.class,
                     StatusCommand.class,
                     HwTestCommand.class,
@@ -80,6 +81,8 @@ public final class LatchkeyCommand {
                     AuditCommand.class, List.of(AuditCommand.Verify.class, AuditCommand.Show.class),
                     MqttCommand.class, List.of(MqttCommand.Check.class),
                     ClockCommand.class, List.of(ClockCommand.Reset.class),
+                    ReceiptCommand.class,
+                            List.of(ReceiptCommand.Verify.class, ReceiptCommand.ListReceipts.class),
                     DoorCommand.class,
                             List.of(
                                     DoorCommand.Key.class,
