@@ -353,7 +353,10 @@ public final class Latchkeyd {
             }
             Optional<ScannerInput> scanner =
                     config.scanner().map(device -> new ScannerInput(device, door.gate()::present));
-            scanner.ifPresent(s -> Thread.ofVirtual().name("latchkeyd-scanner").start(s));
+            // A platform thread: opening a device (a FIFO, a tty waiting for carrier) blocks in the
+            // kernel, which would pin a virtual thread's carrier — two such, on a two-core
+            // machine, and the API's virtual threads never ran again.
+            scanner.ifPresent(s -> Thread.ofPlatform().daemon().name("latchkeyd-scanner").start(s));
 
             SystemdNotify systemd = SystemdNotify.fromEnvironment(System.getenv());
             Running running =

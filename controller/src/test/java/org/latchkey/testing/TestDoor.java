@@ -34,7 +34,9 @@ public final class TestDoor {
     public static final String DOOR_ID = DOOR.publicKey().pid();
 
     /** Another door's id: a door of the same lock_id elsewhere. */
-    public static final String OTHER_DOOR_ID = SigningKey.fromSeed(seed(24)).publicKey().pid();
+    public static final SigningKey OTHER_DOOR = SigningKey.fromSeed(seed(24));
+
+    public static final String OTHER_DOOR_ID = OTHER_DOOR.publicKey().pid();
 
     private static final AtomicInteger COUNTER = new AtomicInteger();
 
@@ -58,6 +60,7 @@ public final class TestDoor {
         private final List<String> courierExtra = new ArrayList<>();
         private String ownerKey = OWNER.publicKey().paserk();
         private String courierKey = COURIER.publicKey().paserk();
+        private SigningKey doorKey = DOOR;
 
         private Config() {}
 
@@ -76,6 +79,12 @@ public final class TestDoor {
         /** Extra keys for the courier's issuer, e.g. {@code once_only = true}. */
         public Config courier(String line) {
             courierExtra.add(line);
+            return this;
+        }
+
+        /** Another door key (another door, of the same name and trusting the same keys). */
+        public Config doorKey(SigningKey key) {
+            doorKey = key;
             return this;
         }
 
@@ -120,7 +129,7 @@ public final class TestDoor {
         public Path write(Path dir) throws IOException {
             Path file = dir.resolve("latchkey.toml");
             Files.writeString(file, toml());
-            org.latchkey.identity.DoorKeys.writePublic(file, DOOR.publicKey());
+            org.latchkey.identity.DoorKeys.writePublic(file, doorKey.publicKey());
             if (top.contains("state_dir = \"state\"")) {
                 Path state =
                         org.latchkey.store.AtomicFiles.createDirectories(
@@ -129,7 +138,7 @@ public final class TestDoor {
                                         "rwx------"));
                 org.latchkey.store.AtomicFiles.write(
                         state.resolve(org.latchkey.identity.DoorKeys.KEY_FILE),
-                        (DOOR.paserkForExport() + "\n")
+                        (doorKey.paserkForExport() + "\n")
                                 .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
             }
             return file;
