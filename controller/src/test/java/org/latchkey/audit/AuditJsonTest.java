@@ -69,6 +69,13 @@ class AuditJsonTest {
                         "order-0000000001",
                         T.plusSeconds(3600),
                         "mode"),
+                new AuditRecord.ReceiptIssued(
+                        12,
+                        "k4.pid." + "A".repeat(44),
+                        "order-0000000001",
+                        "relocked",
+                        "cd".repeat(32)),
+                new AuditRecord.Checkpoint(200, "ef".repeat(32), "v4.public.abc.def"),
                 new AuditRecord.Unrecognised("from_the_future", Map.of("x", "1")));
     }
 

@@ -12,6 +12,7 @@ import org.latchkey.token.UnverifiedToken;
 import org.latchkey.token.VerifiedAccess;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 
 /**
  * The token reader and verifier, and the revocation-list verifier, on any bytes: they answer with a
@@ -51,14 +52,19 @@ class TokenFuzzTest {
     void revocationList(byte[] input) {
         try {
             RevocationList list = FuzzDoor.LISTS.verify(text(input), FuzzDoor.REVOKED);
-            assertTrue(list.seq() > FuzzDoor.REVOKED.of(list.scope()).seq(), "never backwards");
-            assertTrue(
-                    FuzzDoor.TRUST
-                            .find(org.latchkey.token.SignedToken.document(text(input)).kid())
-                            .orElseThrow()
-                            .policy()
-                            .isOwner(),
-                    "signed by an owner key");
+            assertTrue(list.seq() > FuzzDoor.REVOKED.of(list.slot()).seq(), "never backwards");
+            String kid = org.latchkey.token.SignedToken.document(text(input)).kid();
+            boolean owner = FuzzDoor.TRUST.find(kid).orElseThrow().policy().isOwner();
+            if (owner) {
+                assertTrue(list.signer().isEmpty(), "an owner list fills the owners' slot");
+            } else {
+                // any other trusted key: a list of its own, naming only its tokens and itself
+                assertEquals(Optional.of(kid), list.signer(), "a company list in its own slot");
+                assertTrue(
+                        list.tokenIds().stream().allMatch(t -> t.startsWith(kid + "/")),
+                        "only its own tokens");
+                assertTrue(list.keyIds().stream().allMatch(kid::equals), "only itself as a key");
+            }
         } catch (TokenRejectedException e) {
             // refused with a reason: the installed list stays
         }
