@@ -1,6 +1,14 @@
 package org.latchkey.bench;
 
 import org.latchkey.audit.AuditLog;
+import org.latchkey.identity.DoorKeys;
+import org.latchkey.receipt.Receipt;
+import org.latchkey.receipt.ReceiptStore;
+import org.latchkey.store.Storage;
+import org.latchkey.token.Json;
+import org.latchkey.token.PublicKey;
+import org.latchkey.token.SigningKey;
+import org.latchkey.token.TokenRejectedException;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -24,6 +32,7 @@ final class Bench {
             Optional<String> diverged,
             List<BenchDoor.Entry> timeline,
             List<String> audit,
+            List<Receipt> receipts,
             Duration elapsed) {}
 
     private final Rig rig;
@@ -135,6 +144,21 @@ final class Bench {
             }
         }
         List<String> audit = readAudit(dir.resolve("state"));
+        List<Receipt> receipts = List.of();
+        try {
+            receipts = readReceipts(dir.resolve("state"));
+            long grants = audit.stream().filter(Bench::isGrant).count();
+            if (diverged.isEmpty() && grants != receipts.size()) {
+                diverged =
+                        Optional.of(
+                                grants
+                                        + " grant(s) but "
+                                        + receipts.size()
+                                        + " visit receipt(s): every grant gets exactly one");
+            }
+        } catch (TokenRejectedException e) {
+            diverged = Optional.of("a visit receipt does not verify: " + e.getMessage());
+        }
         deleteTree(dir);
         return new Result(
                 scenario,
@@ -143,12 +167,38 @@ final class Bench {
                 diverged,
                 List.copyOf(timeline),
                 audit,
+                receipts,
                 Duration.ofNanos(System.nanoTime() - t0));
     }
 
     private static List<String> readAudit(Path state) throws IOException {
         Path audit = state.resolve(AuditLog.DIR).resolve("audit.log");
         return Files.exists(audit) ? Files.readAllLines(audit) : List.of();
+    }
+
+    private static boolean isGrant(String auditLine) {
+        try {
+            return "granted".equals(Json.read(auditLine).path("type").asText());
+        } catch (IOException e) {
+            return false; // a torn last line (the power-cut scenario): no record
+        }
+    }
+
+    /** The door's receipts, each checked against its door key, as a company would. */
+    private static List<Receipt> readReceipts(Path state)
+            throws IOException, TokenRejectedException {
+        Optional<SigningKey> key = DoorKeys.readKey(state);
+        if (key.isEmpty()) {
+            return List.of();
+        }
+        PublicKey door = key.get().publicKey();
+        key.get().destroy();
+        List<Receipt> out = new ArrayList<>();
+        for (ReceiptStore.Stored s :
+                ReceiptStore.open(Storage.READ_ONLY, state).since(0, Integer.MAX_VALUE)) {
+            out.add(Receipt.verify(s.text(), door));
+        }
+        return List.copyOf(out);
     }
 
     private static void deleteTree(Path dir) throws IOException {

@@ -66,6 +66,15 @@ final class Report {
                                             .append(esc(d))
                                             .append("</p>"));
             h.append(diagram(r.timeline()));
+            if (!r.receipts().isEmpty()) {
+                h.append("<p><b>Visit receipts</b> (signed by the door key, checked):</p><ul>");
+                for (var v : r.receipts()) {
+                    h.append("<li class=\"receipt\">")
+                            .append(esc(Timeline.receiptLine(r, v)))
+                            .append("</li>");
+                }
+                h.append("</ul>");
+            }
             h.append("<details><summary>")
                     .append(r.audit().size())
                     .append(" audit records</summary><table>");

@@ -3,6 +3,7 @@ package org.latchkey.bench;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import org.latchkey.receipt.Receipt;
 import org.latchkey.token.Json;
 
 import java.io.PrintWriter;
@@ -31,6 +32,9 @@ final class Timeline {
                     e.camera() ? "on" : "off",
                     e.alarms().isEmpty() ? "" : String.join(",", e.alarms()));
         }
+        for (Receipt v : r.receipts()) {
+            out.printf("   %s%n", receiptLine(r, v));
+        }
         if (r.passed()) {
             out.printf("   PASS %s (%d ms)%n%n", r.scenario().name(), r.elapsed().toMillis());
         } else {
@@ -56,7 +60,52 @@ final class Timeline {
             x.put("camera", e.camera());
             e.alarms().forEach(x.putArray("alarms")::add);
         }
+        ArrayNode receipts = o.putArray("receipts");
+        r.receipts().forEach(v -> receipts.add(v.json()));
         return o;
+    }
+
+    /**
+     * A visit receipt in one line, its times as offsets from the scenario's start like the
+     * timeline's. Signed by the door key, and checked against it before it is shown.
+     */
+    static String receiptLine(Bench.Result r, Receipt v) {
+        StringBuilder b =
+                new StringBuilder("receipt ")
+                        .append(v.n())
+                        .append(": ")
+                        .append(
+                                v.sub().isEmpty()
+                                        ? "(no sub)"
+                                        : org.latchkey.token.Names.forPeople(v.sub()))
+                        .append(" (")
+                        .append(v.role())
+                        .append(", ")
+                        .append(v.use())
+                        .append(") ended ")
+                        .append(v.ended())
+                        .append(" — granted ")
+                        .append(at(r, v.grantedAt()));
+        v.openedAt().ifPresent(t -> b.append(", opened ").append(at(r, t)));
+        v.closedAt().ifPresent(t -> b.append(", closed ").append(at(r, t)));
+        v.lockedAt().ifPresent(t -> b.append(", locked ").append(at(r, t)));
+        v.cameraOn()
+                .ifPresent(
+                        t ->
+                                b.append(", camera ")
+                                        .append(at(r, t))
+                                        .append("–")
+                                        .append(v.cameraOff().map(o -> at(r, o)).orElse("…")));
+        if (!v.alarms().isEmpty()) {
+            b.append(", alarms ").append(String.join(",", v.alarms()));
+        }
+        return b.append("; signed by the door key").toString();
+    }
+
+    private static String at(Bench.Result r, java.time.Instant t) {
+        // a receipt's times are RFC 3339 to the second: shown as whole seconds, not the
+        // timeline's milliseconds (25.700s in the timeline is 25s here)
+        return java.time.Duration.between(r.scenario().start(), t).toSeconds() + "s";
     }
 
     private static String clip(String s, int n) {

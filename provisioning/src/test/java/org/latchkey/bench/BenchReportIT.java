@@ -68,6 +68,9 @@ class BenchReportIT {
         assertEquals(14, dom.split("<svg", -1).length - 1, "a timing diagram per scenario");
         assertTrue(dom.contains("14 of 14 scenarios passed"), "the summary");
         assertTrue(dom.contains("DOOR_FORCED_OPEN") && dom.contains("LOCK_JAMMED"), "alarm lanes");
+        assertTrue(
+                dom.contains("receipt 1: order 1 (delivery, once) ended relocked"),
+                "the visit receipts");
 
         Path png = Path.of("target", "bench-report.png").toAbsolutePath();
         Files.deleteIfExists(png);

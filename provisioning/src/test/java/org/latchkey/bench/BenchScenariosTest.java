@@ -21,12 +21,15 @@ import org.latchkey.hal.Camera;
 import org.latchkey.hal.Deadbolt;
 import org.latchkey.hal.DoorHardware;
 
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -78,6 +81,35 @@ class BenchScenariosTest {
         String outside = audit(run(bench, "outside-hours"));
         assertTrue(outside.contains("\"reason\":\"OUTSIDE_HOURS\""), outside);
         assertFalse(audit(run(bench, "power-cut")).isEmpty());
+    }
+
+    @Test
+    void eachVisit_endsInOneSignedReceipt_thatSaysHowItEnded() throws Exception {
+        Bench bench = new Bench(BenchDoor.Gpio.SIMULATED, false, new SecureRandom());
+        Map<String, String> ended =
+                Map.of(
+                        "delivery", "relocked",
+                        "never-opened", "not_opened",
+                        "power-cut", "interrupted",
+                        "left-open", "relocked");
+        for (var e : ended.entrySet()) {
+            Bench.Result r = run(bench, e.getKey());
+            assertEquals(1, r.receipts().size(), e.getKey());
+            assertEquals(e.getValue(), r.receipts().get(0).ended(), e.getKey());
+        }
+        Bench.Result leftOpen = run(bench, "left-open");
+        assertEquals(List.of("DOOR_AJAR"), leftOpen.receipts().get(0).alarms());
+        for (String refused : List.of("replay", "expired", "wrong-lock", "tampered")) {
+            Bench.Result r = run(bench, refused);
+            long grants =
+                    r.audit().stream().filter(l -> l.contains("\"type\":\"granted\"")).count();
+            assertEquals(grants, r.receipts().size(), refused + ": a refusal gets no receipt");
+        }
+        StringWriter text = new StringWriter();
+        Timeline.print(run(bench, "delivery"), new PrintWriter(text));
+        assertTrue(
+                text.toString().contains("receipt 1: order 1 (delivery, once) ended relocked"),
+                text.toString());
     }
 
     private static String audit(Bench.Result r) {
