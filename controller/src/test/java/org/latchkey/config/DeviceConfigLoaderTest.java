@@ -137,6 +137,15 @@ class DeviceConfigLoaderTest {
                                         "timezone = \"Europe/Berlin\"",
                                         "timezone = \"Europe/Berlin\"\nfleet_id = \"front-door\""))
                         .startsWith("fleet_id: "));
+        // A door id is never a fleet id: a lock list for that door would pass for a fleet list.
+        assertTrue(
+                error(
+                                GOOD.replace(
+                                        "timezone = \"Europe/Berlin\"",
+                                        "timezone = \"Europe/Berlin\"\nfleet_id = \"k4.pid."
+                                                + "A".repeat(44)
+                                                + "\""))
+                        .startsWith("fleet_id: "));
     }
 
     @Test
