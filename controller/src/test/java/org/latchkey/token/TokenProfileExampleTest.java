@@ -28,8 +28,16 @@ class TokenProfileExampleTest {
     static final byte[] SEED =
             HexFormat.of()
                     .parseHex("6c617463686b65792d6578616d706c652d6b65792d444f2d4e4f542d55534521");
+
+    /** The example door's key: the 32 ASCII bytes "latchkey-example-door-DO-NOT-USE". */
+    static final byte[] DOOR_SEED =
+            "latchkey-example-door-DO-NOT-USE".getBytes(StandardCharsets.US_ASCII);
+
+    static final String DOOR_ID = SigningKey.fromSeed(DOOR_SEED).publicKey().pid();
     static final String PAYLOAD =
-            "{\"iss\":\"parcel-co\",\"aud\":\"front-door\",\"jti\":\"order-4711-example-1\","
+            "{\"iss\":\"parcel-co\",\"aud\":\""
+                    + DOOR_ID
+                    + "\",\"jti\":\"order-4711-example-1\","
                     + "\"iat\":\"2026-12-01T07:55:00Z\",\"nbf\":\"2026-12-01T08:00:00Z\","
                     + "\"exp\":\"2026-12-01T10:00:00Z\",\"use\":\"once\",\"role\":\"delivery\","
                     + "\"sub\":\"order 4711\"}";
@@ -63,9 +71,10 @@ class TokenProfileExampleTest {
                                 Duration.ofHours(4),
                                 Optional.empty(),
                                 true));
+        assertEquals(documented("door id"), DOOR_ID);
         AccessTokenVerifier door =
                 new AccessTokenVerifier(
-                        "front-door",
+                        new Audience(Optional.of(DOOR_ID), "front-door"),
                         TrustStore.of(List.of(parcelCo)),
                         ClockRules.DEFAULT,
                         ZoneOffset.UTC);
@@ -84,6 +93,27 @@ class TokenProfileExampleTest {
                                                 token,
                                                 new ClockReading.Trusted(
                                                         Instant.parse("2026-12-01T10:01:00Z")),
+                                                RevocationLists.NONE))
+                        .reason());
+
+        // Another home's front-door, trusting the same company key: not the door the token names.
+        AccessTokenVerifier another =
+                new AccessTokenVerifier(
+                        new Audience(
+                                Optional.of(SigningKey.fromSeed(new byte[32]).publicKey().pid()),
+                                "front-door"),
+                        TrustStore.of(List.of(parcelCo)),
+                        ClockRules.DEFAULT,
+                        ZoneOffset.UTC);
+        assertEquals(
+                RejectionReason.WRONG_LOCK,
+                assertThrows(
+                                TokenRejectedException.class,
+                                () ->
+                                        another.verify(
+                                                token,
+                                                new ClockReading.Trusted(
+                                                        Instant.parse("2026-12-01T09:00:00Z")),
                                                 RevocationLists.NONE))
                         .reason());
     }

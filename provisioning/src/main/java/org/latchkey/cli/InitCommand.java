@@ -264,8 +264,8 @@ final class InitCommand implements Callable<Integer> {
                         + ")");
         out.println(
                 "  "
-                        + DoorKeys.publicFile(config)
-                        + "         the door's own key"
+                        + dir.resolve(DoorKeys.PUBLIC_FILE)
+                        + "          the door's own key"
                         + (door.made() ? "" : " (kept)")
                         + ": door id "
                         + door.door().pid()

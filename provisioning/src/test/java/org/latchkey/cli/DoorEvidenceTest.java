@@ -13,6 +13,7 @@ import org.latchkey.audit.Checkpoints;
 import org.latchkey.daemon.Latchkeyd;
 import org.latchkey.door.AuditRecord;
 import org.latchkey.identity.DoorKeys;
+import org.latchkey.testing.OsTools;
 import org.latchkey.token.Json;
 import org.latchkey.token.SigningKey;
 
@@ -162,6 +163,7 @@ class DoorEvidenceTest {
         CliRun.Result edited =
                 cli.run("receipt", "verify", "--card", card.toString(), new String(c));
         assertEquals(ExitCode.REJECTED, edited.code(), edited.out());
+        secondImplementationAgrees(receiptFile, new String(c));
         CliRun.Result listed = ok(cli.run("receipt", "list", "--config", config.toString()));
         assertTrue(listed.out().contains("receipt 1 of \"front-door\""), listed.out());
 
@@ -207,6 +209,89 @@ class DoorEvidenceTest {
                         receiptFile.toString());
         assertEquals(ExitCode.REJECTED, byReceipt.code(), byReceipt.out());
         assertTrue(byReceipt.err().contains("the head a receipt names"), byReceipt.err());
+    }
+
+    /**
+     * docs/token-example/verify.mjs — PASETO, PASERK and BLAKE2b written out again in JavaScript,
+     * on nothing but Node's own Ed25519 — reads the card, the receipt and a checkpoint as the token
+     * profile says, and refuses the receipt edited by one byte.
+     */
+    private void secondImplementationAgrees(Path receipt, String edited) throws Exception {
+        Path node = OsTools.require("node", "nodejs");
+        Path verify = Path.of("..", "docs", "token-example", "verify.mjs").toAbsolutePath();
+        String doorId =
+                Json.read(
+                                ok(cli.run(
+                                                "door",
+                                                "card",
+                                                "--config",
+                                                config.toString(),
+                                                "--url",
+                                                "http://127.0.0.1:9",
+                                                "--json"))
+                                        .out())
+                        .path("door_id")
+                        .asText();
+
+        ObjectNode read = (ObjectNode) Json.read(run(0, node, verify, "card", card.toString()));
+        assertEquals(doorId, read.path("door_id").asText());
+        assertEquals("front-door", read.path("lock_id").asText());
+        assertTrue(read.path("endorsed_by").has("owner_kid"), read.toString());
+
+        ObjectNode r =
+                (ObjectNode)
+                        Json.read(
+                                run(
+                                        0,
+                                        node,
+                                        verify,
+                                        "receipt",
+                                        "--card",
+                                        card.toString(),
+                                        receipt.toString()));
+        assertEquals("parcel-0000000001", r.path("jti").asText());
+        assertEquals("relocked", r.path("ended").asText());
+
+        String checkpoint = null;
+        for (String line : Files.readAllLines(dir.resolve("state/audit/audit.log"))) {
+            if (line.contains("\"type\":\"checkpoint\"")) {
+                checkpoint = Json.read(line).path("signature").asText();
+            }
+        }
+        assertTrue(checkpoint != null, "the daemon's stop wrote a checkpoint");
+        ObjectNode cp =
+                (ObjectNode)
+                        Json.read(
+                                run(
+                                        0,
+                                        node,
+                                        verify,
+                                        "checkpoint",
+                                        "--card",
+                                        card.toString(),
+                                        checkpoint));
+        assertEquals(doorId, cp.path("door").asText());
+
+        String refused = run(3, node, verify, "receipt", "--card", card.toString(), edited);
+        assertTrue(refused.startsWith("rejected: "), refused);
+    }
+
+    /** Runs a program, checks its exit code, returns its stdout (its stderr when it failed). */
+    private static String run(int expected, Path program, Object... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(program.toString()));
+        for (Object a : args) {
+            command.add(a.toString());
+        }
+        Process p =
+                new ProcessBuilder(command)
+                        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                        .start();
+        var err = p.getErrorStream();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String errText = new String(err.readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "node finished");
+        assertEquals(expected, p.exitValue(), command + "\n" + out + errText);
+        return expected == 0 ? out : errText;
     }
 
     /** Removes the first record of {@code type}, renumbers and rehashes, re-signs checkpoints. */
