@@ -62,17 +62,7 @@ final class ClockCommand {
 
         @Mixin ConfigOption config;
 
-        @Option(
-                names = "--key",
-                paramLabel = "OWNER.key",
-                description = "The owner's private key (default: owner.key beside the config).")
-        Path key;
-
-        @Option(
-                names = "--passphrase-file",
-                paramLabel = "FILE",
-                description = "Passphrase of an encrypted owner key (else asked).")
-        Path passphraseFile;
+        @Mixin DoorCommand.OwnerKey ownerKey;
 
         @Option(
                 names = "--url",
@@ -184,11 +174,7 @@ final class ClockCommand {
             o.put("jti", Base64.getUrlEncoder().withoutPadding().encodeToString(id));
             o.put("iat", Rfc3339.format(now));
             o.put("exp", Rfc3339.format(now.plus(VALIDITY)));
-            Path keyFile =
-                    key != null
-                            ? key
-                            : device.source().toAbsolutePath().getParent().resolve("owner.key");
-            SigningKey owner = SigningKeys.load(keyFile, passphraseFile, context);
+            SigningKey owner = ownerKey.load(device, context);
             try {
                 return AccessTokens.sign(owner, Json.write(o).getBytes(StandardCharsets.UTF_8));
             } finally {
