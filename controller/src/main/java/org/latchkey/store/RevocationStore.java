@@ -268,7 +268,14 @@ public final class RevocationStore {
             Logger.error("{} does not verify ({}) and cannot be read", file, e.getMessage());
             return null;
         }
-        if (e.reason() == RejectionReason.UNKNOWN_KEY
+        if (e.reason() == RejectionReason.WRONG_LOCK && verifier.get().namesTheLockId(text)) {
+            // Installed before the door had its id, signature checked: its revocations hold.
+            Logger.warn(
+                    "{} names the door by its lock_id (installed before the door had its own id):"
+                            + " it stays in force; latchkey revoke --resign signs it again for the"
+                            + " door id",
+                    file);
+        } else if (e.reason() == RejectionReason.UNKNOWN_KEY
                 || e.reason() == RejectionReason.ROLE_NOT_ALLOWED) {
             signerUntrusted.add(list.slot());
             Logger.warn(

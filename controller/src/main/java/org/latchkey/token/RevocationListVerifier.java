@@ -78,7 +78,7 @@ public final class RevocationListVerifier {
         }
         Optional<String> of =
                 signer.policy().isOwner() ? Optional.empty() : Optional.of(signer.kid());
-        RevocationList list = read(token, of);
+        RevocationList list = read(token, of, false);
         if (of.isPresent()) {
             onlyItsOwn(list, signer);
         }
@@ -121,15 +121,32 @@ public final class RevocationListVerifier {
 
     /**
      * Reads a list's content without checking who signed it: only for a list this door verified
-     * when it was installed and whose signer it no longer trusts. Enforcing it can only refuse
-     * more, never admit more.
+     * when it was installed and whose signer it no longer trusts, or that names the door by its
+     * {@code lock_id} (installed before the door had an id). Enforcing it can only refuse more,
+     * never admit more.
      */
     public RevocationList readInstalled(String text, Optional<String> signer)
             throws TokenRejectedException {
-        return read(SignedToken.document(text), signer);
+        return read(SignedToken.document(text), signer, true);
     }
 
-    private RevocationList read(SignedToken token, Optional<String> signer)
+    /** Whether a list the door accepted before it had an id: its {@code aud} is the lock_id. */
+    public boolean namesTheLockId(String text) {
+        try {
+            String aud =
+                    AccessClaims.text(
+                            Json.parseObject(SignedToken.document(text).payload()), "aud");
+            return !audience.lockId().isEmpty() && audience.lockId().equals(aud);
+        } catch (TokenRejectedException | IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    /**
+     * @param installed a list this door installed before: one naming the door by its lock_id (from
+     *     before the door had an id) still counts as this door's
+     */
+    private RevocationList read(SignedToken token, Optional<String> signer, boolean installed)
             throws TokenRejectedException {
         ObjectNode o;
         long seq;
@@ -160,7 +177,8 @@ public final class RevocationListVerifier {
             throw new TokenRejectedException(MALFORMED, "revocation list: " + e.getMessage());
         }
         RevocationList.Scope scope;
-        if (audience.matches(aud)) {
+        if (audience.matches(aud)
+                || (installed && !audience.lockId().isEmpty() && audience.lockId().equals(aud))) {
             scope = RevocationList.Scope.LOCK;
         } else if (fleetId.isPresent() && fleetId.get().equals(aud)) {
             scope = RevocationList.Scope.FLEET;

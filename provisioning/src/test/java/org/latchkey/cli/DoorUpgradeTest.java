@@ -9,6 +9,7 @@ import org.latchkey.audit.AuditVerifier;
 import org.latchkey.identity.DoorKeys;
 import org.latchkey.testing.DaemonProcess;
 import org.latchkey.token.DoorCard;
+import org.latchkey.token.Json;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -46,6 +47,8 @@ class DoorUpgradeTest {
                 to.resolve("state"), PosixFilePermissions.fromString("rwx------"));
         Files.setPosixFilePermissions(
                 to.resolve("owner.key"), PosixFilePermissions.fromString("rw-------"));
+        Files.setPosixFilePermissions(
+                to.resolve("parcel-co.key"), PosixFilePermissions.fromString("rw-------"));
         return to;
     }
 
@@ -120,6 +123,25 @@ class DoorUpgradeTest {
                         "--for",
                         "1h");
         assertEquals(0, issued.code(), issued.err());
+        // The company key the old release revoked: trusted now, its token for the new door id.
+        CliProcess.Result trusted =
+                CliProcess.run(
+                        "022",
+                        dir,
+                        "issuer",
+                        "add",
+                        "--config",
+                        config.toString(),
+                        "--name",
+                        "parcel-co",
+                        "--key",
+                        door.resolve("parcel-co.pub").toString(),
+                        "--roles",
+                        "delivery",
+                        "--max-window",
+                        "4h");
+        assertEquals(0, trusted.code(), trusted.err());
+        String revokedCompany = companyToken(door, config);
         try (DaemonProcess d = DaemonProcess.start(config, dir.resolve("after.log"))) {
             awaitLocked(d.port);
             HttpResponse<String> old = post(d.port, "/v1/access", before);
@@ -130,6 +152,12 @@ class DoorUpgradeTest {
                     old.body());
             HttpResponse<String> fresh = post(d.port, "/v1/access", issued.out().strip());
             assertEquals(200, fresh.statusCode(), fresh.body());
+            // The list installed before the upgrade names the door by its lock_id: still in force,
+            // and not taken for damage (which would admit owner tokens only).
+            HttpResponse<String> company = post(d.port, "/v1/access", revokedCompany);
+            assertEquals(403, company.statusCode());
+            assertTrue(company.body().contains("REVOKED"), company.body());
+            assertTrue(!get(d.port, "/v1/status").contains("STATE_DAMAGED"));
             DoorCard.Verified card = DoorCard.verify(cardOf(get(d.port, "/v1/card")));
             assertEquals(doorId, card.doorId());
             assertEquals("front-door", card.lockId());
@@ -142,6 +170,57 @@ class DoorUpgradeTest {
         assertTrue(
                 Files.readString(door.resolve("state/once.log")).contains("before-upgrade-000001"));
         assertTrue(AuditVerifier.verify(door.resolve("state")).intact(), "the history goes on");
+
+        // Signed again for the door id, the list still revokes the key.
+        CliProcess.Result resigned =
+                CliProcess.run(
+                        "022",
+                        dir,
+                        "revoke",
+                        "--resign",
+                        "--config",
+                        config.toString(),
+                        "--url",
+                        "http://127.0.0.1:1");
+        assertEquals(0, resigned.code(), resigned.err());
+        String list = Files.readString(door.resolve("state/revocations.paseto")).strip();
+        byte[] body = java.util.Base64.getUrlDecoder().decode(list.split("\\.")[2]);
+        String payload =
+                new String(body, 0, body.length - 64, java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(doorId, Json.read(payload).path("aud").asText(), "re-signed for the door id");
+        CliProcess.Result verified =
+                CliProcess.run(
+                        "022",
+                        dir,
+                        "token",
+                        "verify",
+                        "--config",
+                        config.toString(),
+                        companyToken(door, config));
+        assertEquals(3, verified.code(), verified.out());
+        assertTrue(verified.err().contains("REVOKED"), verified.err());
+    }
+
+    private String companyToken(Path door, Path config) throws Exception {
+        CliProcess.Result r =
+                CliProcess.run(
+                        "022",
+                        dir,
+                        "token",
+                        "issue",
+                        "--key",
+                        door.resolve("parcel-co.key").toString(),
+                        "--config",
+                        config.toString(),
+                        "--role",
+                        "delivery",
+                        "--sub",
+                        "revoked before the upgrade",
+                        "--once",
+                        "--for",
+                        "1h");
+        assertEquals(0, r.code(), r.err());
+        return r.out().strip();
     }
 
     private static void awaitLocked(int port) throws Exception {
