@@ -15,6 +15,7 @@ import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipal;
 import java.util.HexFormat;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
@@ -96,7 +97,12 @@ public final class AtomicFiles {
                 : new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(OWNER_ONLY)};
     }
 
-    /** The old file's mode and group, or {@code newMode} for a new file. */
+    /**
+     * The old file's mode, group and owner, or {@code newMode} and the folder's owner for a new
+     * file. Owners change only when root writes: root's commands write into the daemon's state
+     * directory while it is down (revoke, clock reset), and the daemon, running as its own user,
+     * must still be able to read what they leave (a root-owned 0600 list would read as damage).
+     */
     private static void finalMode(Path file, Path tmp, Set<PosixFilePermission> newMode)
             throws IOException {
         PosixFileAttributeView dst = Files.getFileAttributeView(tmp, PosixFileAttributeView.class);
@@ -106,16 +112,34 @@ public final class AtomicFiles {
         PosixFileAttributeView src = Files.getFileAttributeView(file, PosixFileAttributeView.class);
         if (!Files.exists(file)) {
             dst.setPermissions(newMode);
+            ownedBy(dst, Files.getOwner(tmp.getParent()));
             return;
         }
         PosixFileAttributes a = src.readAttributes();
         dst.setPermissions(a.permissions());
+        ownedBy(dst, a.owner());
         GroupPrincipal group = a.group();
         try {
             dst.setGroup(group);
         } catch (IOException e) {
             // Not permitted for this user: the group stays the user's own, as for any new file.
         }
+    }
+
+    /** A file just created by root in a folder of another user's (the daemon's) becomes theirs. */
+    static void ownLikeItsFolder(Path file) throws IOException {
+        PosixFileAttributeView v = Files.getFileAttributeView(file, PosixFileAttributeView.class);
+        if (v != null) {
+            ownedBy(v, Files.getOwner(file.toAbsolutePath().getParent()));
+        }
+    }
+
+    private static void ownedBy(PosixFileAttributeView dst, UserPrincipal owner)
+            throws IOException {
+        if (owner.equals(dst.getOwner()) || !"root".equals(System.getProperty("user.name"))) {
+            return;
+        }
+        dst.setOwner(owner);
     }
 
     /**

@@ -29,6 +29,21 @@ public final class PathSafety {
      * Paths on a file system without POSIX modes are not checked.
      */
     public static Optional<String> problem(Path path) throws IOException {
+        return problem(path, false);
+    }
+
+    /**
+     * As {@link #problem(Path)} for the door's state directory, which root's commands (`init`,
+     * `door key`, `revoke` and `clock reset` while the daemon is down) act on as the daemon's own:
+     * under the package it belongs to the daemon's user, not root. Asked by root, the directory
+     * itself may belong to another user (it must still be writable by nobody else); every folder
+     * above it must be root's.
+     */
+    public static Optional<String> problemOfStateDir(Path dir) throws IOException {
+        return problem(dir, true);
+    }
+
+    private static Optional<String> problem(Path path, boolean stateDir) throws IOException {
         Path real = path.toRealPath();
         if (Files.getFileAttributeView(real, PosixFileAttributeView.class) == null) {
             return Optional.empty();
@@ -37,8 +52,10 @@ public final class PathSafety {
                 real.getFileSystem()
                         .getUserPrincipalLookupService()
                         .lookupPrincipalByName(System.getProperty("user.name"));
+        boolean root = me.getName().equals("root");
         for (Path p : passedThrough(path)) {
-            Optional<String> wrong = problem(p, path, me);
+            boolean daemons = stateDir && root && p.equals(real);
+            Optional<String> wrong = problem(p, path, me, daemons);
             if (wrong.isPresent()) {
                 return wrong;
             }
@@ -83,10 +100,10 @@ public final class PathSafety {
         return at;
     }
 
-    private static Optional<String> problem(Path p, Path path, UserPrincipal me)
+    private static Optional<String> problem(Path p, Path path, UserPrincipal me, boolean anyOwner)
             throws IOException {
         UserPrincipal owner = Files.getOwner(p);
-        if (!owner.getName().equals("root") && !owner.equals(me)) {
+        if (!anyOwner && !owner.getName().equals("root") && !owner.equals(me)) {
             return Optional.of(
                     p
                             + " belongs to "

@@ -30,7 +30,7 @@ public final class StateDir {
         if (!Files.isDirectory(dir)) {
             throw new IOException("state_dir " + dir + " is not a folder");
         }
-        Optional<String> unsafe = PathSafety.problem(dir);
+        Optional<String> unsafe = PathSafety.problemOfStateDir(dir);
         if (unsafe.isPresent()) {
             throw new IOException("state_dir " + dir + " is not safe: " + unsafe.get());
         }

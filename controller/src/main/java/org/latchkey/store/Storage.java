@@ -74,6 +74,7 @@ public interface Storage {
                             AtomicFiles.ownerOnly(file.toAbsolutePath().getParent()));
             if (created) {
                 try {
+                    AtomicFiles.ownLikeItsFolder(file);
                     AtomicFiles.syncDirectory(file.toAbsolutePath().getParent());
                 } catch (IOException e) {
                     ch.close();

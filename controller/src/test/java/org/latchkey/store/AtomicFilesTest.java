@@ -83,4 +83,38 @@ class AtomicFilesTest {
                 "not ours: no dot in front".getBytes(StandardCharsets.UTF_8),
                 Files.readAllBytes(state.resolve("notes.tmp")));
     }
+
+    /**
+     * Root's commands write into the daemon's state directory while it is down (revoke, clock
+     * reset): what they leave must stay the daemon's to read, not a root-owned 0600 file.
+     */
+    @Test
+    void rootWritingInAnotherUsersFolder_leavesFilesThatUsersOwn() throws Exception {
+        Path state = Files.createDirectory(dir.resolve("state"));
+        var me = Files.getOwner(state);
+        if (!System.getProperty("user.name").equals("root")) {
+            AtomicFiles.write(state.resolve("mine"), new byte[] {1});
+            assertEquals(me, Files.getOwner(state.resolve("mine")));
+            return;
+        }
+        var daemon =
+                dir.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody");
+        Files.setOwner(state, daemon);
+        AtomicFiles.write(state.resolve("revocations.paseto"), new byte[] {1});
+        assertEquals(daemon, Files.getOwner(state.resolve("revocations.paseto")), "a new file");
+        AtomicFiles.write(state.resolve("revocations.paseto"), new byte[] {2});
+        assertEquals(daemon, Files.getOwner(state.resolve("revocations.paseto")), "replaced");
+        assertEquals(
+                "rw-------",
+                java.nio.file.attribute.PosixFilePermissions.toString(
+                        Files.getPosixFilePermissions(state.resolve("revocations.paseto"))));
+        try (Storage.Appender a = Storage.REAL.append(state.resolve("once.log"))) {
+            a.write(new byte[] {3});
+        }
+        assertEquals(daemon, Files.getOwner(state.resolve("once.log")), "appended, new");
+
+        Path rootsOwn = Files.createDirectory(dir.resolve("etc"));
+        AtomicFiles.write(rootsOwn.resolve("latchkey.toml"), new byte[] {4});
+        assertEquals(me, Files.getOwner(rootsOwn.resolve("latchkey.toml")), "root's stays root's");
+    }
 }

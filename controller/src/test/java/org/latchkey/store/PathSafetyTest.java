@@ -95,4 +95,37 @@ class PathSafetyTest {
         assertTrue(passed.contains(b.toRealPath().resolve("f")), passed.toString());
         assertTrue(passed.contains(Path.of("/")), passed.toString());
     }
+
+    /**
+     * Stage two found it: under the package the state directory belongs to the daemon's user, and
+     * root's `latchkey init` refused it ("belongs to latchkey, who could replace it"), so no door
+     * could be set up. Root acts on the daemon's own directory; the folders above stay root's.
+     */
+    @Test
+    void theDaemonsStateDir_ownedByItsUser_isRootsToActOn_butOnlyThere() throws Exception {
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+        Path state = folder("state", "rwx------");
+        if (!System.getProperty("user.name").equals("root")) {
+            // Not root: the rule for the state directory is the strict one, and an own one passes.
+            assertEquals(Optional.empty(), PathSafety.problemOfStateDir(state));
+            return;
+        }
+        var nobody =
+                dir.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody");
+        Files.setOwner(state, nobody);
+        assertEquals(Optional.empty(), PathSafety.problemOfStateDir(state));
+        assertTrue(PathSafety.problem(state).orElseThrow().contains("belongs to nobody"));
+
+        Files.setPosixFilePermissions(state, PosixFilePermissions.fromString("rwxrwx---"));
+        assertTrue(PathSafety.problemOfStateDir(state).orElseThrow().contains("by its group"));
+
+        Path above = folder("above", "rwx------");
+        Path inside = Files.createDirectory(above.resolve("state"));
+        Files.setOwner(above, nobody);
+        assertTrue(
+                PathSafety.problemOfStateDir(inside)
+                        .orElseThrow()
+                        .startsWith(above + " belongs to nobody"),
+                "the folders above are still checked");
+    }
 }
