@@ -275,6 +275,12 @@ public final class RevocationStore {
                             + " it stays in force; latchkey revoke --resign signs it again for the"
                             + " door id",
                     file);
+        } else if (e.reason() == RejectionReason.UNKNOWN_KEY && slot.signer().isPresent()) {
+            // A company's own list, its key no longer trusted: its tokens are UNKNOWN_KEY anyway.
+            // Kept and enforced (should the key be trusted again), but no alarm: nobody could
+            // ever clear it, since only that key may replace its list.
+            Logger.info(
+                    "{}: the list of a key no longer trusted; kept in force for its tokens", file);
         } else if (e.reason() == RejectionReason.UNKNOWN_KEY
                 || e.reason() == RejectionReason.ROLE_NOT_ALLOWED) {
             signerUntrusted.add(list.slot());

@@ -112,7 +112,10 @@ public final class DoorCard {
                 endorsement =
                         Optional.of(
                                 endorsement(
-                                        AccessClaims.text(claims, "endorsement"), doorKey, lockId));
+                                        AccessClaims.text(claims, "endorsement"),
+                                        doorKey,
+                                        lockId,
+                                        fleet));
             }
             return new Verified(
                     doorId, doorKey, lockId, zone, fleet, iat, endorsement, token.text());
@@ -121,15 +124,25 @@ public final class DoorCard {
         }
     }
 
-    private static Endorsement endorsement(String text, PublicKey doorKey, String lockId)
+    /**
+     * The owner's endorsement, for exactly this card: the same door key, lock id and fleet (a
+     * company takes a fleet list's {@code aud} from the card, so the owner vouches for it too).
+     */
+    private static Endorsement endorsement(
+            String text, PublicKey doorKey, String lockId, Optional<String> fleet)
             throws TokenRejectedException {
         SignedToken token = SignedToken.accessToken(text);
         ObjectNode claims = selfSigned(token, ENDORSEMENT_TYPE, "owner_key");
         PublicKey owner = PublicKey.fromPaserk(claims.get("owner_key").textValue());
+        Optional<String> endorsedFleet =
+                claims.has("fleet_id")
+                        ? Optional.of(AccessClaims.text(claims, "fleet_id"))
+                        : Optional.empty();
         if (!AccessClaims.text(claims, "door_key").equals(doorKey.paserk())
-                || !AccessClaims.text(claims, "lock_id").equals(lockId)) {
+                || !AccessClaims.text(claims, "lock_id").equals(lockId)
+                || !endorsedFleet.equals(fleet)) {
             throw new TokenRejectedException(
-                    BAD_SIGNATURE, "the endorsement is for another door key or lock id");
+                    BAD_SIGNATURE, "the endorsement is for another door key, lock id or fleet");
         }
         return new Endorsement(owner, AccessClaims.time(claims, "iat"), text);
     }

@@ -339,6 +339,42 @@ class DoorAssemblyTest {
     }
 
     @Test
+    void aCompanyListOfAKeyNoLongerTrusted_raisesNoAlarmNobodyCouldClear_andHoldsIfTrustedAgain()
+            throws Exception {
+        VirtualDoor door = start(T0);
+        String revoked = token(Role.DELIVERY, Use.ONCE, T0);
+        String jti = org.latchkey.token.UnverifiedToken.read(revoked).claims().path("jti").asText();
+        String ref = TestDoor.COURIER.publicKey().pid() + "/" + jti;
+        assertTrue(
+                door.assembly
+                        .gate()
+                        .installRevocations(list(TestDoor.COURIER, 1, ref), "127.0.0.1")
+                        .granted(),
+                "the company revokes its own token");
+        door.stop();
+        TestDoor.config()
+                .set("state_dir = \"state\"")
+                .keys( // another company in its place
+                        TestDoor.OWNER.publicKey().paserk(),
+                        SigningKey.fromSeed(new byte[32]).publicKey().paserk())
+                .write(dir);
+        VirtualDoor without = start(T0.plusSeconds(60));
+        assertFalse(
+                without.model().alarms().contains(Alarm.REVOCATION_SIGNER_UNTRUSTED),
+                "only the removed key could replace its list: an alarm would never clear");
+        without.stop();
+        TestDoor.config()
+                .set("state_dir = \"state\"")
+                .keys(TestDoor.OWNER.publicKey().paserk(), TestDoor.COURIER.publicKey().paserk())
+                .write(dir);
+        VirtualDoor again = start(T0.plusSeconds(120));
+        assertEquals(
+                RejectionReason.REVOKED,
+                again.present(revoked, "127.0.0.1").refusal().orElseThrow(),
+                "trusted again, its revocations hold");
+    }
+
+    @Test
     void olderRevocationListPutInPlaceWhileTheDoorWasDown_isNotTakenForCurrent() throws Exception {
         VirtualDoor door = start(T0);
         String ref = TestDoor.COURIER.publicKey().pid() + "/some-token-00000001";

@@ -24,7 +24,7 @@ class DoorCardTest {
     static final ZoneId ZONE = ZoneId.of("Europe/Berlin");
 
     static String endorsement(SigningKey owner, SigningKey door, String lockId) {
-        return DoorCard.endorse(owner, door.publicKey(), lockId, Optional.empty(), NOW);
+        return DoorCard.endorse(owner, door.publicKey(), lockId, Optional.of("fleet-7"), NOW);
     }
 
     static String card(SigningKey door, Optional<String> endorsement) {
@@ -72,6 +72,21 @@ class DoorCardTest {
         assertEquals(
                 RejectionReason.BAD_SIGNATURE,
                 refused(card(TestDoor.DOOR, Optional.of(other))).reason());
+    }
+
+    @Test
+    void anEndorsementForAnotherFleet_orNone_isRefused() {
+        // The owner vouched for fleet-7; the card claims another fleet.
+        String noFleet = endorsement(TestDoor.OWNER, TestDoor.DOOR, "front-door");
+        String card =
+                DoorCard.sign(
+                        TestDoor.DOOR,
+                        "front-door",
+                        ZONE,
+                        Optional.of("fleet-of-someone-else"),
+                        Optional.of(noFleet),
+                        NOW);
+        assertEquals(RejectionReason.BAD_SIGNATURE, refused(card).reason());
     }
 
     @Test
