@@ -92,6 +92,8 @@ public final class AuditAgainst {
         }
         Map<Long, String> receiptRecords = new HashMap<>(); // n → sha256 the log's record names
         Map<Long, Boolean> seen = new HashMap<>();
+        long oldest =
+                Long.MAX_VALUE; // the log's first record: pruning (or a cut) removed those before
         Path dir = stateDir.resolve(AuditLog.DIR);
         for (Path f : AuditLog.files(dir)) {
             for (byte[] raw : AuditLog.lines(Files.readAllBytes(f))) {
@@ -103,6 +105,9 @@ public final class AuditAgainst {
                     seq = n.path("seq").asLong(-1);
                 } catch (IOException e) {
                     continue; // the chain check names it
+                }
+                if (seq >= 0) {
+                    oldest = Math.min(oldest, seq);
                 }
                 if (wanted.containsKey(seq)) {
                     seen.put(seq, true);
@@ -131,18 +136,37 @@ public final class AuditAgainst {
                 }
             }
         }
+        long before = 0;
         for (long seq : wanted.keySet()) {
-            if (!seen.containsKey(seq)) {
+            if (seq < oldest) {
+                before++;
+            } else if (!seen.containsKey(seq)) {
                 problems.add("record " + seq + ", which the capture holds, is not in the log");
             }
         }
         for (long seq : wantedHash.keySet()) {
-            if (!seen.containsKey(-seq - 1)) {
+            if (seq < oldest) {
+                before++;
+            } else if (!seen.containsKey(-seq - 1)) {
                 problems.add("record " + seq + ", the head a receipt names, is not in the log");
             }
         }
+        if (before > 0) {
+            // Pruning ([audit] max_size) and a cut dressed as pruning look the same in the log:
+            // say which, but never pass what cannot be shown.
+            problems.add(
+                    before
+                            + " record(s) held outside are older than the log's oldest record ("
+                            + oldest
+                            + "): pruned by [audit] max_size, or cut away; the log cannot show"
+                            + " them (check with a capture or receipts newer than that, or the"
+                            + " rotated files kept elsewhere)");
+        }
         for (var e : receipts.entrySet()) {
             String recorded = receiptRecords.get(e.getKey());
+            if (recorded == null && e.getValue().auditSeq() < oldest) {
+                continue; // its record went with the head it names, counted above
+            }
             if (recorded == null) {
                 problems.add("receipt " + e.getKey() + " has no receipt record in the log");
             } else if (!recorded.equals(

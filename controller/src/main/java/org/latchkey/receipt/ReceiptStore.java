@@ -86,8 +86,13 @@ public final class ReceiptStore {
         return firstKept == 0 ? 0 : firstKept - 1;
     }
 
-    /** Appends receipt {@code n} (fsync'ed), trimming the oldest when the store is full. */
+    /**
+     * Appends receipt {@code n} (fsync'ed), trimming the oldest when the store is full. The number
+     * is spent even when the write fails: the receipt was signed and sent with it, and a second
+     * receipt with the same number would confuse whoever holds the first.
+     */
     public synchronized void append(long n, String text) throws IOException {
+        last = Math.max(last, n);
         byte[] line = (n + " " + text + "\n").getBytes(StandardCharsets.US_ASCII);
         if (lines >= MAX_KEPT) {
             List<Stored> all = readAll();
@@ -110,7 +115,6 @@ public final class ReceiptStore {
                 firstKept = n;
             }
         }
-        last = n;
     }
 
     /** Receipts numbered after {@code after}, oldest first, at most {@code limit}. */

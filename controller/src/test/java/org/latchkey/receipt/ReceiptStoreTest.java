@@ -1,11 +1,13 @@
 package org.latchkey.receipt;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.latchkey.store.Storage;
+import org.latchkey.testing.FaultyStorage;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -54,5 +56,16 @@ class ReceiptStoreTest {
         again.append(2, text(2));
         assertEquals(2, again.since(0, 10).size());
         assertEquals(text(2), again.since(1, 10).get(0).text());
+    }
+
+    @Test
+    void aReceiptThatCannotBeStored_stillSpendsItsNumber() throws Exception {
+        FaultyStorage disk = new FaultyStorage();
+        ReceiptStore s = ReceiptStore.open(disk, state);
+        s.append(1, text(1));
+        disk.readOnly(true);
+        assertThrows(java.io.IOException.class, () -> s.append(2, text(2)));
+        disk.readOnly(false);
+        assertEquals(3, s.next(), "receipt 2 went out signed: its number is not given again");
     }
 }
