@@ -50,14 +50,19 @@ curl -fsS "$door/v1/status" | grep -q '"connected":true' || sleep 2
 step "read the door's card, and check that the owner we know endorsed it"
 company card "$door" --owner-key door/owner.pub --out door.card
 
+step "a card checked against another owner key is refused: never mint for it"
+"$LATCHKEY" keys generate --out . --name stranger --no-passphrase >/dev/null
+if company card "$door" --owner-key stranger.pub >/dev/null 2>refused.txt; then fail "a card passed for another owner's"; fi
+cat refused.txt
+
 step "listen for our receipts (a persistent session: none is lost while we are away)"
 company receipts --broker "mqtt://127.0.0.1:$broker_port" --prefix latchkey/front-door \
-  --key parcel-co.key --card door.card --ready listening --wait 60 >receipt.json & receiver=$!
+  --key parcel-co.key --card door.card --owner-key door/owner.pub --ready listening --wait 60 >receipt.json & receiver=$!
 for _ in $(seq 1 100); do [ -f listening ] && break; sleep 0.1; done
 [ -f listening ] || fail "the receipt listener did not subscribe"
 
 step "mint a once token for this door, and present it as the courier's app would"
-TOKEN="$(company mint --key parcel-co.key --card door.card --sub "order 4711" --jti order-4711-at-the-door --for 2h)"
+TOKEN="$(company mint --key parcel-co.key --card door.card --owner-key door/owner.pub --sub "order 4711" --jti order-4711-at-the-door --for 2h)"
 company present --url "$door" "$TOKEN" | tee answer.txt
 grep -q '"granted":true' answer.txt || fail "the door did not grant the token"
 for _ in $(seq 1 50); do curl -fsS "$door/v1/status" | grep -q '"state":"UNLOCKED"' && break; sleep 0.1; done
@@ -75,8 +80,8 @@ company present --url "$door" "$TOKEN" | tee answer.txt || true
 grep -q 'ALREADY_USED' answer.txt || fail "a once token opened twice"
 
 step "revoke a token of our own over MQTT (retained, on our own topic), then present it"
-SECOND="$(company mint --key parcel-co.key --card door.card --sub "order 4712" --jti order-4712-cancelled)"
-company revoke --key parcel-co.key --card door.card --jti order-4712-cancelled \
+SECOND="$(company mint --key parcel-co.key --card door.card --owner-key door/owner.pub --sub "order 4712" --jti order-4712-cancelled)"
+company revoke --key parcel-co.key --card door.card --owner-key door/owner.pub --jti order-4712-cancelled \
   --broker "mqtt://127.0.0.1:$broker_port" --topic latchkey/front-door/revocations
 # The door installs it when the broker delivers it: wait for that before presenting the token.
 for _ in $(seq 1 30); do

@@ -5,9 +5,10 @@
 // (DoorEvidenceTest), so the contract in docs/token-profile.md is checked by code that shares nothing
 // with latchkey's Java.
 //
-//   node verify.mjs card CARD                    the card: door id = k4.pid of door_key = footer kid,
-//                                                signed by door_key; the owner's endorsement, if any,
-//                                                signed by the owner key it names, for the same door
+//   node verify.mjs card CARD [--owner-key K]    the card: door id = k4.pid of door_key = footer kid,
+//                                                signed by door_key; endorsed by the owner key it names
+//                                                (K: that key, k4.public…, or its fingerprint), for the
+//                                                same door key, lock id and fleet
 //   node verify.mjs receipt --card CARD RECEIPT  a visit receipt, signed by that card's door key
 //   node verify.mjs checkpoint --card CARD DOC   an audit checkpoint (the "signature" of a record)
 //
@@ -148,10 +149,12 @@ function parse(text) {
   };
 }
 
-// The claims of a token that `k4Public` signed and whose footer names that key.
-function verifiedBy(token, k4Public, what) {
+// The claims of a token that `k4Public` signed and whose footer names that key. A footer naming
+// another key is, for a card, a card that is not what it says (BAD_SIGNATURE); for a door's
+// receipt or checkpoint, another door's (WRONG_LOCK) — as latchkey says.
+function verifiedBy(token, k4Public, what, otherKey = 'BAD_SIGNATURE') {
   if (token.kid !== k4Pid(k4Public)) {
-    throw new Rejected('WRONG_LOCK', what + ': the footer names another key (' + token.kid + ')');
+    throw new Rejected(otherKey, what + ': the footer names another key (' + token.kid + ')');
   }
   const signed = pae(Buffer.from('v4.public.'), token.message, token.footer, Buffer.alloc(0));
   if (!ed25519Verify(null, signed, publicKeyFromPaserk(k4Public), token.signature)) {
@@ -197,8 +200,9 @@ export function verifyCard(text) {
     const by = claimsOf(e, 'endorsement').owner_key;
     const endorsed = verifiedBy(e, by, 'endorsement');
     expectType(endorsed, 'latchkey-door-endorsement', 'endorsement');
-    if (endorsed.door_key !== claims.door_key || endorsed.lock_id !== claims.lock_id) {
-      throw new Rejected('BAD_SIGNATURE', 'endorsement: for another door key or lock id');
+    if (endorsed.door_key !== claims.door_key || endorsed.lock_id !== claims.lock_id
+        || endorsed.fleet_id !== claims.fleet_id) {
+      throw new Rejected('BAD_SIGNATURE', 'endorsement: for another door key, lock id or fleet');
     }
     card.endorsed_by = { owner_key: by, owner_kid: k4Pid(by), fingerprint: fingerprint(by),
                          iat: endorsed.iat };
@@ -206,8 +210,23 @@ export function verifyCard(text) {
   return card;
 }
 
+// The owner stands behind the card: it is endorsed, and (given the owner's key or its
+// fingerprint, got by another way) by that owner. An unendorsed card is anyone's word.
+export function endorsedBy(card, ownerKey) {
+  if (!card.endorsed_by) {
+    throw new Rejected('NOT_ENDORSED', 'door card: no owner endorses it');
+  }
+  if (ownerKey !== undefined) {
+    const known = String(ownerKey).trim();
+    if (known === '' || (card.endorsed_by.owner_key !== known && card.endorsed_by.fingerprint !== known)) {
+      throw new Rejected('NOT_ENDORSED', 'door card: endorsed by another owner key than the one given');
+    }
+  }
+  return card;
+}
+
 export function verifyDoorDocument(text, card, typ, what) {
-  const claims = verifiedBy(parse(text), card.door_key, what);
+  const claims = verifiedBy(parse(text), card.door_key, what, 'WRONG_LOCK');
   expectType(claims, typ, what);
   if (claims.door !== card.door_id) throw new Rejected('MALFORMED', what + ': door is not ' + card.door_id);
   return claims;
@@ -232,7 +251,7 @@ function textOf(arg) {
 }
 
 function usage() {
-  process.stderr.write('usage: node verify.mjs card CARD | receipt --card CARD RECEIPT | '
+  process.stderr.write('usage: node verify.mjs card CARD [--owner-key K] | receipt --card CARD RECEIPT | '
       + 'checkpoint --card CARD DOC\n');
   process.exit(2);
 }
@@ -246,8 +265,11 @@ if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop()
   selfTest();
   const [kind, ...args] = process.argv.slice(2);
   try {
-    if (kind === 'card' && args.length === 1) {
-      console.log(JSON.stringify(verifyCard(textOf(args[0])), null, 2));
+    if (kind === 'card' && (args.length === 1 || (args.length === 3 && args[1] === '--owner-key'))) {
+      const card = verifyCard(textOf(args[0]));
+      const owner = args.length === 3 ? textOf(args[2]) : undefined;
+      console.log(JSON.stringify(card, null, 2));
+      endorsedBy(card, owner); // printed either way; exit 3 when nobody (or another owner) stands behind it
     } else if (KINDS[kind] && args.length === 3 && args[0] === '--card') {
       const card = verifyCard(textOf(args[1]));
       const [typ, what] = KINDS[kind];

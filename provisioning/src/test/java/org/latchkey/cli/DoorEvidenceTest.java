@@ -237,6 +237,17 @@ class DoorEvidenceTest {
         assertEquals(doorId, read.path("door_id").asText());
         assertEquals("front-door", read.path("lock_id").asText());
         assertTrue(read.path("endorsed_by").has("owner_kid"), read.toString());
+        run(0, node, verify, "card", card.toString(), "--owner-key", dir.resolve("owner.pub"));
+        String stranger =
+                run(
+                        3,
+                        node,
+                        verify,
+                        "card",
+                        card.toString(),
+                        "--owner-key",
+                        "k4.public." + "A".repeat(43));
+        assertTrue(stranger.contains("NOT_ENDORSED"), stranger);
 
         ObjectNode r =
                 (ObjectNode)
