@@ -120,7 +120,12 @@ public final class AtomicFiles {
         ownedBy(dst, a.owner());
         GroupPrincipal group = a.group();
         try {
-            dst.setGroup(group);
+            // Only when it differs: a chown is a system call the installed unit's filter kills the
+            // daemon for (@system-service has no @chown; stage two found it), and the daemon's own
+            // files already have its group.
+            if (!group.equals(dst.readAttributes().group())) {
+                dst.setGroup(group);
+            }
         } catch (IOException e) {
             // Not permitted for this user: the group stays the user's own, as for any new file.
         }
