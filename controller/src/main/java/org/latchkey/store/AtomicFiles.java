@@ -105,12 +105,19 @@ public final class AtomicFiles {
      */
     private static void finalMode(Path file, Path tmp, Set<PosixFilePermission> newMode)
             throws IOException {
-        PosixFileAttributeView dst = Files.getFileAttributeView(tmp, PosixFileAttributeView.class);
+        // The temporary file's own attributes, never a link's target: in the daemon's folder its
+        // user could swap our file for a link before root changes its owner.
+        PosixFileAttributeView dst =
+                Files.getFileAttributeView(
+                        tmp, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
         if (dst == null) {
             return;
         }
-        PosixFileAttributeView src = Files.getFileAttributeView(file, PosixFileAttributeView.class);
-        if (!Files.exists(file)) {
+        PosixFileAttributeView src =
+                Files.getFileAttributeView(
+                        file, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
+        if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+            // new, or a link in its place (replaced by the rename): nothing of a target is copied
             dst.setPermissions(newMode);
             ownedBy(dst, Files.getOwner(tmp.getParent()));
             return;
@@ -133,7 +140,9 @@ public final class AtomicFiles {
 
     /** A file just created by root in a folder of another user's (the daemon's) becomes theirs. */
     static void ownLikeItsFolder(Path file) throws IOException {
-        PosixFileAttributeView v = Files.getFileAttributeView(file, PosixFileAttributeView.class);
+        PosixFileAttributeView v =
+                Files.getFileAttributeView(
+                        file, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
         if (v != null) {
             ownedBy(v, Files.getOwner(file.toAbsolutePath().getParent()));
         }

@@ -123,7 +123,10 @@ public final class LockFile implements AutoCloseable {
                         Set.of(
                                 StandardOpenOption.CREATE,
                                 StandardOpenOption.READ,
-                                StandardOpenOption.WRITE),
+                                StandardOpenOption.WRITE,
+                                // never through a link: root's commands take this lock in the
+                                // daemon's own folder, where its user could plant one
+                                java.nio.file.LinkOption.NOFOLLOW_LINKS),
                         AtomicFiles.ownerOnly(file.getParent()));
         try {
             FileLock lock = ch.tryLock();

@@ -70,7 +70,12 @@ public interface Storage {
             FileChannel ch =
                     FileChannel.open(
                             file,
-                            java.util.Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE),
+                            // never through a link: root's commands append in the daemon's
+                            // folder, where its user could plant one (to /etc/passwd, say)
+                            java.util.Set.of(
+                                    StandardOpenOption.CREATE,
+                                    StandardOpenOption.WRITE,
+                                    java.nio.file.LinkOption.NOFOLLOW_LINKS),
                             AtomicFiles.ownerOnly(file.toAbsolutePath().getParent()));
             if (created) {
                 try {

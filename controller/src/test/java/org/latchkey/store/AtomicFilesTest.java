@@ -117,4 +117,32 @@ class AtomicFilesTest {
         AtomicFiles.write(rootsOwn.resolve("latchkey.toml"), new byte[] {4});
         assertEquals(me, Files.getOwner(rootsOwn.resolve("latchkey.toml")), "root's stays root's");
     }
+
+    /**
+     * The daemon's user controls its folder: a link it plants where root's command appends, or
+     * takes the lock, must not lead root's write to another file (an append to /etc/passwd).
+     */
+    @Test
+    void aLinkPlantedInTheStateFolder_leadsNoWriteElsewhere() throws Exception {
+        Path state = Files.createDirectory(dir.resolve("state"));
+        Path target = Files.writeString(dir.resolve("passwd"), "root:x:0:0\n");
+        Files.createSymbolicLink(state.resolve("once.log"), target);
+        assertThrows(IOException.class, () -> Storage.REAL.append(state.resolve("once.log")));
+        Files.createSymbolicLink(state.resolve(".lock"), dir.resolve("nologin"));
+        assertThrows(
+                IOException.class,
+                () -> StateDir.lock(state, "latchkey revoke", java.time.Duration.ZERO));
+        assertEquals("root:x:0:0\n", Files.readString(target));
+        assertTrue(!Files.exists(dir.resolve("nologin")), "no file made through the link");
+        Files.setPosixFilePermissions(
+                target, java.nio.file.attribute.PosixFilePermissions.fromString("rw-rw-rw-"));
+        AtomicFiles.write(state.resolve("once.log"), new byte[] {1}); // replaces the link itself
+        assertEquals("root:x:0:0\n", Files.readString(target));
+        assertTrue(!Files.isSymbolicLink(state.resolve("once.log")));
+        assertEquals(
+                "rw-------",
+                java.nio.file.attribute.PosixFilePermissions.toString(
+                        Files.getPosixFilePermissions(state.resolve("once.log"))),
+                "nothing of the link's target is copied");
+    }
 }
