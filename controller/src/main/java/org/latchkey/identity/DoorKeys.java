@@ -83,10 +83,31 @@ public final class DoorKeys {
     }
 
     private static String read(Path file) throws IOException {
-        if (Files.size(file) > MAX_BYTES) {
+        // A small regular file, never through a link and never a pipe that would hang the reader:
+        // root's `door key` reads the daemon's folder, which the daemon's user controls.
+        var attributes =
+                Files.readAttributes(
+                        file,
+                        java.nio.file.attribute.BasicFileAttributes.class,
+                        java.nio.file.LinkOption.NOFOLLOW_LINKS);
+        if (!attributes.isRegularFile()) {
+            throw new IOException(file + ": not a regular file");
+        }
+        if (attributes.size() > MAX_BYTES) {
             throw new IOException(file + ": larger than " + MAX_BYTES + " bytes");
         }
-        return new String(Files.readAllBytes(file), StandardCharsets.US_ASCII).strip();
+        try (var ch =
+                java.nio.channels.FileChannel.open(
+                        file, StandardOpenOption.READ, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(MAX_BYTES + 1);
+            while (buf.hasRemaining() && ch.read(buf) > 0) {
+                // read what there is, at most one byte past the limit
+            }
+            if (buf.position() > MAX_BYTES) {
+                throw new IOException(file + ": larger than " + MAX_BYTES + " bytes");
+            }
+            return new String(buf.array(), 0, buf.position(), StandardCharsets.US_ASCII).strip();
+        }
     }
 
     /**

@@ -130,7 +130,7 @@ public final class AtomicFiles {
             // Only when it differs: a chown is a system call the installed unit's filter kills the
             // daemon for (@system-service has no @chown; stage two found it), and the daemon's own
             // files already have its group.
-            if (!group.equals(dst.readAttributes().group())) {
+            if (isRoot() && !group.equals(dst.readAttributes().group())) {
                 dst.setGroup(group);
             }
         } catch (IOException e) {
@@ -143,17 +143,29 @@ public final class AtomicFiles {
         PosixFileAttributeView v =
                 Files.getFileAttributeView(
                         file, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
-        if (v != null) {
-            ownedBy(v, Files.getOwner(file.toAbsolutePath().getParent()));
+        if (v != null && isRoot()) {
+            Path folder = file.toAbsolutePath().getParent();
+            ownedBy(v, Files.getOwner(folder));
+            var group =
+                    Files.readAttributes(
+                                    folder, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
+                            .group();
+            if (!group.equals(v.readAttributes().group())) {
+                v.setGroup(group);
+            }
         }
     }
 
     private static void ownedBy(PosixFileAttributeView dst, UserPrincipal owner)
             throws IOException {
-        if (owner.equals(dst.getOwner()) || !"root".equals(System.getProperty("user.name"))) {
+        if (owner.equals(dst.getOwner()) || !isRoot()) {
             return;
         }
         dst.setOwner(owner);
+    }
+
+    private static boolean isRoot() {
+        return "root".equals(System.getProperty("user.name"));
     }
 
     /**

@@ -138,6 +138,11 @@ public final class LockFile implements AutoCloseable {
             ch.truncate(0);
             ch.write(ByteBuffer.wrap((who + "\n").getBytes(StandardCharsets.UTF_8)), 0);
             ch.force(false);
+            if (before == null) {
+                // Made now: root's command (door key, init) makes it in the daemon's folder, and
+                // the daemon, its own user, must still open it.
+                AtomicFiles.ownLikeItsFolder(file);
+            }
             Object after = identity(file);
             if (before == null || !before.equals(after)) {
                 // Created just now, or removed or replaced between the open and the lock: what

@@ -38,6 +38,33 @@ public final class StateDir {
     }
 
     /**
+     * The state directory, for a command that writes its records there while the daemon is down
+     * (revoke, clock reset). Root does not: under the package the directory is the daemon's user's,
+     * and whoever runs as that user (a daemon taken over) could lead root's reads and writes
+     * elsewhere with a link or a pipe planted at the right moment. Those commands go through the
+     * running daemon's API instead, or run as the directory's owner.
+     */
+    public static Path openToWrite(Path dir) throws IOException {
+        Path state = open(dir);
+        String me = System.getProperty("user.name");
+        String owner = java.nio.file.Files.getOwner(state).getName();
+        if (me.equals("root") && !owner.equals("root")) {
+            throw new IOException(
+                    state
+                            + " belongs to "
+                            + owner
+                            + ", the daemon's user, and root does not write there: start latchkeyd"
+                            + " (sudo systemctl start latchkeyd) and run this again, so that it"
+                            + " goes through the daemon, or run it as "
+                            + owner
+                            + " (sudo -u "
+                            + owner
+                            + " …)");
+        }
+        return state;
+    }
+
+    /**
      * Takes the state directory's lock.
      *
      * @param holder who takes it, e.g. {@code latchkeyd} or {@code latchkey revoke}

@@ -122,7 +122,7 @@ final class ClockCommand {
             }
             Path state;
             try {
-                state = StateDir.open(device.stateDir());
+                state = StateDir.openToWrite(device.stateDir());
             } catch (IOException e) {
                 throw CliException.failed(
                         "latchkeyd is not running and the state directory cannot be used: "

@@ -104,9 +104,20 @@ final class DoorIdentitySetup {
      */
     private static void ownLikeTheStateDirectory(Path key, Path state) throws IOException {
         UserPrincipal owner = Files.getOwner(state);
-        if (!Files.getOwner(key).equals(owner)) {
+        var view =
+                Files.getFileAttributeView(
+                        key,
+                        java.nio.file.attribute.PosixFileAttributeView.class,
+                        java.nio.file.LinkOption.NOFOLLOW_LINKS); // the key itself, never a link
+        if (!view.getOwner().equals(owner)) {
             try {
-                Files.setOwner(key, owner);
+                view.setOwner(owner);
+                view.setGroup(
+                        Files.readAttributes(
+                                        state,
+                                        java.nio.file.attribute.PosixFileAttributes.class,
+                                        java.nio.file.LinkOption.NOFOLLOW_LINKS)
+                                .group());
             } catch (IOException e) {
                 throw new IOException(
                         key

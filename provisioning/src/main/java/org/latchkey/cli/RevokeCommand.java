@@ -362,7 +362,14 @@ final class RevokeCommand implements Callable<Integer> {
             out.println(answer.path("detail").asText() + " through latchkeyd at " + client.base());
             return revoked(next, out);
         }
-        Path state = StateDir.open(device.stateDir());
+        Path state;
+        try {
+            state = StateDir.openToWrite(device.stateDir());
+        } catch (IOException e) {
+            throw CliException.failed(
+                    "latchkeyd is not running and the list cannot go into the state directory: "
+                            + e.getMessage());
+        }
         try (LockFile lock = StateDir.lock(state, "latchkey revoke", LockFile.WAIT)) {
             next =
                     RevocationStore.open(Storage.REAL, state, () -> verifier)
@@ -446,7 +453,7 @@ final class RevokeCommand implements Callable<Integer> {
             throws Exception {
         Path state;
         try {
-            state = StateDir.open(device.stateDir());
+            state = StateDir.openToWrite(device.stateDir());
         } catch (IOException e) {
             throw CliException.failed(
                     "latchkeyd is not running and the state directory cannot be used: "
@@ -526,6 +533,24 @@ final class RevokeCommand implements Callable<Integer> {
     private String sign(
             RevocationList installed, long highestSeq, DeviceConfig device, SigningKey owner)
             throws CliException {
+        if (fleet && (installed.unreadable() || highestSeq > installed.seq())) {
+            // A fleet list goes to every door: one built on a list this door cannot read (or on a
+            // seq above the list it holds, which anyone who can write its folder could set) would
+            // drop what the fleet revoked before.
+            throw CliException.failed(
+                    "this door's fleet list "
+                            + (installed.unreadable()
+                                    ? "cannot be read"
+                                    : "is list "
+                                            + installed.seq()
+                                            + " but list "
+                                            + highestSeq
+                                            + " was installed")
+                            + ": a fleet list built on it could drop earlier revocations on every"
+                            + " door. Sign the next fleet list from your own record of what the"
+                            + " fleet revoked (the files --out wrote), on a door whose fleet list"
+                            + " is whole, and install it here with revoke --install");
+        }
         TreeSet<String> tokenIds = new TreeSet<>(installed.tokenIds());
         tokenIds.addAll(jtis);
         TreeSet<String> keyIds = new TreeSet<>(installed.keyIds());

@@ -137,4 +137,33 @@ class DoorCommandTest {
         assertEquals(ExitCode.USAGE, r.code(), r.out() + r.err());
         assertTrue(r.err().contains("not a door id") && r.err().contains("--config FILE"), r.err());
     }
+
+    /**
+     * A fleet list goes to every door: one built on this door's fleet state when it is not whole (a
+     * seq above the list it holds, which anyone who can write its folder could set) would drop what
+     * the fleet revoked before.
+     */
+    @Test
+    void aFleetListIsNotSigned_onAFleetStateThatIsNotWhole() throws Exception {
+        Files.writeString(
+                config,
+                Files.readString(config)
+                        .replaceFirst("(?m)^lock_id = ", "fleet_id = \"fleet-7\"\nlock_id = "));
+        Files.writeString(dir.resolve("state/revocation-seq"), "fleet 5\n");
+        CliRun.Result r =
+                cli.run(
+                        "revoke",
+                        "--fleet",
+                        "--config",
+                        config.toString(),
+                        "--url",
+                        "http://127.0.0.1:1",
+                        "--kid",
+                        SigningKey.fromSeed(new byte[32]).publicKey().pid(),
+                        "--out",
+                        dir.resolve("fleet.paseto").toString());
+        assertEquals(ExitCode.FAILED, r.code(), r.out() + r.err());
+        assertTrue(r.err().contains("could drop earlier revocations"), r.err());
+        assertTrue(!Files.exists(dir.resolve("fleet.paseto")), "nothing signed");
+    }
 }
