@@ -103,18 +103,19 @@ final class ClockCommand {
                 JsonNode answer = Json.read(sent.get().body());
                 if (sent.get().statusCode() != 200) {
                     String reason = answer.path("reason").asText("");
-                    if (!reason.isEmpty()) {
+                    if (DaemonClient.knownReason(reason)) {
                         throw new TokenRejectedException(
-                                RejectionReason.valueOf(reason), answer.path("detail").asText());
+                                RejectionReason.valueOf(reason),
+                                Terminal.escape(answer.path("detail").asText()));
                     }
                     throw CliException.failed(
                             "latchkeyd refused the clock reset: "
                                     + sent.get().statusCode()
                                     + " "
-                                    + sent.get().body().strip());
+                                    + Terminal.escape(sent.get().body().strip()));
                 }
                 out.println(
-                        answer.path("detail").asText()
+                        Terminal.escape(answer.path("detail").asText())
                                 + " (through latchkeyd at "
                                 + client.base()
                                 + ")");

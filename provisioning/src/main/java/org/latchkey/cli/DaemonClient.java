@@ -80,4 +80,17 @@ final class DaemonClient {
             throw CliException.failed("interrupted");
         }
     }
+
+    /**
+     * Whether a refusal's reason is one this command knows: anything else the daemon (or whatever
+     * answers on its port) says is shown escaped as a failure, never taken for a reason.
+     */
+    static boolean knownReason(String reason) {
+        for (org.latchkey.token.RejectionReason r : org.latchkey.token.RejectionReason.values()) {
+            if (r.name().equals(reason)) {
+                return true;
+            }
+        }
+        return false;
+    }
 }

@@ -353,13 +353,17 @@ final class RevokeCommand implements Callable<Integer> {
             JsonNode answer = Json.read(sent.get().body());
             if (sent.get().statusCode() != 200) {
                 String reason = answer.path("reason").asText("");
-                if (!reason.isEmpty()) {
+                if (DaemonClient.knownReason(reason)) {
                     throw new TokenRejectedException(
-                            RejectionReason.valueOf(reason), answer.path("detail").asText());
+                            RejectionReason.valueOf(reason),
+                            Terminal.escape(answer.path("detail").asText()));
                 }
                 throw CliException.failed("latchkeyd refused the list: " + sent.get().statusCode());
             }
-            out.println(answer.path("detail").asText() + " through latchkeyd at " + client.base());
+            out.println(
+                    Terminal.escape(answer.path("detail").asText())
+                            + " through latchkeyd at "
+                            + client.base());
             return revoked(next, out);
         }
         Path state;
@@ -421,15 +425,16 @@ final class RevokeCommand implements Callable<Integer> {
                 continue; // another list went in first: build on it
             }
             if (sent.get().statusCode() != 200) {
-                if (!reason.isEmpty()) {
+                if (DaemonClient.knownReason(reason)) {
                     throw new TokenRejectedException(
-                            RejectionReason.valueOf(reason), answer.path("detail").asText());
+                            RejectionReason.valueOf(reason),
+                            Terminal.escape(answer.path("detail").asText()));
                 }
                 throw CliException.failed(
                         "latchkeyd refused the list: "
                                 + sent.get().statusCode()
                                 + " "
-                                + sent.get().body().strip());
+                                + Terminal.escape(sent.get().body().strip()));
             }
             writeOut(text);
             out.println(

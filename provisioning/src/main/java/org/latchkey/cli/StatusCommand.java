@@ -65,16 +65,18 @@ final class StatusCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            out.println(r.body().strip());
+            // Written again from the parsed tree: whatever the answer held, control characters
+            // come out escaped, never as terminal commands.
+            out.println(Json.write(Json.read(r.body())));
             return ExitCode.OK;
         }
         JsonNode s = Json.read(r.body());
         out.printf(
                 "state   %s%s%n",
-                s.path("state").asText(),
+                Terminal.escape(s.path("state").asText()),
                 s.path("simulated").asBoolean() ? "   (simulated hardware)" : "");
-        out.printf("door    %s%n", s.path("door").asText());
-        out.printf("bolt    %s%n", s.path("bolt").asText());
+        out.printf("door    %s%n", Terminal.escape(s.path("door").asText()));
+        out.printf("bolt    %s%n", Terminal.escape(s.path("bolt").asText()));
         JsonNode cam = s.path("camera");
         out.printf(
                 "camera  %s, %s%n",
@@ -82,7 +84,7 @@ final class StatusCommand implements Callable<Integer> {
                 cam.path("ready").asBoolean() ? "ready" : "not ready");
         out.printf(
                 "mode    %s%s%n",
-                s.path("mode").asText(),
+                Terminal.escape(s.path("mode").asText()),
                 s.path("mode_source").asText().equals("persisted")
                         ? "   (as last set by the owner; kept across restarts)"
                         : "");
@@ -93,7 +95,10 @@ final class StatusCommand implements Callable<Integer> {
                         : "NOT trusted (only owner tokens work)");
         StringBuilder alarms = new StringBuilder();
         s.path("alarms")
-                .forEach(a -> alarms.append(alarms.isEmpty() ? "" : ", ").append(a.asText()));
+                .forEach(
+                        a ->
+                                alarms.append(alarms.isEmpty() ? "" : ", ")
+                                        .append(Terminal.escape(a.asText())));
         out.printf("alarms  %s%n", alarms.isEmpty() ? "none" : alarms);
         return ExitCode.OK;
     }
