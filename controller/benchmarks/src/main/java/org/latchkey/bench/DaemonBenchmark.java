@@ -27,8 +27,18 @@ import java.util.concurrent.atomic.AtomicInteger;
  * org.latchkey.bench.DaemonBenchmark
  */
 public final class DaemonBenchmark {
-    /** The same JVM options as the ./latchkeyd launcher and the systemd unit. */
-    static final List<String> LAUNCHER_OPTIONS = List.of("-XX:+UseSerialGC", "-Xmx96m", "-Xss512k");
+    /**
+     * The daemon's JVM options as its launchers give them to this JVM: read from the one list they
+     * share, provisioning/src/deb/bin/latchkeyd.jvm-options (run from the checkout's top).
+     */
+    static final List<String> LAUNCHER_OPTIONS =
+            System.getProperty("latchkey.daemon.options") != null
+                    // another set to compare, e.g. -Dlatchkey.daemon.options="-XX:+UseSerialGC
+                    // -Xmx96m"
+                    ? List.of(System.getProperty("latchkey.daemon.options").strip().split("\\s+"))
+                    : org.latchkey.testing.DaemonJvmOptions.read(
+                            Path.of("provisioning/src/deb/bin/latchkeyd.jvm-options"),
+                            Runtime.version().feature());
 
     private static final int CYCLES = 200;
     private static final int FLOOD = 10_000;
