@@ -34,6 +34,37 @@ class DaemonJvmOptionsTest {
         assertTrue(on21.stream().allMatch(o -> o.startsWith("-")), on21.toString());
     }
 
+    /**
+     * The launchers' own reader (latchkey-cli-cache, under their set -euo pipefail) on a Java 21
+     * and a Java 25: the same list as above, and no failure when the last line is one for newer
+     * JVMs (on Java 21 the installed daemon did not start at all; stage two caught it).
+     */
+    @Test
+    void theLaunchersReader_givesTheSameList_onJava21And25_underSetE() throws Exception {
+        for (int feature : new int[] {21, 25}) {
+            Path home = Files.createDirectories(dir.resolve("jdk-" + feature + "/bin"));
+            Path java = Files.writeString(home.resolve("java"), "#!/bin/sh\n");
+            Files.writeString(
+                    home.getParent().resolve("release"),
+                    "IMPLEMENTOR=\"test\"\nJAVA_VERSION=\"" + feature + ".0.5\"\n");
+            Process p =
+                    new ProcessBuilder(
+                                    "bash",
+                                    "-c",
+                                    "set -euo pipefail; . src/deb/bin/latchkey-cli-cache;"
+                                            + " daemon_jvm_options \"$1\" \"$2\";"
+                                            + " printf '%s\\n' \"${daemon_jvm_opts[@]}\"",
+                                    "bash",
+                                    OPTIONS.toString(),
+                                    java.toString())
+                            .redirectErrorStream(true)
+                            .start();
+            String out = new String(p.getInputStream().readAllBytes()).strip();
+            assertEquals(0, p.waitFor(), "Java " + feature + ": " + out);
+            assertEquals(DaemonJvmOptions.read(OPTIONS, feature), List.of(out.split("\n")));
+        }
+    }
+
     @Test
     void theDaemonOnItsOptions_startsAndStops_withoutAJvmWarning() throws Exception {
         Path config =
