@@ -1,28 +1,9 @@
 # Shared by the ./latchkey and ./latchkeyd launchers. Sourced, not run.
 
-# Prints the path of a java binary >= 21: JAVA_HOME, then PATH, then /usr/lib/jvm/*.
+# Prints the path of a java binary >= 21: JAVA_HOME, then PATH, then /usr/lib/jvm/* (the package's search,
+# in latchkey-cli-cache, sourced below).
 latchkey_find_java() {
-  local candidates=()
-  [ -n "${JAVA_HOME:-}" ] && candidates+=("$JAVA_HOME/bin/java")
-  command -v java >/dev/null 2>&1 && candidates+=("$(command -v java)")
-  local d
-  for d in /usr/lib/jvm/*/; do
-    [ -x "${d}bin/java" ] && candidates+=("${d}bin/java")
-  done
-  local j v
-  for j in "${candidates[@]}"; do
-    [ -x "$j" ] || continue
-    # "version" line: openjdk version "21.0.5" / "25" / "1.8.0_x"
-    v=$("$j" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java\.specification\.version = //p' | head -n 1)
-    case "$v" in
-      ''|1.*) continue ;;
-    esac
-    if [ "${v%%.*}" -ge 21 ] 2>/dev/null; then
-      echo "$j"
-      return 0
-    fi
-  done
-  return 1
+  cli_find_java
 }
 
 # A writable per-user cache folder (the java found, the CLI's class-data archive), or nothing.
@@ -104,8 +85,8 @@ latchkey_run() {
   local opts=(--enable-native-access=ALL-UNNAMED)
   local cp="$here/provisioning/target/latchkey-provisioning.jar:$here/provisioning/target/lib/*"
   if [ "$main" = org.latchkey.cli.Main ]; then
-    cli_cache_opts "$(latchkey_cache_dir || true)" "$LATCHKEY_JAVA" "$here" "$cp" \
-      "$here"/provisioning/target/*.jar "$here"/provisioning/target/lib/*.jar -- "$@"
+    cli_cache_opts user "$(latchkey_cache_dir || true)" "$LATCHKEY_JAVA" "$cp" \
+      "$here"/provisioning/target/latchkey-provisioning.jar "$here"/provisioning/target/lib/*.jar
     opts=("${cli_jvm_opts[@]}") # the native-access option among them
   fi
   exec "$LATCHKEY_JAVA" "${opts[@]}" ${LATCHKEY_JAVA_OPTS:-} -cp "$cp" "$main" "$@"

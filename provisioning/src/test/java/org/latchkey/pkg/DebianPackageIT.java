@@ -220,54 +220,90 @@ class DebianPackageIT {
     }
 
     /**
-     * On Java 25 and newer the command line's ahead-of-time cache must be made with the options the
-     * command runs with: one made without them maps, but the JVM drops its linked classes and
-     * module graph (silently: the launcher turns the cache's messages off) and the command runs a
-     * fifth slower. Here the JVM's own cache log, written to a file, must show the cache taken
-     * whole. (Java 21 to 24 write their archive from the run itself, with its options.)
+     * The package's class cache is root's, made at install (postinst runs the maker) for the
+     * system's JVM: one file for every command. It must be made with the options the command runs
+     * with (made without them, the JVM maps it but drops its linked classes and module graph,
+     * silently, and the command runs a fifth slower): on Java 25 and newer the JVM's own cache log,
+     * written to a file, must show it taken whole. A cache root does not own, or one others may
+     * write, is never used; and no command makes a cache of its own in the user's folder.
      */
     @Test
-    void cliClassCache_isMadeInTheBackground_andTakenWholeByTheJvm() throws Exception {
+    void cliClassCache_isRootsMadeAtInstall_takenWhole_andRefusedWhenNotRoots() throws Exception {
         String latchkey = root.resolve("usr/bin/latchkey").toString();
-        Path cache = work.resolve("aot-cache");
-        Map<String, String> env = Map.of("XDG_CACHE_HOME", cache.toString());
-        Run record = run(List.of(latchkey, "--version"), work, env);
-        assertEquals(0, record.code(), record.out());
-        String java = Files.readString(cache.resolve("latchkey/java")).strip();
-        Path release = Path.of(java).toRealPath().getParent().getParent().resolve("release");
-        Matcher version =
-                Pattern.compile("JAVA_VERSION=\"(\\d+)").matcher(Files.readString(release));
-        assertTrue(version.find(), "no JAVA_VERSION in " + release);
-        if (Integer.parseInt(version.group(1)) < 25) {
-            return;
+        Path system = root.resolve("var/cache/latchkey");
+        Run make =
+                run(
+                        List.of(
+                                root.resolve("usr/lib/latchkey/latchkey-make-cli-cache").toString(),
+                                "--system"),
+                        work);
+        assertEquals(0, make.code(), make.out());
+        assertTrue(make.out().contains("making the command line's class cache"), make.out());
+        assertTrue(make.out().matches("(?s).*done: \\d+ MB in .*"), make.out());
+        List<Path> caches = cacheFiles(system);
+        assertEquals(1, caches.size(), "one cache for every command: " + caches);
+        Path cache = caches.get(0);
+        assertTrue(Files.size(cache) < 48L * 1000 * 1000, "under 48 MB: " + Files.size(cache));
+        assertTrue(
+                run(
+                                List.of(
+                                        root.resolve("usr/lib/latchkey/latchkey-make-cli-cache")
+                                                .toString(),
+                                        "--system"),
+                                work)
+                        .out()
+                        .contains("up to date"),
+                "made once");
+
+        Path user = work.resolve("user-cache");
+        Map<String, String> env = Map.of("XDG_CACHE_HOME", user.toString());
+        boolean aot = cache.getFileName().toString().endsWith(".aot");
+        Path log = work.resolve("cache.log");
+        String logOption = (aot ? "-Xlog:aot=info" : "-Xlog:cds=info") + ":file=" + log;
+        String used = cacheLog(latchkey, user, logOption, log);
+        if (aot) {
+            assertTrue(used.contains("Using AOT-linked classes: true"), used);
         }
-        Run create = run(List.of(latchkey, "--version"), work, env);
-        assertEquals(0, create.code(), create.out());
-        // The second run started the cache's making in a detached process: wait for its result.
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        while (!hasFile(cache.resolve("latchkey"), ".aot")) {
-            assertTrue(System.nanoTime() < deadline, "no .aot within 120 s");
-            Thread.sleep(200);
+        assertTrue(used.contains(cache.getFileName().toString()), used);
+        assertFalse(used.contains("[error]"), used);
+        try (Stream<Path> mine = Files.list(user.resolve("latchkey"))) {
+            assertEquals(
+                    List.of("java"),
+                    mine.map(f -> f.getFileName().toString()).toList(),
+                    "the package makes no class cache of a user's");
         }
-        Path log = work.resolve("aot.log");
-        Run cached =
+
+        // Others may write it: not used. Not root's: not used.
+        Files.setPosixFilePermissions(
+                cache, java.nio.file.attribute.PosixFilePermissions.fromString("rw-rw-rw-"));
+        String name = cache.getFileName().toString();
+        assertFalse(
+                cacheLog(latchkey, user, logOption, log).contains(name), "group/other-writable");
+        Files.setPosixFilePermissions(
+                cache, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        Files.setAttribute(cache, "unix:uid", 65534);
+        assertFalse(cacheLog(latchkey, user, logOption, log).contains(name), "not root's");
+        Files.setAttribute(cache, "unix:uid", 0);
+        assertTrue(cacheLog(latchkey, user, logOption, log).contains(name), "root's again");
+    }
+
+    /** What the JVM logged of its class cache in one run of {@code latchkey --version}. */
+    private static String cacheLog(String latchkey, Path user, String logOption, Path log)
+            throws Exception {
+        Files.deleteIfExists(log);
+        Run r =
                 run(
                         List.of(latchkey, "--version"),
                         work,
-                        Map.of(
-                                "XDG_CACHE_HOME",
-                                cache.toString(),
-                                "JAVA_TOOL_OPTIONS",
-                                "-Xlog:aot=info:file=" + log));
-        assertEquals(0, cached.code(), cached.out());
-        String aot = Files.readString(log);
-        assertTrue(aot.contains("Using AOT-linked classes: true"), aot);
-        assertFalse(aot.contains("[error]"), aot);
+                        Map.of("XDG_CACHE_HOME", user.toString(), "JAVA_TOOL_OPTIONS", logOption));
+        assertEquals(0, r.code(), r.out());
+        return Files.readString(log);
     }
 
-    private static boolean hasFile(Path dir, String suffix) throws Exception {
+    static List<Path> cacheFiles(Path dir) throws Exception {
         try (Stream<Path> files = Files.list(dir)) {
-            return files.anyMatch(f -> f.getFileName().toString().endsWith(suffix));
+            return files.filter(f -> f.getFileName().toString().matches("cli\\.\\d+\\.(aot|jsa)"))
+                    .toList();
         }
     }
 
@@ -291,14 +327,7 @@ class DebianPackageIT {
         assertEquals(0, init.code(), init.out());
         assertFalse(
                 init.out().contains("AOT") || init.out().contains("Picked up"),
-                "the first run records its class cache silently: " + init.out());
-        try (Stream<Path> cached = Files.list(work.resolve("cache/latchkey"))) {
-            List<String> names = cached.map(f -> f.getFileName().toString()).toList();
-            assertTrue(
-                    names.stream()
-                            .anyMatch(n -> n.matches("cli\\.\\d+\\.init\\.\\d+\\.(aotconf|jsa)")),
-                    "init's class cache is recorded: " + names);
-        }
+                "no cache messages: " + init.out());
         Path config = door.resolve("latchkey.toml");
         ProcessBuilder daemonProcess =
                 new ProcessBuilder(
