@@ -252,9 +252,7 @@ public final class MqttBridge implements DoorController.Observer, AutoCloseable 
                 new MqttBridge(
                         settings, lockId, version, door, gate, status, wall, monotonic, connection);
         door.addObserver(bridge);
-        bridge.publisher.start();
-        bridge.receiver.start();
-        bridge.connector.start();
+        // Said before the connector starts: a quick broker made "connected" come first in the log.
         Logger.info(
                 "MQTT: connecting to {} as {} (topics under {}{})",
                 settings.url(),
@@ -263,6 +261,9 @@ public final class MqttBridge implements DoorController.Observer, AutoCloseable 
                 settings.discovery()
                         ? ", Home Assistant discovery under " + settings.discoveryPrefix()
                         : "");
+        bridge.publisher.start();
+        bridge.receiver.start();
+        bridge.connector.start();
         return bridge;
     }
 
