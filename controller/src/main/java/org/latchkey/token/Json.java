@@ -1,21 +1,21 @@
 package org.latchkey.token;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectWriter;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
+import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -44,14 +44,8 @@ public final class Json {
                                     .build())
                     .build();
 
-    /** Compact output in the order fields were put; made when first used (see {@link JsonTree}). */
-    public static ObjectWriter writer() {
-        return Writer.WRITER;
-    }
-
-    private static final class Writer {
-        static final ObjectWriter WRITER = JsonMapper.builder().build().writer();
-    }
+    /** The writer's generators: defaults, as an ObjectMapper's (JsonTreeTest compares the two). */
+    private static final JsonFactory OUT = JsonFactory.builder().build();
 
     private Json() {}
 
@@ -63,22 +57,37 @@ public final class Json {
         return JsonNodeFactory.instance.arrayNode();
     }
 
-    /** One line of JSON. */
+    /** One line of JSON, fields in the order they were put. */
     public static String write(JsonNode node) {
-        try {
-            return writer().writeValueAsString(node);
-        } catch (JsonProcessingException e) {
-            throw new UncheckedIOException(e); // a tree of plain nodes always serialises
-        }
+        return write(node, false, false);
     }
 
     /** Indented, for people. */
     public static String pretty(JsonNode node) {
-        try {
-            return writer().withDefaultPrettyPrinter().writeValueAsString(node);
-        } catch (JsonProcessingException e) {
-            throw new UncheckedIOException(e);
+        return write(node, true, false);
+    }
+
+    /**
+     * A tree of plain nodes as text, written by {@link JsonTree#write} on a generator: no
+     * ObjectMapper, whose classes were most of the daemon's JSON memory (issue 20).
+     *
+     * @param asciiOnly escape everything outside ASCII (text from a token must not drive a
+     *     terminal)
+     */
+    public static String write(JsonNode node, boolean pretty, boolean asciiOnly) {
+        StringWriter out = new StringWriter();
+        try (JsonGenerator g = OUT.createGenerator(out)) {
+            if (pretty) {
+                g.useDefaultPrettyPrinter();
+            }
+            if (asciiOnly) {
+                g.enable(JsonWriteFeature.ESCAPE_NON_ASCII.mappedFeature());
+            }
+            JsonTree.write(g, node);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a string writer does not fail
         }
+        return out.toString();
     }
 
     /** Parses text with the strict reader: one value, nothing after it. */

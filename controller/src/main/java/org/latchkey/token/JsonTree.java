@@ -1,5 +1,6 @@
 package org.latchkey.token;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
@@ -117,6 +118,52 @@ public final class JsonTree {
 
         Open(ContainerNode<?> node) {
             this.node = node;
+        }
+    }
+
+    /**
+     * Writes a tree of plain nodes on a generator: the calls {@code ObjectMapper.writeValue} makes
+     * for it, so the same text (JsonTreeTest compares them). Recursive: the door writes only trees
+     * it built, and trees read through the strict reader, whose depth is bounded.
+     *
+     * @throws IllegalArgumentException for a node no plain tree holds (a POJO, a missing node)
+     */
+    public static void write(JsonGenerator g, JsonNode node) throws IOException {
+        switch (node.getNodeType()) {
+            case OBJECT -> {
+                g.writeStartObject();
+                for (var field : node.properties()) {
+                    g.writeFieldName(field.getKey());
+                    write(g, field.getValue());
+                }
+                g.writeEndObject();
+            }
+            case ARRAY -> {
+                g.writeStartArray();
+                for (JsonNode element : node) {
+                    write(g, element);
+                }
+                g.writeEndArray();
+            }
+            case STRING -> g.writeString(node.textValue());
+            case BOOLEAN -> g.writeBoolean(node.booleanValue());
+            case NULL -> g.writeNull();
+            case BINARY -> g.writeBinary(node.binaryValue());
+            case NUMBER -> writeNumber(g, node);
+            default ->
+                    throw new IllegalArgumentException(
+                            "not a plain JSON node: " + node.getNodeType());
+        }
+    }
+
+    private static void writeNumber(JsonGenerator g, JsonNode n) throws IOException {
+        switch (n.numberType()) {
+            case INT -> g.writeNumber(n.intValue());
+            case LONG -> g.writeNumber(n.longValue());
+            case BIG_INTEGER -> g.writeNumber(n.bigIntegerValue());
+            case FLOAT -> g.writeNumber(n.floatValue());
+            case DOUBLE -> g.writeNumber(n.doubleValue());
+            case BIG_DECIMAL -> g.writeNumber(n.decimalValue());
         }
     }
 }

@@ -115,6 +115,43 @@ class JsonTreeTest {
         }
     }
 
+    /**
+     * The writer without an ObjectMapper writes what the ObjectMapper wrote, compact, indented and
+     * ASCII-only: the audit log's and the receipts' bytes are hashed and signed.
+     */
+    @Property(tries = 400)
+    void write_anyValue_sameTextAsTheObjectMapper(@ForAll("writable") JsonNode value)
+            throws Exception {
+        var writer = JsonMapper.builder().build().writer();
+        assertEquals(writer.writeValueAsString(value), Json.write(value));
+        assertEquals(
+                writer.withDefaultPrettyPrinter().writeValueAsString(value), Json.pretty(value));
+        assertEquals(
+                writer.with(com.fasterxml.jackson.core.json.JsonWriteFeature.ESCAPE_NON_ASCII)
+                        .withDefaultPrettyPrinter()
+                        .writeValueAsString(value),
+                Json.write(value, true, true));
+    }
+
+    @Provide
+    Arbitrary<JsonNode> writable() {
+        Arbitrary<JsonNode> more =
+                Arbitraries.oneOf(
+                        Arbitraries.floats().map(f -> (JsonNode) NODES.numberNode(f)),
+                        Arbitraries.bigDecimals().map(d -> (JsonNode) NODES.numberNode(d)),
+                        Arbitraries.shorts().map(v -> (JsonNode) NODES.numberNode(v)),
+                        Arbitraries.strings()
+                                .all()
+                                .ofMaxLength(12)
+                                .map(t -> (JsonNode) NODES.textNode(t)),
+                        Arbitraries.bytes()
+                                .array(byte[].class)
+                                .ofMaxSize(8)
+                                .map(b -> (JsonNode) NODES.binaryNode(b)));
+        return Arbitraries.oneOf(
+                values(), more, objects(Arbitraries.oneOf(values(), more), 4).map(o -> o));
+    }
+
     @Property(tries = 1500)
     void json_anyText_sameOutcome(@ForAll("jsonish") String text) throws Exception {
         assertEquals(jsonByMapper(text), json(text), text);

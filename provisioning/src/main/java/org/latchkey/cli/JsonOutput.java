@@ -1,7 +1,5 @@
 package org.latchkey.cli;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import org.latchkey.token.Json;
@@ -21,16 +19,6 @@ final class JsonOutput {
      * terminal.
      */
     static void print(CommandSpec spec, ObjectNode o) {
-        try {
-            spec.commandLine()
-                    .getOut()
-                    .println(
-                            Json.writer()
-                                    .with(JsonWriteFeature.ESCAPE_NON_ASCII)
-                                    .withDefaultPrettyPrinter()
-                                    .writeValueAsString(o));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        spec.commandLine().getOut().println(Json.write(o, true, true));
     }
 }
