@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -17,6 +18,8 @@ import java.util.regex.Pattern;
  *
  * @param issuer {@code iss}, for the audit trail only; empty when absent
  * @param subject {@code sub}: who or what for; empty when absent
+ * @param hours {@code hours}: the weekly hours the pass itself may be used in, in the door's time
+ *     zone (as well as its key's own hours); empty when absent
  */
 public record AccessClaims(
         String issuer,
@@ -27,7 +30,8 @@ public record AccessClaims(
         Instant expires,
         Use use,
         Role role,
-        String subject) {
+        String subject,
+        Optional<WeeklyHours> hours) {
 
     /** Payloads above this size are refused before parsing. */
     public static final int MAX_PAYLOAD_BYTES = 1024;
@@ -35,7 +39,32 @@ public record AccessClaims(
     public static final Pattern TOKEN_ID = Pattern.compile("[A-Za-z0-9_-]{16,64}");
     private static final int MAX_TEXT = 64;
 
+    /** A pass with no hours of its own. */
+    public AccessClaims(
+            String issuer,
+            String audience,
+            String tokenId,
+            Instant issuedAt,
+            Instant notBefore,
+            Instant expires,
+            Use use,
+            Role role,
+            String subject) {
+        this(
+                issuer,
+                audience,
+                tokenId,
+                issuedAt,
+                notBefore,
+                expires,
+                use,
+                role,
+                subject,
+                Optional.empty());
+    }
+
     public AccessClaims {
+        Objects.requireNonNull(hours, "hours");
         Objects.requireNonNull(issuedAt, "iat");
         Objects.requireNonNull(notBefore, "nbf");
         Objects.requireNonNull(expires, "exp");
@@ -49,6 +78,13 @@ public record AccessClaims(
         }
         if (!expires.isAfter(notBefore)) {
             throw new IllegalArgumentException("exp must be later than nbf");
+        }
+        // A door from before door ids knew itself by lock_id and ignores claims it does not know:
+        // it would let a scheduled pass in at any hour. Such doors refuse a k4.pid aud.
+        if (hours.isPresent() && !audience.startsWith("k4.pid.")) {
+            throw new IllegalArgumentException(
+                    "hours is allowed only in a token that names its door by its door id"
+                            + " (k4.pid.…): a door that knows itself by lock_id would ignore it");
         }
     }
 
@@ -83,7 +119,8 @@ public record AccessClaims(
                                             new IllegalArgumentException(
                                                     "role must be \"owner\", \"delivery\","
                                                             + " \"service\" or \"guest\"")),
-                    optionalText(o, "sub"));
+                    optionalText(o, "sub"),
+                    hours(o));
         } catch (IllegalArgumentException | NullPointerException e) {
             throw new TokenRejectedException(MALFORMED, "claims: " + e.getMessage());
         }
@@ -105,6 +142,7 @@ public record AccessClaims(
         if (!subject.isEmpty()) {
             o.put("sub", subject);
         }
+        hours.ifPresent(h -> o.put("hours", h.toString()));
         return Json.write(o).getBytes(StandardCharsets.UTF_8);
     }
 
@@ -117,6 +155,18 @@ public record AccessClaims(
             throw new IllegalArgumentException(name + " must be a string");
         }
         return n.textValue();
+    }
+
+    /** The pass's own weekly hours, in an issuer's {@code hours} syntax. */
+    private static Optional<WeeklyHours> hours(ObjectNode o) {
+        if (!o.has("hours")) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(WeeklyHours.parse(text(o, "hours")));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("hours: " + e.getMessage());
+        }
     }
 
     private static String optionalText(ObjectNode o, String name) {

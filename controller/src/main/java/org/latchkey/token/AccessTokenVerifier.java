@@ -172,5 +172,12 @@ public final class AccessTokenVerifier {
                             + zone
                             + ")");
         }
+        // The pass's own schedule, in the same zone: both it and its key's hours must allow now.
+        if (claims.hours().isPresent()
+                && !claims.hours().get().contains(LocalDateTime.ofInstant(now, zone))) {
+            throw new TokenRejectedException(
+                    OUTSIDE_HOURS,
+                    "this pass is valid only " + claims.hours().get() + " (" + zone + ")");
+        }
     }
 }

@@ -122,4 +122,14 @@ public final class WeeklyHours {
     public String toString() {
         return rules.stream().map(Rule::toString).collect(Collectors.joining("; "));
     }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof WeeklyHours other && rules.equals(other.rules);
+    }
+
+    @Override
+    public int hashCode() {
+        return rules.hashCode();
+    }
 }

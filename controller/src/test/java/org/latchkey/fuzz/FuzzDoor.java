@@ -51,8 +51,10 @@ final class FuzzDoor {
     /** The fuzz door: addressed by its door id; its lock_id a name that earns a hint. */
     static final Audience AUDIENCE = new Audience(Optional.of(TestDoor.DOOR_ID), TestDoor.LOCK);
 
+    static final java.time.ZoneId ZONE = ZoneOffset.UTC;
+
     static final AccessTokenVerifier TOKENS =
-            new AccessTokenVerifier(AUDIENCE, TRUST, ClockRules.DEFAULT, ZoneOffset.UTC);
+            new AccessTokenVerifier(AUDIENCE, TRUST, ClockRules.DEFAULT, ZONE);
     static final RevocationListVerifier LISTS =
             new RevocationListVerifier(AUDIENCE, Optional.of("fleet-7"), TRUST);
     static final ClockReading CLOCK = new ClockReading.Trusted(NOW);

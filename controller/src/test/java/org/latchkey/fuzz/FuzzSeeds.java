@@ -288,6 +288,26 @@ final class FuzzSeeds {
                                 Use.ONCE,
                                 Role.OWNER,
                                 TestDoor.DOOR_ID)));
+        // A pass with its own weekly hours (valid), and one whose hours name no door id.
+        s.put(
+                "hours-pass",
+                ascii(
+                        AccessTokens.issue(
+                                TestDoor.OWNER,
+                                new AccessClaims(
+                                        "seed",
+                                        TestDoor.DOOR_ID,
+                                        "seed-hours-0000001",
+                                        nbf,
+                                        nbf,
+                                        NOW.plus(Duration.ofDays(20)),
+                                        Use.WINDOW,
+                                        Role.GUEST,
+                                        "seed",
+                                        java.util.Optional.of(
+                                                org.latchkey.token.WeeklyHours.parse(
+                                                        "Mon-Fri 08:00-18:00; Sat"
+                                                                + " 09:00-13:00"))))));
         // 13: iat far ahead of the clock.
         s.put(
                 "iat-9999",
@@ -309,6 +329,9 @@ final class FuzzSeeds {
                     {"claims-deep", "{\"a\":" + "[".repeat(40) + "]".repeat(40) + "}"},
                     {"claims-bignum", "{\"n\":1234567890123456789012345678901234567890}"},
                     {"claims-c1", "{\"sub\":\"\\u009b31m\"}"},
+                    {"claims-hours-garbage", "{\"hours\":\"Mon-Xyz 25:00-26:61;;\"}"},
+                    {"claims-hours-number", "{\"hours\":1000}"},
+                    {"claims-hours-long", "{\"hours\":\"" + "Mon 08:00-09:00; ".repeat(20) + "\"}"},
                     {"claims-surrogate", "{\"sub\":\"\\ud800\"}"}
                 }) {
             s.put(

@@ -37,6 +37,12 @@ class TokenFuzzTest {
                             && FuzzDoor.NOW.isBefore(v.claims().expires().plusSeconds(60)),
                     "inside its window");
             assertTrue(v.issuer().policy().maySign(v.claims().role()));
+            java.time.LocalDateTime local =
+                    java.time.LocalDateTime.ofInstant(FuzzDoor.NOW, FuzzDoor.ZONE);
+            assertTrue(
+                    v.claims().hours().map(h -> h.contains(local)).orElse(true)
+                            && v.issuer().policy().hours().map(h -> h.contains(local)).orElse(true),
+                    "inside the pass's and its key's hours");
         } catch (TokenRejectedException e) {
             assertTrue(e.getMessage().length() < 600, "a bounded detail");
         }

@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 class AccessTokenVerifierTest {
@@ -483,6 +484,125 @@ class AccessTokenVerifierTest {
         assertEquals(
                 "\ud83d\udc69\\u200d\ud83d\udc67 \u0645\u06cc\\u200c\u062e\u0648\u0627\u0647\u0645",
                 Names.forPeople(sub));
+    }
+
+    /**
+     * A pass with its own schedule: "Tuesdays 10-13" opens the door only then, in the door's zone,
+     * and the key's own hours still apply. Only in a token addressed to a door id.
+     */
+    @Test
+    void verify_aPassWithItsOwnHours_opensOnlyThen_andItsKeysHoursStillApply() throws Exception {
+        String door = Fixture.STRANGER.publicKey().pid(); // any door id
+        AccessTokenVerifier verifier =
+                new AccessTokenVerifier(door, Fixture.TRUST, ClockRules.DEFAULT, Fixture.ZONE);
+        Instant from = Instant.parse("2026-11-30T23:00:00Z"); // Tuesday 1 December, 00:00 Berlin
+        String tuesdays =
+                AccessTokens.issue(
+                        OWNER,
+                        new AccessClaims(
+                                "home",
+                                door,
+                                "cleaner-tuesdays-01",
+                                from,
+                                from,
+                                from.plus(Duration.ofDays(28)),
+                                Use.WINDOW,
+                                Role.GUEST,
+                                "cleaner",
+                                Optional.of(WeeklyHours.parse("Tue 10:00-13:00"))));
+        Instant tue1030 = Instant.parse("2026-12-01T09:30:00Z");
+        assertEquals(
+                "Tue 10:00-13:00",
+                verifier.verify(tuesdays, new ClockReading.Trusted(tue1030), RevocationLists.NONE)
+                        .claims()
+                        .hours()
+                        .orElseThrow()
+                        .toString());
+        verifier.verify(
+                tuesdays,
+                new ClockReading.Trusted(tue1030.plus(Duration.ofDays(7))),
+                RevocationLists.NONE);
+        for (Instant outside :
+                List.of(
+                        Instant.parse("2026-12-01T12:00:00Z"), // Tuesday 13:00: the end is out
+                        Instant.parse("2026-12-01T08:59:00Z"), // Tuesday 09:59
+                        Instant.parse("2026-12-02T09:30:00Z"))) { // Wednesday 10:30
+            TokenRejectedException e =
+                    assertThrows(
+                            TokenRejectedException.class,
+                            () ->
+                                    verifier.verify(
+                                            tuesdays,
+                                            new ClockReading.Trusted(outside),
+                                            RevocationLists.NONE));
+            assertEquals(RejectionReason.OUTSIDE_HOURS, e.reason(), outside.toString());
+            assertTrue(e.detail().contains("this pass is valid only Tue 10:00-13:00"), e.detail());
+        }
+
+        // The courier key may be used Mon-Sat 08:00-20:00; a pass of its own for 19:00-21:00 opens
+        // only where both allow: Wednesday 19:30 yes, Wednesday 20:30 no (the key's hours).
+        Instant wed1830 = Instant.parse("2026-11-25T18:30:00Z");
+        AccessClaims c = courierWith(wed1830.minusSeconds(60), wed1830.plus(Duration.ofHours(3)));
+        String evening =
+                courier(
+                        new AccessClaims(
+                                c.issuer(),
+                                door,
+                                c.tokenId(),
+                                c.issuedAt(),
+                                c.notBefore(),
+                                c.expires(),
+                                c.use(),
+                                c.role(),
+                                c.subject(),
+                                Optional.of(WeeklyHours.parse("Mon-Sun 19:00-21:00"))));
+        verifier.verify(evening, new ClockReading.Trusted(wed1830), RevocationLists.NONE);
+        TokenRejectedException late =
+                assertThrows(
+                        TokenRejectedException.class,
+                        () ->
+                                verifier.verify(
+                                        evening,
+                                        new ClockReading.Trusted(wed1830.plus(Duration.ofHours(1))),
+                                        RevocationLists.NONE));
+        assertEquals(RejectionReason.OUTSIDE_HOURS, late.reason());
+        assertTrue(late.detail().contains("key 'parcel-co'"), late.detail());
+    }
+
+    /** An older door knows itself by lock_id and would ignore the schedule: not allowed there. */
+    @Test
+    void hours_inATokenAddressedByLockId_isMalformed() throws Exception {
+        assertThrows(
+                IllegalArgumentException.class,
+                () ->
+                        new AccessClaims(
+                                "home",
+                                "front-door",
+                                "cleaner-tuesdays-01",
+                                NOW,
+                                NOW,
+                                NOW.plus(Duration.ofDays(1)),
+                                Use.WINDOW,
+                                Role.GUEST,
+                                "cleaner",
+                                Optional.of(WeeklyHours.parse("Tue 10:00-13:00"))));
+        String signed =
+                PasetoV4Public.sign(
+                        OWNER,
+                        claims("\"hours\":\"Tue 10:00-13:00\"").getBytes(StandardCharsets.UTF_8),
+                        AccessTokens.footerFor(OWNER.publicKey()),
+                        new byte[0]);
+        TokenRejectedException e =
+                assertThrows(TokenRejectedException.class, () -> verify(signed, NOW));
+        assertEquals(RejectionReason.MALFORMED, e.reason());
+        assertTrue(e.detail().contains("hours is allowed only"), e.detail());
+        String badHours =
+                PasetoV4Public.sign(
+                        OWNER,
+                        claims("\"hours\":\"Tuesdays\"").getBytes(StandardCharsets.UTF_8),
+                        AccessTokens.footerFor(OWNER.publicKey()),
+                        new byte[0]);
+        assertEquals(RejectionReason.MALFORMED, reason(badHours, NOW));
     }
 
     @Test

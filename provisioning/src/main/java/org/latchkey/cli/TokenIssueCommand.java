@@ -9,6 +9,7 @@ import org.latchkey.token.Base64Url;
 import org.latchkey.token.Role;
 import org.latchkey.token.SigningKey;
 import org.latchkey.token.Use;
+import org.latchkey.token.WeeklyHours;
 
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -19,6 +20,7 @@ import picocli.CommandLine.Spec;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 @Command(
@@ -102,6 +104,15 @@ final class TokenIssueCommand implements Callable<Integer> {
                 description = "Window length from --not-before, e.g. 2h.")
         String duration;
     }
+
+    @Option(
+            names = "--hours",
+            paramLabel = "HOURS",
+            description =
+                    "The weekly hours the pass may be used in, in the door's time zone, e.g. 'Tue"
+                            + " 10:00-13:00' or 'Mon-Fri 08:00-18:00; Sat 09:00-13:00' (the key's"
+                            + " own hours, if it has any, must allow the time too).")
+    String hours;
 
     @Option(
             names = "--jti",
@@ -199,7 +210,8 @@ final class TokenIssueCommand implements Callable<Integer> {
                     exp,
                     use.once ? Use.ONCE : Use.WINDOW,
                     r,
-                    subject);
+                    subject,
+                    weeklyHours());
         } catch (IllegalArgumentException e) {
             throw CliException.usage(
                     e.getMessage()
@@ -209,6 +221,17 @@ final class TokenIssueCommand implements Callable<Integer> {
                             .replace(
                                     "exp must be later than nbf",
                                     "--expires must be later than --not-before"));
+        }
+    }
+
+    private Optional<WeeklyHours> weeklyHours() throws CliException {
+        if (hours == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(WeeklyHours.parse(hours));
+        } catch (IllegalArgumentException e) {
+            throw CliException.usage("--hours: " + e.getMessage());
         }
     }
 

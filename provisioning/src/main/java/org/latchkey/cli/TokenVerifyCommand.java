@@ -119,6 +119,7 @@ final class TokenVerifyCommand implements Callable<Integer> {
             o.put("iat", Rfc3339.format(c.issuedAt()));
             o.put("nbf", Rfc3339.format(c.notBefore()));
             o.put("exp", Rfc3339.format(c.expires()));
+            c.hours().ifPresent(h -> o.put("hours", h.toString()));
             JsonOutput.print(spec, o);
             return;
         }
@@ -130,5 +131,6 @@ final class TokenVerifyCommand implements Callable<Integer> {
         out.printf("  jti     %s%n", c.tokenId());
         out.printf(
                 "  window  %s to %s%n", Rfc3339.format(c.notBefore()), Rfc3339.format(c.expires()));
+        c.hours().ifPresent(h -> out.printf("  hours   %s (the door's time zone)%n", h));
     }
 }

@@ -455,6 +455,67 @@ class TokenRoundTripTest {
                         .code());
     }
 
+    /** "Tuesdays 10-13 for a few weeks" is one command and one token, checked at the door. */
+    @Test
+    void issue_withHours_opensOnlyThen() {
+        CliRun.Result r =
+                cli.run(
+                        "token",
+                        "issue",
+                        "--key",
+                        dir.resolve("owner.key").toString(),
+                        "--passphrase-file",
+                        dir.resolve("pass").toString(),
+                        "--lock",
+                        org.latchkey.testing.TestDoor.DOOR_ID,
+                        "--role",
+                        "guest",
+                        "--sub",
+                        "cleaner",
+                        "--window",
+                        "--not-before",
+                        "2026-11-24T00:00:00Z",
+                        "--expires",
+                        "2026-12-20T00:00:00Z",
+                        "--hours",
+                        "Tue 10:00-13:00");
+        assertEquals(0, r.code(), r.err());
+        String token = r.out().strip();
+        CliRun.Result inspect = cli.run("token", "inspect", token);
+        assertTrue(inspect.out().contains("Tue 10:00-13:00"), inspect.out());
+        CliRun.Result tuesday = verifyAt(token, "2026-12-01T11:00:00Z");
+        assertEquals(0, tuesday.code(), tuesday.err());
+        assertTrue(tuesday.out().contains("hours   Tue 10:00-13:00"), tuesday.out());
+        CliRun.Result wednesday = verifyAt(token, "2026-12-02T11:00:00Z");
+        assertEquals(ExitCode.REJECTED, wednesday.code());
+        assertTrue(wednesday.err().contains("OUTSIDE_HOURS"), wednesday.err());
+        assertTrue(wednesday.err().contains("this pass is valid only Tue"), wednesday.err());
+
+        CliRun.Result bad =
+                cli.run(
+                        "token",
+                        "issue",
+                        "--key",
+                        dir.resolve("courier.key").toString(),
+                        "--lock",
+                        org.latchkey.testing.TestDoor.DOOR_ID,
+                        "--role",
+                        "delivery",
+                        "--sub",
+                        "x",
+                        "--once",
+                        "--for",
+                        "1h",
+                        "--hours",
+                        "Tuesdays");
+        assertEquals(ExitCode.USAGE, bad.code());
+        assertTrue(bad.err().contains("--hours: 'Tuesdays' is not of the form"), bad.err());
+    }
+
+    private CliRun.Result verifyAt(String token, String at) {
+        return cli.run("token", "verify", "--config", config.toString(), "--at", at, token);
+    }
+
     @Test
     void issue_badArguments_areUsageErrors() {
         String key = dir.resolve("courier.key").toString();
