@@ -164,8 +164,16 @@ final class AuditCommand {
         @Option(
                 names = "--since",
                 paramLabel = "TIME",
-                description = "Only records at or after TIME (RFC 3339).")
+                description =
+                        "Only records at or after TIME: a day (2026-12-08) or a local time"
+                                + " (2026-12-08 09:00) in the door's time zone, RFC 3339 with an"
+                                + " offset, or now.")
         String since;
+
+        @Option(
+                names = "--utc",
+                description = "Print times in UTC rather than in the door's time zone.")
+        boolean utc;
 
         @Option(
                 names = "--json",
@@ -176,19 +184,43 @@ final class AuditCommand {
 
         @Override
         public Integer call() throws Exception {
+            LocalTimes.Zone zone = state.zone();
             Instant from =
                     since == null
                             ? Instant.MIN
-                            : TokenInput.time(since, "--since", java.time.InstantSource.system());
+                            : LocalTimes.parse(
+                                    since,
+                                    "--since",
+                                    java.time.InstantSource.system(),
+                                    zone,
+                                    true,
+                                    spec.commandLine().getErr());
+            shown = utc ? java.time.ZoneOffset.UTC : zone.id();
             Path dir = state.resolve().resolve(AuditLog.DIR);
             if (!Files.isDirectory(dir)) {
                 throw CliException.failed(dir + ": no audit log here");
             }
             PrintWriter out = spec.commandLine().getOut();
+            if (!json) { // on stderr: stdout is the records, for scripts too
+                spec.commandLine()
+                        .getErr()
+                        .println(
+                                "latchkey: times in "
+                                        + shown.getId()
+                                        + (utc ? "" : " (" + zone.whose() + ")"));
+            }
             for (Path f : AuditLog.files(dir)) {
                 print(f, from, out);
             }
             return ExitCode.OK;
+        }
+
+        /** The zone the records' times are shown in; --json keeps them as stored (UTC). */
+        private java.time.ZoneId shown;
+
+        private String local(Instant at) {
+            return java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss xxx")
+                    .format(at.atZone(shown));
         }
 
         private void print(Path file, Instant from, PrintWriter out) throws IOException {
@@ -221,7 +253,7 @@ final class AuditCommand {
                     continue;
                 }
                 StringBuilder sb = new StringBuilder();
-                sb.append(rec.path("ts").asText())
+                sb.append(at.equals(Instant.MAX) ? rec.path("ts").asText() : local(at))
                         .append("  #")
                         .append(rec.path("seq").asLong())
                         .append("  ")
@@ -234,7 +266,7 @@ final class AuditCommand {
                                 .append(
                                         e.getValue().isTextual()
                                                 ? e.getValue().textValue()
-                                                : e.getValue().toString());
+                                                : Json.write(e.getValue()));
                     }
                 }
                 out.println(Terminal.escape(sb.toString()));

@@ -26,6 +26,15 @@ final class StateDirOption {
         Path stateDir;
     }
 
+    /** The zone the door's times are in: its config's, or this machine's with --state-dir. */
+    LocalTimes.Zone zone() throws CliException {
+        if (choice.stateDir != null) {
+            return LocalTimes.Zone.machine();
+        }
+        Path config = choice.config != null ? choice.config : DEFAULT_CONFIG;
+        return LocalTimes.Zone.door(DeviceConfigs.load(config).zone());
+    }
+
     Path resolve() throws CliException {
         if (choice.stateDir != null) {
             return choice.stateDir;

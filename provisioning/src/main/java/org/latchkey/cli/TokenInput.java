@@ -1,14 +1,11 @@
 package org.latchkey.cli;
 
 import org.latchkey.token.RejectionReason;
-import org.latchkey.token.Rfc3339;
 import org.latchkey.token.TokenRejectedException;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
-import java.time.InstantSource;
 
 /** Token and time arguments as people type them. */
 final class TokenInput {
@@ -31,18 +28,5 @@ final class TokenInput {
         }
         return new String(
                 bytes, StandardCharsets.ISO_8859_1); // non-ASCII stays visible and is refused later
-    }
-
-    /** {@code now} or an RFC 3339 date-time. */
-    static Instant time(String text, String option, InstantSource clock) throws CliException {
-        if ("now".equals(text)) {
-            return clock.instant();
-        }
-        try {
-            return Rfc3339.parse(text);
-        } catch (IllegalArgumentException e) {
-            throw CliException.usage(
-                    option + ": " + e.getMessage() + " (e.g. 2026-12-01T09:00:00Z, or now)");
-        }
     }
 }

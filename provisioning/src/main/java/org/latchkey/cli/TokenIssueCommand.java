@@ -2,12 +2,19 @@ package org.latchkey.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import org.latchkey.config.DeviceConfig;
 import org.latchkey.config.Durations;
+import org.latchkey.identity.DoorKeys;
 import org.latchkey.token.AccessClaims;
+import org.latchkey.token.AccessTokenVerifier;
 import org.latchkey.token.AccessTokens;
 import org.latchkey.token.Base64Url;
+import org.latchkey.token.ClockReading;
+import org.latchkey.token.RejectionReason;
+import org.latchkey.token.RevocationLists;
 import org.latchkey.token.Role;
 import org.latchkey.token.SigningKey;
+import org.latchkey.token.TokenRejectedException;
 import org.latchkey.token.Use;
 import org.latchkey.token.WeeklyHours;
 
@@ -17,6 +24,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -83,7 +91,11 @@ final class TokenIssueCommand implements Callable<Integer> {
             names = "--not-before",
             paramLabel = "T",
             defaultValue = "now",
-            description = "When the window opens: RFC 3339 or now (default: ${DEFAULT-VALUE}).")
+            description =
+                    "When the window opens: a local time, 2026-12-08 09:00, or a day (from its"
+                            + " start), in the door's time zone when --config or --door names it,"
+                            + " else this machine's; RFC 3339 with an offset; or now (default:"
+                            + " ${DEFAULT-VALUE}).")
     String notBefore;
 
     @ArgGroup(exclusive = true, multiplicity = "1")
@@ -94,7 +106,9 @@ final class TokenIssueCommand implements Callable<Integer> {
                 names = "--expires",
                 required = true,
                 paramLabel = "T",
-                description = "When the window closes (RFC 3339).")
+                description =
+                        "When the window closes: a local time (2026-12-08 12:00) or RFC 3339 with"
+                                + " an offset.")
         String expires;
 
         @Option(
@@ -144,13 +158,17 @@ final class TokenIssueCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        AccessClaims claims = claims();
+        DoorTarget.Door target = door.resolve();
+        AccessClaims claims = claims(target);
         SigningKey key = SigningKeys.load(keyFile, passphraseFile, context);
         String token;
         try {
             token = AccessTokens.issue(key, claims);
         } finally {
             key.destroy();
+        }
+        if (target.config().isPresent()) {
+            checkAsTheDoorWould(token, target.config().get(), claims);
         }
         if (png != null) {
             if (java.nio.file.Files.exists(png)) {
@@ -174,8 +192,14 @@ final class TokenIssueCommand implements Callable<Integer> {
         return ExitCode.OK;
     }
 
-    private AccessClaims claims() throws CliException {
-        String lock = door.resolve().doorId();
+    private AccessClaims claims(DoorTarget.Door target) throws CliException {
+        String lock = target.doorId();
+        LocalTimes.Zone zone =
+                target.config()
+                        .map(c -> LocalTimes.Zone.door(c.zone()))
+                        .or(() -> target.card().map(c -> LocalTimes.Zone.door(c.zone())))
+                        .orElseGet(LocalTimes.Zone::machine);
+        PrintWriter err = spec.commandLine().getErr();
         Role r =
                 Role.fromWireName(role)
                         .orElseThrow(
@@ -186,10 +210,10 @@ final class TokenIssueCommand implements Callable<Integer> {
                                                         + "' is not one of owner, delivery,"
                                                         + " service, guest"));
         Instant now = context.clock().instant();
-        Instant nbf = TokenInput.time(notBefore, "--not-before", context.clock());
+        Instant nbf = LocalTimes.parse(notBefore, "--not-before", context.clock(), zone, true, err);
         Instant exp;
         if (end.expires != null) {
-            exp = TokenInput.time(end.expires, "--expires", context.clock());
+            exp = LocalTimes.parse(end.expires, "--expires", context.clock(), zone, false, err);
         } else {
             try {
                 Duration d = Durations.parse(end.duration);
@@ -221,6 +245,42 @@ final class TokenIssueCommand implements Callable<Integer> {
                             .replace(
                                     "exp must be later than nbf",
                                     "--expires must be later than --not-before"));
+        }
+    }
+
+    /** What the door refuses whatever the time: the key, its roles, its window, its use. */
+    private static final java.util.Set<RejectionReason> POLICY =
+            java.util.EnumSet.of(
+                    RejectionReason.UNKNOWN_KEY,
+                    RejectionReason.WRONG_LOCK,
+                    RejectionReason.ROLE_NOT_ALLOWED,
+                    RejectionReason.USE_NOT_ALLOWED,
+                    RejectionReason.WINDOW_TOO_LONG);
+
+    /**
+     * With the door's config at hand, the token is checked against the door's policy before it is
+     * printed: a token its door would refuse whenever it is shown is refused here, with the door's
+     * reason, and never leaves this command.
+     */
+    private static void checkAsTheDoorWould(String token, DeviceConfig device, AccessClaims c)
+            throws TokenRejectedException {
+        AccessTokenVerifier door =
+                new AccessTokenVerifier(
+                        DoorKeys.audience(device),
+                        device.trustStore(),
+                        device.clock(),
+                        device.zone());
+        try {
+            door.verify(token, new ClockReading.Trusted(c.notBefore()), RevocationLists.NONE);
+        } catch (TokenRejectedException e) {
+            if (POLICY.contains(e.reason())) {
+                throw new TokenRejectedException(
+                        e.reason(),
+                        "the door ("
+                                + device.source()
+                                + ") would refuse this token, so it was not printed: "
+                                + e.detail());
+            }
         }
     }
 

@@ -45,7 +45,9 @@ final class TokenVerifyCommand implements Callable<Integer> {
     @Option(
             names = "--at",
             paramLabel = "TIME",
-            description = "Verify as of this time (RFC 3339; default: now).")
+            description =
+                    "Verify as of this time: a local time in the door's time zone (2026-12-08"
+                            + " 09:00), RFC 3339 with an offset, or now (the default).")
     String at;
 
     @Parameters(paramLabel = "TOKEN", description = "The token, or - to read it from stdin.")
@@ -64,7 +66,13 @@ final class TokenVerifyCommand implements Callable<Integer> {
         Instant when =
                 at == null
                         ? context.clock().instant()
-                        : TokenInput.time(at, "--at", context.clock());
+                        : LocalTimes.parse(
+                                at,
+                                "--at",
+                                context.clock(),
+                                LocalTimes.Zone.door(device.zone()),
+                                false,
+                                spec.commandLine().getErr());
         AccessTokenVerifier verifier =
                 new AccessTokenVerifier(
                         DoorKeys.audience(device),

@@ -101,6 +101,26 @@ class AuditCommandTest {
         List<String> lines = r.out().lines().toList();
         assertEquals(2, lines.size(), r.out());
         assertTrue(lines.get(0).contains("#11  door  state=OPEN"), lines.get(0));
+        assertTrue(r.err().contains("times in "), r.err());
+        // Local times with their offset; --utc and --json in UTC; a bare day for --since.
+        String machine = java.time.ZoneId.systemDefault().getId();
+        assertTrue(r.err().contains(machine + " (this machine's time zone)"), r.err());
+        CliRun.Result utc =
+                cli.run(
+                        "audit",
+                        "show",
+                        "--utc",
+                        "--state-dir",
+                        state.toString(),
+                        "--since",
+                        "2026-11-25");
+        assertEquals(0, utc.code(), utc.err());
+        assertTrue(
+                utc.out()
+                        .lines()
+                        .allMatch(l -> l.matches("2026-11-25 \\d\\d:\\d\\d:\\d\\d \\+00:00  #.*")),
+                utc.out());
+        assertTrue(utc.err().contains("--since 2026-11-25 read in " + machine), utc.err());
         CliRun.Result json = cli.run("audit", "show", "--json", "--state-dir", state.toString());
         assertEquals(13, json.out().lines().count());
         assertTrue(json.out().lines().findFirst().orElseThrow().contains("\"type\":\"genesis\""));
