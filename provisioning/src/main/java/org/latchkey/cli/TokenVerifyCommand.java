@@ -84,7 +84,8 @@ final class TokenVerifyCommand implements Callable<Integer> {
                     verifier.verify(
                             TokenInput.read(token, System.in),
                             new ClockReading.Trusted(when),
-                            installedRevocations(device)));
+                            installedRevocations(device)),
+                    device.zone());
             return ExitCode.OK;
         } catch (TokenRejectedException e) {
             if (json) {
@@ -112,7 +113,7 @@ final class TokenVerifyCommand implements Callable<Integer> {
         return RevocationStore.open(Storage.READ_ONLY, device.stateDir(), () -> lists).installed();
     }
 
-    private void print(VerifiedAccess v) {
+    private void print(VerifiedAccess v, java.time.ZoneId zone) {
         AccessClaims c = v.claims();
         if (json) {
             ObjectNode o = JsonOutput.object();
@@ -137,8 +138,15 @@ final class TokenVerifyCommand implements Callable<Integer> {
                 c.role().wireName(), c.use().wireName(), Terminal.escape(c.subject()));
         out.printf("  issuer  %s (%s)%n", Terminal.escape(v.issuer().name()), v.kid());
         out.printf("  jti     %s%n", c.tokenId());
+        // In the door's time zone, with the offset: what the person at the door reads (--json:
+        // UTC).
+        java.time.format.DateTimeFormatter local =
+                java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm xxx");
         out.printf(
-                "  window  %s to %s%n", Rfc3339.format(c.notBefore()), Rfc3339.format(c.expires()));
-        c.hours().ifPresent(h -> out.printf("  hours   %s (the door's time zone)%n", h));
+                "  window  %s to %s (%s)%n",
+                local.format(c.notBefore().atZone(zone)),
+                local.format(c.expires().atZone(zone)),
+                zone.getId());
+        c.hours().ifPresent(h -> out.printf("  hours   %s (%s)%n", h, zone.getId()));
     }
 }

@@ -485,7 +485,11 @@ class TokenRoundTripTest {
         assertTrue(inspect.out().contains("Tue 10:00-13:00"), inspect.out());
         CliRun.Result tuesday = verifyAt(token, "2026-12-01T11:00:00Z");
         assertEquals(0, tuesday.code(), tuesday.err());
-        assertTrue(tuesday.out().contains("hours   Tue 10:00-13:00"), tuesday.out());
+        assertTrue(tuesday.out().contains("hours   Tue 10:00-13:00 (UTC)"), tuesday.out());
+        assertTrue(
+                tuesday.out()
+                        .contains("window  2026-11-24 00:00 +00:00 to 2026-12-20 00:00 +00:00"),
+                tuesday.out());
         CliRun.Result wednesday = verifyAt(token, "2026-12-02T11:00:00Z");
         assertEquals(ExitCode.REJECTED, wednesday.code());
         assertTrue(wednesday.err().contains("OUTSIDE_HOURS"), wednesday.err());
