@@ -22,6 +22,23 @@ final class CliRun {
 
     record Result(int code, String out, String err) {}
 
+    /** {@code latchkey init} of a simulated door "front-door" in {@code dir}, no passphrase. */
+    Result init(java.nio.file.Path dir, String... more) {
+        java.util.List<String> args =
+                new java.util.ArrayList<>(
+                        java.util.List.of(
+                                "init",
+                                "--config-dir",
+                                dir.toString(),
+                                "--lock-id",
+                                "front-door",
+                                "--driver",
+                                "simulated",
+                                "--no-passphrase"));
+        args.addAll(java.util.List.of(more));
+        return run(args.toArray(String[]::new));
+    }
+
     Result run(String... args) {
         CliContext context =
                 new CliContext(

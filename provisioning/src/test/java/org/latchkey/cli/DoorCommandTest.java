@@ -34,19 +34,7 @@ class DoorCommandTest {
     }
 
     private CliRun.Result init(String... more) {
-        String[] base = {
-            "init",
-            "--config-dir",
-            dir.toString(),
-            "--lock-id",
-            "front-door",
-            "--driver",
-            "simulated",
-            "--no-passphrase"
-        };
-        String[] args = java.util.Arrays.copyOf(base, base.length + more.length);
-        System.arraycopy(more, 0, args, base.length, more.length);
-        return cli.run(args);
+        return cli.init(dir, more);
     }
 
     private static CliRun.Result ok(CliRun.Result r) {

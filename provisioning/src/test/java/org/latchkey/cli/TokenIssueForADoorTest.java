@@ -27,16 +27,7 @@ class TokenIssueForADoorTest {
     @BeforeEach
     void setUp() throws Exception {
         cli.clock = InstantSource.fixed(java.time.Instant.parse("2026-12-07T12:00:00Z"));
-        ok(
-                cli.run(
-                        "init",
-                        "--config-dir",
-                        dir.toString(),
-                        "--lock-id",
-                        "front-door",
-                        "--driver",
-                        "simulated",
-                        "--no-passphrase"));
+        ok(cli.init(dir));
         config = dir.resolve("latchkey.toml").toString();
         Files.writeString(
                 dir.resolve("latchkey.toml"),

@@ -423,20 +423,7 @@ class TokenRoundTripTest {
     @Test
     void issue_ownerKeyWithPassphrase_verifies() {
         CliRun.Result r =
-                cli.run(
-                        "token",
-                        "issue",
-                        "--key",
-                        dir.resolve("owner.key").toString(),
-                        "--passphrase-file",
-                        dir.resolve("pass").toString(),
-                        "--lock",
-                        org.latchkey.testing.TestDoor.DOOR_ID,
-                        "--role",
-                        "guest",
-                        "--sub",
-                        "cleaner",
-                        "--window",
+                issueCleaner(
                         "--not-before",
                         "2026-11-25T10:00:00Z",
                         "--expires",
@@ -459,20 +446,7 @@ class TokenRoundTripTest {
     @Test
     void issue_withHours_opensOnlyThen() {
         CliRun.Result r =
-                cli.run(
-                        "token",
-                        "issue",
-                        "--key",
-                        dir.resolve("owner.key").toString(),
-                        "--passphrase-file",
-                        dir.resolve("pass").toString(),
-                        "--lock",
-                        org.latchkey.testing.TestDoor.DOOR_ID,
-                        "--role",
-                        "guest",
-                        "--sub",
-                        "cleaner",
-                        "--window",
+                issueCleaner(
                         "--not-before",
                         "2026-11-24T00:00:00Z",
                         "--expires",
@@ -514,6 +488,28 @@ class TokenRoundTripTest {
                         "Tuesdays");
         assertEquals(ExitCode.USAGE, bad.code());
         assertTrue(bad.err().contains("--hours: 'Tuesdays' is not of the form"), bad.err());
+    }
+
+    /** The owner's window token for "cleaner", with its times (and more) given. */
+    private CliRun.Result issueCleaner(String... more) {
+        List<String> args =
+                new java.util.ArrayList<>(
+                        List.of(
+                                "token",
+                                "issue",
+                                "--key",
+                                dir.resolve("owner.key").toString(),
+                                "--passphrase-file",
+                                dir.resolve("pass").toString(),
+                                "--lock",
+                                org.latchkey.testing.TestDoor.DOOR_ID,
+                                "--role",
+                                "guest",
+                                "--sub",
+                                "cleaner",
+                                "--window"));
+        args.addAll(List.of(more));
+        return cli.run(args.toArray(String[]::new));
     }
 
     private CliRun.Result verifyAt(String token, String at) {
