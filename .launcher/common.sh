@@ -6,19 +6,10 @@ latchkey_find_java() {
   cli_find_java
 }
 
-# A writable per-user cache folder (the java found, the CLI's class-data archive), or nothing.
-# Only an absolute XDG_CACHE_HOME, or an existing absolute HOME: never a folder made up (root with no
-# HOME made /nonexistent/.cache) or one relative to wherever the command runs.
+# This user's own cache folder (the java found, the command line's class cache), or nothing: see
+# cli_cache_user_dir in latchkey-cli-cache (sourced below).
 latchkey_cache_dir() {
-  local d
-  case "${XDG_CACHE_HOME:-}" in
-    /*) d="$XDG_CACHE_HOME/latchkey" ;;
-    *) case "${HOME:-}" in
-         /?*) [ -d "$HOME" ] || return 1; d="$HOME/.cache/latchkey" ;;
-         *) return 1 ;;
-       esac ;;
-  esac
-  { [ -d "$d" ] || mkdir -p "$d" 2>/dev/null; } && [ -w "$d" ] && echo "$d"
+  cli_cache_user_dir
 }
 
 # latchkey_find_java, remembered: probing a JVM costs a JVM start, so the answer is kept in the cache
@@ -26,15 +17,12 @@ latchkey_cache_dir() {
 latchkey_find_java_cached() {
   local cache j
   cache=$(latchkey_cache_dir) || cache=""
-  if [ -n "$cache" ] && [ -f "$cache/java" ]; then
-    j=""; IFS= read -r j 2>/dev/null <"$cache/java" || true
-    if [ -x "$j" ] && { [ -z "${JAVA_HOME:-}" ] || [ "$j" = "$JAVA_HOME/bin/java" ]; }; then
-      echo "$j"
-      return 0
-    fi
+  if cli_cache_remembered_java "$cache"; then
+    echo "$cli_cache_java"
+    return 0
   fi
   j=$(latchkey_find_java) || return 1
-  if [ -n "$cache" ]; then { echo "$j" >"$cache/java"; } 2>/dev/null || true; fi
+  cli_cache_remember_java "$cache" "$j"
   echo "$j"
 }
 

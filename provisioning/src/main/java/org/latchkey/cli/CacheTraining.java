@@ -55,10 +55,23 @@ public final class CacheTraining {
 
     /** Sets up the door the run uses, in {@code work} (an empty folder). */
     public static Outcome prepare(Path work) {
+        // The state directory made first, the caller's own: init hands a state directory it makes
+        // to the daemon's user when there is one, and root's making must lend it nothing.
+        Path state = work.resolve("door/state");
+        try {
+            java.nio.file.Files.createDirectories(
+                    state,
+                    java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                            java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
         return step(
                 new Step(
                         0,
                         "init",
+                        "--state-dir",
+                        state.toString(),
                         "--config-dir",
                         work.resolve("door").toString(),
                         "--lock-id",

@@ -244,16 +244,17 @@ class DebianPackageIT {
         assertEquals(1, caches.size(), "one cache for every command: " + caches);
         Path cache = caches.get(0);
         assertTrue(Files.size(cache) < 48L * 1000 * 1000, "under 48 MB: " + Files.size(cache));
-        assertTrue(
+        // Made again at every install, upgrade or by hand (the package's jars keep one timestamp
+        // from release to release, so their names and sizes are no proof the cache is theirs), and
+        // still one file.
+        Run again =
                 run(
-                                List.of(
-                                        root.resolve("usr/lib/latchkey/latchkey-make-cli-cache")
-                                                .toString(),
-                                        "--system"),
-                                work)
-                        .out()
-                        .contains("up to date"),
-                "made once");
+                        List.of(
+                                root.resolve("usr/lib/latchkey/latchkey-make-cli-cache").toString(),
+                                "--system"),
+                        work);
+        assertTrue(again.out().contains("done: "), again.out());
+        assertEquals(caches, cacheFiles(system), "one cache, the same name");
 
         Path user = work.resolve("user-cache");
         Map<String, String> env = Map.of("XDG_CACHE_HOME", user.toString());
@@ -285,6 +286,48 @@ class DebianPackageIT {
         assertFalse(cacheLog(latchkey, user, logOption, log).contains(name), "not root's");
         Files.setAttribute(cache, "unix:uid", 0);
         assertTrue(cacheLog(latchkey, user, logOption, log).contains(name), "root's again");
+    }
+
+    /**
+     * Root run with another user's cache folder in its environment (su without -, sudo -E) takes
+     * nothing from it: not the java it names, not a cache; and writes nothing through a link there.
+     */
+    @Test
+    void rootWithAUsersCacheFolder_takesNothingFromIt_andWritesNoLink() throws Exception {
+        String latchkey = root.resolve("usr/bin/latchkey").toString();
+        Path theirs = Files.createDirectories(work.resolve("theirs/latchkey"));
+        Path marker = work.resolve("ran-their-java");
+        Path fake = work.resolve("theirs/fake-java");
+        Files.writeString(fake, "#!/bin/sh\ntouch " + marker + "\nexit 1\n");
+        Files.setPosixFilePermissions(
+                fake, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.writeString(theirs.resolve("java"), fake + "\n");
+        for (Path p : List.of(theirs, theirs.resolve("java"), theirs.getParent())) {
+            Files.setAttribute(p, "unix:uid", 4242);
+        }
+        Run r =
+                run(
+                        List.of(latchkey, "--version"),
+                        work,
+                        Map.of("XDG_CACHE_HOME", theirs.getParent().toString()));
+        assertEquals(0, r.code(), r.out());
+        assertFalse(Files.exists(marker), "root ran the java a user's folder named");
+        assertEquals(
+                fake + "\n", Files.readString(theirs.resolve("java")), "nothing written there");
+
+        // Root's own folder, where a link stands in the java file's place: replaced, not followed.
+        Path mine = Files.createDirectories(work.resolve("mine/latchkey"));
+        Path target = Files.writeString(work.resolve("not-to-be-written"), "keep\n");
+        Files.createSymbolicLink(mine.resolve("java"), target);
+        Run own =
+                run(
+                        List.of(latchkey, "--version"),
+                        work,
+                        Map.of("XDG_CACHE_HOME", mine.getParent().toString()));
+        assertEquals(0, own.code(), own.out());
+        assertEquals("keep\n", Files.readString(target));
+        assertFalse(
+                Files.isSymbolicLink(mine.resolve("java")), "the link replaced by the java found");
     }
 
     /** What the JVM logged of its class cache in one run of {@code latchkey --version}. */
@@ -374,14 +417,24 @@ class DebianPackageIT {
                             .filter(l -> l.startsWith("v4.public."))
                             .findFirst()
                             .orElseThrow();
+            // The door locks its bolt as it starts (BUSY meanwhile): present once it is locked.
+            HttpClient http = HttpClient.newHttpClient();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!http.send(
+                            HttpRequest.newBuilder(URI.create(url + "/v1/status")).build(),
+                            HttpResponse.BodyHandlers.ofString())
+                    .body()
+                    .contains("\"state\":\"LOCKED\"")) {
+                assertTrue(System.nanoTime() < deadline, "the door did not lock within 30 s");
+                Thread.sleep(50);
+            }
             HttpResponse<String> r =
-                    HttpClient.newHttpClient()
-                            .send(
-                                    HttpRequest.newBuilder(URI.create(url + "/v1/access"))
-                                            .header("Content-Type", "text/plain")
-                                            .POST(HttpRequest.BodyPublishers.ofString(text))
-                                            .build(),
-                                    HttpResponse.BodyHandlers.ofString());
+                    http.send(
+                            HttpRequest.newBuilder(URI.create(url + "/v1/access"))
+                                    .header("Content-Type", "text/plain")
+                                    .POST(HttpRequest.BodyPublishers.ofString(text))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
             assertEquals(200, r.statusCode(), r.body());
             Run status = run(List.of(latchkey, "status", "--url", url), work);
             assertEquals(0, status.code(), status.out());
