@@ -81,6 +81,12 @@ public record AccessClaims(
         }
         // A door from before door ids knew itself by lock_id and ignores claims it does not know:
         // it would let a scheduled pass in at any hour. Such doors refuse a k4.pid aud.
+        if (hours.isPresent() && !hours.get().equals(WeeklyHours.parse(hours.get().toString()))) {
+            throw new IllegalArgumentException(
+                    "hours cannot be written as a claim the door reads back: "
+                            + hours.get().toString().length()
+                            + " characters, at most 200");
+        }
         if (hours.isPresent() && !audience.startsWith("k4.pid.")) {
             throw new IllegalArgumentException(
                     "hours is allowed only in a token that names its door by its door id"
@@ -101,6 +107,7 @@ public record AccessClaims(
         }
         try {
             ObjectNode o = Json.parseObject(payload);
+            refuseLookalikes(o);
             return new AccessClaims(
                     optionalText(o, "iss"),
                     text(o, "aud"),
@@ -155,6 +162,27 @@ public record AccessClaims(
             throw new IllegalArgumentException(name + " must be a string");
         }
         return n.textValue();
+    }
+
+    private static final java.util.Set<String> KNOWN =
+            java.util.Set.of(
+                    "iss", "aud", "jti", "iat", "nbf", "exp", "use", "role", "sub", "hours");
+
+    /**
+     * Unknown claims are ignored, but not one that is a known claim's name in other case or with
+     * spaces: a pass carrying "Hours" would open at any hour while it reads as scheduled.
+     */
+    private static void refuseLookalikes(ObjectNode o) {
+        for (var field : o.properties()) {
+            String name = field.getKey();
+            String folded = name.strip().toLowerCase(java.util.Locale.ROOT);
+            if (!KNOWN.contains(name) && KNOWN.contains(folded)) {
+                throw new IllegalArgumentException(
+                        "a claim named like '"
+                                + folded
+                                + "' but not exactly: claim names are lower case, without spaces");
+            }
+        }
     }
 
     /** The pass's own weekly hours, in an issuer's {@code hours} syntax. */

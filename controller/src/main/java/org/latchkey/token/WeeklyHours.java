@@ -31,17 +31,46 @@ public final class WeeklyHours {
                     && second < endMinute * 60;
         }
 
+        /**
+         * Days as runs, e.g. {@code Mon-Fri}, {@code Fri-Mon} over the weekend, {@code Mon,Wed}:
+         * what parse reads back to the same days, and no longer than a person would write it (a
+         * token carries this text, and the door re-reads it under the same length limit).
+         */
         @Override
         public String toString() {
-            String d =
-                    days.stream()
-                            .map(day -> DAY_NAMES.get(day.ordinal()))
-                            .map(n -> Character.toUpperCase(n.charAt(0)) + n.substring(1))
-                            .collect(Collectors.joining(","));
+            List<String> runs = new ArrayList<>();
+            boolean wraps = days.contains(DayOfWeek.MONDAY) && days.contains(DayOfWeek.SUNDAY);
+            int start = 0;
+            if (wraps && days.size() < 7) {
+                while (days.contains(DayOfWeek.of(start + 1))) {
+                    start++; // the first day missing: runs are read from the day after it
+                }
+                start++;
+            }
+            for (int k = 0; k < 7; ) {
+                int d = (start + k) % 7;
+                if (!days.contains(DayOfWeek.of(d + 1))) {
+                    k++;
+                    continue;
+                }
+                int end = k;
+                while (end + 1 < 7 && days.contains(DayOfWeek.of((start + end + 1) % 7 + 1))) {
+                    end++;
+                }
+                String first = name(d);
+                runs.add(end == k ? first : first + "-" + name((start + end) % 7));
+                k = end + 1;
+            }
+            String d = String.join(",", runs);
             return String.format(
                     "%s %02d:%02d-%02d:%02d",
                     d, startMinute / 60, startMinute % 60, endMinute / 60, endMinute % 60);
         }
+    }
+
+    private static String name(int day) {
+        String n = DAY_NAMES.get(day);
+        return Character.toUpperCase(n.charAt(0)) + n.substring(1);
     }
 
     private final List<Rule> rules;
@@ -75,6 +104,9 @@ public final class WeeklyHours {
                                 + " two rules, e.g. 'Fri 22:00-24:00; Sat 00:00-06:00')");
             }
             rules.add(new Rule(days(m.group(1), rule), start, end));
+        }
+        if (rules.isEmpty()) {
+            throw new IllegalArgumentException("no hours given (e.g. 'Mon-Sat 08:00-20:00')");
         }
         return new WeeklyHours(rules);
     }

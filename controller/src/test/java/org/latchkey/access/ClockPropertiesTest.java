@@ -350,6 +350,36 @@ class ClockPropertiesTest {
         }
     }
 
+    /**
+     * Found by the property below (seed 8315869088736691226): a clock stepped 30 s ahead, twice,
+     * then once more with restarts between; each restart measured from a floor recorded 60 s
+     * "ahead" on the boot clock and took no time as passed, so the floor ended 90 s ahead.
+     */
+    @net.jqwik.api.Example
+    void smallStepsAhead_withRestartsBetween_neverMoveTheFloorPastTheSkew() throws Exception {
+        Path dir = Files.createTempDirectory("latchkey-clock-property");
+        try {
+            World w = new World(dir);
+            for (Step s :
+                    List.of(
+                            new StepClock(Duration.ofSeconds(30)),
+                            new StepClock(Duration.ofSeconds(30)),
+                            new Lose("once.log"),
+                            new Present(Role.OWNER, Duration.ofHours(3)),
+                            new Present(Role.OWNER, Duration.ofMinutes(10)),
+                            new StepClock(Duration.ofSeconds(30)),
+                            new Lose("once.log"))) {
+                w.apply(s);
+                w.checkFloor();
+            }
+            w.door.stop();
+        } finally {
+            try (Stream<Path> files = Files.walk(dir)) {
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
     @Property(tries = 400)
     void noOnceTokenOpensTwice_andOwnersAreBackWithinTheBound(@ForAll("runs") List<Step> run)
             throws Exception {

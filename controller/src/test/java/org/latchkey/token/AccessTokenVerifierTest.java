@@ -603,6 +603,17 @@ class AccessTokenVerifierTest {
                         AccessTokens.footerFor(OWNER.publicKey()),
                         new byte[0]);
         assertEquals(RejectionReason.MALFORMED, reason(badHours, NOW));
+        // A claim named like "hours" but not exactly would be ignored, and open at any hour.
+        for (String lookalike : new String[] {"Hours", "hours ", " HOURS"}) {
+            String t =
+                    PasetoV4Public.sign(
+                            OWNER,
+                            claims("\"" + lookalike + "\":\"Tue 10:00-13:00\"")
+                                    .getBytes(StandardCharsets.UTF_8),
+                            AccessTokens.footerFor(OWNER.publicKey()),
+                            new byte[0]);
+            assertEquals(RejectionReason.MALFORMED, reason(t, NOW), lookalike);
+        }
     }
 
     @Test

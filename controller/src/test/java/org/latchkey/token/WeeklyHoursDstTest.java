@@ -1,6 +1,7 @@
 package org.latchkey.token;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -64,6 +65,30 @@ class WeeklyHoursDstTest {
                         && (end == 1440
                                 || wall.toLocalTime().isBefore(LocalTime.of(end / 60, end % 60)));
         assertEquals(expected, WeeklyHours.parse(rule).contains(wall.toLocalDateTime()), rule);
+    }
+
+    /**
+     * The text a token carries ({@code toString}) reads back to the same hours, and is no longer
+     * than the shortest way to write the days: a token's hours are re-read by the door under the
+     * same 200-character limit.
+     */
+    @Property(tries = 1000)
+    void theWrittenForm_readsBackTheSame(
+            @ForAll @IntRange(min = 1, max = 127) int dayBits,
+            @ForAll @IntRange(min = 0, max = 1439) int start) {
+        List<String> days = new java.util.ArrayList<>();
+        for (int d = 0; d < 7; d++) {
+            if ((dayBits & (1 << d)) != 0) {
+                days.add(DAYS.get(d));
+            }
+        }
+        String rule = String.join(",", days) + " " + hhmm(start) + "-24:00";
+        WeeklyHours h = WeeklyHours.parse(rule);
+        assertEquals(h, WeeklyHours.parse(h.toString()), rule + " -> " + h);
+        assertTrue(h.toString().length() <= rule.length(), rule + " -> " + h);
+        if (dayBits == 127) {
+            assertEquals("Mon-Sun " + hhmm(start) + "-24:00", h.toString());
+        }
     }
 
     /** When the clocks go back, an hour happens twice: the answer is the same both times. */

@@ -33,7 +33,7 @@ class WeeklyHoursTest {
         assertTrue(h.contains(at(6, 23, 59)));
         assertTrue(h.contains(at(0, 22, 0)));
         assertFalse(h.contains(at(3, 23, 0)));
-        assertEquals("Mon,Wed 09:00-12:00; Mon,Fri,Sat,Sun 22:00-24:00", h.toString());
+        assertEquals("Mon,Wed 09:00-12:00; Fri-Mon 22:00-24:00", h.toString());
     }
 
     @Test

@@ -69,6 +69,14 @@ final class InitCommand implements Callable<Integer> {
     String driver;
 
     @Option(
+            names = "--timezone",
+            paramLabel = "ZONE",
+            description =
+                    "The door's time zone, e.g. Europe/Berlin (default: this machine's). Written"
+                            + " into the config: weekly hours and the CLI's local times use it.")
+    String timezone;
+
+    @Option(
             names = "--state-dir",
             paramLabel = "DIR",
             description =
@@ -166,6 +174,8 @@ final class InitCommand implements Callable<Integer> {
                                         .toString(),
                                 "LOCK_ID",
                                 lockId,
+                                "TIMEZONE",
+                                zone().getId(),
                                 "STATE_DIR",
                                 ConfigToml.quote(state),
                                 "DRIVER",
@@ -353,6 +363,23 @@ final class InitCommand implements Callable<Integer> {
      * The packaged daemon runs as user "latchkey" and keeps its state (the door key among it) in a
      * folder of its own: made here for it when root sets up a door before its first start.
      */
+    /**
+     * The zone the config names: --timezone, or this machine's, written out so every tool agrees.
+     */
+    private java.time.ZoneId zone() throws CliException {
+        if (timezone == null) {
+            return java.time.ZoneId.systemDefault();
+        }
+        try {
+            return java.time.ZoneId.of(timezone);
+        } catch (java.time.DateTimeException e) {
+            throw CliException.usage(
+                    "--timezone: '"
+                            + Terminal.escape(timezone)
+                            + "' is not a time zone (e.g. Europe/Berlin, America/New_York, UTC)");
+        }
+    }
+
     private static void giveStateToTheDaemon(Path state) {
         if (Files.exists(state)) {
             return;

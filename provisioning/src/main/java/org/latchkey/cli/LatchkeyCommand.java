@@ -172,7 +172,7 @@ public final class LatchkeyCommand {
             }
             case TokenRejectedException re -> {
                 err.println("rejected: " + re.reason());
-                err.println(re.detail());
+                err.println(Terminal.escape(re.detail())); // it may quote the token's text
                 yield ExitCode.REJECTED;
             }
             case java.io.IOException io -> {

@@ -30,6 +30,8 @@ final class LocalTimes {
             Pattern.compile("(\\d{4}-\\d{2}-\\d{2})[T ](\\d{2}:\\d{2}(?::\\d{2})?)");
     private static final Pattern DATE = Pattern.compile("\\d{4}-\\d{2}-\\d{2}");
     private static final DateTimeFormatter SHOWN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm");
+    private static final DateTimeFormatter WITH_OFFSET =
+            DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ssxxx");
 
     private LocalTimes() {}
 
@@ -143,9 +145,9 @@ final class LocalTimes {
                             + change.getDateTimeBefore().toLocalTime()
                             + " to "
                             + change.getDateTimeAfter().toLocalTime()
-                            + " that night. Give a time after "
+                            + " that night. Give "
                             + change.getDateTimeAfter().toLocalTime()
-                            + ", or one with an offset");
+                            + " or later, or a time with an offset");
         }
         throw CliException.usage(
                 option
@@ -160,9 +162,9 @@ final class LocalTimes {
                         + " to "
                         + change.getDateTimeAfter().toLocalTime()
                         + " that night. Say which with its offset: "
-                        + t.atOffset(offsets.get(0))
+                        + WITH_OFFSET.format(t.atOffset(offsets.get(0)))
                         + " (the first) or "
-                        + t.atOffset(offsets.get(1))
+                        + WITH_OFFSET.format(t.atOffset(offsets.get(1)))
                         + " (the second)");
     }
 

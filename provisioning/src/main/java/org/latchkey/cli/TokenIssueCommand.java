@@ -11,7 +11,6 @@ import org.latchkey.token.AccessTokens;
 import org.latchkey.token.Base64Url;
 import org.latchkey.token.ClockReading;
 import org.latchkey.token.RejectionReason;
-import org.latchkey.token.RevocationLists;
 import org.latchkey.token.Role;
 import org.latchkey.token.SigningKey;
 import org.latchkey.token.TokenRejectedException;
@@ -168,7 +167,7 @@ final class TokenIssueCommand implements Callable<Integer> {
             key.destroy();
         }
         if (target.config().isPresent()) {
-            checkAsTheDoorWould(token, target.config().get(), claims);
+            checkAsTheDoorWould(token, key.publicKey().pid(), target.config().get(), claims);
         }
         if (png != null) {
             if (java.nio.file.Files.exists(png)) {
@@ -251,6 +250,8 @@ final class TokenIssueCommand implements Callable<Integer> {
     /** What the door refuses whatever the time: the key, its roles, its window, its use. */
     private static final java.util.Set<RejectionReason> POLICY =
             java.util.EnumSet.of(
+                    RejectionReason.MALFORMED,
+                    RejectionReason.REVOKED,
                     RejectionReason.UNKNOWN_KEY,
                     RejectionReason.WRONG_LOCK,
                     RejectionReason.ROLE_NOT_ALLOWED,
@@ -262,7 +263,8 @@ final class TokenIssueCommand implements Callable<Integer> {
      * printed: a token its door would refuse whenever it is shown is refused here, with the door's
      * reason, and never leaves this command.
      */
-    private static void checkAsTheDoorWould(String token, DeviceConfig device, AccessClaims c)
+    private static void checkAsTheDoorWould(
+            String token, String kid, DeviceConfig device, AccessClaims c)
             throws TokenRejectedException {
         AccessTokenVerifier door =
                 new AccessTokenVerifier(
@@ -271,7 +273,10 @@ final class TokenIssueCommand implements Callable<Integer> {
                         device.clock(),
                         device.zone());
         try {
-            door.verify(token, new ClockReading.Trusted(c.notBefore()), RevocationLists.NONE);
+            door.verify(
+                    token,
+                    new ClockReading.Trusted(c.notBefore()),
+                    TokenVerifyCommand.installedRevocations(device));
         } catch (TokenRejectedException e) {
             if (POLICY.contains(e.reason())) {
                 throw new TokenRejectedException(
@@ -282,6 +287,41 @@ final class TokenIssueCommand implements Callable<Integer> {
                                 + e.detail());
             }
         }
+        Optional<WeeklyHours> keyHours =
+                device.trustStore().find(kid).flatMap(i -> i.policy().hours());
+        if (!hoursMeet(c, keyHours, device.zone())) {
+            throw new TokenRejectedException(
+                    RejectionReason.OUTSIDE_HOURS,
+                    "the door ("
+                            + device.source()
+                            + ") would refuse this token at every hour, so it was not printed:"
+                            + " the pass's hours ("
+                            + c.hours().orElseThrow()
+                            + ") and its key's ("
+                            + keyHours.orElseThrow()
+                            + ") never meet between its nbf and exp ("
+                            + device.zone()
+                            + ")");
+        }
+    }
+
+    /**
+     * Whether some minute of the window lies within both the pass's hours and its key's (a pass
+     * whose schedule never meets its key's opens nothing). Minute by minute: a window is at most a
+     * key's max_window, 366 days.
+     */
+    static boolean hoursMeet(
+            AccessClaims c, Optional<WeeklyHours> keyHours, java.time.ZoneId zone) {
+        if (c.hours().isEmpty() || keyHours.isEmpty()) {
+            return true;
+        }
+        for (Instant t = c.notBefore(); t.isBefore(c.expires()); t = t.plusSeconds(60)) {
+            java.time.LocalDateTime local = java.time.LocalDateTime.ofInstant(t, zone);
+            if (c.hours().get().contains(local) && keyHours.get().contains(local)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private Optional<WeeklyHours> weeklyHours() throws CliException {

@@ -103,7 +103,7 @@ final class TokenVerifyCommand implements Callable<Integer> {
      * The door's installed revocation lists when its state directory is readable here; none
      * otherwise.
      */
-    private static RevocationLists installedRevocations(DeviceConfig device) {
+    static RevocationLists installedRevocations(DeviceConfig device) {
         if (!java.nio.file.Files.isReadable(device.stateDir())) {
             return RevocationLists.NONE;
         }

@@ -54,9 +54,15 @@ class LocalTimesTest {
                 assertThrows(CliException.class, () -> parse("2026-10-25 02:30", false));
         assertTrue(twice.getMessage().contains("happens twice"), twice.getMessage());
         assertTrue(
-                twice.getMessage().contains("2026-10-25T02:30+02:00 (the first)")
-                        && twice.getMessage().contains("2026-10-25T02:30+01:00 (the second)"),
+                twice.getMessage().contains("2026-10-25T02:30:00+02:00 (the first)")
+                        && twice.getMessage().contains("2026-10-25T02:30:00+01:00 (the second)"),
                 twice.getMessage());
+        // What the refusal suggests is read as it says.
+        String first =
+                twice.getMessage().replaceAll("(?s).*?(2026-10-25T02:30:00\\+02:00).*", "$1");
+        assertEquals(
+                Instant.parse("2026-10-25T00:30:00Z"),
+                org.junit.jupiter.api.Assertions.assertDoesNotThrow(() -> parse(first, false)));
     }
 
     @Test

@@ -1,6 +1,7 @@
 package org.latchkey.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.BeforeEach;
@@ -27,12 +28,12 @@ class TokenIssueForADoorTest {
     @BeforeEach
     void setUp() throws Exception {
         cli.clock = InstantSource.fixed(java.time.Instant.parse("2026-12-07T12:00:00Z"));
-        ok(cli.init(dir));
+        ok(cli.init(dir, "--timezone", "Europe/Berlin"));
         config = dir.resolve("latchkey.toml").toString();
-        Files.writeString(
-                dir.resolve("latchkey.toml"),
+        assertTrue(
                 Files.readString(dir.resolve("latchkey.toml"))
-                        .replaceFirst("(?m)^lock_id = .*$", "$0\ntimezone = \"Europe/Berlin\""));
+                        .contains("timezone = \"Europe/Berlin\""),
+                "init writes the door's zone into its config");
         for (String name : new String[] {"parcel-co", "stranger"}) {
             ok(
                     cli.run(
@@ -148,6 +149,49 @@ class TokenIssueForADoorTest {
                 issue("stranger", "--role", "guest", "--sub", "x", "--once", "--for", "1h"),
                 "UNKNOWN_KEY");
         ok(issue("parcel-co", "--role", "delivery", "--sub", "x", "--once", "--for", "4h"));
+        // A cleaning company's key may be used on weekdays only: a Saturday pass opens nothing.
+        ok(
+                cli.run(
+                        "issuer",
+                        "add",
+                        "--config",
+                        config,
+                        "--name",
+                        "cleanco",
+                        "--key",
+                        dir.resolve("stranger.pub").toString(),
+                        "--roles",
+                        "service",
+                        "--max-window",
+                        "62d",
+                        "--hours",
+                        "Mon-Fri 08:00-18:00"));
+        CliRun.Result saturdays =
+                issue(
+                        "stranger",
+                        "--role",
+                        "service",
+                        "--sub",
+                        "x",
+                        "--window",
+                        "--for",
+                        "62d",
+                        "--hours",
+                        "Sat 10:00-13:00");
+        expectRefused(saturdays, "OUTSIDE_HOURS");
+        assertTrue(saturdays.err().contains("never meet"), saturdays.err());
+        ok(
+                issue(
+                        "stranger",
+                        "--role",
+                        "service",
+                        "--sub",
+                        "x",
+                        "--window",
+                        "--for",
+                        "62d",
+                        "--hours",
+                        "Fri-Sat 10:00-13:00"));
     }
 
     private static void expectRefused(CliRun.Result r, String reason) {
@@ -155,5 +199,6 @@ class TokenIssueForADoorTest {
         assertEquals("", r.out(), "nothing printed");
         assertTrue(r.err().contains("rejected: " + reason), r.err());
         assertTrue(r.err().contains("would refuse this token"), r.err());
+        assertFalse(r.err().contains("v4.public."), "the token is not shown: " + r.err());
     }
 }
