@@ -75,7 +75,7 @@ class DeviceConfigLoaderTest {
         assertEquals(Duration.ofHours(4), courier.policy().maxWindow());
         assertTrue(courier.policy().onceOnly());
         assertEquals(
-                "Mon,Tue,Wed,Thu,Fri,Sat 08:00-20:00",
+                "Mon-Sat 08:00-20:00",
                 courier.policy().hours().orElseThrow().toString());
         assertFalse(courier.policy().isOwner());
     }
