@@ -74,9 +74,7 @@ class DeviceConfigLoaderTest {
         assertEquals("parcel-co", courier.name());
         assertEquals(Duration.ofHours(4), courier.policy().maxWindow());
         assertTrue(courier.policy().onceOnly());
-        assertEquals(
-                "Mon-Sat 08:00-20:00",
-                courier.policy().hours().orElseThrow().toString());
+        assertEquals("Mon-Sat 08:00-20:00", courier.policy().hours().orElseThrow().toString());
         assertFalse(courier.policy().isOwner());
     }
 
