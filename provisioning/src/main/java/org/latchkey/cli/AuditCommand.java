@@ -218,11 +218,6 @@ final class AuditCommand {
         /** The zone the records' times are shown in; --json keeps them as stored (UTC). */
         private java.time.ZoneId shown;
 
-        private String local(Instant at) {
-            return java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss xxx")
-                    .format(at.atZone(shown));
-        }
-
         private void print(Path file, Instant from, PrintWriter out) throws IOException {
             int lineNo = 0;
             for (String line : Files.readString(file, StandardCharsets.ISO_8859_1).split("\n")) {
@@ -253,7 +248,10 @@ final class AuditCommand {
                     continue;
                 }
                 StringBuilder sb = new StringBuilder();
-                sb.append(at.equals(Instant.MAX) ? rec.path("ts").asText() : local(at))
+                sb.append(
+                                at.equals(Instant.MAX)
+                                        ? rec.path("ts").asText()
+                                        : LocalTimes.show(at, shown, true))
                         .append("  #")
                         .append(rec.path("seq").asLong())
                         .append("  ")

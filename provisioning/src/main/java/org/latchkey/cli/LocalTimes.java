@@ -33,7 +33,17 @@ final class LocalTimes {
     private static final DateTimeFormatter WITH_OFFSET =
             DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ssxxx");
 
+    private static final DateTimeFormatter MINUTES =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm xxx");
+    private static final DateTimeFormatter SECONDS =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss xxx");
+
     private LocalTimes() {}
+
+    /** An instant as people read it: the wall time in {@code zone}, with its offset. */
+    static String show(Instant at, ZoneId zone, boolean seconds) {
+        return (seconds ? SECONDS : MINUTES).format(at.atZone(zone));
+    }
 
     /** The zone local times are read in, and whose it is, for the message that says so. */
     record Zone(ZoneId id, String whose) {

@@ -28,18 +28,24 @@ final class StateDirOption {
 
     /** The zone the door's times are in: its config's, or this machine's with --state-dir. */
     LocalTimes.Zone zone() throws CliException {
-        if (choice.stateDir != null) {
-            return LocalTimes.Zone.machine();
-        }
-        Path config = choice.config != null ? choice.config : DEFAULT_CONFIG;
-        return LocalTimes.Zone.door(DeviceConfigs.load(config).zone());
+        return device().map(d -> LocalTimes.Zone.door(d.zone()))
+                .orElseGet(LocalTimes.Zone::machine);
     }
 
     Path resolve() throws CliException {
-        if (choice.stateDir != null) {
-            return choice.stateDir;
-        }
-        Path config = choice.config != null ? choice.config : DEFAULT_CONFIG;
-        return DeviceConfigs.load(config).stateDir();
+        return choice.stateDir != null ? choice.stateDir : device().orElseThrow().stateDir();
     }
+
+    /** The door's config, read once for both; none with --state-dir. */
+    private java.util.Optional<org.latchkey.config.DeviceConfig> device() throws CliException {
+        if (choice.stateDir != null) {
+            return java.util.Optional.empty();
+        }
+        if (loaded == null) {
+            loaded = DeviceConfigs.load(choice.config != null ? choice.config : DEFAULT_CONFIG);
+        }
+        return java.util.Optional.of(loaded);
+    }
+
+    private org.latchkey.config.DeviceConfig loaded;
 }

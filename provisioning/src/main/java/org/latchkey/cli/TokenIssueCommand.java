@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import org.latchkey.config.DeviceConfig;
 import org.latchkey.config.Durations;
-import org.latchkey.identity.DoorKeys;
 import org.latchkey.token.AccessClaims;
 import org.latchkey.token.AccessTokenVerifier;
 import org.latchkey.token.AccessTokens;
@@ -266,12 +265,7 @@ final class TokenIssueCommand implements Callable<Integer> {
     private static void checkAsTheDoorWould(
             String token, String kid, DeviceConfig device, AccessClaims c)
             throws TokenRejectedException {
-        AccessTokenVerifier door =
-                new AccessTokenVerifier(
-                        DoorKeys.audience(device),
-                        device.trustStore(),
-                        device.clock(),
-                        device.zone());
+        AccessTokenVerifier door = TokenVerifyCommand.verifierFor(device);
         try {
             door.verify(
                     token,

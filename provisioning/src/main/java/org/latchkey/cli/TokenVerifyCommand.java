@@ -73,12 +73,7 @@ final class TokenVerifyCommand implements Callable<Integer> {
                                 LocalTimes.Zone.door(device.zone()),
                                 false,
                                 spec.commandLine().getErr());
-        AccessTokenVerifier verifier =
-                new AccessTokenVerifier(
-                        DoorKeys.audience(device),
-                        device.trustStore(),
-                        device.clock(),
-                        device.zone());
+        AccessTokenVerifier verifier = verifierFor(device);
         try {
             print(
                     verifier.verify(
@@ -103,6 +98,12 @@ final class TokenVerifyCommand implements Callable<Integer> {
      * The door's installed revocation lists when its state directory is readable here; none
      * otherwise.
      */
+    /** The door's own token check, from its config: what token issue --config checks too. */
+    static AccessTokenVerifier verifierFor(DeviceConfig device) {
+        return new AccessTokenVerifier(
+                DoorKeys.audience(device), device.trustStore(), device.clock(), device.zone());
+    }
+
     static RevocationLists installedRevocations(DeviceConfig device) {
         if (!java.nio.file.Files.isReadable(device.stateDir())) {
             return RevocationLists.NONE;
@@ -140,12 +141,10 @@ final class TokenVerifyCommand implements Callable<Integer> {
         out.printf("  jti     %s%n", c.tokenId());
         // In the door's time zone, with the offset: what the person at the door reads (--json:
         // UTC).
-        java.time.format.DateTimeFormatter local =
-                java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm xxx");
         out.printf(
                 "  window  %s to %s (%s)%n",
-                local.format(c.notBefore().atZone(zone)),
-                local.format(c.expires().atZone(zone)),
+                LocalTimes.show(c.notBefore(), zone, false),
+                LocalTimes.show(c.expires(), zone, false),
                 zone.getId());
         c.hours().ifPresent(h -> out.printf("  hours   %s (%s)%n", h, zone.getId()));
     }
