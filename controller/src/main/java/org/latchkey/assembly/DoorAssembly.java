@@ -14,6 +14,8 @@ import org.latchkey.door.DoorController;
 import org.latchkey.door.DoorEvent;
 import org.latchkey.door.Mode;
 import org.latchkey.door.StoreHealth;
+import org.latchkey.feedback.Answer;
+import org.latchkey.feedback.FeedbackPlayer;
 import org.latchkey.hal.DoorHardware;
 import org.latchkey.hal.Scheduler;
 import org.latchkey.identity.DoorKeys;
@@ -44,6 +46,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -69,6 +72,8 @@ public final class DoorAssembly {
 
     private final DeviceConfig config;
     private final Scheduler scheduler;
+    private volatile Consumer<Answer> feedback = answer -> {};
+    private volatile Optional<FeedbackPlayer> feedbackPlayer = Optional.empty();
     private final DoorController controller;
     private final AccessGate gate;
     private final OneTimeStore store;
@@ -361,6 +366,23 @@ public final class DoorAssembly {
      * the upkeep.
      */
     public void start(DoorHardware hardware) {
+        start(hardware, scheduler);
+    }
+
+    /**
+     * As {@link #start(DoorHardware)}, with the lights and buzzer on a scheduler of their own (the
+     * daemon's: the upkeep's disk writes never delay a beep).
+     */
+    public void start(DoorHardware hardware, Scheduler feedbackScheduler) {
+        FeedbackPlayer player =
+                new FeedbackPlayer(
+                        hardware.indicators(),
+                        config.hal().feedback().siren(),
+                        feedbackScheduler,
+                        controller::post);
+        controller.addObserver(player);
+        feedback = player;
+        feedbackPlayer = Optional.of(player);
         // A visit the last run left open: its receipt, "interrupted", before anything new.
         visits.ifPresent(VisitLog::recoverInterrupted);
         controller.start(hardware, modeSource);
@@ -478,6 +500,13 @@ public final class DoorAssembly {
         checkpoints.ifPresent(CheckpointWriter::write);
     }
 
+    /**
+     * The lights and buzzer change no more: before the hardware is closed, which turns them off.
+     */
+    public void stopFeedback() {
+        feedbackPlayer.ifPresent(FeedbackPlayer::stop);
+    }
+
     /** Ends the upkeep and persists the floor; the caller stops the door first. */
     public void stop() {
         stopped.set(true);
@@ -522,6 +551,14 @@ public final class DoorAssembly {
                         config.fleetId(),
                         endorsement,
                         wall.instant()));
+    }
+
+    /**
+     * Where a reader hands the answer it got, for the door's lights and buzzer; answers before
+     * {@link #start} show nothing.
+     */
+    public Consumer<Answer> feedback() {
+        return answer -> feedback.accept(answer);
     }
 
     public DoorController controller() {

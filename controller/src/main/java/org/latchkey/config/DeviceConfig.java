@@ -24,7 +24,7 @@ import java.util.Optional;
  * @param hal the door's hardware
  * @param door timers, mode and camera policy
  * @param api the local HTTP API
- * @param scanner a QR scanner's serial device, read line by line
+ * @param scanner the door's QR scanner, serial or keyboard-mode
  * @param stateDir where the one-time store, time floor, revocations and audit log live
  * @param auditMaxBytes the audit log's files together stay within this; the oldest are removed
  * @param mqtt the MQTT bridge; empty: off
@@ -40,7 +40,7 @@ public record DeviceConfig(
         HalConfig hal,
         DoorSettings door,
         ApiSettings api,
-        Optional<Path> scanner,
+        Optional<ScannerSettings> scanner,
         Path stateDir,
         long auditMaxBytes,
         Optional<MqttSettings> mqtt) {

@@ -168,11 +168,25 @@ public final class DeviceConfigLoader {
                     "needs a camera ready signal: set hal.camera.ready_pin (see docs/wiring.md)");
         }
         ApiSettings api = api(root.table("api"));
-        Optional<Path> scanner = Optional.empty();
+        Optional<ScannerSettings> scanner = Optional.empty();
         Optional<Section> scannerSection = root.table("scanner");
         if (scannerSection.isPresent()) {
-            scannerSection.get().requireOnly(Set.of("device"));
-            scanner = Optional.of(Path.of(scannerSection.get().string("device")));
+            Section sc = scannerSection.get();
+            sc.requireOnly(Set.of("device", "idle_end"));
+            Path device = Path.of(sc.string("device"));
+            if (!device.isAbsolute()) {
+                throw sc.error("device", "must be an absolute path, like \"/dev/ttyACM0\"");
+            }
+            scanner =
+                    Optional.of(
+                            new ScannerSettings(
+                                    device,
+                                    HalSectionReader.duration(
+                                            sc,
+                                            "idle_end",
+                                            ScannerSettings.DEFAULT_IDLE_END,
+                                            ScannerSettings.MIN_IDLE_END,
+                                            ScannerSettings.MAX_IDLE_END)));
         }
         Path stateDir = Path.of(root.optionalString("state_dir").orElse(DEFAULT_STATE_DIR));
         if (!stateDir.isAbsolute()) {

@@ -2,11 +2,13 @@ package org.latchkey.config;
 
 import org.latchkey.hal.HalConfig;
 import org.latchkey.hal.HalConfig.Fault;
+import org.latchkey.hal.Indicators;
 import org.latchkey.hal.Level;
 
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -29,7 +31,15 @@ final class HalSectionReader {
         }
         Section s = hal.get();
         s.requireOnly(
-                Set.of("driver", "gpio_chip", "pwm_root", "door", "bolt", "camera", "simulated"));
+                Set.of(
+                        "driver",
+                        "gpio_chip",
+                        "pwm_root",
+                        "door",
+                        "bolt",
+                        "camera",
+                        "feedback",
+                        "simulated"));
         HalConfig d = HalConfig.DEFAULTS;
         HalConfig.Driver driver =
                 switch (s.optionalString("driver").orElse("pi4j")) {
@@ -154,14 +164,16 @@ final class HalSectionReader {
                                                         "unknown fault '"
                                                                 + name
                                                                 + "' (bolt-jam, contact-cut,"
-                                                                + " camera-offline)")));
+                                                                + " camera-offline,"
+                                                                + " feedback-fault)")));
             }
             if (!faults.isEmpty() && driver != HalConfig.Driver.SIMULATED) {
                 throw f.error("faults", "faults can only be staged with driver = \"simulated\"");
             }
         }
 
-        checkPinsUnique(s, contact, bolt, camera);
+        HalConfig.Feedback feedback = feedback(s.table("feedback"));
+        checkPinsUnique(s, contact, bolt, camera, feedback);
         return new HalConfig(
                 driver,
                 chip,
@@ -169,20 +181,75 @@ final class HalSectionReader {
                 contact,
                 bolt,
                 camera,
-                new HalConfig.Simulated(faults, stateFile));
+                new HalConfig.Simulated(faults, stateFile),
+                feedback);
+    }
+
+    /** The siren's longest time: a neighbourhood's patience, and many towns' noise rules. */
+    static final Duration MAX_SIREN = Duration.ofMinutes(15);
+
+    /**
+     * {@code [hal.feedback]}: {@code green_pin}, {@code red_pin}, {@code buzzer_pin}, each with
+     * {@code _active_level} (default high) and {@code _sense_pin}; {@code siren} (default 0s: off).
+     */
+    private static HalConfig.Feedback feedback(Optional<Section> section) throws ConfigException {
+        if (section.isEmpty()) {
+            return HalConfig.Feedback.NONE;
+        }
+        Section f = section.get();
+        Set<String> keys = new java.util.HashSet<>(Set.of("siren"));
+        for (Indicators.Signal signal : Indicators.Signal.values()) {
+            String name = signal.configName();
+            keys.addAll(Set.of(name + "_pin", name + "_active_level", name + "_sense_pin"));
+        }
+        f.requireOnly(keys);
+        Map<Indicators.Signal, HalConfig.Output> outputs =
+                new java.util.EnumMap<>(Indicators.Signal.class);
+        for (Indicators.Signal signal : Indicators.Signal.values()) {
+            String name = signal.configName();
+            OptionalInt pin = f.optionalInteger(name + "_pin", 0, MAX_PIN);
+            if (pin.isEmpty()) {
+                for (String other : List.of("_active_level", "_sense_pin")) {
+                    if (f.has(name + other)) {
+                        throw f.error(name + other, "needs " + name + "_pin");
+                    }
+                }
+                continue;
+            }
+            outputs.put(
+                    signal,
+                    new HalConfig.Output(
+                            pin.getAsInt(),
+                            level(f, name + "_active_level", Level.HIGH),
+                            f.optionalInteger(name + "_sense_pin", 0, MAX_PIN)));
+        }
+        Duration siren = duration(f, "siren", Duration.ZERO, Duration.ZERO, MAX_SIREN);
+        if (siren.isPositive() && !outputs.containsKey(Indicators.Signal.BUZZER)) {
+            throw f.error("siren", "needs buzzer_pin");
+        }
+        return new HalConfig.Feedback(outputs, siren);
     }
 
     private static void checkPinsUnique(
             Section s,
             HalConfig.Contact contact,
             HalConfig.Bolt bolt,
-            HalConfig.CameraWiring camera)
+            HalConfig.CameraWiring camera,
+            HalConfig.Feedback feedback)
             throws ConfigException {
         Map<Integer, String> used = new HashMap<>();
         claim(s, used, contact.pin(), "door.pin");
         claim(s, used, bolt.switchPin(), "bolt.switch_pin");
         claim(s, used, camera.triggerPin(), "camera.trigger_pin");
         claim(s, used, camera.readyPin(), "camera.ready_pin");
+        for (Indicators.Signal signal : Indicators.Signal.values()) {
+            HalConfig.Output out = feedback.outputs().get(signal);
+            if (out != null) {
+                String key = "feedback." + signal.configName();
+                claim(s, used, out.pin(), key + "_pin");
+                claim(s, used, out.sensePin(), key + "_sense_pin");
+            }
+        }
     }
 
     private static void claim(Section s, Map<Integer, String> used, OptionalInt pin, String key)
@@ -217,8 +284,8 @@ final class HalSectionReader {
         };
     }
 
-    private static Duration duration(
-            Section s, String key, Duration fallback, Duration min, Duration max)
+    /** A duration within bounds, or the fallback when the key is absent. */
+    static Duration duration(Section s, String key, Duration fallback, Duration min, Duration max)
             throws ConfigException {
         Optional<String> text = s.optionalString(key);
         if (text.isEmpty()) {

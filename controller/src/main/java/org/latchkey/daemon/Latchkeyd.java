@@ -17,6 +17,7 @@ import org.latchkey.hal.HalException;
 import org.latchkey.hal.RealScheduler;
 import org.latchkey.hal.sim.SimulatedDoor;
 import org.latchkey.mqtt.MqttBridge;
+import org.latchkey.scanner.ScannerDevice;
 import org.latchkey.scanner.ScannerInput;
 import org.latchkey.store.AtomicFiles;
 import org.latchkey.store.BootTime;
@@ -164,6 +165,7 @@ public final class Latchkeyd {
         private final DoorAssembly door;
         private final DoorHardware hardware;
         private final RealScheduler scheduler;
+        private final RealScheduler feedbackScheduler;
         private final ApiServer api;
         private final SystemdNotify systemd;
         private final Optional<ScannerInput> scanner;
@@ -180,6 +182,7 @@ public final class Latchkeyd {
                 DoorAssembly door,
                 DoorHardware hardware,
                 RealScheduler scheduler,
+                RealScheduler feedbackScheduler,
                 ApiServer api,
                 SystemdNotify systemd,
                 Optional<ScannerInput> scanner,
@@ -190,6 +193,7 @@ public final class Latchkeyd {
             this.door = door;
             this.hardware = hardware;
             this.scheduler = scheduler;
+            this.feedbackScheduler = feedbackScheduler;
             this.api = api;
             this.systemd = systemd;
             this.scanner = scanner;
@@ -213,6 +217,7 @@ public final class Latchkeyd {
             if (options.simulate() && hal.driver() != HalConfig.Driver.SIMULATED) {
                 hal = hal.withDriver(HalConfig.Driver.SIMULATED);
             }
+            checkScanner(config);
             Path state = StateDir.open(config.stateDir());
             LockFile stateLock;
             try {
@@ -234,6 +239,26 @@ public final class Latchkeyd {
             }
         }
 
+        /**
+         * A configured device that cannot be a scanner (a mouse, a keyboard's second node, a disk)
+         * is refused at start, named; one not plugged in yet is waited for.
+         */
+        private static void checkScanner(DeviceConfig config) throws ConfigException {
+            if (config.scanner().isEmpty()) {
+                return;
+            }
+            Path device = config.scanner().get().device();
+            try {
+                if (ScannerDevice.system().kindOf(device) instanceof ScannerDevice.Kind.Refused r) {
+                    throw new ConfigException(config.source(), "scanner.device", r.why());
+                }
+            } catch (java.nio.file.NoSuchFileException e) {
+                Logger.warn("scanner {} is not there yet; it is read once plugged in", device);
+            } catch (IOException e) {
+                Logger.warn("scanner {} cannot be checked: {}", device, e.getMessage());
+            }
+        }
+
         private static Running start(
                 Options options, DeviceConfig config, HalConfig hal, Path state, LockFile stateLock)
                 throws ConfigException, HalException, IOException {
@@ -243,6 +268,7 @@ public final class Latchkeyd {
             }
             InstantSource wall = InstantSource.system();
             RealScheduler scheduler = new RealScheduler("latchkeyd-timers");
+            RealScheduler feedbackScheduler = new RealScheduler("latchkeyd-feedback");
             // A simulated door runs on a developer's machine: its clock counts as synchronised (the
             // floor still applies).
             boolean simulated = hal.driver() == HalConfig.Driver.SIMULATED;
@@ -317,7 +343,7 @@ public final class Latchkeyd {
                 }
             }
 
-            door.start(hardware);
+            door.start(hardware, feedbackScheduler);
             try {
                 // What the start found (an untrusted clock, damage) is in the model before
                 // anyone can ask for the status.
@@ -352,7 +378,14 @@ public final class Latchkeyd {
                         e);
             }
             Optional<ScannerInput> scanner =
-                    config.scanner().map(device -> new ScannerInput(device, door.gate()::present));
+                    config.scanner()
+                            .map(
+                                    sc ->
+                                            new ScannerInput(
+                                                    sc.device(),
+                                                    door.gate()::present,
+                                                    sc.idleEnd(),
+                                                    door.feedback()));
             // A platform thread: opening a device (a FIFO, a tty waiting for carrier) blocks in the
             // kernel, which would pin a virtual thread's carrier — two such, on a two-core
             // machine, and the API's virtual threads never ran again.
@@ -361,7 +394,16 @@ public final class Latchkeyd {
             SystemdNotify systemd = SystemdNotify.fromEnvironment(System.getenv());
             Running running =
                     new Running(
-                            config, door, hardware, scheduler, api, systemd, scanner, mqtt, loop,
+                            config,
+                            door,
+                            hardware,
+                            scheduler,
+                            feedbackScheduler,
+                            api,
+                            systemd,
+                            scanner,
+                            mqtt,
+                            loop,
                             stateLock);
             Logger.info(
                     "latchkeyd serving {} on http://{}:{}{} (state in {})",
@@ -511,6 +553,8 @@ public final class Latchkeyd {
             door.checkpoint(); // signed, and out on MQTT with the last events
             mqtt.ifPresent(MqttBridge::close); // the last state, then offline
             loop.interrupt();
+            door.stopFeedback();
+            feedbackScheduler.close();
             hardware.close();
             scheduler.close();
             door.stop();

@@ -14,5 +14,7 @@ public enum Alarm {
      */
     STATE_DAMAGED,
     /** The installed revocation list was signed by a key no longer trusted; still enforced. */
-    REVOCATION_SIGNER_UNTRUSTED
+    REVOCATION_SIGNER_UNTRUSTED,
+    /** A light or the buzzer at the door could not be driven: the door works, but says nothing. */
+    FEEDBACK_FAULT
 }

@@ -21,7 +21,9 @@ public enum Condition {
      * The installed revocation list's signer is no longer trusted: the list stays in force until a
      * newer one.
      */
-    REVOCATION_SIGNER_UNTRUSTED(Alarm.REVOCATION_SIGNER_UNTRUSTED);
+    REVOCATION_SIGNER_UNTRUSTED(Alarm.REVOCATION_SIGNER_UNTRUSTED),
+    /** A light or the buzzer could not be driven; grants and relocks go on. */
+    FEEDBACK_FAULT(Alarm.FEEDBACK_FAULT);
 
     private final Alarm alarm;
 

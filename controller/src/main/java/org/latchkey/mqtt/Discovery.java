@@ -127,7 +127,8 @@ public final class Discovery {
                     CLOCK_UNTRUSTED,
                     STORE_UNAVAILABLE,
                     STATE_DAMAGED,
-                    REVOCATION_SIGNER_UNTRUSTED ->
+                    REVOCATION_SIGNER_UNTRUSTED,
+                    FEEDBACK_FAULT ->
                     true;
         };
     }
@@ -142,6 +143,7 @@ public final class Discovery {
             case STORE_UNAVAILABLE -> "State storage unavailable";
             case STATE_DAMAGED -> "State damaged";
             case REVOCATION_SIGNER_UNTRUSTED -> "Revocation signer untrusted";
+            case FEEDBACK_FAULT -> "Door lights or buzzer fault";
         };
     }
 

@@ -1,91 +1,156 @@
 package org.latchkey.scanner;
 
 import org.latchkey.door.Outcome;
+import org.latchkey.feedback.Answer;
+import org.latchkey.token.SignedToken;
 import org.tinylog.Logger;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 
 /**
- * A QR scanner in serial mode (e.g. {@code /dev/ttyACM0}): each line is a presented token. Lines
- * longer than a token can be are dropped whole (and counted in the log); an unplugged scanner is
- * retried.
+ * The door's QR scanner: in serial mode (a tty such as {@code /dev/ttyACM0}: one code per line) or
+ * in keyboard mode (an evdev node such as {@code /dev/input/by-id/usb-…-event-kbd}, taken
+ * exclusively), the kind found from the device each time it is opened. Each code goes to the gate;
+ * the answer goes to the door's feedback. An unplugged scanner is waited for and reopened.
  */
 public final class ScannerInput implements Runnable {
-    /** A token's limit plus its line end. */
-    static final int MAX_LINE = 2048 + 2;
+    /** A token's limit: a longer code is dropped whole. */
+    static final int MAX_CODE = SignedToken.MAX_ACCESS_TOKEN_BYTES;
 
-    private static final Duration RETRY = Duration.ofSeconds(5);
+    /** Between looks for an unplugged scanner. */
+    static final Duration RETRY = Duration.ofSeconds(1);
 
-    /** Where scanned tokens go: the {@link AccessGate} in the daemon. */
+    /** Where scanned tokens go: the {@link org.latchkey.access.AccessGate} in the daemon. */
     @FunctionalInterface
     public interface Presenter {
         CompletableFuture<Outcome> present(String text, String client);
     }
 
-    private final Path device;
-    private final Presenter gate;
-    private volatile boolean running = true;
-    private long dropped;
+    /** Waits between looks for the device; tests count instead. */
+    @FunctionalInterface
+    interface Pause {
+        void sleep(Duration d) throws InterruptedException;
+    }
 
-    public ScannerInput(Path device, Presenter gate) {
+    private final Path device;
+    private final ScanAnswers answers;
+    private final ScannerDevice.Finder kinds;
+    private final EventDevice.Opener opener;
+    private final InputEvent.Layout layout;
+    private final Duration idleEnd;
+    private final Pause pause;
+    private volatile boolean running = true;
+    private String lastProblem = "";
+
+    /**
+     * @param idleEnd a keyboard-mode code with no Enter or Tab after it ends after this long
+     *     without keys
+     * @param feedback gets the answer to every scan, for the door's lights and buzzer
+     */
+    public ScannerInput(Path device, Presenter gate, Duration idleEnd, Consumer<Answer> feedback) {
+        this(
+                device,
+                new ScanAnswers(gate, feedback),
+                ScannerDevice.system()::kindOf,
+                LinuxEventDevice::open,
+                InputEvent.Layout.ofRunningJvm(),
+                idleEnd,
+                Thread::sleep);
+    }
+
+    ScannerInput(
+            Path device,
+            ScanAnswers answers,
+            ScannerDevice.Finder kinds,
+            EventDevice.Opener opener,
+            InputEvent.Layout layout,
+            Duration idleEnd,
+            Pause pause) {
         this.device = device;
-        this.gate = gate;
+        this.answers = answers;
+        this.kinds = kinds;
+        this.opener = opener;
+        this.layout = layout;
+        this.idleEnd = idleEnd;
+        this.pause = pause;
     }
 
     @Override
     public void run() {
         while (running) {
-            try (InputStream in = Files.newInputStream(device)) {
-                Logger.info("reading tokens from the scanner at {}", device);
-                readLines(in);
-                Logger.warn("scanner {} closed", device);
+            try {
+                switch (kinds.kindOf(device)) {
+                    case ScannerDevice.Kind.Serial s -> {
+                        try (InputStream in = Files.newInputStream(device)) {
+                            opened("serial");
+                            readLines(in);
+                        }
+                        problem("scanner " + device + " closed");
+                    }
+                    case ScannerDevice.Kind.Keyboard k -> {
+                        try (EventDevice in = opener.open(device)) {
+                            opened("keyboard-mode, taken exclusively");
+                            readKeys(in);
+                        }
+                    }
+                    case ScannerDevice.Kind.Refused r -> problem("scanner refused: " + r.why());
+                }
+            } catch (NoSuchFileException e) {
+                problem("scanner " + device + " is not there (unplugged?); waiting for it");
             } catch (IOException e) {
-                Logger.warn(
-                        "scanner {} unavailable: {}; retrying in {} s",
-                        device,
-                        e.getMessage(),
-                        RETRY.toSeconds());
+                problem("scanner " + device + " unavailable: " + e.getMessage() + "; retrying");
             }
             try {
-                Thread.sleep(
-                        RETRY.toMillis()); // the only wait: for a scanner to be plugged back in
+                pause.sleep(RETRY);
             } catch (InterruptedException e) {
                 return;
             }
         }
     }
 
+    /** Says what went wrong once, not at every retry. */
+    private void problem(String text) {
+        if (!text.equals(lastProblem)) {
+            Logger.warn(text);
+            lastProblem = text;
+        }
+    }
+
+    private void opened(String kind) {
+        Logger.info("reading tokens from the {} scanner at {}", kind, device);
+        lastProblem = "";
+    }
+
     /**
      * Reads lines until the stream ends; each complete line goes to the gate. A line ends with LF,
-     * CR or CR LF (a scanner in raw tty mode sends CR alone); empty lines are skipped.
+     * CR or CR LF (a scanner in raw tty mode sends CR alone); empty lines are skipped; a line
+     * longer than a token is dropped whole.
      */
     public void readLines(InputStream in) throws IOException {
-        byte[] line = new byte[MAX_LINE];
+        byte[] line = new byte[MAX_CODE];
         int length = 0;
         boolean overlong = false;
         int b;
         while (running && (b = in.read()) >= 0) {
             if (b == '\n' || b == '\r') {
                 if (overlong) {
-                    dropped++;
-                    if (dropped == 1 || dropped % 1000 == 0) {
-                        Logger.warn(
-                                "dropped {} overlong scanner line(s) (more than {} bytes each)",
-                                dropped,
-                                MAX_LINE);
-                    }
+                    answers.accept(new Scan.Dropped(Scan.Why.OVERLONG));
                 } else if (length > 0) {
-                    present(new String(line, 0, length, StandardCharsets.ISO_8859_1));
+                    answers.accept(
+                            new Scan.Code(
+                                    new String(line, 0, length, StandardCharsets.ISO_8859_1)));
                 }
                 length = 0;
                 overlong = false;
-            } else if (length < MAX_LINE) {
+            } else if (length < MAX_CODE) {
                 line[length++] = (byte) b;
             } else {
                 overlong = true;
@@ -94,12 +159,23 @@ public final class ScannerInput implements Runnable {
     }
 
     /**
-     * Grants are logged; refusals are counted and summarised by the gate, never logged one by one.
+     * Reads key events until the device goes (unplugged: an IOException) or the input stops. A code
+     * ends at Enter or Tab, or after {@code idleEnd} without keys.
      */
-    private void present(String text) {
-        Outcome o = gate.present(text, "scanner").join();
-        if (o.granted()) {
-            Logger.info("scanner token granted");
+    void readKeys(EventDevice in) throws IOException {
+        KeyboardDecoder decoder = new KeyboardDecoder(MAX_CODE);
+        byte[] buffer = new byte[64 * layout.size()];
+        int idleMillis = (int) Math.max(1, idleEnd.toMillis());
+        while (running) {
+            // Without a code under way, wake each second only to notice stop().
+            int n = in.read(buffer, decoder.reading() ? idleMillis : 1000);
+            if (n == 0) {
+                decoder.idle().ifPresent(answers::accept);
+                continue;
+            }
+            for (int at = 0; at + layout.size() <= n; at += layout.size()) {
+                decoder.accept(layout.read(buffer, at)).ifPresent(answers::accept);
+            }
         }
     }
 

@@ -344,7 +344,7 @@ class DeviceConfigLoaderTest {
                 firstLine(error(GOOD + "[hal.bolt]\ntravel_time = \"10s\"\n")));
         assertEquals(
                 "hal.simulated.faults: unknown fault 'fire' (bolt-jam, contact-cut,"
-                        + " camera-offline)",
+                        + " camera-offline, feedback-fault)",
                 firstLine(
                         error(
                                 GOOD
@@ -420,7 +420,11 @@ class DeviceConfigLoaderTest {
                         org.latchkey.door.DoorSettings.motionTimeoutFor(Duration.ofMillis(700))),
                 c.door());
         assertEquals(new ApiSettings("127.0.0.1", 9000, 5), c.api());
-        assertEquals(java.util.Optional.of(Path.of("/dev/ttyACM0")), c.scanner());
+        assertEquals(
+                java.util.Optional.of(
+                        new ScannerSettings(
+                                Path.of("/dev/ttyACM0"), ScannerSettings.DEFAULT_IDLE_END)),
+                c.scanner());
         assertEquals(dir.resolve("state"), c.stateDir(), "relative to the config file");
     }
 

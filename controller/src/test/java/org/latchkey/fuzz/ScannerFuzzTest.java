@@ -37,7 +37,9 @@ class ScannerFuzzTest {
                                 return CompletableFuture.completedFuture(
                                         Outcome.refused(e.reason(), e.detail()));
                             }
-                        });
+                        },
+                        java.time.Duration.ofMillis(100),
+                        answer -> {});
         scanner.readLines(new ByteArrayInputStream(input)); // returns: nothing hangs on any input
     }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import org.junit.jupiter.api.Test;
 import org.latchkey.door.Outcome;
+import org.latchkey.feedback.Answer;
 
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
@@ -15,13 +16,16 @@ import java.util.concurrent.CompletableFuture;
 
 class ScannerInputTest {
     final List<String> presented = new ArrayList<>();
+    final List<Answer> answers = new ArrayList<>();
     final ScannerInput scanner =
             new ScannerInput(
                     Path.of("/dev/null"),
                     (text, client) -> {
                         presented.add(client + ":" + text);
                         return CompletableFuture.completedFuture(Outcome.granted("test"));
-                    });
+                    },
+                    java.time.Duration.ofMillis(100),
+                    answers::add);
 
     @Test
     void eachLineIsPresented_anyLineEnd_blankLinesSkipped() throws Exception {
@@ -40,6 +44,10 @@ class ScannerInputTest {
     void overlongLine_isDroppedWhole_andTheNextLineStillWorks() throws Exception {
         scanner.readLines(stream("x".repeat(100_000) + "\nv4.public.ok\n"));
         assertEquals(List.of("scanner:v4.public.ok"), presented);
+        assertEquals(
+                List.of(Answer.REFUSED, Answer.GRANTED),
+                answers,
+                "the person at the door hears that the long code was refused");
     }
 
     @Test

@@ -23,7 +23,8 @@ public record HalConfig(
         Contact contact,
         Bolt bolt,
         CameraWiring camera,
-        Simulated simulated) {
+        Simulated simulated,
+        Feedback feedback) {
 
     public enum Driver {
         PI4J,
@@ -32,12 +33,14 @@ public record HalConfig(
 
     /**
      * Faults the simulated driver can stage: their config names are {@code bolt-jam}, {@code
-     * contact-cut}, {@code camera-offline}.
+     * contact-cut}, {@code camera-offline}, {@code feedback-fault}.
      */
     public enum Fault {
         BOLT_JAM,
         CONTACT_CUT,
-        CAMERA_OFFLINE;
+        CAMERA_OFFLINE,
+        /** The lights and buzzer cannot be driven (a lost line). */
+        FEEDBACK_FAULT;
 
         public String configName() {
             return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
@@ -107,6 +110,27 @@ public record HalConfig(
             OptionalInt readyPin,
             Level readyLevel) {}
 
+    /**
+     * The door's lights and buzzer ({@code [hal.feedback]}), each optional.
+     *
+     * @param siren how long the buzzer sounds its siren after a forced entry; zero: never
+     */
+    public record Feedback(java.util.Map<Indicators.Signal, Output> outputs, Duration siren) {
+        public static final Feedback NONE = new Feedback(java.util.Map.of(), Duration.ZERO);
+
+        public Feedback {
+            outputs = java.util.Map.copyOf(outputs);
+            Objects.requireNonNull(siren);
+        }
+    }
+
+    /**
+     * One light or buzzer on a GPIO output.
+     *
+     * @param sensePin an input wired to read the output back, for hw-test, if fitted
+     */
+    public record Output(int pin, Level activeLevel, OptionalInt sensePin) {}
+
     public static final int MIN_PULSE_MICROS = 500;
     public static final int MAX_PULSE_MICROS = 2500;
 
@@ -134,7 +158,20 @@ public record HalConfig(
                             Duration.ofMillis(200),
                             OptionalInt.empty(),
                             Level.HIGH),
-                    Simulated.NONE);
+                    Simulated.NONE,
+                    Feedback.NONE);
+
+    /** Without lights or buzzer. */
+    public HalConfig(
+            Driver driver,
+            Optional<String> gpioChip,
+            Path pwmRoot,
+            Contact contact,
+            Bolt bolt,
+            CameraWiring camera,
+            Simulated simulated) {
+        this(driver, gpioChip, pwmRoot, contact, bolt, camera, simulated, Feedback.NONE);
+    }
 
     public HalConfig {
         Objects.requireNonNull(driver);
@@ -144,6 +181,7 @@ public record HalConfig(
         Objects.requireNonNull(camera);
         Objects.requireNonNull(pwmRoot);
         Objects.requireNonNull(simulated);
+        Objects.requireNonNull(feedback);
     }
 
     /** The faults the simulated driver starts with. */
@@ -153,6 +191,6 @@ public record HalConfig(
 
     /** The same hardware on another driver (latchkeyd --simulate). */
     public HalConfig withDriver(Driver d) {
-        return new HalConfig(d, gpioChip, pwmRoot, contact, bolt, camera, simulated);
+        return new HalConfig(d, gpioChip, pwmRoot, contact, bolt, camera, simulated, feedback);
     }
 }

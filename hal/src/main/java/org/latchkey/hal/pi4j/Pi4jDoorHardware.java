@@ -15,6 +15,7 @@ import org.latchkey.hal.HalConfig;
 import org.latchkey.hal.HalException;
 import org.latchkey.hal.HardwareEvent;
 import org.latchkey.hal.HardwareListener;
+import org.latchkey.hal.Indicators;
 import org.latchkey.hal.Level;
 import org.latchkey.hal.Scheduler;
 
@@ -37,6 +38,7 @@ public final class Pi4jDoorHardware implements DoorHardware {
     private final DoorContact contact;
     private final ServoDeadbolt bolt;
     private final GpioCamera camera;
+    private final GpioIndicators indicators;
     private final String description;
     private final LineFailures.LineInfo lines;
 
@@ -109,6 +111,7 @@ public final class Pi4jDoorHardware implements DoorHardware {
                                     Duration.ofMillis(10))
                             : null;
             this.camera = new GpioCamera(trigger, ready, cam, scheduler, listener);
+            this.indicators = indicators(config.feedback());
             this.description =
                     "pi4j (gpiod, door BCM " + config.contact().pin() + ", " + pwm.name() + ")";
         } catch (HalException e) {
@@ -140,10 +143,65 @@ public final class Pi4jDoorHardware implements DoorHardware {
         c.bolt().switchPin().ifPresent(p -> claim.accept(p, "hal.bolt.switch_pin"));
         claim.accept(c.camera().triggerPin(), "hal.camera.trigger_pin");
         c.camera().readyPin().ifPresent(p -> claim.accept(p, "hal.camera.ready_pin"));
+        c.feedback()
+                .outputs()
+                .forEach(
+                        (signal, out) -> {
+                            String key = "hal.feedback." + signal.configName();
+                            claim.accept(out.pin(), key + "_pin");
+                            out.sensePin().ifPresent(p -> claim.accept(p, key + "_sense_pin"));
+                        });
         if (!clashes.isEmpty()) {
             throw new HalException(
                     String.join("; ", clashes) + ": every device needs a pin of its own");
         }
+    }
+
+    /** The lights and buzzer: outputs that start and shut down inactive. */
+    private GpioIndicators indicators(HalConfig.Feedback feedback) throws HalException {
+        java.util.Map<Indicators.Signal, DigitalOutput> lines =
+                new java.util.EnumMap<>(Indicators.Signal.class);
+        for (var e : feedback.outputs().entrySet()) {
+            Indicators.Signal signal = e.getKey();
+            HalConfig.Output out = e.getValue();
+            DigitalState off = state(out.activeLevel().opposite());
+            lines.put(
+                    signal,
+                    request(
+                            new LineFailures.Wire(
+                                    signal.configName()
+                                            + " "
+                                            + (signal == Indicators.Signal.BUZZER
+                                                    ? "buzzer"
+                                                    : "light"),
+                                    "hal.feedback." + signal.configName() + "_pin",
+                                    out.pin()),
+                            () ->
+                                    pi4j.create(
+                                            DigitalOutput.newConfigBuilder(pi4j)
+                                                    .id("feedback-" + signal.configName())
+                                                    .name(signal.configName())
+                                                    .address(out.pin())
+                                                    .initial(off)
+                                                    .shutdown(off))));
+        }
+        java.util.Map<Indicators.Signal, DigitalInput> senses =
+                new java.util.EnumMap<>(Indicators.Signal.class);
+        for (var e : feedback.outputs().entrySet()) {
+            if (e.getValue().sensePin().isPresent()) {
+                String name = e.getKey().configName();
+                senses.put(
+                        e.getKey(),
+                        input(
+                                new LineFailures.Wire(
+                                        name + " sense",
+                                        "hal.feedback." + name + "_sense_pin",
+                                        e.getValue().sensePin().getAsInt()),
+                                "feedback-" + name + "-sense",
+                                Duration.ZERO));
+            }
+        }
+        return new GpioIndicators(lines, senses, feedback.outputs());
     }
 
     private DoorContact contact(HalConfig.Contact c) throws HalException {
@@ -213,6 +271,11 @@ public final class Pi4jDoorHardware implements DoorHardware {
     }
 
     @Override
+    public Indicators indicators() {
+        return indicators;
+    }
+
+    @Override
     public String description() {
         return description;
     }
@@ -221,6 +284,9 @@ public final class Pi4jDoorHardware implements DoorHardware {
     public void close() {
         bolt.stop();
         camera.stopTimers();
+        if (indicators != null) {
+            indicators.allOff();
+        }
         shutdownQuietly();
     }
 

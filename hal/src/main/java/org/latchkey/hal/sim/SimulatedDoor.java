@@ -8,8 +8,10 @@ import org.latchkey.hal.DoorHardware;
 import org.latchkey.hal.DoorState;
 import org.latchkey.hal.HalConfig;
 import org.latchkey.hal.HalConfig.Fault;
+import org.latchkey.hal.HalException;
 import org.latchkey.hal.HardwareEvent;
 import org.latchkey.hal.HardwareListener;
+import org.latchkey.hal.Indicators;
 import org.latchkey.hal.Scheduler;
 
 import java.io.IOException;
@@ -52,6 +54,7 @@ public final class SimulatedDoor implements DoorHardware {
     private final Deadbolt bolt = new SimBolt();
     private final DoorContact contact = this::doorState;
     private final Camera camera = new SimCamera();
+    private final SimIndicators indicators = new SimIndicators();
 
     public SimulatedDoor(
             Scheduler scheduler,
@@ -150,6 +153,12 @@ public final class SimulatedDoor implements DoorHardware {
         return camera;
     }
 
+    /** A green and a red light and a buzzer, all fitted, each read back truthfully. */
+    @Override
+    public Indicators indicators() {
+        return indicators;
+    }
+
     @Override
     public String description() {
         return "simulated" + (faults.isEmpty() ? "" : " (faults: " + faults + ")");
@@ -240,6 +249,7 @@ public final class SimulatedDoor implements DoorHardware {
         }
         recording = false;
         cameraReady = false;
+        indicators.levels.clear();
     }
 
     private synchronized DoorState doorState() {
@@ -337,6 +347,51 @@ public final class SimulatedDoor implements DoorHardware {
             return true;
         }
     }
+
+    private final class SimIndicators implements Indicators {
+        private final Set<Signal> levels = EnumSet.noneOf(Signal.class);
+
+        @Override
+        public Set<Signal> fitted() {
+            return EnumSet.allOf(Signal.class);
+        }
+
+        @Override
+        public void set(Signal signal, boolean on) throws HalException {
+            synchronized (SimulatedDoor.this) {
+                if (faults.contains(Fault.FEEDBACK_FAULT)) {
+                    throw new HalException(
+                            "simulated fault: the " + signal.configName() + " output is cut");
+                }
+                if (on) {
+                    levels.add(signal);
+                } else {
+                    levels.remove(signal);
+                }
+            }
+            feedbackWatch.accept(signal, on);
+        }
+
+        @Override
+        public boolean isOn(Signal signal) {
+            synchronized (SimulatedDoor.this) {
+                return levels.contains(signal);
+            }
+        }
+
+        @Override
+        public java.util.Optional<Boolean> sensed(Signal signal) {
+            return java.util.Optional.of(isOn(signal));
+        }
+    }
+
+    /** Called after every light or buzzer change: the bench shows them on its timeline. */
+    public void watchFeedback(java.util.function.BiConsumer<Indicators.Signal, Boolean> watch) {
+        this.feedbackWatch = watch;
+    }
+
+    private volatile java.util.function.BiConsumer<Indicators.Signal, Boolean> feedbackWatch =
+            (s, on) -> {};
 
     private final class SimCamera implements Camera {
         @Override

@@ -1,0 +1,64 @@
+package org.latchkey.scanner;
+
+import org.latchkey.door.Outcome;
+import org.latchkey.feedback.Answer;
+import org.tinylog.Logger;
+
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * Presents what a scanner read and hands the door's answer to its lights and buzzer. Grants are
+ * logged; refusals are summarised by the gate; codes dropped before the gate are counted here.
+ */
+public final class ScanAnswers implements Consumer<Scan> {
+    /**
+     * A code dropped before the gate: one that lost events may be fine scanned again; one too long
+     * or undecodable (a scanner on the wrong keyboard layout) will not be.
+     */
+    static Answer answerTo(Scan.Dropped dropped) {
+        return dropped.why() == Scan.Why.EVENTS_LOST ? Answer.TRY_AGAIN : Answer.REFUSED;
+    }
+
+    private final ScannerInput.Presenter gate;
+    private final Consumer<Answer> feedback;
+    private final Map<Scan.Why, Long> dropped = new EnumMap<>(Scan.Why.class);
+
+    public ScanAnswers(ScannerInput.Presenter gate, Consumer<Answer> feedback) {
+        this.gate = gate;
+        this.feedback = feedback;
+    }
+
+    @Override
+    public void accept(Scan scan) {
+        Answer answer =
+                switch (scan) {
+                    case Scan.Code code -> {
+                        Outcome o = gate.present(code.text(), "scanner").join();
+                        if (o.granted()) {
+                            Logger.info("scanner token granted");
+                        }
+                        yield Answer.of(o);
+                    }
+                    case Scan.Dropped d -> {
+                        long n = dropped.merge(d.why(), 1L, Long::sum);
+                        if (n == 1 || n % 1000 == 0) {
+                            Logger.warn("dropped {} scanned code(s): {}", n, describe(d.why()));
+                        }
+                        yield answerTo(d);
+                    }
+                };
+        feedback.accept(answer);
+    }
+
+    private static String describe(Scan.Why why) {
+        return switch (why) {
+            case OVERLONG -> "longer than a token (" + ScannerInput.MAX_CODE + " bytes)";
+            case UNDECODABLE ->
+                    "keys that type nothing a token holds (is the scanner set to the US keyboard"
+                            + " layout?)";
+            case EVENTS_LOST -> "events lost (the kernel's buffer overflowed)";
+        };
+    }
+}
