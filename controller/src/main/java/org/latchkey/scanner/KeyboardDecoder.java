@@ -91,6 +91,18 @@ public final class KeyboardDecoder {
         return Optional.empty();
     }
 
+    /** The codes in a recording of a device's bytes, as the reader would find them. */
+    public static java.util.List<Scan> decode(
+            byte[] recording, InputEvent.Layout layout, int maxLength) {
+        KeyboardDecoder d = new KeyboardDecoder(maxLength);
+        java.util.List<Scan> scans = new java.util.ArrayList<>();
+        for (int at = 0; at + layout.size() <= recording.length; at += layout.size()) {
+            d.accept(layout.read(recording, at)).ifPresent(scans::add);
+        }
+        d.idle().ifPresent(scans::add);
+        return scans;
+    }
+
     /** The idle gap passed since the last key: ends the code being read, if any. */
     public Optional<Scan> idle() {
         return end();

@@ -454,4 +454,59 @@ class DeviceConfigLoaderTest {
                         + " docs/wiring.md)",
                 firstLine(error(GOOD + "[door]\nrequire_camera = true\n")));
     }
+
+    @Test
+    void feedback_outputs_levels_sensePins_andTheSiren() throws Exception {
+        Path file = dir.resolve("feedback.toml");
+        Files.writeString(
+                file,
+                GOOD
+                        + "[hal.feedback]\ngreen_pin = 5\nred_pin = 6\nred_active_level = \"low\"\n"
+                        + "buzzer_pin = 13\nbuzzer_sense_pin = 26\nsiren = \"30s\"\n");
+        org.latchkey.hal.HalConfig.Feedback f = DeviceConfigLoader.load(file).hal().feedback();
+        assertEquals(
+                java.util.Map.of(
+                        org.latchkey.hal.Indicators.Signal.GREEN,
+                        new org.latchkey.hal.HalConfig.Output(
+                                5, org.latchkey.hal.Level.HIGH, java.util.OptionalInt.empty()),
+                        org.latchkey.hal.Indicators.Signal.RED,
+                        new org.latchkey.hal.HalConfig.Output(
+                                6, org.latchkey.hal.Level.LOW, java.util.OptionalInt.empty()),
+                        org.latchkey.hal.Indicators.Signal.BUZZER,
+                        new org.latchkey.hal.HalConfig.Output(
+                                13, org.latchkey.hal.Level.HIGH, java.util.OptionalInt.of(26))),
+                f.outputs());
+        assertEquals(Duration.ofSeconds(30), f.siren());
+        assertEquals(
+                org.latchkey.hal.HalConfig.Feedback.NONE,
+                DeviceConfigLoader.load(write(GOOD)).hal().feedback(),
+                "none by default");
+    }
+
+    @Test
+    void feedback_mistakes_areRefusedWithTheKey() throws Exception {
+        assertEquals(
+                "hal.feedback.red_pin: BCM pin 17 is already used by hal.door.pin",
+                firstLine(error(GOOD + "[hal.feedback]\nred_pin = 17\n")));
+        assertEquals(
+                "hal.feedback.siren: needs buzzer_pin",
+                firstLine(error(GOOD + "[hal.feedback]\nred_pin = 6\nsiren = \"1m\"\n")));
+        assertEquals(
+                "hal.feedback.siren: must be between 0s and 15m",
+                firstLine(error(GOOD + "[hal.feedback]\nbuzzer_pin = 6\nsiren = \"1h\"\n")));
+        assertEquals(
+                "hal.feedback.green_active_level: needs green_pin",
+                firstLine(error(GOOD + "[hal.feedback]\ngreen_active_level = \"low\"\n")));
+        assertEquals(
+                "scanner.idle_end: must be between 20ms and 2s",
+                firstLine(
+                        error(
+                                GOOD
+                                        + "[scanner]\n"
+                                        + "device = \"/dev/ttyACM0\"\n"
+                                        + "idle_end = \"5ms\"\n")));
+        assertEquals(
+                "scanner.device: must be an absolute path, like \"/dev/ttyACM0\"",
+                firstLine(error(GOOD + "[scanner]\ndevice = \"ttyACM0\"\n")));
+    }
 }

@@ -47,13 +47,13 @@ class KeyboardDecoderTest {
             @ForAll("tokens") String token, @ForAll boolean capsLock, @ForAll End end) {
         List<InputEvent> events = new ArrayList<>();
         if (capsLock) {
-            events.addAll(UsKeyboard.tap(UsKeymap.KEY_CAPSLOCK));
+            events.addAll(KeyTyping.tap(UsKeymap.KEY_CAPSLOCK));
         }
-        events.addAll(UsKeyboard.type(token, UsKeyboard.US, capsLock));
+        events.addAll(KeyTyping.type(token, KeyTyping.US, capsLock));
         switch (end) {
-            case ENTER -> events.addAll(UsKeyboard.tap(UsKeymap.KEY_ENTER));
-            case KEYPAD_ENTER -> events.addAll(UsKeyboard.tap(UsKeymap.KEY_KPENTER));
-            case TAB -> events.addAll(UsKeyboard.tap(UsKeymap.KEY_TAB));
+            case ENTER -> events.addAll(KeyTyping.tap(UsKeymap.KEY_ENTER));
+            case KEYPAD_ENTER -> events.addAll(KeyTyping.tap(UsKeymap.KEY_KPENTER));
+            case TAB -> events.addAll(KeyTyping.tap(UsKeymap.KEY_TAB));
             case IDLE -> {}
         }
         List<Scan> scans = feed(events);
@@ -124,8 +124,8 @@ class KeyboardDecoderTest {
     @Test
     void aScannerOnAGermanLayout_typesAnotherText_withMinusAndUnderscore() {
         String token = "v4.public.eyJ-x_yz";
-        List<Scan> scans = feed(UsKeyboard.type(token, UsKeyboard.german(), false));
-        scans.addAll(feed(UsKeyboard.tap(UsKeymap.KEY_ENTER)));
+        List<Scan> scans = feed(KeyTyping.type(token, KeyTyping.german(), false));
+        scans.addAll(feed(KeyTyping.tap(UsKeymap.KEY_ENTER)));
         assertEquals(1, scans.size());
         Scan.Code code = (Scan.Code) scans.getFirst();
         assertNotEquals(token, code.text(), "the token check refuses what decodes wrong");
@@ -134,15 +134,15 @@ class KeyboardDecoderTest {
 
     @Test
     void synDropped_dropsTheCodeBeingRead_andResetsShift() {
-        List<InputEvent> events = new ArrayList<>(UsKeyboard.type("abc", UsKeyboard.US, false));
+        List<InputEvent> events = new ArrayList<>(KeyTyping.type("abc", KeyTyping.US, false));
         events.add(InputEvent.key(UsKeymap.KEY_LEFTSHIFT, 1));
         events.add(InputEvent.syn(InputEvent.SYN_DROPPED));
         events.add(InputEvent.key(31, 1)); // lost with the drop, up to the report
         events.add(InputEvent.syn(InputEvent.SYN_REPORT));
-        events.addAll(UsKeyboard.type("de", UsKeyboard.US, false));
-        events.addAll(UsKeyboard.tap(UsKeymap.KEY_ENTER));
-        events.addAll(UsKeyboard.type("next", UsKeyboard.US, false));
-        events.addAll(UsKeyboard.tap(UsKeymap.KEY_ENTER));
+        events.addAll(KeyTyping.type("de", KeyTyping.US, false));
+        events.addAll(KeyTyping.tap(UsKeymap.KEY_ENTER));
+        events.addAll(KeyTyping.type("next", KeyTyping.US, false));
+        events.addAll(KeyTyping.tap(UsKeymap.KEY_ENTER));
         assertEquals(
                 List.of(new Scan.Dropped(Scan.Why.EVENTS_LOST), new Scan.Code("next")),
                 feed(events),
@@ -154,8 +154,8 @@ class KeyboardDecoderTest {
         List<InputEvent> events = new ArrayList<>();
         events.add(InputEvent.syn(InputEvent.SYN_DROPPED));
         events.add(InputEvent.syn(InputEvent.SYN_REPORT));
-        events.addAll(UsKeyboard.type("tail-of-a-token", UsKeyboard.US, false));
-        events.addAll(UsKeyboard.tap(UsKeymap.KEY_ENTER));
+        events.addAll(KeyTyping.type("tail-of-a-token", KeyTyping.US, false));
+        events.addAll(KeyTyping.tap(UsKeymap.KEY_ENTER));
         assertEquals(
                 List.of(new Scan.Dropped(Scan.Why.EVENTS_LOST)),
                 feed(events),
@@ -167,10 +167,10 @@ class KeyboardDecoderTest {
         KeyboardDecoder small = new KeyboardDecoder(10);
         List<Scan> scans = new ArrayList<>();
         List<InputEvent> events =
-                new ArrayList<>(UsKeyboard.type("a".repeat(11), UsKeyboard.US, false));
-        events.addAll(UsKeyboard.tap(UsKeymap.KEY_ENTER));
-        events.addAll(UsKeyboard.type("b".repeat(10), UsKeyboard.US, false));
-        events.addAll(UsKeyboard.tap(UsKeymap.KEY_TAB));
+                new ArrayList<>(KeyTyping.type("a".repeat(11), KeyTyping.US, false));
+        events.addAll(KeyTyping.tap(UsKeymap.KEY_ENTER));
+        events.addAll(KeyTyping.type("b".repeat(10), KeyTyping.US, false));
+        events.addAll(KeyTyping.tap(UsKeymap.KEY_TAB));
         for (InputEvent e : events) {
             small.accept(e).ifPresent(scans::add);
         }
@@ -185,10 +185,10 @@ class KeyboardDecoderTest {
             @ForAll @IntRange(min = 0, max = 300) int at) {
         int split = Math.min(at, token.length());
         List<InputEvent> events =
-                new ArrayList<>(UsKeyboard.type(token.substring(0, split), UsKeyboard.US, false));
-        events.addAll(UsKeyboard.tap(key));
-        events.addAll(UsKeyboard.type(token.substring(split), UsKeyboard.US, false));
-        events.addAll(UsKeyboard.tap(UsKeymap.KEY_ENTER));
+                new ArrayList<>(KeyTyping.type(token.substring(0, split), KeyTyping.US, false));
+        events.addAll(KeyTyping.tap(key));
+        events.addAll(KeyTyping.type(token.substring(split), KeyTyping.US, false));
+        events.addAll(KeyTyping.tap(UsKeymap.KEY_ENTER));
         assertEquals(List.of(new Scan.Dropped(Scan.Why.UNDECODABLE)), feed(events));
     }
 
@@ -204,11 +204,11 @@ class KeyboardDecoderTest {
         for (int modifier :
                 List.of(UsKeymap.KEY_LEFTCTRL, UsKeymap.KEY_RIGHTALT, UsKeymap.KEY_LEFTMETA)) {
             List<InputEvent> events = new ArrayList<>();
-            UsKeyboard.press(events, modifier, 1);
-            events.addAll(UsKeyboard.tap(30));
-            UsKeyboard.press(events, modifier, 0);
-            events.addAll(UsKeyboard.type("bc", UsKeyboard.US, false));
-            events.addAll(UsKeyboard.tap(UsKeymap.KEY_ENTER));
+            KeyTyping.press(events, modifier, 1);
+            events.addAll(KeyTyping.tap(30));
+            KeyTyping.press(events, modifier, 0);
+            events.addAll(KeyTyping.type("bc", KeyTyping.US, false));
+            events.addAll(KeyTyping.tap(UsKeymap.KEY_ENTER));
             assertEquals(
                     List.of(new Scan.Dropped(Scan.Why.UNDECODABLE)),
                     feed(events),
@@ -218,15 +218,15 @@ class KeyboardDecoderTest {
 
     @Test
     void numLock_autorepeat_andEmptyCodes_typeNothing() {
-        List<InputEvent> events = new ArrayList<>(UsKeyboard.tap(UsKeymap.KEY_NUMLOCK));
-        events.addAll(UsKeyboard.tap(UsKeymap.KEY_ENTER));
-        events.addAll(UsKeyboard.tap(UsKeymap.KEY_TAB));
+        List<InputEvent> events = new ArrayList<>(KeyTyping.tap(UsKeymap.KEY_NUMLOCK));
+        events.addAll(KeyTyping.tap(UsKeymap.KEY_ENTER));
+        events.addAll(KeyTyping.tap(UsKeymap.KEY_TAB));
         events.add(InputEvent.key(30, 1));
         events.add(InputEvent.key(30, 2));
         events.add(InputEvent.key(30, 2));
         events.add(InputEvent.key(30, 0));
         events.add(new InputEvent(4, 4, 458756)); // EV_MSC's scan code, sent before each key
-        events.addAll(UsKeyboard.tap(UsKeymap.KEY_ENTER));
+        events.addAll(KeyTyping.tap(UsKeymap.KEY_ENTER));
         assertEquals(List.of(new Scan.Code("a")), feed(events));
     }
 
@@ -234,9 +234,9 @@ class KeyboardDecoderTest {
     void keypadDigits_decode_asAScannerEmulatingThemSends() {
         List<InputEvent> events = new ArrayList<>();
         for (int key : new int[] {79, 80, 81, 82, 83}) {
-            events.addAll(UsKeyboard.tap(key));
+            events.addAll(KeyTyping.tap(key));
         }
-        events.addAll(UsKeyboard.tap(UsKeymap.KEY_KPENTER));
+        events.addAll(KeyTyping.tap(UsKeymap.KEY_KPENTER));
         assertEquals(List.of(new Scan.Code("1230.")), feed(events));
     }
 

@@ -113,9 +113,9 @@ class KeyboardScannerTest {
     }
 
     static List<InputEvent> scan(String text, boolean enter) {
-        List<InputEvent> e = new ArrayList<>(UsKeyboard.type(text, UsKeyboard.US, false));
+        List<InputEvent> e = new ArrayList<>(KeyTyping.type(text, KeyTyping.US, false));
         if (enter) {
-            e.addAll(UsKeyboard.tap(UsKeymap.KEY_ENTER));
+            e.addAll(KeyTyping.tap(UsKeymap.KEY_ENTER));
         }
         return e;
     }
@@ -212,12 +212,12 @@ class KeyboardScannerTest {
 
     @Test
     void garbageAndLostEvents_answerAtTheDoor_withoutReachingTheGate() {
-        List<InputEvent> garbage = new ArrayList<>(UsKeyboard.tap(59)); // F1
+        List<InputEvent> garbage = new ArrayList<>(KeyTyping.tap(59)); // F1
         garbage.addAll(scan("v4.public.x", true));
         List<InputEvent> lost = new ArrayList<>(scan("v4.pub", false));
         lost.add(InputEvent.syn(InputEvent.SYN_DROPPED));
         lost.add(InputEvent.syn(InputEvent.SYN_REPORT));
-        lost.addAll(UsKeyboard.tap(UsKeymap.KEY_ENTER));
+        lost.addAll(KeyTyping.tap(UsKeymap.KEY_ENTER));
         ScriptedDevice d =
                 new ScriptedDevice()
                         .bytes(InputEvent.Layout.BITS_64, garbage)

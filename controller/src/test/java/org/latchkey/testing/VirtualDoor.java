@@ -124,6 +124,7 @@ public final class VirtualDoor {
         when(hw.contact()).thenReturn(contact);
         when(hw.bolt()).thenReturn(bolt);
         when(hw.camera()).thenReturn(mock(Camera.class));
+        when(hw.indicators()).thenReturn(org.latchkey.hal.Indicators.NONE);
         when(bolt.position()).thenReturn(BoltPosition.LOCKED);
         assembly.start(hw);
         controller().processPending();

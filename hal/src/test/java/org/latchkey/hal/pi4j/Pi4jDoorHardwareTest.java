@@ -22,6 +22,7 @@ import org.latchkey.hal.DoorState;
 import org.latchkey.hal.HalConfig;
 import org.latchkey.hal.HalException;
 import org.latchkey.hal.HardwareEvent;
+import org.latchkey.hal.Indicators;
 import org.latchkey.hal.Level;
 import org.latchkey.hal.ManualScheduler;
 
@@ -354,5 +355,83 @@ class Pi4jDoorHardwareTest {
                         + " of its own",
                 e.getMessage());
         assertTrue(pi4j.registry().all().isEmpty(), "nothing was requested");
+    }
+
+    private static HalConfig withFeedback(
+            java.util.Map<Indicators.Signal, HalConfig.Output> outputs) {
+        HalConfig d = HalConfig.DEFAULTS;
+        return new HalConfig(
+                d.driver(),
+                d.gpioChip(),
+                d.pwmRoot(),
+                d.contact(),
+                d.bolt(),
+                d.camera(),
+                d.simulated(),
+                new HalConfig.Feedback(outputs, Duration.ZERO));
+    }
+
+    @Test
+    void lightsAndBuzzer_followTheirActiveLevels_startOff_andCloseLeavesThemOff() throws Exception {
+        Pi4jDoorHardware hw =
+                open(
+                        withFeedback(
+                                java.util.Map.of(
+                                        Indicators.Signal.GREEN,
+                                        new HalConfig.Output(5, Level.HIGH, OptionalInt.empty()),
+                                        Indicators.Signal.RED,
+                                        new HalConfig.Output(6, Level.LOW, OptionalInt.empty()),
+                                        Indicators.Signal.BUZZER,
+                                        new HalConfig.Output(13, Level.HIGH, OptionalInt.of(26)))));
+        assertEquals(java.util.EnumSet.allOf(Indicators.Signal.class), hw.indicators().fitted());
+        MockDigitalOutput green = output("feedback-green");
+        MockDigitalOutput red = output("feedback-red");
+        MockDigitalOutput buzzer = output("feedback-buzzer");
+        assertEquals(DigitalState.LOW, green.state(), "off: active high");
+        assertEquals(DigitalState.HIGH, red.state(), "off: active low");
+        hw.indicators().set(Indicators.Signal.GREEN, true);
+        hw.indicators().set(Indicators.Signal.RED, true);
+        hw.indicators().set(Indicators.Signal.BUZZER, true);
+        assertEquals(DigitalState.HIGH, green.state());
+        assertEquals(DigitalState.LOW, red.state());
+        assertEquals(DigitalState.HIGH, buzzer.state());
+        assertTrue(hw.indicators().isOn(Indicators.Signal.RED));
+        assertEquals(
+                Optional.empty(), hw.indicators().sensed(Indicators.Signal.GREEN), "no sense pin");
+        input("feedback-buzzer-sense").mockState(DigitalState.HIGH);
+        assertEquals(Optional.of(true), hw.indicators().sensed(Indicators.Signal.BUZZER));
+        input("feedback-buzzer-sense").mockState(DigitalState.LOW);
+        assertEquals(
+                Optional.of(false),
+                hw.indicators().sensed(Indicators.Signal.BUZZER),
+                "a cut buzzer line reads back off");
+        hw.close();
+        assertEquals(DigitalState.LOW, green.state(), "close leaves every output off");
+        assertEquals(DigitalState.HIGH, red.state());
+        assertEquals(DigitalState.LOW, buzzer.state());
+    }
+
+    @Test
+    void aFeedbackPinOnAnotherDevicesPin_isRefused() {
+        HalException e =
+                assertThrows(
+                        HalException.class,
+                        () ->
+                                open(
+                                        withFeedback(
+                                                java.util.Map.of(
+                                                        Indicators.Signal.RED,
+                                                        new HalConfig.Output(
+                                                                22,
+                                                                Level.HIGH,
+                                                                OptionalInt.empty())))));
+        assertTrue(
+                e.getMessage().contains("hal.camera.trigger_pin and hal.feedback.red_pin"),
+                e.getMessage());
+    }
+
+    @Test
+    void noFeedbackConfigured_meansNoneFitted() throws Exception {
+        assertEquals(java.util.Set.of(), open(HalConfig.DEFAULTS).indicators().fitted());
     }
 }

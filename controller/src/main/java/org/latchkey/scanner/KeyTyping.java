@@ -6,22 +6,25 @@ import java.util.Map;
 
 /**
  * Types text as a keyboard-mode scanner does: key down and up per character, Shift around shifted
- * ones, a report after each event pair. The layout maps a character to a key position and Shift, so
- * a scanner set to another keyboard country can be typed too.
+ * ones, a report after each event. The layout maps a character to a key position and Shift, so a
+ * scanner set to another keyboard country can be typed too. For the bench's recorded scans, the
+ * hardware-truth machine's virtual keyboard, and tests.
  */
-final class UsKeyboard {
-    record Key(int code, boolean shift) {}
+public final class KeyTyping {
+    /** A key position and whether Shift is held for it. */
+    public record Key(int code, boolean shift) {}
 
     static final int SHIFT = UsKeymap.KEY_LEFTSHIFT;
+    public static final int ENTER = UsKeymap.KEY_ENTER;
 
-    /** The US layout, reversed from the keymap under test's own table only for the letters. */
-    static final Map<Character, Key> US = us();
+    /** The US layout: printable ASCII but space. */
+    public static final Map<Character, Key> US = us();
 
     /**
      * A German keyboard's positions for a token's characters, as a scanner set to "Germany" sends
      * them: Y and Z swapped, '-' on the US '/' key, '_' on Shift of it.
      */
-    static Map<Character, Key> german() {
+    public static Map<Character, Key> german() {
         Map<Character, Key> de = new java.util.HashMap<>(US);
         de.put('y', new Key(44, false));
         de.put('z', new Key(21, false));
@@ -56,7 +59,7 @@ final class UsKeyboard {
      * @param capsLock the scanner has Caps Lock on: it inverts Shift for letters, as scanners that
      *     follow the host's Caps Lock do
      */
-    static List<InputEvent> type(String text, Map<Character, Key> layout, boolean capsLock) {
+    public static List<InputEvent> type(String text, Map<Character, Key> layout, boolean capsLock) {
         List<InputEvent> events = new ArrayList<>();
         for (char c : text.toCharArray()) {
             Key k = layout.get(c);
@@ -76,18 +79,29 @@ final class UsKeyboard {
         return events;
     }
 
-    static void press(List<InputEvent> events, int code, int value) {
+    public static void press(List<InputEvent> events, int code, int value) {
         events.add(InputEvent.key(code, value));
         events.add(InputEvent.syn(InputEvent.SYN_REPORT));
     }
 
     /** A tap: down, report, up, report. */
-    static List<InputEvent> tap(int code) {
+    public static List<InputEvent> tap(int code) {
         List<InputEvent> e = new ArrayList<>();
         press(e, code, 1);
         press(e, code, 0);
         return e;
     }
 
-    private UsKeyboard() {}
+    /** A scan as bytes on the device: the text, then Enter. */
+    public static byte[] scan(String text, Map<Character, Key> layout, InputEvent.Layout records) {
+        java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+        List<InputEvent> events = new ArrayList<>(type(text, layout, false));
+        events.addAll(tap(ENTER));
+        for (InputEvent e : events) {
+            b.writeBytes(records.write(e));
+        }
+        return b.toByteArray();
+    }
+
+    private KeyTyping() {}
 }
