@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -145,6 +146,60 @@ public final class ScannerDevice {
             return Optional.empty();
         }
         return Optional.of(Files.readSymbolicLink(link).getFileName().toString());
+    }
+
+    /**
+     * A device's vendor and product id as a udev rule matches them, and its name for people.
+     *
+     * @param udevMatch the rule's match on them: the input device's own {@code id/vendor} and
+     *     {@code id/product} for an event node (a USB scanner's are its USB ids; a virtual keyboard
+     *     has them too), the USB device's {@code idVendor} and {@code idProduct} for a tty
+     */
+    public record DeviceId(String vendor, String product, String name, String udevMatch) {}
+
+    /** The ids of the device at {@code path}, if it has any a udev rule can match. */
+    public Optional<DeviceId> deviceId(Path path) throws IOException {
+        long rdev = (Long) Files.getAttribute(path, "unix:rdev");
+        Path entry = sysDevChar.resolve(major(rdev) + ":" + minor(rdev));
+        if (subsystem(entry).filter("input"::equals).isPresent()) {
+            Path input = entry.resolve("device");
+            return ids(
+                    input.resolve("id/vendor"),
+                    input.resolve("id/product"),
+                    List.of(input.resolve("name")),
+                    "ATTRS{id/vendor}==\"%s\", ATTRS{id/product}==\"%s\"");
+        }
+        for (Path dir = entry.toRealPath(); dir != null; dir = dir.getParent()) {
+            if (Files.isRegularFile(dir.resolve("idVendor"))) {
+                return ids(
+                        dir.resolve("idVendor"),
+                        dir.resolve("idProduct"),
+                        List.of(dir.resolve("manufacturer"), dir.resolve("product")),
+                        "ATTRS{idVendor}==\"%s\", ATTRS{idProduct}==\"%s\"");
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static Optional<DeviceId> ids(Path vendor, Path product, List<Path> names, String match)
+            throws IOException {
+        if (!Files.isRegularFile(vendor) || !Files.isRegularFile(product)) {
+            return Optional.empty();
+        }
+        String v = Files.readString(vendor).trim();
+        String p = Files.readString(product).trim();
+        if (!v.matches("[0-9a-f]{4}") || !p.matches("[0-9a-f]{4}")) {
+            return Optional.empty();
+        }
+        StringBuilder name = new StringBuilder();
+        for (Path file : names) {
+            if (Files.isRegularFile(file)) {
+                name.append(name.isEmpty() ? "" : " ").append(Files.readString(file).trim());
+            }
+        }
+        // Printable ASCII only: the name goes into a comment in the rules file and onto a terminal.
+        String safe = name.toString().replaceAll("[^ -~]", "?");
+        return Optional.of(new DeviceId(v, p, safe, match.formatted(v, p)));
     }
 
     /** glibc's {@code gnu_dev_major}. */

@@ -11,7 +11,9 @@ import org.latchkey.door.AuditRecord;
 import org.latchkey.door.DoorController;
 import org.latchkey.door.DoorModel;
 import org.latchkey.door.Outcome;
+import org.latchkey.feedback.Answer;
 import org.latchkey.hal.DoorHardware;
+import org.latchkey.hal.Indicators;
 import org.latchkey.hal.ManualScheduler;
 import org.latchkey.hal.RealScheduler;
 import org.latchkey.hal.Scheduler;
@@ -46,7 +48,8 @@ final class BenchDoor {
             String bolt,
             String door,
             boolean camera,
-            List<String> alarms) {}
+            List<String> alarms,
+            List<String> lights) {}
 
     /** The hardware back-ends, by their --gpio names. */
     enum Gpio {
@@ -178,7 +181,7 @@ final class BenchDoor {
         boolean boltThrown = physical.map(p -> p[0]).orElse(true);
         boolean doorOpen = physical.map(p -> p[1]).orElse(false);
         this.backend = rig.open(dir, config, scheduler, controller, boltThrown, doorOpen);
-        assembly.start(boundary.apply(backend.hardware()));
+        assembly.start(boundary.apply(watched(backend.hardware())));
         settle();
         advance(START_UP); // the start-up lock takes the bolt's travel time
     }
@@ -188,6 +191,29 @@ final class BenchDoor {
 
     Backend backend() {
         return backend;
+    }
+
+    DeviceConfig config() {
+        return config;
+    }
+
+    /**
+     * A scanner reader on {@code device}, wired as latchkeyd wires its own: codes to the gate, the
+     * answers to the lights and buzzer; both on the timeline. Run it on a platform thread, and let
+     * the door handle what it presents ({@link #advance}).
+     */
+    org.latchkey.scanner.ScannerInput scannerReader(Path device) {
+        return new org.latchkey.scanner.ScannerInput(
+                device,
+                (text, client) -> {
+                    record("scanner", text.length() > 24 ? text.substring(0, 24) + "…" : text);
+                    return gate.present(text, client);
+                },
+                org.latchkey.config.ScannerSettings.DEFAULT_IDLE_END,
+                answer -> {
+                    record("answer", answer.name().toLowerCase(java.util.Locale.ROOT));
+                    assembly.feedback().accept(answer);
+                });
     }
 
     DoorModel model() {
@@ -224,6 +250,9 @@ final class BenchDoor {
                                 org.latchkey.token.RejectionReason.BUSY,
                                 "no answer within two minutes"));
         record("answer", o.granted() ? "granted" : "refused " + o.refusal().get());
+        // The door's lights and buzzer answer, as they answer the scanner.
+        assembly.feedback().accept(Answer.of(o));
+        settle();
         return o;
     }
 
@@ -334,7 +363,8 @@ final class BenchDoor {
                             m.bolt().name(),
                             m.door().name(),
                             m.camera().recording(),
-                            m.alarms().stream().map(Enum::name).sorted().toList()));
+                            m.alarms().stream().map(Enum::name).sorted().toList(),
+                            lights()));
         }
     }
 
@@ -352,8 +382,85 @@ final class BenchDoor {
                             m != null && m.camera().recording(),
                             m == null
                                     ? List.of()
-                                    : m.alarms().stream().map(Enum::name).sorted().toList()));
+                                    : m.alarms().stream().map(Enum::name).sorted().toList(),
+                            lights()));
         }
+    }
+
+    /** The lights and buzzer on now, by their config names. */
+    List<String> lights() {
+        if (backend == null) {
+            return List.of();
+        }
+        Indicators i = backend.hardware().indicators();
+        return java.util.Arrays.stream(Indicators.Signal.values())
+                .filter(i::isOn)
+                .map(Indicators.Signal::configName)
+                .toList();
+    }
+
+    /** The hardware with every light and buzzer change on the timeline. */
+    private DoorHardware watched(DoorHardware hw) {
+        Indicators real = hw.indicators();
+        Indicators watched =
+                new Indicators() {
+                    @Override
+                    public java.util.Set<Signal> fitted() {
+                        return real.fitted();
+                    }
+
+                    @Override
+                    public void set(Signal signal, boolean on)
+                            throws org.latchkey.hal.HalException {
+                        boolean was = real.isOn(signal);
+                        real.set(signal, on);
+                        if (was != on) {
+                            record("feedback", signal.configName() + (on ? " on" : " off"));
+                        }
+                    }
+
+                    @Override
+                    public boolean isOn(Signal signal) {
+                        return real.isOn(signal);
+                    }
+
+                    @Override
+                    public Optional<Boolean> sensed(Signal signal)
+                            throws org.latchkey.hal.HalException {
+                        return real.sensed(signal);
+                    }
+                };
+        return new DoorHardware() {
+            @Override
+            public org.latchkey.hal.Deadbolt bolt() {
+                return hw.bolt();
+            }
+
+            @Override
+            public org.latchkey.hal.DoorContact contact() {
+                return hw.contact();
+            }
+
+            @Override
+            public org.latchkey.hal.Camera camera() {
+                return hw.camera();
+            }
+
+            @Override
+            public Indicators indicators() {
+                return watched;
+            }
+
+            @Override
+            public String description() {
+                return hw.description();
+            }
+
+            @Override
+            public void close() {
+                hw.close();
+            }
+        };
     }
 
     /** An audit record's fields, short: long ids abbreviated. */

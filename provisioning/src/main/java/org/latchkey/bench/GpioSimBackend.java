@@ -221,6 +221,11 @@ final class GpioSimBackend implements Backend {
         return new GpioSimBackend(door, hardware, delivery, hal);
     }
 
+    /** The chip the door's lines are on: the scenarios read the outputs back there. */
+    org.latchkey.hal.gpiosim.GpioSimChip chip() {
+        return door.chip();
+    }
+
     @Override
     public DoorHardware hardware() {
         return hardware;

@@ -55,6 +55,7 @@ final class MockPi4jBackend implements Backend {
             Scheduler scheduler,
             HardwareListener listener,
             Duration travel,
+            HalConfig.Feedback feedback,
             boolean boltThrown,
             boolean doorOpen)
             throws HalException, IOException {
@@ -87,7 +88,8 @@ final class MockPi4jBackend implements Backend {
                                 Duration.ofMillis(200),
                                 OptionalInt.of(READY_PIN),
                                 Level.HIGH),
-                        HalConfig.Simulated.NONE);
+                        HalConfig.Simulated.NONE,
+                        feedback);
         // The world is in place before the hardware reads it at start.
         hardware = new Pi4jDoorHardware(pi4j, config, sysfs, d -> {}, scheduler, listener);
         applyWorld();

@@ -122,6 +122,18 @@ final class Report {
                         "camera (on ↑)",
                         e -> e.camera() ? 1.0 : 0.0,
                         e -> e.camera() ? "on" : "off"));
+        for (org.latchkey.hal.Indicators.Signal signal :
+                org.latchkey.hal.Indicators.Signal.values()) {
+            String name = signal.configName();
+            lanes.add(
+                    new Lane(
+                            name
+                                    + (signal == org.latchkey.hal.Indicators.Signal.BUZZER
+                                            ? " (sounds ↑)"
+                                            : " light (on ↑)"),
+                            e -> e.lights().contains(name) ? 1.0 : 0.0,
+                            e -> e.lights().contains(name) ? "on" : "off"));
+        }
         TreeSet<String> alarms = new TreeSet<>();
         points.forEach(e -> alarms.addAll(e.alarms()));
         for (String a : alarms) {

@@ -32,7 +32,7 @@ record Rig(BenchDoor.Gpio gpio, Optional<GpioSimChip> chip) {
     String halSection(Path dir) {
         if (gpio != BenchDoor.Gpio.GPIO_SIM) {
             // The mock-pi4j back-end builds its own HalConfig around Pi4J's mock providers.
-            return "[hal]\ndriver = \"simulated\"\n";
+            return "[hal]\ndriver = \"simulated\"\n\n" + feedbackSection(FEEDBACK_PINS);
         }
         GpioSimDoor.Wiring w = GpioSimDoor.Wiring.byLineNames(chip.get());
         // The production driver, as latchkeyd opens it, on the gpio-sim chip; the servo's PWM on a
@@ -58,6 +58,8 @@ record Rig(BenchDoor.Gpio gpio, Optional<GpioSimChip> chip) {
         active_level = "%s"
         ready_pin = %d
         ready_level = "%s"
+
+        %s\
         """
                 .formatted(
                         chip.get().name(),
@@ -69,7 +71,28 @@ record Rig(BenchDoor.Gpio gpio, Optional<GpioSimChip> chip) {
                         w.trigger(),
                         lower(w.triggerActive()),
                         w.ready(),
-                        lower(w.readyLevel()));
+                        lower(w.readyLevel()),
+                        feedbackSection(
+                                new int[] {
+                                    chip.get().line("green-light").orElse(FEEDBACK_PINS[0]),
+                                    chip.get().line("red-light").orElse(FEEDBACK_PINS[1]),
+                                    chip.get().line("buzzer").orElse(FEEDBACK_PINS[2])
+                                }));
+    }
+
+    /** The bench door's green light, red light and buzzer: BCM 5, 6 and 13 (docs/wiring.md). */
+    static final int[] FEEDBACK_PINS = {5, 6, 13};
+
+    /** The lights and buzzer, and a short siren so that the forced-entry story shows it. */
+    private static String feedbackSection(int[] pins) {
+        return """
+        [hal.feedback]
+        green_pin = %d
+        red_pin = %d
+        buzzer_pin = %d
+        siren = "5s"
+        """
+                .formatted(pins[0], pins[1], pins[2]);
     }
 
     private static String lower(org.latchkey.hal.Level level) {
@@ -99,6 +122,7 @@ record Rig(BenchDoor.Gpio gpio, Optional<GpioSimChip> chip) {
                             scheduler,
                             listener,
                             config.hal().bolt().travelTime(),
+                            config.hal().feedback(),
                             boltThrown,
                             doorOpen);
             case GPIO_SIM ->

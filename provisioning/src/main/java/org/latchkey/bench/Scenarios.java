@@ -3,6 +3,10 @@ package org.latchkey.bench;
 import org.latchkey.audit.AuditVerifier;
 import org.latchkey.door.Outcome;
 import org.latchkey.hal.HalConfig;
+import org.latchkey.scanner.InputEvent;
+import org.latchkey.scanner.KeyTyping;
+import org.latchkey.scanner.KeyboardDecoder;
+import org.latchkey.scanner.Scan;
 import org.latchkey.token.RejectionReason;
 import org.latchkey.token.Role;
 import org.latchkey.token.UnverifiedToken;
@@ -201,7 +205,16 @@ final class Scenarios {
                                     + " token stays used, the audit chain verifies",
                             Setup.NORMAL,
                             BenchKeys.WEDNESDAY_10AM,
-                            Scenarios::powerCut));
+                            Scenarios::powerCut),
+                    new Scenario(
+                            "scanner-hid",
+                            "a keyboard-mode scanner types a courier's token (recorded key"
+                                    + " events): decoded and granted, green and two beeps; the"
+                                    + " same token from a scanner on a German layout: refused,"
+                                    + " red and three beeps",
+                            Setup.NORMAL,
+                            BenchKeys.WEDNESDAY_10AM,
+                            Scenarios::scannerHid));
 
     private Scenarios() {}
 
@@ -236,6 +249,49 @@ final class Scenarios {
                 "the camera stops after the post-roll",
                 !d.model().camera().recording(),
                 "it still records");
+    }
+
+    /**
+     * The keyboard path on recorded event bytes (as the kernel writes them on a 64-bit Pi): the
+     * production decoder finds the code, the door answers, the lights and buzzer follow.
+     */
+    private static void scannerHid(Run r) throws Exception {
+        BenchDoor d = r.door();
+        String token = r.keys().courierOnce(r.start());
+        byte[] us = KeyTyping.scan(token, KeyTyping.US, InputEvent.Layout.BITS_64);
+        d.note("scanner", (us.length / 24) + " key events (24-byte records), US layout");
+        List<Scan> scans = KeyboardDecoder.decode(us, InputEvent.Layout.BITS_64, 2048);
+        expect(
+                "the decoder finds the token, character for character",
+                scans.equals(List.of(new Scan.Code(token))),
+                "it found " + scans);
+        Outcome o = d.present(token);
+        expect("it is granted", o.granted(), "it was refused " + o.refusal().orElse(null));
+        d.advance(Duration.ofSeconds(1));
+        expectState(d, "the bolt is unlocked", "UNLOCKED");
+        expect(
+                "green while unlocked, after two beeps",
+                d.lights().equals(List.of("green")),
+                "the lights are " + d.lights());
+        d.open();
+        d.advance(Duration.ofSeconds(5));
+        d.shut();
+        d.advance(Duration.ofSeconds(15));
+        expectState(d, "locked again", "LOCKED");
+        expect("green off once locked", d.lights().isEmpty(), "the lights are " + d.lights());
+
+        String other = r.keys().courierOnce(r.start().plusSeconds(30));
+        byte[] german = KeyTyping.scan(other, KeyTyping.german(), InputEvent.Layout.BITS_64);
+        d.note("scanner", "the same kind of token from a scanner set to a German layout");
+        List<Scan> wrong = KeyboardDecoder.decode(german, InputEvent.Layout.BITS_64, 2048);
+        String typed = ((Scan.Code) wrong.getFirst()).text();
+        expect("it decodes to another text", !typed.equals(other), "it decoded right");
+        Outcome refused = d.present(typed);
+        expect("it is refused", !refused.granted(), "it was granted");
+        d.advance(Duration.ofMillis(50));
+        expect("red", d.lights().contains("red"), "the lights are " + d.lights());
+        d.advance(Duration.ofSeconds(2));
+        expectState(d, "nothing moved", "LOCKED");
     }
 
     private static void replay(Run r) throws Exception {

@@ -15,21 +15,22 @@ final class Timeline {
     static void print(Bench.Result r, PrintWriter out) {
         out.printf("== %s — %s%n", r.scenario().name(), r.scenario().story());
         out.printf(
-                "   %9s  %-46s %-10s %-9s %-7s %-6s %s%n",
-                "time", "event", "state", "bolt", "door", "camera", "alarms");
+                "   %9s  %-46s %-10s %-9s %-7s %-6s %-12s %s%n",
+                "time", "event", "state", "bolt", "door", "camera", "lights", "alarms");
         for (BenchDoor.Entry e : r.timeline()) {
             if (e.event().equals("state")) {
                 continue; // the state column of the other lines shows it
             }
             String event = e.event() + (e.detail().isEmpty() ? "" : " " + e.detail());
             out.printf(
-                    "   %8.3fs  %-46s %-10s %-9s %-7s %-6s %s%n",
+                    "   %8.3fs  %-46s %-10s %-9s %-7s %-6s %-12s %s%n",
                     e.at().toMillis() / 1000.0,
                     clip(event, 46),
                     e.state(),
                     e.bolt(),
                     e.door(),
                     e.camera() ? "on" : "off",
+                    e.lights().isEmpty() ? "-" : String.join("+", e.lights()),
                     e.alarms().isEmpty() ? "" : String.join(",", e.alarms()));
         }
         for (Receipt v : r.receipts()) {
@@ -59,6 +60,7 @@ final class Timeline {
             x.put("door", e.door());
             x.put("camera", e.camera());
             e.alarms().forEach(x.putArray("alarms")::add);
+            e.lights().forEach(x.putArray("lights")::add);
         }
         ArrayNode receipts = o.putArray("receipts");
         r.receipts().forEach(v -> receipts.add(v.json()));

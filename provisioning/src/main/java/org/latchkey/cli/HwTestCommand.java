@@ -19,12 +19,13 @@ import java.util.concurrent.Callable;
 @Command(
         name = "hw-test",
         mixinStandardHelpOptions = true,
-        header = "Check the wiring: bolt, door contact, camera.",
+        header = "Check the wiring: bolt, door contact, camera, lights and buzzer.",
         description =
                 "Check the door's wiring step by step: the bolt unlocks, the door contact follows"
-                    + " the door, the bolt locks, the camera triggers. Each step prints PASS or"
-                    + " FAIL with the reason; exit 0 only if all pass. On the simulated driver it"
-                    + " runs unattended. Do not run it while latchkeyd is running.")
+                    + " the door, the bolt locks, the camera triggers, each light and the buzzer"
+                    + " come on (read back on a sense pin, or confirmed by you). Each step prints"
+                    + " PASS or FAIL with the reason; exit 0 only if all pass. On the simulated"
+                    + " driver it runs unattended. Do not run it while latchkeyd is running.")
 final class HwTestCommand implements Callable<Integer> {
     private final CliContext context;
 
@@ -79,7 +80,10 @@ final class HwTestCommand implements Callable<Integer> {
         List<WiringCheck.Step> steps;
         try (session) {
             out.println("latchkey hw-test on " + session.hardware().description());
-            steps = new WiringCheck(session, timeout, device.hal(), out).run();
+            // --yes runs unattended: outputs without a sense pin are skipped, not asked about.
+            CliContext.Confirmation person =
+                    yes || simulated ? question -> null : context.confirmation();
+            steps = new WiringCheck(session, timeout, device.hal(), out, person).run();
         }
         List<String> failed =
                 steps.stream()

@@ -4,9 +4,11 @@ import org.latchkey.hal.BoltPosition;
 import org.latchkey.hal.DoorHardware;
 import org.latchkey.hal.DoorState;
 import org.latchkey.hal.HalConfig;
+import org.latchkey.hal.HalException;
 import org.latchkey.hal.HardwareEvent.BoltSettled;
 import org.latchkey.hal.HardwareEvent.CameraReadyChanged;
 import org.latchkey.hal.HardwareEvent.DoorChanged;
+import org.latchkey.hal.Indicators;
 import org.latchkey.hal.sim.SimulatedDoor;
 
 import java.io.PrintWriter;
@@ -43,10 +45,24 @@ final class WiringCheck {
     private final String reedSwitch;
     private final String boltWiring;
     private final List<Step> steps = new ArrayList<>();
-    private static final int STEPS = 4;
+    private final int stepCount;
+    private final HalConfig hal;
+    private final CliContext.Confirmation person;
 
-    WiringCheck(HardwareSession session, Duration doorTimeout, HalConfig hal, PrintWriter out) {
+    /**
+     * @param person asks the installer whether a light or the buzzer is on, for outputs without a
+     *     sense pin; answers null where no one can answer
+     */
+    WiringCheck(
+            HardwareSession session,
+            Duration doorTimeout,
+            HalConfig hal,
+            PrintWriter out,
+            CliContext.Confirmation person) {
         this.session = session;
+        this.hal = hal;
+        this.person = person;
+        this.stepCount = 4 + session.hardware().indicators().fitted().size();
         this.hw = session.hardware();
         this.doorTimeout = doorTimeout;
         this.boltTimeout = hal.bolt().travelTime().plus(BOLT_SLACK);
@@ -97,6 +113,11 @@ final class WiringCheck {
             moveBolt("bolt locks", BoltPosition.LOCKED);
         }
         camera();
+        for (Indicators.Signal signal : Indicators.Signal.values()) {
+            if (hw.indicators().fitted().contains(signal)) {
+                output(signal);
+            }
+        }
         return steps;
     }
 
@@ -239,8 +260,82 @@ final class WiringCheck {
         }
     }
 
+    /**
+     * A light or the buzzer: read back on its sense pin where one is wired (or simulated), else the
+     * installer says whether it came on. Left off either way.
+     */
+    private void output(Indicators.Signal signal) {
+        String name =
+                signal == Indicators.Signal.BUZZER ? "buzzer" : signal.configName() + " light";
+        HalConfig.Output wiring = hal.feedback().outputs().get(signal);
+        String where =
+                hal.driver() == HalConfig.Driver.SIMULATED || wiring == null
+                        ? ""
+                        : " (BCM "
+                                + wiring.pin()
+                                + ", hal.feedback."
+                                + signal.configName()
+                                + "_pin)";
+        announce(name, "turning it on" + where);
+        Indicators outputs = hw.indicators();
+        try {
+            outputs.set(signal, true);
+            java.util.Optional<Boolean> on = outputs.sensed(signal);
+            if (on.isPresent()) {
+                outputs.set(signal, false);
+                java.util.Optional<Boolean> off = outputs.sensed(signal);
+                boolean follows = on.get() && !off.orElse(true);
+                record(
+                        new Step(
+                                name,
+                                follows ? Status.PASS : Status.FAIL,
+                                follows
+                                        ? "read back on and off on its sense pin"
+                                        : "its sense pin read "
+                                                + (on.get() ? "on" : "off")
+                                                + " while on and "
+                                                + (off.orElse(true) ? "on" : "off")
+                                                + " while off: check the wiring"
+                                                + where
+                                                + " and its active level"));
+                return;
+            }
+            Boolean seen =
+                    person.ask(
+                            signal == Indicators.Signal.BUZZER
+                                    ? "Is the buzzer sounding?"
+                                    : "Is the " + name + " on?");
+            outputs.set(signal, false);
+            if (seen == null) {
+                record(
+                        new Step(
+                                name,
+                                Status.SKIP,
+                                "no sense pin and no one to confirm: run hw-test at the door"
+                                        + " without --yes, or wire hal.feedback."
+                                        + signal.configName()
+                                        + "_sense_pin"));
+            } else {
+                record(
+                        new Step(
+                                name,
+                                seen ? Status.PASS : Status.FAIL,
+                                seen
+                                        ? "the installer saw it"
+                                        : "the installer did not see it: check the wiring"
+                                                + where
+                                                + ", the resistor or transistor, and"
+                                                + " hal.feedback."
+                                                + signal.configName()
+                                                + "_active_level"));
+            }
+        } catch (HalException e) {
+            record(new Step(name, Status.FAIL, e.getMessage()));
+        }
+    }
+
     private void announce(String step, String what) {
-        out.printf("[%d/%d] %s: %s…%n", steps.size() + 1, STEPS, step, what);
+        out.printf("[%d/%d] %s: %s…%n", steps.size() + 1, stepCount, step, what);
         out.flush();
     }
 

@@ -59,7 +59,7 @@ class BenchScenariosTest {
             assertTrue(r.audit().get(0).contains("\"type\":\"genesis\""), s.name());
         }
         assertEquals(List.of(), failed);
-        assertEquals(14, Scenarios.ALL.size());
+        assertEquals(15, Scenarios.ALL.size());
     }
 
     @ParameterizedTest

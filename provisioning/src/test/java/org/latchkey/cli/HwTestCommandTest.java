@@ -58,7 +58,9 @@ class HwTestCommandTest {
                 }) {
             assertTrue(r.out().contains(step), r.out());
         }
-        assertTrue(r.out().contains("all 4 steps passed"));
+        assertTrue(
+                r.out().contains("all 7 steps passed"),
+                "the simulated door has both lights and a buzzer: " + r.out());
     }
 
     @Test
@@ -139,5 +141,33 @@ class HwTestCommandTest {
         assertTrue(r.err().contains("cancelled: nothing was moved"), r.err());
         cli.terminal = false;
         assertEquals(ExitCode.USAGE, cli.run("hw-test", "--config", config("").toString()).code());
+    }
+
+    @Test
+    void simulated_lightsAndBuzzer_areReadBack_andALostLineFails_namingTheOutput()
+            throws Exception {
+        cli.terminal = false;
+        CliRun.Result ok =
+                cli.run(
+                        "hw-test",
+                        "--config",
+                        config("[hal]\ndriver = \"simulated\"\n").toString());
+        for (String step : new String[] {"PASS  green light", "PASS  red light", "PASS  buzzer"}) {
+            assertTrue(ok.out().contains(step), ok.out());
+        }
+        assertTrue(ok.out().contains("[7/7] buzzer"), ok.out());
+        CliRun.Result cut =
+                cli.run(
+                        "hw-test",
+                        "--config",
+                        config(
+                                        "[hal]\ndriver = \"simulated\"\n[hal.simulated]\nfaults ="
+                                                + " [\"feedback-fault\"]\n")
+                                .toString());
+        assertEquals(1, cut.code(), cut.out() + cut.err());
+        assertTrue(
+                cut.out().contains("FAIL  red light — simulated fault: the red output is cut"),
+                cut.out());
+        assertTrue(cut.err().contains("green light, red light, buzzer"), cut.err());
     }
 }
