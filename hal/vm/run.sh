@@ -34,7 +34,8 @@
 #   LATCHKEY_VM_TIMEOUT [240]     seconds for the VM run
 #   LATCHKEY_VM_SMP [2] / LATCHKEY_VM_MEMORY [1024]   guest CPUs / MiB
 #   LATCHKEY_VM_CHIP_LABEL [pinctrl-bcm2711]   LATCHKEY_VM_CHIP_LINES [28]
-#   LATCHKEY_VM_LINE_NAMES [17=door-contact,27=bolt-switch,22=camera-trigger,23=camera-ready]
+#   LATCHKEY_VM_LINE_NAMES [17=door-contact,27=bolt-switch,22=camera-trigger,23=camera-ready,
+#                          5=green-light,6=red-light,13=buzzer]
 #                                 the door model's wiring: it drives and reads the lines of these names
 #   LATCHKEY_VM_BOARD_REVISION [b03111]   "Revision" line added to the guest's /proc/cpuinfo
 #                                 (b03111 = Pi 4 B; "" = none: Pi4J sees no Raspberry Pi)

@@ -13,8 +13,9 @@
 
 # Kernel modules the guest loads (their dependencies are added from modules.dep): the virtio-mmio
 # transport (a module in Debian's arm64 kernel), the root image's disk and file system, the 9p share,
-# configfs for gpio-sim. crc32c_generic is ext4's soft dependency (crypto-crc32c).
-GUEST_MODULES="virtio_mmio virtio_blk crc32c_generic ext4 9pnet_virtio 9p configfs"
+# configfs for gpio-sim, evdev and uinput for the keyboard-mode scanner (a uinput keyboard read through
+# an event node). crc32c_generic is ext4's soft dependency (crypto-crc32c).
+GUEST_MODULES="virtio_mmio virtio_blk crc32c_generic ext4 9pnet_virtio 9p configfs evdev uinput"
 
 # JRE and tool files whose shared libraries must all be in the root image; other JRE libraries
 # (AWT fonts and images, sound, smart cards) may miss theirs: a headless program does not load them.

@@ -125,7 +125,7 @@ check_host_tools() {
 # guest finds its wiring by these names (docs/wiring.md's pins by default).
 validate_chip_layout() {
     CHIP_LINES=${LATCHKEY_VM_CHIP_LINES:-28}
-    LINE_NAMES=${LATCHKEY_VM_LINE_NAMES-17=door-contact,27=bolt-switch,22=camera-trigger,23=camera-ready}
+    LINE_NAMES=${LATCHKEY_VM_LINE_NAMES-17=door-contact,27=bolt-switch,22=camera-trigger,23=camera-ready,5=green-light,6=red-light,13=buzzer}
     if ! [[ $CHIP_LINES =~ ^[0-9]+$ ]] || ((CHIP_LINES < 1 || CHIP_LINES > 1024)); then
         die "$EXIT_USAGE" "LATCHKEY_VM_CHIP_LINES must be 1..1024, not '$CHIP_LINES'"
     fi

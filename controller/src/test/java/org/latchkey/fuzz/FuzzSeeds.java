@@ -2,6 +2,8 @@ package org.latchkey.fuzz;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import org.latchkey.scanner.InputEvent;
+import org.latchkey.scanner.KeyTyping;
 import org.latchkey.testing.TestDoor;
 import org.latchkey.token.AccessClaims;
 import org.latchkey.token.AccessTokens;
@@ -48,6 +50,7 @@ final class FuzzSeeds {
         Map<String, byte[]> tokens = tokens();
         write(CONTROLLER.resolve("TokenFuzzTestInputs/accessToken"), tokens);
         write(CONTROLLER.resolve("ScannerFuzzTestInputs/lines"), scannerStreams(tokens));
+        write(CONTROLLER.resolve("ScannerFuzzTestInputs/keys"), keyboardScans(tokens));
         write(PROVISIONING.resolve("TokenInspectFuzzTestInputs/inspect"), tokens);
         write(CONTROLLER.resolve("TokenFuzzTestInputs/revocationList"), lists());
         write(CONTROLLER.resolve("ConfigFuzzTestInputs/load"), configs());
@@ -366,6 +369,21 @@ final class FuzzSeeds {
         s.put("overlong-then-good", ascii("x".repeat(3000) + "\n" + courier + "\n"));
         s.put("no-line-end", ascii(courier));
         s.put("binary", HexFormat.of().parseHex("00ff0a0d80fe0a"));
+        return s;
+    }
+
+    /** A keyboard-mode scanner's event records: a token in both record sizes and layouts. */
+    private static Map<String, byte[]> keyboardScans(Map<String, byte[]> tokens) {
+        Map<String, byte[]> s = new LinkedHashMap<>();
+        String courier = new String(tokens.get("valid-courier"), StandardCharsets.ISO_8859_1);
+        s.put("us-64", KeyTyping.scan(courier, KeyTyping.US, InputEvent.Layout.BITS_64));
+        s.put("us-32", KeyTyping.scan(courier, KeyTyping.US, InputEvent.Layout.BITS_32));
+        s.put("german-64", KeyTyping.scan(courier, KeyTyping.german(), InputEvent.Layout.BITS_64));
+        byte[] dropped = InputEvent.Layout.BITS_64.write(InputEvent.syn(InputEvent.SYN_DROPPED));
+        byte[] scan = KeyTyping.scan(courier, KeyTyping.US, InputEvent.Layout.BITS_64);
+        byte[] both = java.util.Arrays.copyOf(scan, scan.length + dropped.length);
+        System.arraycopy(dropped, 0, both, scan.length / 2 / 24 * 24, dropped.length);
+        s.put("syn-dropped", both);
         return s;
     }
 

@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 
 import org.latchkey.door.Outcome;
+import org.latchkey.scanner.InputEvent;
+import org.latchkey.scanner.KeyboardDecoder;
+import org.latchkey.scanner.Scan;
 import org.latchkey.scanner.ScannerInput;
 import org.latchkey.token.TokenRejectedException;
 
@@ -41,5 +44,25 @@ class ScannerFuzzTest {
                         java.time.Duration.ofMillis(100),
                         answer -> {});
         scanner.readLines(new ByteArrayInputStream(input)); // returns: nothing hangs on any input
+    }
+
+    /**
+     * The keyboard-mode decoder on any bytes read as event records, in both sizes: every code it
+     * finds is bounded and printable ASCII without spaces (what the gate is handed).
+     */
+    @FuzzTest
+    void keys(byte[] input) {
+        for (InputEvent.Layout layout : InputEvent.Layout.values()) {
+            for (Scan scan : KeyboardDecoder.decode(input, layout, 2048)) {
+                if (scan instanceof Scan.Code code) {
+                    String text = code.text();
+                    assertTrue(
+                            !text.isEmpty()
+                                    && text.length() <= 2048
+                                    && text.chars().allMatch(c -> c > ' ' && c < 0x7f),
+                            "a bounded, printable code");
+                }
+            }
+        }
     }
 }
