@@ -141,6 +141,7 @@ cp "$GUEST_CONFIG" "$RUN/share/job/latchkey.toml"
 # As latchkey-common does on aarch64: the package's native folder, never an extraction to /tmp.
 # The report is UTF-8 whatever locale the busybox init hands down (the CLI prints dashes and µ).
 JVM_ARGS=(-showversion --enable-native-access=ALL-UNNAMED "-Dpi4j.library.path=$PKG_NATIVE" -Djava.io.tmpdir=/tmp
+    "-Djna.boot.library.path=$PKG_NATIVE" -Djna.nosys=true -Djna.nounpack=true
     -Dstdout.encoding=UTF-8 -Dstderr.encoding=UTF-8)
 for so in "$RUN/pkg$PKG_NATIVE"/libjunixsocket-native-*.so; do
     [[ -f $so ]] && JVM_ARGS+=("-Dorg.newsclub.net.unix.library.override=${so#"$RUN/pkg"}")

@@ -71,7 +71,7 @@ public final class FeedbackPlayer implements DoorController.Observer, Consumer<A
                 () -> {
                     synchronized (this) {
                         change.run();
-                        play();
+                        play(scheduler.elapsed());
                     }
                 });
     }
@@ -85,12 +85,15 @@ public final class FeedbackPlayer implements DoorController.Observer, Consumer<A
         wake.ifPresent(Scheduler.Cancellable::cancel);
     }
 
-    /** Sets the outputs for now and wakes again at the next change. */
-    private synchronized void play() {
+    /**
+     * Sets the outputs as the show has them at {@code now} and wakes at the next change. A wake
+     * plays the moment it was planned for, however late it runs: a busy machine shifts a beep, it
+     * never swallows one (two short beeps stay two).
+     */
+    private synchronized void play(Duration now) {
         if (stopped) {
             return;
         }
-        Duration now = scheduler.elapsed();
         Set<Signal> want = show.on(now);
         boolean failed = false;
         for (Signal s : outputs.fitted()) {
@@ -122,6 +125,15 @@ public final class FeedbackPlayer implements DoorController.Observer, Consumer<A
         }
         failedBefore = !failing.isEmpty();
         wake.ifPresent(Scheduler.Cancellable::cancel);
-        wake = show.nextChange(now).map(at -> scheduler.schedule(at.minus(now), this::play));
+        Duration late = scheduler.elapsed();
+        wake =
+                show.nextChange(now)
+                        .map(
+                                at ->
+                                        scheduler.schedule(
+                                                at.compareTo(late) > 0
+                                                        ? at.minus(late)
+                                                        : Duration.ZERO,
+                                                () -> play(at)));
     }
 }

@@ -507,4 +507,40 @@ class DoorAssemblyTest {
         new VirtualDoor(dir, Storage.REAL, T0.plusSeconds(60), true).stop();
         assertTrue(AuditVerifier.verify(dir.resolve("state")).intact());
     }
+
+    @Test
+    void lightsThatCannotBeDriven_raiseFeedbackFault_andNeverStopAGrantOrARelock()
+            throws Exception {
+        VirtualDoor door = start(T0);
+        org.mockito.Mockito.doThrow(new org.latchkey.hal.HalException("line lost"))
+                .when(door.indicators)
+                .set(org.mockito.ArgumentMatchers.any(), org.mockito.ArgumentMatchers.anyBoolean());
+        Outcome o = door.present(token(Role.OWNER, Use.WINDOW, T0), "127.0.0.1");
+        assertTrue(o.granted(), "granted: " + o);
+        door.assembly.feedback().accept(org.latchkey.feedback.Answer.of(o));
+        door.advance(Duration.ofMillis(50));
+        assertTrue(
+                door.model().alarms().contains(Alarm.FEEDBACK_FAULT),
+                "alarms " + door.model().alarms());
+        org.mockito.Mockito.verify(door.bolt).unlock();
+        door.unlockAndRelock();
+        org.mockito.Mockito.verify(door.bolt, org.mockito.Mockito.atLeast(2)).lock();
+        assertEquals("LOCKED", door.model().stateName(), "relocked, lights or not");
+        assertTrue(
+                door.records.stream()
+                        .anyMatch(
+                                r ->
+                                        r instanceof AuditRecord.AlarmRaised a
+                                                && a.alarm() == Alarm.FEEDBACK_FAULT),
+                "the alarm is on record");
+        // The line comes back: the next change of the lights clears the alarm.
+        org.mockito.Mockito.reset(door.indicators);
+        org.mockito.Mockito.when(door.indicators.fitted())
+                .thenReturn(java.util.EnumSet.allOf(org.latchkey.hal.Indicators.Signal.class));
+        door.assembly.feedback().accept(org.latchkey.feedback.Answer.REFUSED);
+        door.advance(Duration.ofSeconds(2));
+        assertFalse(
+                door.model().alarms().contains(Alarm.FEEDBACK_FAULT),
+                "alarms " + door.model().alarms());
+    }
 }

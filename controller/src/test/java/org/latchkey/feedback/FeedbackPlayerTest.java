@@ -172,6 +172,32 @@ class FeedbackPlayerTest {
         assertEquals(List.of("0 buzzer on"), writes, "the hardware's close turns it off");
     }
 
+    @Test
+    void aLateWake_shiftsABeep_neverSwallowsIt() {
+        // Every timer runs 150 ms late, as on a machine that is busy elsewhere.
+        org.latchkey.hal.Scheduler slow =
+                new org.latchkey.hal.Scheduler() {
+                    @Override
+                    public Cancellable schedule(Duration delay, Runnable task) {
+                        return clock.schedule(delay.isZero() ? delay : delay.plusMillis(150), task);
+                    }
+
+                    @Override
+                    public Duration elapsed() {
+                        return clock.elapsed();
+                    }
+                };
+        FeedbackPlayer late = new FeedbackPlayer(outputs, Duration.ZERO, slow, posted::add);
+        late.accept(Answer.GRANTED);
+        clock.advance(Duration.ofSeconds(3));
+        assertEquals(
+                4,
+                writes.stream()
+                        .filter(w -> w.endsWith("buzzer on") || w.endsWith("buzzer off"))
+                        .count(),
+                "two beeps, on and off each: " + writes);
+    }
+
     private static String shift(String write, int ms) {
         int space = write.indexOf(' ');
         return (Integer.parseInt(write.substring(0, space)) + ms) + write.substring(space);

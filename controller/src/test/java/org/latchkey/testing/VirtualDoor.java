@@ -38,6 +38,10 @@ import java.util.concurrent.CompletableFuture;
 public final class VirtualDoor {
     public final ManualScheduler scheduler = new ManualScheduler();
     public final Deadbolt bolt = mock(Deadbolt.class);
+
+    /** The lights and buzzer, all fitted: a test makes them fail at the HAL boundary. */
+    public final org.latchkey.hal.Indicators indicators = mock(org.latchkey.hal.Indicators.class);
+
     public final List<AuditRecord> records = new ArrayList<>();
     public final DoorAssembly assembly;
     private final Instant start;
@@ -124,7 +128,9 @@ public final class VirtualDoor {
         when(hw.contact()).thenReturn(contact);
         when(hw.bolt()).thenReturn(bolt);
         when(hw.camera()).thenReturn(mock(Camera.class));
-        when(hw.indicators()).thenReturn(org.latchkey.hal.Indicators.NONE);
+        when(indicators.fitted())
+                .thenReturn(java.util.EnumSet.allOf(org.latchkey.hal.Indicators.Signal.class));
+        when(hw.indicators()).thenReturn(indicators);
         when(bolt.position()).thenReturn(BoltPosition.LOCKED);
         assembly.start(hw);
         controller().processPending();

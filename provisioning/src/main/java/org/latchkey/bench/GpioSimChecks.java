@@ -142,6 +142,21 @@ public final class GpioSimChecks {
                         + "; natives from pi4j.library.path="
                         + System.getProperty("pi4j.library.path"));
         info("config", config + ": " + describe(device.hal()));
+        // JNA (keyboard-mode scanners) loads its library from the package's native folder, as the
+        // launchers set it, never unpacked to /tmp.
+        int pointer = com.sun.jna.Native.POINTER_SIZE;
+        String jna = String.valueOf(System.getProperty("jnidispatch.path"));
+        String folder = String.valueOf(System.getProperty("jna.boot.library.path"));
+        check(
+                "jna-native",
+                jna.startsWith(folder + "/") && !jna.startsWith("/tmp"),
+                "libjnidispatch from "
+                        + jna
+                        + " (jna.boot.library.path="
+                        + folder
+                        + ", "
+                        + pointer * 8
+                        + "-bit)");
     }
 
     private static String describe(HalConfig hal) {

@@ -165,6 +165,11 @@ final class GpioSimScenarios {
                     "it was refused");
             d.advance(Duration.ofSeconds(1));
             d.open();
+            // Real time: the opening must reach the door through its debounce before it closes.
+            expect(
+                    "the door is seen open",
+                    until(d, Duration.ofSeconds(10), () -> d.model().door().name().equals("OPEN")),
+                    "the contact reads " + d.model().door());
             d.inject(HalConfig.Fault.BOLT_JAM);
             d.shut();
             expect(
