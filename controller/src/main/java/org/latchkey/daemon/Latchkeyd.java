@@ -249,8 +249,18 @@ public final class Latchkeyd {
             }
             Path device = config.scanner().get().device();
             try {
-                if (ScannerDevice.system().kindOf(device) instanceof ScannerDevice.Kind.Refused r) {
+                ScannerDevice.Kind kind = ScannerDevice.system().kindOf(device);
+                if (kind instanceof ScannerDevice.Kind.Refused r) {
                     throw new ConfigException(config.source(), "scanner.device", r.why());
+                }
+                if (kind instanceof ScannerDevice.Kind.Keyboard) {
+                    java.util.Optional<String> problem = ScannerInput.keyboardSupportProblem();
+                    if (problem.isPresent()) {
+                        throw new ConfigException(
+                                config.source(),
+                                "scanner.device",
+                                device + " is a keyboard-mode scanner, but " + problem.get());
+                    }
                 }
             } catch (java.nio.file.NoSuchFileException e) {
                 Logger.warn("scanner {} is not there yet; it is read once plugged in", device);

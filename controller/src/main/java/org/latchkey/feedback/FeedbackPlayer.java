@@ -33,7 +33,12 @@ public final class FeedbackPlayer implements DoorController.Observer, Consumer<A
     private final Set<Signal> shown = EnumSet.noneOf(Signal.class);
     private final Set<Signal> failing = EnumSet.noneOf(Signal.class);
     private Optional<Scheduler.Cancellable> wake = Optional.empty();
-    private boolean failedBefore;
+
+    /** Whether FEEDBACK_FAULT is raised: posted on changes only. */
+    private boolean faultRaised;
+
+    private final java.util.concurrent.atomic.AtomicReference<FeedbackShow.Follows> followed =
+            new java.util.concurrent.atomic.AtomicReference<>();
     private boolean stopped;
 
     /**
@@ -54,9 +59,16 @@ public final class FeedbackPlayer implements DoorController.Observer, Consumer<A
         later(() -> show = show.answered(answer, scheduler.elapsed()));
     }
 
+    /**
+     * Only a change of what the show follows is handed over: the door reports every event it
+     * handles, and a fault alarm raised from here is such an event (a loop, found in review).
+     */
     @Override
     public void onStatus(DoorModel model) {
-        later(() -> show = show.following(model, scheduler.elapsed()));
+        FeedbackShow.Follows now = FeedbackShow.Follows.of(model);
+        if (!now.equals(followed.getAndSet(now))) {
+            later(() -> show = show.following(model, scheduler.elapsed()));
+        }
     }
 
     @Override
@@ -85,17 +97,19 @@ public final class FeedbackPlayer implements DoorController.Observer, Consumer<A
         wake.ifPresent(Scheduler.Cancellable::cancel);
     }
 
+    /** A failing output is tried again this often, so the alarm clears when its line comes back. */
+    static final Duration RETRY = Duration.ofSeconds(5);
+
     /**
      * Sets the outputs as the show has them at {@code now} and wakes at the next change. A wake
-     * plays the moment it was planned for, however late it runs: a busy machine shifts a beep, it
-     * never swallows one (two short beeps stay two).
+     * plays the moment it was planned for, and the next one follows it by the pattern's own step,
+     * however late it ran: a busy machine stretches a pattern, it never swallows a beep.
      */
     private synchronized void play(Duration now) {
         if (stopped) {
             return;
         }
         Set<Signal> want = show.on(now);
-        boolean failed = false;
         for (Signal s : outputs.fitted()) {
             boolean on = want.contains(s);
             if (on == shown.contains(s) && !failing.contains(s)) {
@@ -115,25 +129,17 @@ public final class FeedbackPlayer implements DoorController.Observer, Consumer<A
                 if (failing.add(s)) {
                     Logger.error("the {} output failed: {}", s.configName(), e.getMessage());
                 }
-                failed = true;
             }
         }
-        if (failed || !failing.isEmpty()) {
-            door.accept(new DoorEvent.ConditionChanged(Condition.FEEDBACK_FAULT, true));
-        } else if (failedBefore) {
-            door.accept(new DoorEvent.ConditionChanged(Condition.FEEDBACK_FAULT, false));
+        if (failing.isEmpty() == faultRaised) {
+            faultRaised = !failing.isEmpty();
+            door.accept(new DoorEvent.ConditionChanged(Condition.FEEDBACK_FAULT, faultRaised));
         }
-        failedBefore = !failing.isEmpty();
         wake.ifPresent(Scheduler.Cancellable::cancel);
-        Duration late = scheduler.elapsed();
-        wake =
-                show.nextChange(now)
-                        .map(
-                                at ->
-                                        scheduler.schedule(
-                                                at.compareTo(late) > 0
-                                                        ? at.minus(late)
-                                                        : Duration.ZERO,
-                                                () -> play(at)));
+        Optional<Duration> next = show.nextChange(now);
+        if (!failing.isEmpty() && (next.isEmpty() || next.get().minus(now).compareTo(RETRY) > 0)) {
+            next = Optional.of(now.plus(RETRY));
+        }
+        wake = next.map(at -> scheduler.schedule(at.minus(now), () -> play(at)));
     }
 }

@@ -49,19 +49,26 @@ public record FeedbackShow(
                 siren);
     }
 
+    /** What the show follows of the door's state: nothing else of it changes a light. */
+    public record Follows(boolean unlocked, boolean needsHelp, boolean forced) {
+        public static Follows of(DoorModel m) {
+            return new Follows(
+                    m.phase() instanceof Phase.Unlocked || m.phase() instanceof Phase.Unlocking,
+                    m.alarms().stream().anyMatch(NEEDS_HELP::contains),
+                    m.alarms().contains(Alarm.DOOR_FORCED_OPEN));
+        }
+    }
+
     /** The show after the door's state changed to {@code m} at {@code now}. */
     public FeedbackShow following(DoorModel m, Duration now) {
-        boolean unlockedNow =
-                m.phase() instanceof Phase.Unlocked || m.phase() instanceof Phase.Unlocking;
-        boolean help = m.alarms().stream().anyMatch(NEEDS_HELP::contains);
+        Follows f = Follows.of(m);
         Optional<Duration> helpFrom =
-                help ? Optional.of(helpSince.orElse(now)) : Optional.<Duration>empty();
-        boolean forced = m.alarms().contains(Alarm.DOOR_FORCED_OPEN);
+                f.needsHelp() ? Optional.of(helpSince.orElse(now)) : Optional.<Duration>empty();
         Optional<Duration> sirenFrom =
-                forced && siren.isPositive()
+                f.forced() && siren.isPositive()
                         ? Optional.of(sirenSince.orElse(now))
                         : Optional.<Duration>empty();
-        return new FeedbackShow(unlockedNow, answer, helpFrom, sirenFrom, siren);
+        return new FeedbackShow(f.unlocked(), answer, helpFrom, sirenFrom, siren);
     }
 
     /** The outputs on at {@code now}. */

@@ -44,6 +44,11 @@ final class LinuxEventDevice implements EventDevice {
         static final LibC LIBC = Native.load("c", LibC.class);
     }
 
+    /** Loads libc through JNA now: a broken native library fails here, named, not in the reader. */
+    static void load() {
+        Holder.LIBC.getClass();
+    }
+
     private final Path path;
     private final int fd;
     private final byte[] pollfd = new byte[8];
@@ -84,25 +89,37 @@ final class LinuxEventDevice implements EventDevice {
         return new LinuxEventDevice(path, fd);
     }
 
+    /**
+     * An interrupted poll, or a read that finds nothing after all, waits on for the time left: 0
+     * means the time passed without events, never "interrupted" (that would end a code half-way).
+     */
     @Override
     public int read(byte[] buffer, int timeoutMillis) throws IOException {
         LibC c = Holder.LIBC;
-        try {
-            int ready = c.poll(pollfd, new NativeLong(1), timeoutMillis);
-            if (ready == 0) {
-                return 0;
+        long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
+        while (true) {
+            int wait =
+                    timeoutMillis < 0
+                            ? -1
+                            : (int) Math.max(0, (deadline - System.nanoTime()) / 1_000_000L);
+            try {
+                if (c.poll(pollfd, new NativeLong(1), wait) == 0) {
+                    return 0;
+                }
+                long n = c.read(fd, buffer, new NativeLong(buffer.length)).longValue();
+                if (n == 0) {
+                    throw new IOException(path + " ended");
+                }
+                return (int) n;
+            } catch (LastErrorException e) {
+                if (e.getErrorCode() != EINTR && e.getErrorCode() != EAGAIN) {
+                    // ENODEV: unplugged.
+                    throw new IOException(path + ": " + describe(e), e);
+                }
+                if (timeoutMillis >= 0 && System.nanoTime() - deadline >= 0) {
+                    return 0;
+                }
             }
-            long n = c.read(fd, buffer, new NativeLong(buffer.length)).longValue();
-            if (n == 0) {
-                throw new IOException(path + " ended");
-            }
-            return (int) n;
-        } catch (LastErrorException e) {
-            if (e.getErrorCode() == EINTR || e.getErrorCode() == EAGAIN) {
-                return 0;
-            }
-            // ENODEV: unplugged.
-            throw new IOException(path + ": " + describe(e), e);
         }
     }
 

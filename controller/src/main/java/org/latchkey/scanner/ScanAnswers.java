@@ -1,6 +1,5 @@
 package org.latchkey.scanner;
 
-import org.latchkey.door.Outcome;
 import org.latchkey.feedback.Answer;
 import org.tinylog.Logger;
 
@@ -35,11 +34,18 @@ public final class ScanAnswers implements Consumer<Scan> {
         Answer answer =
                 switch (scan) {
                     case Scan.Code code -> {
-                        Outcome o = gate.present(code.text(), "scanner").join();
-                        if (o.granted()) {
-                            Logger.info("scanner token granted");
-                        }
-                        yield Answer.of(o);
+                        // Not waited for: the reader goes on reading (the kernel keeps only a few
+                        // dozen events for it), and the answer reaches the lights when it comes.
+                        gate.present(code.text(), "scanner")
+                                .whenComplete(
+                                        (o, e) -> {
+                                            if (o != null && o.granted()) {
+                                                Logger.info("scanner token granted");
+                                            }
+                                            feedback.accept(
+                                                    o == null ? Answer.TRY_AGAIN : Answer.of(o));
+                                        });
+                        yield null;
                     }
                     case Scan.Dropped d -> {
                         long n = dropped.merge(d.why(), 1L, Long::sum);
@@ -49,7 +55,9 @@ public final class ScanAnswers implements Consumer<Scan> {
                         yield answerTo(d);
                     }
                 };
-        feedback.accept(answer);
+        if (answer != null) {
+            feedback.accept(answer);
+        }
     }
 
     private static String describe(Scan.Why why) {

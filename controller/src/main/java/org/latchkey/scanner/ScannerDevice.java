@@ -35,6 +35,7 @@ public final class ScannerDevice {
 
     private static final int S_IFMT = 0170000;
     private static final int S_IFCHR = 0020000;
+    private static final int S_IFIFO = 0010000;
 
     /** Keys a scanner in keyboard mode must have: 1, Q, Enter, A (all below 32: see lowKeyBits). */
     private static final int[] KEYBOARD_KEYS = {2, 16, 28, 30};
@@ -59,8 +60,13 @@ public final class ScannerDevice {
      */
     public Kind kindOf(Path path) throws IOException {
         int mode = (Integer) Files.getAttribute(path, "unix:mode");
+        if ((mode & S_IFMT) == S_IFIFO) {
+            return new Kind.Serial(); // the bench's and the tests' scanner
+        }
         if ((mode & S_IFMT) != S_IFCHR) {
-            return new Kind.Serial();
+            // A file would be read again every second, its tokens presented over and over.
+            return new Kind.Refused(
+                    path + " is not a device: name the scanner's serial port or event node");
         }
         long rdev = (Long) Files.getAttribute(path, "unix:rdev");
         return kindOf(path, major(rdev), minor(rdev));
@@ -132,9 +138,10 @@ public final class ScannerDevice {
         return Long.parseUnsignedLong(last, 16) & 0xffff_ffffL;
     }
 
+    /** The device's own name, printable ASCII only: the USB device says it, whoever made it. */
     private static String name(Path entry) {
         try {
-            return Files.readString(entry.resolve("device/name")).trim();
+            return printable(Files.readString(entry.resolve("device/name")).trim());
         } catch (IOException e) {
             return "unnamed";
         }
@@ -198,8 +205,12 @@ public final class ScannerDevice {
             }
         }
         // Printable ASCII only: the name goes into a comment in the rules file and onto a terminal.
-        String safe = name.toString().replaceAll("[^ -~]", "?");
+        String safe = printable(name.toString());
         return Optional.of(new DeviceId(v, p, safe, match.formatted(v, p)));
+    }
+
+    private static String printable(String s) {
+        return s.replaceAll("[^ -~]", "?");
     }
 
     /** glibc's {@code gnu_dev_major}. */

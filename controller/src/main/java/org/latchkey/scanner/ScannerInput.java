@@ -90,14 +90,14 @@ public final class ScannerInput implements Runnable {
                 switch (kinds.kindOf(device)) {
                     case ScannerDevice.Kind.Serial s -> {
                         try (InputStream in = Files.newInputStream(device)) {
-                            opened("serial");
+                            opened("serial mode");
                             readLines(in);
                         }
                         problem("scanner " + device + " closed");
                     }
                     case ScannerDevice.Kind.Keyboard k -> {
                         try (EventDevice in = opener.open(device)) {
-                            opened("keyboard-mode, taken exclusively");
+                            opened("keyboard mode, taken exclusively");
                             readKeys(in);
                         }
                     }
@@ -107,12 +107,29 @@ public final class ScannerInput implements Runnable {
                 problem("scanner " + device + " is not there (unplugged?); waiting for it");
             } catch (IOException e) {
                 problem("scanner " + device + " unavailable: " + e.getMessage() + "; retrying");
+            } catch (RuntimeException | LinkageError e) {
+                // Never a silent end: a dead reader would leave a keyboard-mode scanner ungrabbed,
+                // typing into the console.
+                problem("scanner " + device + " failed: " + e + "; retrying");
             }
             try {
                 pause.sleep(RETRY);
             } catch (InterruptedException e) {
                 return;
             }
+        }
+    }
+
+    /**
+     * Why keyboard-mode scanners cannot be read on this machine (JNA's native library would not
+     * load), if they cannot: the daemon checks at start instead of finding out in the reader.
+     */
+    public static java.util.Optional<String> keyboardSupportProblem() {
+        try {
+            LinuxEventDevice.load();
+            return java.util.Optional.empty();
+        } catch (LinkageError | RuntimeException e) {
+            return java.util.Optional.of("JNA's native library does not load: " + e);
         }
     }
 
@@ -125,7 +142,7 @@ public final class ScannerInput implements Runnable {
     }
 
     private void opened(String kind) {
-        Logger.info("reading tokens from the {} scanner at {}", kind, device);
+        Logger.info("reading tokens from the scanner at {} ({})", device, kind);
         lastProblem = "";
     }
 

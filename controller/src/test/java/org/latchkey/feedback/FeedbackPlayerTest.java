@@ -155,10 +155,21 @@ class FeedbackPlayerTest {
         assertTrue(writes.contains("0 buzzer on"), "the buzzer still sounds: " + writes);
         assertEquals(
                 new DoorEvent.ConditionChanged(Condition.FEEDBACK_FAULT, true), posted.getFirst());
+        // The door reports every event it handles (the alarm's own among them): no loop, one alarm.
+        DoorModel same = model(new Phase.Locked(), Set.of(Alarm.FEEDBACK_FAULT));
+        for (int i = 0; i < 100; i++) {
+            player.onStatus(same);
+            clock.advance(Duration.ZERO);
+        }
+        clock.advance(Duration.ofSeconds(3));
+        assertEquals(
+                List.of(new DoorEvent.ConditionChanged(Condition.FEEDBACK_FAULT, true)), posted);
+        // The line comes back: the retry finds it, with no new answer, and clears the alarm.
         broken.clear();
-        clock.advance(Duration.ofSeconds(2));
+        clock.advance(FeedbackPlayer.RETRY);
         assertEquals(
                 new DoorEvent.ConditionChanged(Condition.FEEDBACK_FAULT, false), posted.getLast());
+        assertEquals(2, posted.size());
     }
 
     @Test

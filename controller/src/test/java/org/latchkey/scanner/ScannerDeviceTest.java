@@ -48,11 +48,12 @@ class ScannerDeviceTest {
 
     @Test
     void aMouse_isRefused_namingIt() throws IOException {
-        entry(13, 66, "input", "event2", MOUSE, "Logitech USB Optical Mouse");
+        entry(13, 66, "input", "event2", MOUSE, "Logitech USB Optical Mouse\u001b[2J");
         var kind = kinds().kindOf(Path.of("/dev/input/by-id/usb-Logitech-event-mouse"), 13, 66);
         String why = assertInstanceOf(ScannerDevice.Kind.Refused.class, kind).why();
         assertTrue(
-                why.contains("Logitech USB Optical Mouse") && why.contains("not a keyboard"), why);
+                why.contains("Logitech USB Optical Mouse?[2J") && why.contains("not a keyboard"),
+                "named, its escape made harmless: " + why);
     }
 
     @Test
@@ -86,10 +87,17 @@ class ScannerDeviceTest {
     }
 
     @Test
-    void aPipeOrAFile_isReadAsLines_andAMissingOne_isNotThere(@TempDir Path dir)
-            throws IOException {
-        Path file = Files.writeString(dir.resolve("scanner"), "");
-        assertInstanceOf(ScannerDevice.Kind.Serial.class, kinds().kindOf(file));
+    void aPipeIsReadAsLines_aFileIsRefused_andAMissingOne_isNotThere(@TempDir Path dir)
+            throws Exception {
+        Path file = Files.writeString(dir.resolve("scanner"), "v4.public.x\n");
+        assertTrue(
+                assertInstanceOf(ScannerDevice.Kind.Refused.class, kinds().kindOf(file))
+                        .why()
+                        .contains("is not a device"),
+                "a file would be presented again every second");
+        Path fifo = dir.resolve("fifo");
+        Runtime.getRuntime().exec(new String[] {"mkfifo", fifo.toString()}).waitFor();
+        assertInstanceOf(ScannerDevice.Kind.Serial.class, kinds().kindOf(fifo), "the bench's pipe");
         assertThrows(NoSuchFileException.class, () -> kinds().kindOf(dir.resolve("gone")));
     }
 

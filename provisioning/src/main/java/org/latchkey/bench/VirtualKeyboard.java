@@ -173,13 +173,22 @@ public final class VirtualKeyboard implements AutoCloseable {
     /** Types {@code text} on {@code keys} (a keyboard country), then Enter, as a scanner does. */
     public void scan(String text, Map<Character, KeyTyping.Key> keys) throws IOException {
         byte[] bytes = KeyTyping.scan(text, keys, layout);
-        // A scanner types fast but not at once: a record at a time, as the kernel would queue them.
+        // As a USB keyboard: one report per millisecond (a full-speed device polled at 1 kHz),
+        // not thousands of events at once, which no reader's queue in the kernel holds.
         for (int at = 0; at < bytes.length; at += layout.size()) {
             byte[] one = java.util.Arrays.copyOfRange(bytes, at, at + layout.size());
             try {
                 LibC.C.write(fd, one, new NativeLong(one.length));
             } catch (LastErrorException e) {
                 throw new IOException("uinput write failed: errno " + e.getErrorCode(), e);
+            }
+            if (layout.read(one, 0).type() == InputEvent.EV_SYN) {
+                try {
+                    Thread.sleep(1);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted while typing", e);
+                }
             }
         }
     }

@@ -278,7 +278,7 @@ final class WiringCheck {
                                 + "_pin)";
         announce(name, "turning it on" + where);
         Indicators outputs = hw.indicators();
-        try {
+        try (Off turnedOff = () -> outputs.set(signal, false)) {
             outputs.set(signal, true);
             java.util.Optional<Boolean> on = outputs.sensed(signal);
             if (on.isPresent()) {
@@ -332,6 +332,12 @@ final class WiringCheck {
         } catch (HalException e) {
             record(new Step(name, Status.FAIL, e.getMessage()));
         }
+    }
+
+    /** Turns an output off however its step ends (a sense input that throws included). */
+    private interface Off extends AutoCloseable {
+        @Override
+        void close() throws HalException;
     }
 
     private void announce(String step, String what) {
