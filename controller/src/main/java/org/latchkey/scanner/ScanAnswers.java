@@ -31,33 +31,31 @@ public final class ScanAnswers implements Consumer<Scan> {
 
     @Override
     public void accept(Scan scan) {
-        Answer answer =
-                switch (scan) {
-                    case Scan.Code code -> {
-                        // Not waited for: the reader goes on reading (the kernel keeps only a few
-                        // dozen events for it), and the answer reaches the lights when it comes.
-                        gate.present(code.text(), "scanner")
-                                .whenComplete(
-                                        (o, e) -> {
-                                            if (o != null && o.granted()) {
-                                                Logger.info("scanner token granted");
-                                            }
-                                            feedback.accept(
-                                                    o == null ? Answer.TRY_AGAIN : Answer.of(o));
-                                        });
-                        yield null;
-                    }
-                    case Scan.Dropped d -> {
-                        long n = dropped.merge(d.why(), 1L, Long::sum);
-                        if (n == 1 || n % 1000 == 0) {
-                            Logger.warn("dropped {} scanned code(s): {}", n, describe(d.why()));
-                        }
-                        yield answerTo(d);
-                    }
-                };
-        if (answer != null) {
-            feedback.accept(answer);
+        switch (scan) {
+            case Scan.Code code -> present(code.text());
+            case Scan.Dropped d -> {
+                long n = dropped.merge(d.why(), 1L, Long::sum);
+                if (n == 1 || n % 1000 == 0) {
+                    Logger.warn("dropped {} scanned code(s): {}", n, describe(d.why()));
+                }
+                feedback.accept(answerTo(d));
+            }
         }
+    }
+
+    /**
+     * Not waited for: the reader goes on reading (the kernel keeps only a few dozen events for it),
+     * and the answer reaches the lights when it comes.
+     */
+    private void present(String text) {
+        gate.present(text, "scanner")
+                .whenComplete(
+                        (o, e) -> {
+                            if (o != null && o.granted()) {
+                                Logger.info("scanner token granted");
+                            }
+                            feedback.accept(o == null ? Answer.TRY_AGAIN : Answer.of(o));
+                        });
     }
 
     private static String describe(Scan.Why why) {
