@@ -72,12 +72,28 @@ record Rig(BenchDoor.Gpio gpio, Optional<GpioSimChip> chip) {
                         lower(w.triggerActive()),
                         w.ready(),
                         lower(w.readyLevel()),
-                        feedbackSection(
-                                new int[] {
-                                    chip.get().line("green-light").orElse(FEEDBACK_PINS[0]),
-                                    chip.get().line("red-light").orElse(FEEDBACK_PINS[1]),
-                                    chip.get().line("buzzer").orElse(FEEDBACK_PINS[2])
-                                }));
+                        feedbackSection(feedbackPins(chip.get(), w)));
+    }
+
+    /**
+     * The lights' and buzzer's lines: those named so on the chip, else docs/wiring.md's, else (a
+     * chip whose names put another device there) the first free line.
+     */
+    static int[] feedbackPins(GpioSimChip chip, GpioSimDoor.Wiring w) {
+        java.util.Set<Integer> used =
+                new java.util.HashSet<>(
+                        java.util.List.of(w.contact(), w.boltSwitch(), w.trigger(), w.ready(), 18));
+        String[] names = {"green-light", "red-light", "buzzer"};
+        int[] pins = new int[names.length];
+        for (int i = 0; i < names.length; i++) {
+            int pin = chip.line(names[i]).orElse(FEEDBACK_PINS[i]);
+            for (int free = 0; used.contains(pin) && free < chip.lines(); free++) {
+                pin = free;
+            }
+            used.add(pin);
+            pins[i] = pin;
+        }
+        return pins;
     }
 
     /** The bench door's green light, red light and buzzer: BCM 5, 6 and 13 (docs/wiring.md). */

@@ -290,7 +290,9 @@ final class WiringCheck {
                                 name,
                                 follows ? Status.PASS : Status.FAIL,
                                 follows
-                                        ? "read back on and off on its sense pin"
+                                        ? hal.driver() == HalConfig.Driver.SIMULATED
+                                                ? "the simulation reads it back on and off"
+                                                : "read back on and off on its sense pin"
                                         : "its sense pin read "
                                                 + (on.get() ? "on" : "off")
                                                 + " while on and "

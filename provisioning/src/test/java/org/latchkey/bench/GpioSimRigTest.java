@@ -66,6 +66,14 @@ class GpioSimRigTest {
         assertEquals(22, hal.camera().triggerPin());
         assertEquals(OptionalInt.of(23), hal.camera().readyPin());
         assertTrue(config.door().requireCamera());
+        var feedback = hal.feedback().outputs();
+        assertEquals(
+                java.util.Set.of(0, 6, 13),
+                java.util.Set.of(
+                        feedback.get(org.latchkey.hal.Indicators.Signal.GREEN).pin(),
+                        feedback.get(org.latchkey.hal.Indicators.Signal.RED).pin(),
+                        feedback.get(org.latchkey.hal.Indicators.Signal.BUZZER).pin()),
+                "docs/wiring.md's, but line 5 (the door contact's here) gives way to a free one");
     }
 
     @Test
@@ -81,7 +89,8 @@ class GpioSimRigTest {
     @Test
     void gpioSim_playsEveryScenario_andItsOwn() {
         List<Scenarios.Scenario> all = GpioSimScenarios.forBackend(BenchDoor.Gpio.GPIO_SIM);
-        assertEquals(Scenarios.ALL.size() + 2, all.size());
+        assertEquals(Scenarios.ALL.size() + 3, all.size());
+        assertTrue(GpioSimScenarios.named("scanner-uinput").orElseThrow().realTime());
         assertTrue(all.containsAll(Scenarios.ALL));
         assertTrue(GpioSimScenarios.named("bouncing-contact").orElseThrow().realTime());
         assertFalse(GpioSimScenarios.named("wire-cut").orElseThrow().realTime());
