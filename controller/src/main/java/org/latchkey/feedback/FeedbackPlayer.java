@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 /**
@@ -28,6 +29,9 @@ public final class FeedbackPlayer implements DoorController.Observer, Consumer<A
     private final Scheduler scheduler;
     private final Consumer<DoorEvent> door;
 
+    /** What of the door's state the show last followed (set on the door's thread). */
+    private final AtomicReference<FeedbackShow.Follows> followed = new AtomicReference<>();
+
     // Guarded by 'this' (the scheduler's thread, and stop()).
     private FeedbackShow show;
     private final Set<Signal> shown = EnumSet.noneOf(Signal.class);
@@ -37,8 +41,6 @@ public final class FeedbackPlayer implements DoorController.Observer, Consumer<A
     /** Whether FEEDBACK_FAULT is raised: posted on changes only. */
     private boolean faultRaised;
 
-    private final java.util.concurrent.atomic.AtomicReference<FeedbackShow.Follows> followed =
-            new java.util.concurrent.atomic.AtomicReference<>();
     private boolean stopped;
 
     /**

@@ -213,6 +213,11 @@ public final class ScannerDevice {
         return s.replaceAll("[^ -~]", "?");
     }
 
+    /** Whether {@code path} (links followed) is a character device, as a scanner must be. */
+    public static boolean isCharacterDevice(Path path) throws IOException {
+        return ((Integer) Files.getAttribute(path, "unix:mode") & S_IFMT) == S_IFCHR;
+    }
+
     /** glibc's {@code gnu_dev_major}. */
     static long major(long dev) {
         return ((dev >>> 8) & 0xfff) | ((dev >>> 32) & ~0xfffL);

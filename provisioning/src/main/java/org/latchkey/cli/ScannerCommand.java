@@ -95,7 +95,7 @@ final class ScannerCommand {
                     kindName = "keyboard";
                 }
                 case ScannerDevice.Kind.Serial s -> {
-                    if (!isCharDevice(scanner)) {
+                    if (!ScannerDevice.isCharacterDevice(scanner)) {
                         throw CliException.failed(
                                 scanner + " is not a device (a file or a pipe): nothing to set up");
                     }
@@ -185,11 +185,6 @@ final class ScannerCommand {
                                                     + " has no [scanner] section: add --device"
                                                     + " PATH"))
                     .device();
-        }
-
-        private static boolean isCharDevice(Path p) throws IOException {
-            int mode = (Integer) Files.getAttribute(p, "unix:mode");
-            return (mode & 0170000) == 0020000;
         }
 
         /**
