@@ -173,8 +173,8 @@ public final class VirtualKeyboard implements AutoCloseable {
     /** Types {@code text} on {@code keys} (a keyboard country), then Enter, as a scanner does. */
     public void scan(String text, Map<Character, KeyTyping.Key> keys) throws IOException {
         byte[] bytes = KeyTyping.scan(text, keys, layout);
-        // As a USB keyboard: one report per millisecond (a full-speed device polled at 1 kHz),
-        // not thousands of events at once, which no reader's queue in the kernel holds.
+        // As a USB keyboard: a report every 2 ms (scanners are polled every 1-10 ms), not
+        // thousands of events at once, which no reader's queue in the kernel holds.
         for (int at = 0; at < bytes.length; at += layout.size()) {
             byte[] one = java.util.Arrays.copyOfRange(bytes, at, at + layout.size());
             try {
@@ -184,7 +184,7 @@ public final class VirtualKeyboard implements AutoCloseable {
             }
             if (layout.read(one, 0).type() == InputEvent.EV_SYN) {
                 try {
-                    Thread.sleep(1);
+                    Thread.sleep(2);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     throw new IOException("interrupted while typing", e);
