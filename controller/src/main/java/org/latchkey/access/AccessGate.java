@@ -8,17 +8,21 @@ import org.latchkey.door.DoorEvent;
 import org.latchkey.door.Mode;
 import org.latchkey.door.Outcome;
 import org.latchkey.door.StoreHealth;
+import org.latchkey.store.EnrolmentStore;
 import org.latchkey.store.OneTimeStore;
 import org.latchkey.store.RevocationStore;
 import org.latchkey.token.AccessClaims;
-import org.latchkey.token.AccessTokenVerifier;
 import org.latchkey.token.ClockReading;
 import org.latchkey.token.ClockResetVerifier;
+import org.latchkey.token.Enrolment;
+import org.latchkey.token.EnrolmentVerifier;
+import org.latchkey.token.Names;
 import org.latchkey.token.RejectionReason;
 import org.latchkey.token.RevocationList;
 import org.latchkey.token.Rfc3339;
 import org.latchkey.token.SignedToken;
 import org.latchkey.token.TokenRejectedException;
+import org.latchkey.token.TrustedIssuer;
 import org.latchkey.token.Use;
 import org.latchkey.token.VerifiedAccess;
 import org.tinylog.Logger;
@@ -51,8 +55,8 @@ import java.util.function.Supplier;
  * in the door's loop.
  */
 public final class AccessGate {
-    private final Supplier<AccessTokenVerifier> verifier;
-    private final Supplier<ClockResetVerifier> clockResets;
+    private final TrustReloader trust;
+    private final EnrolmentStore enrolments;
     private final DoorController door;
     private final OneTimeStore store;
     private final RevocationStore revocations;
@@ -66,8 +70,8 @@ public final class AccessGate {
     private volatile boolean lastSignerUntrusted;
 
     public AccessGate(
-            Supplier<AccessTokenVerifier> verifier,
-            Supplier<ClockResetVerifier> clockResets,
+            TrustReloader trust,
+            EnrolmentStore enrolments,
             DoorController door,
             OneTimeStore store,
             RevocationStore revocations,
@@ -77,8 +81,8 @@ public final class AccessGate {
             Supplier<Duration> monotonic,
             Duration answerTimeout,
             StoreHealth health) {
-        this.verifier = verifier;
-        this.clockResets = clockResets;
+        this.trust = trust;
+        this.enrolments = enrolments;
         this.door = door;
         this.store = store;
         this.revocations = revocations;
@@ -116,7 +120,8 @@ public final class AccessGate {
                         text,
                         client,
                         false,
-                        (token, now) -> verifier.get().verify(token, now, revocations.installed()),
+                        (token, now) ->
+                                trust.verifier().verify(token, now, revocations.installed()),
                         AccessGate::refusedToken);
         if (checked instanceof Checked.Refused<VerifiedAccess> r) {
             return CompletableFuture.completedFuture(r.outcome());
@@ -164,21 +169,38 @@ public final class AccessGate {
      * ALREADY_USED). Completes once the door has saved the mode, or says why it did not.
      */
     public CompletableFuture<Outcome> changeMode(Mode mode, String ownerToken, String client) {
+        Optional<Outcome> refused = ownerAuthority(ownerToken, client, "mode", "change the mode");
+        if (refused.isPresent()) {
+            return CompletableFuture.completedFuture(refused.get());
+        }
+        return door.changeMode(mode)
+                .completeOnTimeout(
+                        Outcome.refused(RejectionReason.BUSY, "the door did not answer in time"),
+                        answerTimeout.toMillis(),
+                        java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Checks an owner token (role owner, from an owner key) that authorises {@code what}: a {@code
+     * once} token is consumed. Empty when it may go ahead, else the answer to give.
+     */
+    private Optional<Outcome> ownerAuthority(
+            String ownerToken, String client, String usedFor, String what) {
         Checked<VerifiedAccess> checked =
                 check(
                         ownerToken,
                         client,
                         false,
-                        (token, now) -> verifier.get().verify(token, now, revocations.installed()),
+                        (token, now) ->
+                                trust.verifier().verify(token, now, revocations.installed()),
                         AccessGate::refusedToken);
         if (checked instanceof Checked.Refused<VerifiedAccess> r) {
-            return CompletableFuture.completedFuture(r.outcome());
+            return Optional.of(r.outcome());
         }
-        var passed = (Checked.Passed<VerifiedAccess>) checked;
-        VerifiedAccess access = passed.value();
+        VerifiedAccess access = ((Checked.Passed<VerifiedAccess>) checked).value();
         if (access.claims().role() != org.latchkey.token.Role.OWNER
                 || !access.issuer().policy().isOwner()) {
-            return CompletableFuture.completedFuture(
+            return Optional.of(
                     refuseSigned(
                             client,
                             ownerToken,
@@ -186,7 +208,7 @@ public final class AccessGate {
                                     TokenRef.of(access), RejectionReason.ROLE_NOT_ALLOWED),
                             Outcome.refused(
                                     RejectionReason.ROLE_NOT_ALLOWED,
-                                    "only an owner token may change the mode")));
+                                    "only an owner token may " + what)));
         }
         if (access.claims().use() == Use.ONCE) {
             AccessClaims c = access.claims();
@@ -194,7 +216,7 @@ public final class AccessGate {
                 OneTimeStore.Result result = store.consume(access.kid(), c.tokenId(), c.expires());
                 health.ok(StoreHealth.Part.ONE_TIME_STORE);
                 if (result == OneTimeStore.Result.ALREADY_USED) {
-                    return CompletableFuture.completedFuture(
+                    return Optional.of(
                             refuseSigned(
                                     client,
                                     ownerToken,
@@ -205,20 +227,61 @@ public final class AccessGate {
                                             "this once token was already used")));
                 }
                 door.record(
-                        new AuditRecord.OnceUsed(access.kid(), c.tokenId(), c.expires(), "mode"));
+                        new AuditRecord.OnceUsed(access.kid(), c.tokenId(), c.expires(), usedFor));
             } catch (IOException e) {
                 health.failed(StoreHealth.Part.ONE_TIME_STORE);
-                return CompletableFuture.completedFuture(
+                return Optional.of(
                         Outcome.refused(
                                 RejectionReason.STORE_UNAVAILABLE,
                                 "the one-time store cannot be written"));
             }
         }
-        return door.changeMode(mode)
-                .completeOnTimeout(
-                        Outcome.refused(RejectionReason.BUSY, "the door did not answer in time"),
-                        answerTimeout.toMillis(),
-                        java.util.concurrent.TimeUnit.MILLISECONDS);
+        return Optional.empty();
+    }
+
+    /**
+     * Removes an enrolled key, authorised by an owner token: the key (and any key only it enrolled)
+     * is no longer trusted.
+     */
+    public Outcome removeEnrolment(String kid, String ownerToken, String client) {
+        var enrolled = trust.trust().enrolment(kid);
+        if (enrolled.isEmpty()) {
+            return Outcome.refused(RejectionReason.UNKNOWN_KEY, "no enrolled key " + kid);
+        }
+        Optional<Outcome> refused =
+                ownerAuthority(ownerToken, client, "issuer_remove", "remove an enrolled key");
+        if (refused.isPresent()) {
+            return refused.get();
+        }
+        synchronized (enrolments) {
+            try {
+                enrolments.forget(kid);
+            } catch (IOException e) {
+                return Outcome.refused(
+                        RejectionReason.STORE_UNAVAILABLE,
+                        "the enrolment could not be removed: " + e.getMessage());
+            }
+            trust.enrolmentsChanged();
+        }
+        String name = enrolled.get().issuer().name();
+        door.record(new AuditRecord.IssuerRemoved(kid, name));
+        Logger.warn("enrolled key '{}' ({}) removed", Names.forPeople(name), kid);
+        return Outcome.granted("'" + name + "' is no longer trusted");
+    }
+
+    /**
+     * What a scanner reads: an owner's enrolment goes to {@link #enrol}, anything else is a token
+     * presented at the door.
+     */
+    public CompletableFuture<Outcome> presentOrEnrol(String text, String client) {
+        return Enrolment.claimsToBe(text)
+                ? CompletableFuture.completedFuture(enrol(text, client))
+                : present(text, client);
+    }
+
+    /** The keys in force, the enrolled ones with who enrolled them. */
+    public EnrolmentVerifier.Extended trusted() {
+        return trust.trust();
     }
 
     /**
@@ -267,8 +330,7 @@ public final class AccessGate {
                         client,
                         false,
                         (token, reading) ->
-                                clockResets
-                                        .get()
+                                trust.clockResetVerifier()
                                         .verify(token, reading.now(), revocations.installed()),
                         e -> new AuditRecord.Refused(TokenRef.of(e), e.reason()));
         if (checked instanceof Checked.Refused<ClockResetVerifier.Statement> r) {
@@ -312,6 +374,80 @@ public final class AccessGate {
                         "the clock reset could not be stored: " + e.getMessage());
             }
         }
+    }
+
+    /**
+     * An owner's enrolment of another key (a phone's), presented at the scanner or over the API:
+     * verified (fresh, used once: its id goes into the one-time store), kept in the state
+     * directory, audited; the key is trusted from then on. It opens nothing.
+     */
+    public Outcome enrol(String text, String client) {
+        Checked<Enrolment> checked =
+                check(
+                        text,
+                        client,
+                        false,
+                        (token, reading) ->
+                                trust.enrolmentVerifier()
+                                        .verify(token, reading.now(), revocations.installed()),
+                        e -> new AuditRecord.Refused(TokenRef.of(e), e.reason()));
+        if (checked instanceof Checked.Refused<Enrolment> r) {
+            return r.outcome();
+        }
+        Enrolment e = ((Checked.Passed<Enrolment>) checked).value();
+        TrustedIssuer issuer = e.issuer();
+        Optional<String> clash = trust.trust().clash(issuer);
+        if (clash.isPresent()) {
+            return refuseSigned(
+                    client,
+                    text,
+                    new AuditRecord.Refused(enrolmentRef(e), RejectionReason.ALREADY_TRUSTED),
+                    Outcome.refused(RejectionReason.ALREADY_TRUSTED, clash.get()));
+        }
+        synchronized (enrolments) {
+            try {
+                if (store.consume(e.signerKid(), e.jti(), e.expires())
+                        == OneTimeStore.Result.ALREADY_USED) {
+                    return refuseSigned(
+                            client,
+                            text,
+                            new AuditRecord.Refused(enrolmentRef(e), RejectionReason.ALREADY_USED),
+                            Outcome.refused(
+                                    RejectionReason.ALREADY_USED,
+                                    "this enrolment was already used"));
+                }
+                health.ok(StoreHealth.Part.ONE_TIME_STORE);
+                door.record(
+                        new AuditRecord.OnceUsed(e.signerKid(), e.jti(), e.expires(), "enrolment"));
+                enrolments.keep(e);
+            } catch (IOException x) {
+                health.failed(StoreHealth.Part.ONE_TIME_STORE);
+                return Outcome.refused(
+                        RejectionReason.STORE_UNAVAILABLE,
+                        "the enrolment could not be stored: " + x.getMessage());
+            }
+            trust.enrolmentsChanged();
+        }
+        door.record(
+                new AuditRecord.IssuerEnrolled(
+                        issuer.kid(), issuer.name(), e.signerKid(), issuer.policy().describe()));
+        Logger.warn(
+                "key '{}' ({}) enrolled by owner key {}: {}",
+                Names.forPeople(issuer.name()),
+                issuer.kid(),
+                e.signerKid(),
+                issuer.policy().describe());
+        return Outcome.granted("'" + issuer.name() + "' enrolled: " + issuer.policy().describe());
+    }
+
+    private static TokenRef enrolmentRef(Enrolment e) {
+        return new TokenRef(
+                e.signerKid(),
+                e.jti(),
+                Optional.empty(),
+                e.issuer().name(),
+                "owner",
+                Optional.of("once"));
     }
 
     /** Who a signed list says signed it (the footer's kid), and whether that is an owner key. */
@@ -358,7 +494,7 @@ public final class AccessGate {
             return overBudget ? rateLimited() : refused(client, text, e, refusalRecord);
         }
         boolean repeat = repeats.refusedRecently(text);
-        if (overBudget && (repeat || !verifier.get().trusts(token.kid()))) {
+        if (overBudget && (repeat || !trust.verifier().trusts(token.kid()))) {
             return rateLimited();
         }
         try {

@@ -4,10 +4,12 @@ import org.latchkey.config.ConfigException;
 import org.latchkey.config.DeviceConfig;
 import org.latchkey.config.DeviceConfigLoader;
 import org.latchkey.door.AuditRecord;
+import org.latchkey.store.EnrolmentStore;
 import org.latchkey.store.PathSafety;
 import org.latchkey.token.AccessTokenVerifier;
 import org.latchkey.token.Audience;
 import org.latchkey.token.ClockResetVerifier;
+import org.latchkey.token.EnrolmentVerifier;
 import org.latchkey.token.RevocationListVerifier;
 import org.latchkey.token.TrustStore;
 import org.latchkey.token.TrustedIssuer;
@@ -39,6 +41,10 @@ public final class TrustReloader {
     private volatile AccessTokenVerifier verifier;
     private volatile RevocationListVerifier revocationVerifier;
     private volatile ClockResetVerifier clockResetVerifier;
+    private volatile EnrolmentVerifier enrolmentVerifier;
+    private volatile EnrolmentVerifier.Extended trust;
+    private final EnrolmentStore enrolments;
+    private long enrolmentsSeen;
     private FileTime seen;
     private Duration lastCheck = Duration.ofDays(-1);
 
@@ -50,9 +56,12 @@ public final class TrustReloader {
     public TrustReloader(
             DeviceConfig config,
             Audience audience,
+            EnrolmentStore enrolments,
             Supplier<Duration> monotonic,
             Consumer<AuditRecord> audit) {
         this.audience = audience;
+        this.enrolments = enrolments;
+        this.enrolmentsSeen = enrolments.version();
         // The file the door started with, links resolved: a link swapped later changes nothing.
         this.file = realPath(config.source());
         this.monotonic = monotonic;
@@ -76,12 +85,32 @@ public final class TrustReloader {
         return clockResetVerifier;
     }
 
+    public EnrolmentVerifier enrolmentVerifier() {
+        check();
+        return enrolmentVerifier;
+    }
+
+    /** The keys in force: the config's and the enrolled ones, with those set aside. */
+    public EnrolmentVerifier.Extended trust() {
+        check();
+        return trust;
+    }
+
+    /** After an enrolment was kept or forgotten: the trust is built again now. */
+    public synchronized void enrolmentsChanged() {
+        enrolmentsSeen = enrolments.version();
+        install(latest);
+    }
+
     private synchronized void check() {
         Duration now = monotonic.get();
         if (now.minus(lastCheck).compareTo(CHECK_EVERY) < 0) {
             return;
         }
         lastCheck = now;
+        if (enrolments.version() != enrolmentsSeen) {
+            enrolmentsChanged();
+        }
         FileTime m = modified();
         if (m == null || m.equals(seen)) {
             return;
@@ -132,11 +161,34 @@ public final class TrustReloader {
         // Lock id, clock rules and zone stay as started: only the trust store follows the file.
         DeviceConfig base = config == null ? c : config;
         config = base;
-        TrustStore trust = withoutTheDoorsOwnKey(c.trustStore());
-        verifier = new AccessTokenVerifier(audience, trust, base.clock(), base.zone());
-        revocationVerifier = new RevocationListVerifier(audience, base.fleetId(), trust);
-        clockResetVerifier = new ClockResetVerifier(audience, trust, base.clock().skew());
+        latest = c;
+        TrustStore configTrust = withoutTheDoorsOwnKey(c.trustStore());
+        List<String> unreadable = new ArrayList<>();
+        List<String> kept;
+        try {
+            kept = enrolments.texts(unreadable);
+        } catch (IOException e) {
+            kept = List.of();
+            unreadable.add("cannot be read: " + e.getMessage());
+        }
+        EnrolmentVerifier.Extended extended = EnrolmentVerifier.extend(configTrust, kept, audience);
+        unreadable.addAll(extended.setAside());
+        unreadable.forEach(
+                why ->
+                        Logger.error(
+                                "an enrolled key is not trusted ({}): {}",
+                                EnrolmentStore.DIR,
+                                why));
+        trust = extended;
+        TrustStore all = extended.trust();
+        verifier = new AccessTokenVerifier(audience, all, base.clock(), base.zone());
+        revocationVerifier = new RevocationListVerifier(audience, base.fleetId(), all);
+        clockResetVerifier = new ClockResetVerifier(audience, all, base.clock().skew());
+        enrolmentVerifier = new EnrolmentVerifier(audience, all, base.clock().skew());
     }
+
+    /** The config file as last loaded: its issuers are in force. */
+    private volatile DeviceConfig latest;
 
     /**
      * The door key speaks for the door and never grants anything: an issuer with it (a config

@@ -104,7 +104,7 @@ public final class ApiServer implements AutoCloseable {
      * Slow senders and huge headers are cut off by the JDK server itself, before a handler runs;
      * and answers are not held back.
      */
-    private static void limitTheJdkServer() {
+    public static void limitTheJdkServer() {
         System.setProperty(
                 "sun.net.httpserver.maxReqTime",
                 System.getProperty("sun.net.httpserver.maxReqTime", "10"));
@@ -161,6 +161,18 @@ public final class ApiServer implements AutoCloseable {
                                 ex,
                                 MAX_BODY_BYTES,
                                 body -> answer(ex, gate.resetClock(body, client(ex)), "reset"));
+                case "/v1/issuers" -> {
+                    if (ex.getRequestMethod().equals("GET")) {
+                        json(ex, 200, IssuersJson.of(gate.trusted()));
+                    } else {
+                        post(
+                                ex,
+                                MAX_BODY_BYTES,
+                                body -> answer(ex, gate.enrol(body, client(ex)), "enrolled"));
+                    }
+                }
+                case "/v1/issuers/remove" ->
+                        post(ex, MAX_BODY_BYTES, body -> removeIssuer(ex, body));
                 case "/v1/status" -> get(ex, () -> json(ex, 200, status.apply(door.model())));
                 case "/v1/events" -> get(ex, () -> stream(ex));
                 case "/v1/card" -> get(ex, () -> card(ex));
@@ -276,14 +288,37 @@ public final class ApiServer implements AutoCloseable {
             error(ex, 400, "BAD_REQUEST", "the body must be normal or privacy");
             return;
         }
+        Optional<String> bearer = bearer(ex);
+        if (bearer.isEmpty()) {
+            return;
+        }
+        answer(ex, await(gate.changeMode(mode, bearer.get(), client(ex))), "changed");
+    }
+
+    /** Body: the enrolled key's id; header {@code Authorization: Bearer <owner token>}. */
+    private void removeIssuer(HttpExchange ex, String body) throws IOException {
+        String kid = body.strip();
+        if (!org.latchkey.token.Paserk.PID.matcher(kid).matches()) {
+            error(ex, 400, "BAD_REQUEST", "the body must be the enrolled key's id, k4.pid.…");
+            return;
+        }
+        Optional<String> bearer = bearer(ex);
+        if (bearer.isEmpty()) {
+            return;
+        }
+        answer(ex, gate.removeEnrolment(kid, bearer.get(), client(ex)), "removed");
+    }
+
+    /** The owner token an exchange carries, or a 401 answered. */
+    private Optional<String> bearer(HttpExchange ex) throws IOException {
         String auth =
                 Optional.ofNullable(ex.getRequestHeaders().getFirst("Authorization")).orElse("");
         if (!auth.startsWith("Bearer ")) {
             ex.getResponseHeaders().set("WWW-Authenticate", "Bearer");
             error(ex, 401, "UNAUTHORIZED", "send an owner token as Authorization: Bearer <token>");
-            return;
+            return Optional.empty();
         }
-        answer(ex, await(gate.changeMode(mode, auth.substring(7), client(ex))), "changed");
+        return Optional.of(auth.substring(7));
     }
 
     /**
@@ -451,7 +486,7 @@ public final class ApiServer implements AutoCloseable {
         return ex.getRemoteAddress().getAddress().getHostAddress();
     }
 
-    static void json(HttpExchange ex, int status, ObjectNode body) throws IOException {
+    public static void json(HttpExchange ex, int status, ObjectNode body) throws IOException {
         byte[] bytes = (Json.write(body) + "\n").getBytes(StandardCharsets.UTF_8);
         ex.getResponseHeaders().set("Content-Type", "application/json");
         ex.sendResponseHeaders(status, bytes.length);
@@ -460,7 +495,8 @@ public final class ApiServer implements AutoCloseable {
         }
     }
 
-    static void error(HttpExchange ex, int status, String error, String detail) throws IOException {
+    public static void error(HttpExchange ex, int status, String error, String detail)
+            throws IOException {
         ObjectNode body = Json.object();
         body.put("error", error);
         body.put("detail", detail);

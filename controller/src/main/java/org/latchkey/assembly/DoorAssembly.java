@@ -23,6 +23,7 @@ import org.latchkey.receipt.ReceiptStore;
 import org.latchkey.receipt.VisitLog;
 import org.latchkey.store.BootTime;
 import org.latchkey.store.Damage;
+import org.latchkey.store.EnrolmentStore;
 import org.latchkey.store.ModeFile;
 import org.latchkey.store.OneTimeStore;
 import org.latchkey.store.RevocationStore;
@@ -216,10 +217,12 @@ public final class DoorAssembly {
                 identity.key()
                         .map(k -> new CheckpointWriter(k, audit, controller, scheduler, wall));
         checkpoints.ifPresent(controller::addObserver);
+        EnrolmentStore enrolments = new EnrolmentStore(storage, state);
         TrustReloader trust =
                 new TrustReloader(
                         config,
                         new Audience(identity.doorId(), config.lockId()),
+                        enrolments,
                         scheduler::elapsed,
                         controller::record);
         RevocationStore revocations =
@@ -227,8 +230,8 @@ public final class DoorAssembly {
         RejectionSummary summary = new RejectionSummary();
         AccessGate gate =
                 new AccessGate(
-                        trust::verifier,
-                        trust::clockResetVerifier,
+                        trust,
+                        enrolments,
                         controller,
                         store,
                         revocations,

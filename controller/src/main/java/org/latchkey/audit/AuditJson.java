@@ -18,6 +18,8 @@ import org.latchkey.door.AuditRecord.ClockReset;
 import org.latchkey.door.AuditRecord.Door;
 import org.latchkey.door.AuditRecord.Genesis;
 import org.latchkey.door.AuditRecord.Granted;
+import org.latchkey.door.AuditRecord.IssuerEnrolled;
+import org.latchkey.door.AuditRecord.IssuerRemoved;
 import org.latchkey.door.AuditRecord.LockRequested;
 import org.latchkey.door.AuditRecord.ModeChanged;
 import org.latchkey.door.AuditRecord.OnceCompacted;
@@ -93,6 +95,8 @@ public final class AuditJson {
             case OnceCompacted x -> "once_compacted";
             case ClockReset x -> "clock_reset";
             case OnceUsed x -> "once_used";
+            case IssuerEnrolled x -> "issuer_enrolled";
+            case IssuerRemoved x -> "issuer_removed";
             case ReceiptIssued x -> "receipt";
             case Checkpoint x -> "checkpoint";
             case Unrecognised x -> x.type();
@@ -177,6 +181,12 @@ public final class AuditJson {
                             .put("jti", x.jti())
                             .put("floor_before", Rfc3339.format(x.floorBefore()))
                             .put("floor", Rfc3339.format(x.floorNow()));
+            case IssuerEnrolled x ->
+                    o.put("kid", x.kid())
+                            .put("name", x.name())
+                            .put("by", x.by())
+                            .put("policy", x.policy());
+            case IssuerRemoved x -> o.put("kid", x.kid()).put("name", x.name());
             case OnceUsed x ->
                     o.put("kid", x.kid())
                             .put("jti", x.jti())
@@ -310,6 +320,13 @@ public final class AuditJson {
                                 text(line, "jti"),
                                 Rfc3339.parse(text(line, "floor_before")),
                                 Rfc3339.parse(text(line, "floor")));
+                case "issuer_enrolled" ->
+                        new IssuerEnrolled(
+                                text(line, "kid"),
+                                text(line, "name"),
+                                text(line, "by"),
+                                text(line, "policy"));
+                case "issuer_removed" -> new IssuerRemoved(text(line, "kid"), text(line, "name"));
                 case "once_used" ->
                         new OnceUsed(
                                 text(line, "kid"),

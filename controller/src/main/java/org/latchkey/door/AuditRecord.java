@@ -155,6 +155,13 @@ public sealed interface AuditRecord {
      */
     record OnceUsed(String kid, String jti, Instant exp, String why) implements AuditRecord {}
 
+    /** An owner key ({@code by}) enrolled the key {@code kid} as {@code name}, with a policy. */
+    record IssuerEnrolled(String kid, String name, String by, String policy)
+            implements AuditRecord {}
+
+    /** The enrolment of {@code kid} was removed (`latchkey issuer remove`). */
+    record IssuerRemoved(String kid, String name) implements AuditRecord {}
+
     /**
      * An owner vouched for the time (a clock reset statement, {@code kid}/{@code jti}): the time
      * floor went from {@code floorBefore} to {@code floorNow}.

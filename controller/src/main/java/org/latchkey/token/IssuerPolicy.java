@@ -29,6 +29,23 @@ public record IssuerPolicy(
         }
     }
 
+    /** For people: {@code may sign every role (owner) · longest window 62d · Tue 10:00-13:00}. */
+    public String describe() {
+        StringBuilder sb =
+                new StringBuilder(
+                        isOwner()
+                                ? "may sign every role (owner)"
+                                : "may sign "
+                                        + String.join(
+                                                ", ", roles.stream().map(Role::wireName).toList()));
+        sb.append(" · longest window ").append(org.latchkey.config.Durations.format(maxWindow));
+        hours.ifPresent(h -> sb.append(" · hours ").append(h));
+        if (onceOnly) {
+            sb.append(" · once passes only");
+        }
+        return sb.toString();
+    }
+
     public boolean isOwner() {
         return roles.contains(Role.OWNER);
     }

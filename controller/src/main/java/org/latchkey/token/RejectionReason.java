@@ -41,5 +41,7 @@ public enum RejectionReason {
      * A remote LOCK (the MQTT bridge's command topic) arrived while this grant was still being
      * checked (camera, one-time store): the lock wins and the bolt does not move for the grant.
      */
-    REMOTE_LOCK
+    REMOTE_LOCK,
+    /** An enrolment for a key or a name the door trusts already (in its config, or another key). */
+    ALREADY_TRUSTED
 }

@@ -42,6 +42,8 @@ class TrustReloaderTest {
         return new TrustReloader(
                 DeviceConfigLoader.load(config),
                 new Audience(Optional.of(TestDoor.DOOR_ID), TestDoor.LOCK),
+                new org.latchkey.store.EnrolmentStore(
+                        org.latchkey.store.Storage.REAL, dir.resolve("state")),
                 () -> elapsed,
                 audit::add);
     }
