@@ -43,7 +43,8 @@ public record DeviceConfig(
         Optional<ScannerSettings> scanner,
         Path stateDir,
         long auditMaxBytes,
-        Optional<MqttSettings> mqtt) {
+        Optional<MqttSettings> mqtt,
+        Optional<WebSettings> web) {
     public DeviceConfig {
         Objects.requireNonNull(source);
         Objects.requireNonNull(lockId);
@@ -57,5 +58,6 @@ public record DeviceConfig(
         Objects.requireNonNull(scanner);
         Objects.requireNonNull(stateDir);
         Objects.requireNonNull(mqtt);
+        Objects.requireNonNull(web);
     }
 }

@@ -98,7 +98,8 @@ public final class DeviceConfigLoader {
                         "api",
                         "scanner",
                         "audit",
-                        "mqtt"));
+                        "mqtt",
+                        "web"));
 
         String lockId = root.string("lock_id");
         if (!LOCK_ID.matcher(lockId).matches()) {
@@ -211,7 +212,8 @@ public final class DeviceConfigLoader {
                 scanner,
                 stateDir,
                 auditMaxBytes,
-                mqtt);
+                mqtt,
+                web(root.table("web"), api));
     }
 
     /** {@code [audit] max_size}: how much disk the audit log may take, e.g. {@code "64MiB"}. */
@@ -327,6 +329,39 @@ public final class DeviceConfigLoader {
             throw s.error("max_unlocked", "must not be shorter than unlock_wait");
         }
         return settings;
+    }
+
+    /** {@code [web]}: present, the owner's app is served over HTTPS on the home network. */
+    private static Optional<WebSettings> web(Optional<Section> section, ApiSettings api)
+            throws ConfigException {
+        if (section.isEmpty()) {
+            return Optional.empty();
+        }
+        Section s = section.get();
+        s.requireOnly(Set.of("bind", "port", "hostname"));
+        String bind = s.optionalString("bind").orElse("0.0.0.0");
+        if (!bind.matches("[0-9a-fA-F:.]{2,45}|localhost")) {
+            throw s.error("bind", "must be an IP address such as \"0.0.0.0\" (every address)");
+        }
+        int port = s.integer("port", WebSettings.DEFAULT_PORT, 0, 65535);
+        if (port != 0 && port < 1024) {
+            throw s.error(
+                    "port",
+                    "must be 1024 or more: latchkeyd runs without the capability to bind lower"
+                            + " ports (the default is 8443)");
+        }
+        if (port != 0 && port == api.port()) {
+            throw s.error("port", "is the API's port ([api] port): pick another");
+        }
+        Optional<String> hostname = s.optionalString("hostname");
+        if (hostname.isPresent()
+                && !hostname.get().matches("[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?")) {
+            throw s.error(
+                    "hostname",
+                    "must be one DNS label (letters, digits, -), e.g. \"frontdoor\": the app is"
+                            + " served as https://<hostname>.local");
+        }
+        return Optional.of(new WebSettings(bind, port, hostname));
     }
 
     private static ApiSettings api(Optional<Section> section) throws ConfigException {

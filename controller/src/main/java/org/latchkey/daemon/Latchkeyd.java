@@ -7,6 +7,7 @@ import org.latchkey.assembly.DoorAssembly;
 import org.latchkey.config.ConfigException;
 import org.latchkey.config.DeviceConfig;
 import org.latchkey.config.DeviceConfigLoader;
+import org.latchkey.config.WebSettings;
 import org.latchkey.door.AuditRecord;
 import org.latchkey.door.DoorController;
 import org.latchkey.door.DoorEvent;
@@ -25,6 +26,9 @@ import org.latchkey.store.LockFile;
 import org.latchkey.store.PathSafety;
 import org.latchkey.store.StateDir;
 import org.latchkey.store.Storage;
+import org.latchkey.web.AppFiles;
+import org.latchkey.web.WebCertificate;
+import org.latchkey.web.WebServer;
 import org.tinylog.Logger;
 import org.tinylog.provider.ProviderRegistry;
 
@@ -167,6 +171,7 @@ public final class Latchkeyd {
         private final RealScheduler scheduler;
         private final RealScheduler feedbackScheduler;
         private final ApiServer api;
+        private final Optional<WebServer> web;
         private final SystemdNotify systemd;
         private final Optional<ScannerInput> scanner;
         private final Optional<MqttBridge> mqtt;
@@ -184,6 +189,7 @@ public final class Latchkeyd {
                 RealScheduler scheduler,
                 RealScheduler feedbackScheduler,
                 ApiServer api,
+                Optional<WebServer> web,
                 SystemdNotify systemd,
                 Optional<ScannerInput> scanner,
                 Optional<MqttBridge> mqtt,
@@ -195,6 +201,7 @@ public final class Latchkeyd {
             this.scheduler = scheduler;
             this.feedbackScheduler = feedbackScheduler;
             this.api = api;
+            this.web = web;
             this.systemd = systemd;
             this.scanner = scanner;
             this.mqtt = mqtt;
@@ -387,13 +394,24 @@ public final class Latchkeyd {
                                 + e.getMessage(),
                         e);
             }
+            Optional<WebServer> web;
+            try {
+                web = startWeb(config, state, door, scheduler, wall);
+            } catch (IOException e) {
+                api.close();
+                mqtt.ifPresent(MqttBridge::close);
+                hardware.close();
+                scheduler.close();
+                door.stop();
+                throw e;
+            }
             Optional<ScannerInput> scanner =
                     config.scanner()
                             .map(
                                     sc ->
                                             new ScannerInput(
                                                     sc.device(),
-                                                    door.gate()::present,
+                                                    door.gate()::presentOrEnrol,
                                                     sc.idleEnd(),
                                                     door.feedback()));
             // A platform thread: opening a device (a FIFO, a tty waiting for carrier) blocks in the
@@ -410,6 +428,7 @@ public final class Latchkeyd {
                             scheduler,
                             feedbackScheduler,
                             api,
+                            web,
                             systemd,
                             scanner,
                             mqtt,
@@ -431,6 +450,62 @@ public final class Latchkeyd {
             running.feedWatchdog();
             running.guardStateLock();
             return running;
+        }
+
+        /**
+         * The owner's app over HTTPS ({@code [web]}), its certificate made on first use in the
+         * state directory.
+         */
+        private static Optional<WebServer> startWeb(
+                DeviceConfig config,
+                Path state,
+                DoorAssembly door,
+                RealScheduler scheduler,
+                java.time.InstantSource wall)
+                throws IOException {
+            if (config.web().isEmpty()) {
+                return Optional.empty();
+            }
+            WebSettings w = config.web().get();
+            String host = w.hostname().orElseGet(WebCertificate::systemHostname);
+            WebCertificate cert =
+                    WebCertificate.openOrCreate(
+                            Storage.REAL,
+                            state,
+                            host,
+                            wall.instant(),
+                            new java.security.SecureRandom());
+            WebServer web;
+            try {
+                web =
+                        WebServer.start(
+                                new InetSocketAddress(w.bind(), w.port()),
+                                cert,
+                                AppFiles.onClasspath(),
+                                () -> door.card(wall),
+                                door.gate(),
+                                scheduler::elapsed);
+            } catch (IOException e) {
+                throw new IOException(
+                        "cannot serve the owner's app on "
+                                + w.bind()
+                                + ":"
+                                + w.port()
+                                + ": "
+                                + e.getMessage(),
+                        e);
+            }
+            Logger.info(
+                    "serving the owner's app on https://{}:{} (certificate SHA-256 {})",
+                    WebCertificate.localName(host),
+                    web.port(),
+                    WebCertificate.fingerprint(cert.certificate()));
+            return Optional.of(web);
+        }
+
+        /** The owner's app's listener, when {@code [web]} is set. */
+        Optional<WebServer> web() {
+            return web;
         }
 
         /**
@@ -542,6 +617,7 @@ public final class Latchkeyd {
             systemd.stopping();
             Logger.info("shutting down");
             scanner.ifPresent(ScannerInput::stop);
+            web.ifPresent(WebServer::close);
             api.close();
             DoorController controller = door.controller();
             controller.post(new DoorEvent.ShutdownRequested());
