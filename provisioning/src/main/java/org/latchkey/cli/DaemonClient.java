@@ -56,6 +56,18 @@ final class DaemonClient {
                         .build());
     }
 
+    /** A POST authorised by an owner token ({@code Authorization: Bearer}). */
+    Optional<HttpResponse<String>> post(String path, String body, String bearer)
+            throws CliException {
+        return send(
+                HttpRequest.newBuilder(base.resolve(path))
+                        .timeout(TIMEOUT)
+                        .header("Content-Type", "text/plain")
+                        .header("Authorization", "Bearer " + bearer)
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build());
+    }
+
     URI base() {
         return base;
     }

@@ -186,23 +186,40 @@ final class IssuerCommand {
         @Option(names = "--json", description = "Print as JSON.")
         boolean json;
 
+        @Option(
+                names = "--url",
+                paramLabel = "URL",
+                description = "latchkeyd's API, for the enrolled keys (default: from the config).")
+        String url;
+
         @Override
         public Integer call() throws Exception {
             DeviceConfig c = config.load();
             PrintWriter out = spec.commandLine().getOut();
+            Optional<EnrolledKeys> enrolled;
+            try {
+                enrolled = Optional.of(EnrolledKeys.of(c, Optional.ofNullable(url)));
+            } catch (CliException e) {
+                enrolled = Optional.empty();
+                spec.commandLine()
+                        .getErr()
+                        .println("the enrolled keys are not listed: " + e.getMessage());
+            }
             if (json) {
                 ArrayNode list = JsonOutput.object().arrayNode();
                 for (TrustedIssuer i : c.trustStore().issuers()) {
-                    ObjectNode o = list.addObject();
-                    o.put("name", i.name());
-                    o.put("kid", i.kid());
-                    o.put("public_key", i.key().paserk());
-                    ArrayNode r = o.putArray("roles");
-                    i.policy().roles().forEach(x -> r.add(x.wireName()));
-                    o.put("max_window", Durations.format(i.policy().maxWindow()));
-                    i.policy().hours().ifPresent(h -> o.put("hours", h.toString()));
-                    o.put("once_only", i.policy().onceOnly());
+                    issuerJson(list.addObject(), i).put("source", "config");
                 }
+                enrolled.ifPresent(
+                        e ->
+                                e.keys()
+                                        .forEach(
+                                                k ->
+                                                        issuerJson(list.addObject(), k.issuer())
+                                                                .put("source", "enrolled")
+                                                                .put(
+                                                                        "enrolled_by",
+                                                                        k.enrolledBy())));
                 ObjectNode root = JsonOutput.object();
                 root.set("issuers", list);
                 JsonOutput.print(spec, root);
@@ -212,7 +229,44 @@ final class IssuerCommand {
                 out.printf("%-16s %s%n", i.name(), i.kid());
                 out.printf("%-16s %s%n", "", policy(i));
             }
+            if (enrolled.isPresent()) {
+                for (EnrolledKeys.Key k : enrolled.get().keys()) {
+                    TrustedIssuer i = k.issuer();
+                    out.printf("%-16s %s%n", i.name(), i.kid());
+                    out.printf("%-16s %s%n", "", policy(i));
+                    out.printf("%-16s enrolled by %s%n", "", enrolledBy(c, enrolled.get(), k));
+                }
+                for (String why : enrolled.get().setAside()) {
+                    out.println("not trusted: " + Terminal.escape(why));
+                }
+            }
             return ExitCode.OK;
+        }
+
+        private static ObjectNode issuerJson(ObjectNode o, TrustedIssuer i) {
+            o.put("name", i.name());
+            o.put("kid", i.kid());
+            o.put("public_key", i.key().paserk());
+            ArrayNode r = o.putArray("roles");
+            i.policy().roles().forEach(x -> r.add(x.wireName()));
+            o.put("max_window", Durations.format(i.policy().maxWindow()));
+            i.policy().hours().ifPresent(h -> o.put("hours", h.toString()));
+            o.put("once_only", i.policy().onceOnly());
+            return o;
+        }
+
+        /** The enrolling key by its name where the door knows it. */
+        private static String enrolledBy(DeviceConfig c, EnrolledKeys e, EnrolledKeys.Key k) {
+            return c.trustStore()
+                    .find(k.enrolledBy())
+                    .map(TrustedIssuer::name)
+                    .or(
+                            () ->
+                                    e.keys().stream()
+                                            .filter(x -> x.issuer().kid().equals(k.enrolledBy()))
+                                            .map(x -> x.issuer().name())
+                                            .findFirst())
+                    .orElse(k.enrolledBy());
         }
     }
 
@@ -232,8 +286,45 @@ final class IssuerCommand {
                 description = "The issuer's name, as in `issuer list`.")
         String name;
 
+        @Option(
+                names = "--owner-key",
+                paramLabel = "OWNER.key",
+                description =
+                        "For an enrolled key while latchkeyd runs: the owner's private key that"
+                                + " authorises the removal (default: owner.key beside the"
+                                + " config).")
+        Path ownerKey;
+
+        @Option(
+                names = "--passphrase-file",
+                paramLabel = "FILE",
+                description = "Passphrase of an encrypted owner key (else asked).")
+        Path passphraseFile;
+
+        @Option(
+                names = "--url",
+                paramLabel = "URL",
+                description = "latchkeyd's API (default: from the config).")
+        String url;
+
+        private final CliContext context;
+
+        Remove(CliContext context) {
+            this.context = context;
+        }
+
         @Override
         public Integer call() throws Exception {
+            DeviceConfig device = config.load();
+            if (device.trustStore().issuers().stream().noneMatch(i -> i.name().equals(name))) {
+                EnrolledKeys enrolled = EnrolledKeys.of(device, Optional.ofNullable(url));
+                Optional<EnrolledKeys.Key> key = enrolled.named(name);
+                if (key.isPresent()) {
+                    new EnrolmentRemoval(spec, context, ownerKey, passphraseFile, url)
+                            .remove(device, key.get());
+                    return ExitCode.OK;
+                }
+            }
             DeviceConfig[] before = new DeviceConfig[1];
             ConfigFile.edit(
                     config.file,

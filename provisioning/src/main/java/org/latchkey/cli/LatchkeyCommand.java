@@ -60,6 +60,7 @@ public final class LatchkeyCommand {
                     StatusCommand.class,
                     HwTestCommand.class,
                     ScannerCommand.class,
+                    WebCommand.class,
                     AuditCommand.class,
                     MqttCommand.class,
                     org.latchkey.bench.BenchCommand.class,
@@ -77,6 +78,7 @@ public final class LatchkeyCommand {
                     IssuerCommand.class,
                             List.of(
                                     IssuerCommand.Add.class,
+                                    IssuerEnrolCommand.class,
                                     IssuerCommand.ListIssuers.class,
                                     IssuerCommand.Remove.class),
                     AuditCommand.class, List.of(AuditCommand.Verify.class, AuditCommand.Show.class),

@@ -1,0 +1,135 @@
+package org.latchkey.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import org.latchkey.assembly.StateDirEnrolments;
+import org.latchkey.config.DeviceConfig;
+import org.latchkey.identity.DoorKeys;
+import org.latchkey.store.LockFile;
+import org.latchkey.store.StateDir;
+import org.latchkey.token.AccessClaims;
+import org.latchkey.token.AccessTokens;
+import org.latchkey.token.Json;
+import org.latchkey.token.RejectionReason;
+import org.latchkey.token.Role;
+import org.latchkey.token.SigningKey;
+import org.latchkey.token.TokenRejectedException;
+import org.latchkey.token.Use;
+
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Optional;
+
+/**
+ * `issuer remove` of an enrolled key: through the running latchkeyd (authorised by a short owner
+ * token, used once), else in the state directory under its lock.
+ */
+final class EnrolmentRemoval {
+    private final CommandSpec spec;
+    private final CliContext context;
+    private final Path ownerKey;
+    private final Path passphraseFile;
+    private final String url;
+
+    EnrolmentRemoval(
+            CommandSpec spec, CliContext context, Path ownerKey, Path passphraseFile, String url) {
+        this.spec = spec;
+        this.context = context;
+        this.ownerKey = ownerKey;
+        this.passphraseFile = passphraseFile;
+        this.url = url;
+    }
+
+    void remove(DeviceConfig device, EnrolledKeys.Key key) throws Exception {
+        String kid = key.issuer().kid();
+        String name = key.issuer().name();
+        DaemonClient client =
+                new DaemonClient(
+                        DaemonClient.baseUrl(Optional.ofNullable(url), Optional.of(device)));
+        if (client.get("/v1/status").isPresent()) {
+            Optional<HttpResponse<String>> sent =
+                    client.post("/v1/issuers/remove", kid, ownerToken(device, name));
+            JsonNode answer = Json.read(sent.orElseThrow().body());
+            if (sent.get().statusCode() != 200) {
+                String reason = answer.path("reason").asText("");
+                if (DaemonClient.knownReason(reason)) {
+                    throw new TokenRejectedException(
+                            RejectionReason.valueOf(reason),
+                            Terminal.escape(answer.path("detail").asText()));
+                }
+                throw CliException.failed(
+                        "latchkeyd refused: "
+                                + sent.get().statusCode()
+                                + " "
+                                + Terminal.escape(sent.get().body().strip()));
+            }
+            spec.commandLine()
+                    .getOut()
+                    .println("removed " + name + " (enrolled; through latchkeyd)");
+        } else {
+            Path state = StateDir.openToWrite(device.stateDir());
+            try (LockFile lock = StateDir.lock(state, "latchkey issuer remove", LockFile.WAIT)) {
+                var trusted = StateDirEnrolments.trusted(device, state);
+                StateDirEnrolments.remove(
+                        device, state, trusted.enrolment(kid).orElseThrow(), context.clock());
+            } catch (LockFile.HeldException e) {
+                throw CliException.failed(
+                        "another process holds "
+                                + state
+                                + " ("
+                                + e.getMessage()
+                                + ") and latchkeyd's API does not answer: nothing was removed");
+            }
+            spec.commandLine()
+                    .getOut()
+                    .println("removed " + name + " (enrolled, in " + state + ")");
+        }
+        spec.commandLine()
+                .getErr()
+                .println(
+                        "its passes are refused from now on as UNKNOWN_KEY; keys it enrolled are no"
+                                + " longer trusted either (enrol them again from another owner"
+                                + " key). A lost phone: also revoke its key, latchkey revoke"
+                                + " --config "
+                                + device.source()
+                                + " --kid "
+                                + kid);
+    }
+
+    /** An owner once token, two minutes, that says what it is for. */
+    private String ownerToken(DeviceConfig device, String name) throws CliException {
+        Instant now = context.clock().instant();
+        byte[] id = new byte[16];
+        context.random().nextBytes(id);
+        String door =
+                DoorKeys.audience(device)
+                        .doorId()
+                        .orElseThrow(() -> CliException.failed("this door has no identity yet"));
+        Path file =
+                ownerKey != null
+                        ? ownerKey
+                        : device.source().toAbsolutePath().getParent().resolve("owner.key");
+        SigningKey owner = SigningKeys.load(file, passphraseFile, context);
+        try {
+            return AccessTokens.issue(
+                    owner,
+                    new AccessClaims(
+                            "latchkey issuer remove",
+                            door,
+                            Base64.getUrlEncoder().withoutPadding().encodeToString(id),
+                            now,
+                            now,
+                            now.plus(Duration.ofMinutes(2)),
+                            Use.ONCE,
+                            Role.OWNER,
+                            "remove " + name));
+        } finally {
+            owner.destroy();
+        }
+    }
+}
