@@ -2,6 +2,7 @@ package org.latchkey.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import org.latchkey.assembly.StateDirEnrolments;
 import org.latchkey.config.DeviceConfig;
 import org.latchkey.identity.DoorKeys;
 import org.latchkey.store.RevocationStore;
@@ -13,6 +14,7 @@ import org.latchkey.token.RevocationListVerifier;
 import org.latchkey.token.RevocationLists;
 import org.latchkey.token.Rfc3339;
 import org.latchkey.token.TokenRejectedException;
+import org.latchkey.token.TrustStore;
 import org.latchkey.token.VerifiedAccess;
 
 import picocli.CommandLine.Command;
@@ -95,22 +97,37 @@ final class TokenVerifyCommand implements Callable<Integer> {
     }
 
     /**
+     * The door's own token check, from its config and, where its state directory is readable here,
+     * the keys enrolled there: what token issue --config checks too.
+     */
+    static AccessTokenVerifier verifierFor(DeviceConfig device) {
+        return new AccessTokenVerifier(
+                DoorKeys.audience(device), trustIn(device), device.clock(), device.zone());
+    }
+
+    /** The keys the door trusts: its config's, and the enrolled ones when they can be read. */
+    static TrustStore trustIn(DeviceConfig device) {
+        if (java.nio.file.Files.isReadable(device.stateDir())) {
+            try {
+                return StateDirEnrolments.trusted(device, device.stateDir()).trust();
+            } catch (java.io.IOException e) {
+                // the config's keys only
+            }
+        }
+        return device.trustStore();
+    }
+
+    /**
      * The door's installed revocation lists when its state directory is readable here; none
      * otherwise.
      */
-    /** The door's own token check, from its config: what token issue --config checks too. */
-    static AccessTokenVerifier verifierFor(DeviceConfig device) {
-        return new AccessTokenVerifier(
-                DoorKeys.audience(device), device.trustStore(), device.clock(), device.zone());
-    }
-
     static RevocationLists installedRevocations(DeviceConfig device) {
         if (!java.nio.file.Files.isReadable(device.stateDir())) {
             return RevocationLists.NONE;
         }
         RevocationListVerifier lists =
                 new RevocationListVerifier(
-                        DoorKeys.audience(device), device.fleetId(), device.trustStore());
+                        DoorKeys.audience(device), device.fleetId(), trustIn(device));
         return RevocationStore.open(Storage.READ_ONLY, device.stateDir(), () -> lists).installed();
     }
 
