@@ -1,5 +1,6 @@
 package org.latchkey.assembly;
 
+import org.latchkey.audit.AuditHistory;
 import org.latchkey.audit.AuditLog;
 import org.latchkey.config.DeviceConfig;
 import org.latchkey.door.AuditRecord;
@@ -8,6 +9,7 @@ import org.latchkey.store.EnrolmentStore;
 import org.latchkey.store.OneTimeStore;
 import org.latchkey.store.RevocationStore;
 import org.latchkey.store.Storage;
+import org.latchkey.store.TimeFloor;
 import org.latchkey.token.Audience;
 import org.latchkey.token.Enrolment;
 import org.latchkey.token.EnrolmentVerifier;
@@ -19,6 +21,7 @@ import org.latchkey.token.TrustStore;
 import org.latchkey.token.TrustedIssuer;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -65,6 +68,7 @@ public final class StateDirEnrolments {
         if (clash.isPresent()) {
             throw new TokenRejectedException(RejectionReason.ALREADY_TRUSTED, clash.get());
         }
+        readyForRecords(state);
         OneTimeStore store = OneTimeStore.open(Storage.REAL, state);
         if (store.consume(e.signerKid(), e.jti(), e.expires())
                 == OneTimeStore.Result.ALREADY_USED) {
@@ -96,9 +100,21 @@ public final class StateDirEnrolments {
                 new AuditRecord.IssuerRemoved(e.issuer().kid(), e.issuer().name()));
     }
 
+    /**
+     * A door that never ran (an enrolment at installation) gets its time floor as its first start
+     * would make it: records without one would be history without a floor — damage, and an
+     * untrusted clock.
+     */
+    private static void readyForRecords(Path state) throws IOException {
+        AuditHistory past = AuditHistory.read(state);
+        boolean history = past.records() || Files.exists(state.resolve(OneTimeStore.FILE));
+        TimeFloor.open(Storage.REAL, state, history, past.lastSeen());
+    }
+
     private static void audit(
             DeviceConfig config, Path state, InstantSource wall, AuditRecord... records)
             throws IOException {
+        readyForRecords(state);
         try (AuditLog audit =
                 AuditLog.open(
                         Storage.REAL,

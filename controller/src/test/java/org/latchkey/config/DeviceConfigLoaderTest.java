@@ -363,6 +363,29 @@ class DeviceConfigLoaderTest {
                         .startsWith("hal.bolt.switch_pinn: unknown key"));
     }
 
+    @Test
+    void web_isOptIn_withItsDefaults_andEachMistakeNamed() throws Exception {
+        assertEquals(java.util.Optional.empty(), DeviceConfigLoader.load(write(GOOD)).web());
+        WebSettings web = DeviceConfigLoader.load(write(GOOD + "\n[web]\n")).web().orElseThrow();
+        assertEquals(new WebSettings("0.0.0.0", 8443, java.util.Optional.empty()), web);
+        assertEquals(
+                new WebSettings("192.168.1.20", 9443, java.util.Optional.of("frontdoor")),
+                DeviceConfigLoader.load(
+                                write(
+                                        GOOD
+                                                + "\n[web]\nbind = \"192.168.1.20\"\nport ="
+                                                + " 9443\nhostname = \"frontdoor\"\n"))
+                        .web()
+                        .orElseThrow());
+        assertTrue(error(GOOD + "\n[web]\nport = 443\n").contains("must be 1024 or more"));
+        assertTrue(
+                error(GOOD + "\n[web]\nport = 8787\n").contains("is the API's port"),
+                "the API's default port");
+        assertTrue(error(GOOD + "\n[web]\nhostname = \"door.local\"\n").contains("one DNS label"));
+        assertTrue(error(GOOD + "\n[web]\nbind = \"example.org\"\n").contains("IP address"));
+        assertTrue(error(GOOD + "\n[web]\ncert = \"x\"\n").contains("cert"));
+    }
+
     private static String firstLine(String s) {
         return s.lines().findFirst().orElse("");
     }

@@ -123,6 +123,26 @@ public final class DaemonProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * The door's answer (the JSON body) to a token presented at {@code POST /v1/access}; while its
+     * bolt still moves (BUSY: starting, or the last grant), presented again, as a person would.
+     */
+    public String present(String token) throws Exception {
+        var http = java.net.http.HttpClient.newHttpClient();
+        var request =
+                java.net.http.HttpRequest.newBuilder(
+                                java.net.URI.create("http://127.0.0.1:" + port + "/v1/access"))
+                        .header("Content-Type", "text/plain")
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(token))
+                        .build();
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        String body;
+        do {
+            body = http.send(request, java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        } while (body.contains("\"reason\":\"BUSY\"") && System.nanoTime() < until);
+        return body;
+    }
+
     /** SIGKILL: no shutdown hook, no flush. */
     public void kill9() throws InterruptedException {
         process.destroyForcibly();

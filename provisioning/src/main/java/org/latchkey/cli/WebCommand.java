@@ -94,6 +94,7 @@ final class WebCommand implements Callable<Integer> {
             Files.writeString(pem, pem(cert.get()));
             out.println("wrote the certificate to " + pem);
         }
+        out.flush();
         return ExitCode.OK;
     }
 

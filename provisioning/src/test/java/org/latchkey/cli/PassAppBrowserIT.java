@@ -21,10 +21,6 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 import java.io.File;
 import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -191,7 +187,7 @@ class PassAppBrowserIT {
         String summary = text("pass-summary");
         assertTrue(summary.contains("09:00") && summary.contains(ZONE.getId()), summary);
         // not valid before tomorrow: the door says so
-        assertEquals("NOT_YET_VALID", present(api, courier).get("reason"));
+        assertEquals("NOT_YET_VALID", present(courier).get("reason"));
 
         // 5. A once pass from now, a window pass, and two scheduled passes (the cleaner).
         ZonedDateTime now = ZonedDateTime.now(ZONE);
@@ -206,9 +202,9 @@ class PassAppBrowserIT {
                                 + "T"
                                 + String.format("%02d:00", now.plusHours(3).getHour()),
                         null);
-        Map<String, String> first = present(api, once);
+        Map<String, String> first = present(once);
         assertEquals("true", first.get("granted"), first.toString());
-        assertEquals("ALREADY_USED", present(api, once).get("reason"));
+        assertEquals("ALREADY_USED", present(once).get("reason"));
         String window =
                 issue(
                         "window guest",
@@ -217,7 +213,7 @@ class PassAppBrowserIT {
                         from,
                         today.plusDays(3) + "T18:00",
                         null);
-        Map<String, String> windowAnswer = present(api, window);
+        Map<String, String> windowAnswer = present(window);
         assertEquals("true", windowAnswer.get("granted"), windowAnswer.toString());
         DayOfWeek day = now.getDayOfWeek();
         // Today and tomorrow all day (whenever the test runs) against a day that is neither.
@@ -238,9 +234,9 @@ class PassAppBrowserIT {
                         from,
                         today.plusDays(60) + "T18:00",
                         List.of(day.plus(3)));
-        Map<String, String> inHoursAnswer = present(api, inHours);
+        Map<String, String> inHoursAnswer = present(inHours);
         assertEquals("true", inHoursAnswer.get("granted"), inHoursAnswer.toString());
-        assertEquals("OUTSIDE_HOURS", present(api, outside).get("reason"));
+        assertEquals("OUTSIDE_HOURS", present(outside).get("reason"));
 
         // 6. Revoke the window pass: the list goes to the door, which refuses the pass afterwards.
         String windowJti = jtiOf(window);
@@ -253,7 +249,7 @@ class PassAppBrowserIT {
         awaitJs(
                 "return /installed/.test(document.getElementById('revocations-result')"
                         + ".textContent)");
-        assertEquals("REVOKED", present(api, window).get("reason"));
+        assertEquals("REVOKED", present(window).get("reason"));
         checkLayout("5-passes");
 
         // 7. A pass made by the app passes the command line's check; one made by the command line
@@ -351,30 +347,9 @@ class PassAppBrowserIT {
         return value("pass-text");
     }
 
-    /**
-     * The door's answer to a pass presented at its API, as the scanner would present it; while its
-     * bolt still moves for the last grant (BUSY), presented again, as a person would.
-     */
-    private static Map<String, String> present(String api, String token) throws Exception {
-        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        Map<String, String> answer = presentOnce(api, token);
-        while (answer.get("reason").equals("BUSY") && System.nanoTime() < until) {
-            Thread.onSpinWait();
-            answer = presentOnce(api, token);
-        }
-        return answer;
-    }
-
-    private static Map<String, String> presentOnce(String api, String token) throws Exception {
-        HttpResponse<String> r =
-                HttpClient.newHttpClient()
-                        .send(
-                                HttpRequest.newBuilder(URI.create(api + "/v1/access"))
-                                        .header("Content-Type", "text/plain")
-                                        .POST(HttpRequest.BodyPublishers.ofString(token))
-                                        .build(),
-                                HttpResponse.BodyHandlers.ofString());
-        var json = org.latchkey.token.Json.read(r.body());
+    /** The door's answer to a pass presented at its API, as the scanner would present it. */
+    private Map<String, String> present(String token) throws Exception {
+        var json = org.latchkey.token.Json.read(daemon.present(token));
         return Map.of(
                 "granted", json.path("granted").asText(),
                 "reason", json.path("reason").asText(""),
