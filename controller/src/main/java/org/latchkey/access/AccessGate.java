@@ -30,6 +30,7 @@ import org.tinylog.Logger;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
@@ -244,8 +245,7 @@ public final class AccessGate {
      * is no longer trusted.
      */
     public Outcome removeEnrolment(String kid, String ownerToken, String client) {
-        var enrolled = trust.trust().enrolment(kid);
-        if (enrolled.isEmpty()) {
+        if (trust.trust().enrolment(kid).isEmpty()) {
             return Outcome.refused(RejectionReason.UNKNOWN_KEY, "no enrolled key " + kid);
         }
         Optional<Outcome> refused =
@@ -253,20 +253,31 @@ public final class AccessGate {
         if (refused.isPresent()) {
             return refused.get();
         }
+        List<Enrolment> gone;
         synchronized (enrolments) {
+            gone = trust.trust().withWhatItEnrolled(kid);
             try {
-                enrolments.forget(kid);
+                for (Enrolment e : gone) {
+                    enrolments.forget(e.issuer().kid());
+                }
             } catch (IOException e) {
                 return Outcome.refused(
                         RejectionReason.STORE_UNAVAILABLE,
                         "the enrolment could not be removed: " + e.getMessage());
+            } finally {
+                trust.enrolmentsChanged();
             }
-            trust.enrolmentsChanged();
         }
-        String name = enrolled.get().issuer().name();
-        door.record(new AuditRecord.IssuerRemoved(kid, name));
-        Logger.warn("enrolled key '{}' ({}) removed", Names.forPeople(name), kid);
-        return Outcome.granted("'" + name + "' is no longer trusted");
+        for (Enrolment e : gone) {
+            door.record(new AuditRecord.IssuerRemoved(e.issuer().kid(), e.issuer().name()));
+            Logger.warn(
+                    "enrolled key '{}' ({}) removed",
+                    Names.forPeople(e.issuer().name()),
+                    e.issuer().kid());
+        }
+        return Outcome.granted(
+                String.join(", ", gone.stream().map(e -> "'" + e.issuer().name() + "'").toList())
+                        + " no longer trusted");
     }
 
     /**
@@ -311,6 +322,7 @@ public final class AccessGate {
                         list.signer(),
                         list.scope() == RevocationList.Scope.FLEET));
         checkRevocationSigner();
+        trust.enrolmentsChanged(); // a revoked key's enrolments, and what they enrolled, go
         return Outcome.granted(
                 list.slot().describe().replace("list", "revocation list")
                         + " "
@@ -389,22 +401,22 @@ public final class AccessGate {
                         false,
                         (token, reading) ->
                                 trust.enrolmentVerifier()
-                                        .verify(token, reading.now(), revocations.installed()),
+                                        .verify(token, reading, revocations.installed()),
                         e -> new AuditRecord.Refused(TokenRef.of(e), e.reason()));
         if (checked instanceof Checked.Refused<Enrolment> r) {
             return r.outcome();
         }
         Enrolment e = ((Checked.Passed<Enrolment>) checked).value();
         TrustedIssuer issuer = e.issuer();
-        Optional<String> clash = trust.trust().clash(issuer);
-        if (clash.isPresent()) {
-            return refuseSigned(
-                    client,
-                    text,
-                    new AuditRecord.Refused(enrolmentRef(e), RejectionReason.ALREADY_TRUSTED),
-                    Outcome.refused(RejectionReason.ALREADY_TRUSTED, clash.get()));
-        }
         synchronized (enrolments) {
+            Optional<String> clash = trust.trust().clash(issuer);
+            if (clash.isPresent()) {
+                return refuseSigned(
+                        client,
+                        text,
+                        new AuditRecord.Refused(enrolmentRef(e), RejectionReason.ALREADY_TRUSTED),
+                        Outcome.refused(RejectionReason.ALREADY_TRUSTED, clash.get()));
+            }
             try {
                 if (store.consume(e.signerKid(), e.jti(), e.expires())
                         == OneTimeStore.Result.ALREADY_USED) {

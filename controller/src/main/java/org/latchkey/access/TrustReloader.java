@@ -11,6 +11,7 @@ import org.latchkey.token.Audience;
 import org.latchkey.token.ClockResetVerifier;
 import org.latchkey.token.EnrolmentVerifier;
 import org.latchkey.token.RevocationListVerifier;
+import org.latchkey.token.RevocationLists;
 import org.latchkey.token.TrustStore;
 import org.latchkey.token.TrustedIssuer;
 import org.tinylog.Logger;
@@ -45,6 +46,7 @@ public final class TrustReloader {
     private volatile EnrolmentVerifier.Extended trust;
     private final EnrolmentStore enrolments;
     private long enrolmentsSeen;
+    private volatile Supplier<RevocationLists> revocations = () -> RevocationLists.NONE;
     private FileTime seen;
     private Duration lastCheck = Duration.ofDays(-1);
 
@@ -96,7 +98,19 @@ public final class TrustReloader {
         return trust;
     }
 
-    /** After an enrolment was kept or forgotten: the trust is built again now. */
+    /**
+     * The installed revocation lists, once the door has read them: a revoked key enrols nobody, and
+     * the keys it enrolled are no longer trusted.
+     */
+    public void attach(Supplier<RevocationLists> installed) {
+        revocations = installed;
+        enrolmentsChanged();
+    }
+
+    /**
+     * After an enrolment was kept or forgotten, or a revocation list installed: the trust is built
+     * again now.
+     */
     public synchronized void enrolmentsChanged() {
         enrolmentsSeen = enrolments.version();
         install(latest);
@@ -171,7 +185,8 @@ public final class TrustReloader {
             kept = List.of();
             unreadable.add("cannot be read: " + e.getMessage());
         }
-        EnrolmentVerifier.Extended extended = EnrolmentVerifier.extend(configTrust, kept, audience);
+        EnrolmentVerifier.Extended extended =
+                EnrolmentVerifier.extend(configTrust, kept, audience, revocations.get());
         unreadable.addAll(extended.setAside());
         unreadable.forEach(
                 why ->
@@ -182,7 +197,8 @@ public final class TrustReloader {
         trust = extended;
         TrustStore all = extended.trust();
         verifier = new AccessTokenVerifier(audience, all, base.clock(), base.zone());
-        revocationVerifier = new RevocationListVerifier(audience, base.fleetId(), all);
+        revocationVerifier =
+                new RevocationListVerifier(audience, base.fleetId(), all, extended.enrolledKids());
         clockResetVerifier = new ClockResetVerifier(audience, all, base.clock().skew());
         enrolmentVerifier = new EnrolmentVerifier(audience, all, base.clock().skew());
     }

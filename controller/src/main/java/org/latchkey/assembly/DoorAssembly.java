@@ -227,6 +227,7 @@ public final class DoorAssembly {
                         controller::record);
         RevocationStore revocations =
                 RevocationStore.open(storage, state, trust::revocationVerifier);
+        trust.attach(revocations::installed);
         RejectionSummary summary = new RejectionSummary();
         AccessGate gate =
                 new AccessGate(

@@ -11,10 +11,12 @@ import org.latchkey.store.RevocationStore;
 import org.latchkey.store.Storage;
 import org.latchkey.store.TimeFloor;
 import org.latchkey.token.Audience;
+import org.latchkey.token.ClockReading;
 import org.latchkey.token.Enrolment;
 import org.latchkey.token.EnrolmentVerifier;
 import org.latchkey.token.RejectionReason;
 import org.latchkey.token.RevocationListVerifier;
+import org.latchkey.token.RevocationLists;
 import org.latchkey.token.SignedToken;
 import org.latchkey.token.TokenRejectedException;
 import org.latchkey.token.TrustStore;
@@ -36,17 +38,37 @@ import java.util.Optional;
 public final class StateDirEnrolments {
     private StateDirEnrolments() {}
 
-    /** The keys in force: the config's (but the door's own) and the enrolled ones that verify. */
+    /** What the door trusts, and its installed revocation lists, as it would at its start. */
+    public record Trust(EnrolmentVerifier.Extended keys, RevocationLists revocations) {}
+
+    /**
+     * The keys in force: the config's (but the door's own) and the enrolled ones that verify — none
+     * enrolled by a revoked key.
+     */
     public static EnrolmentVerifier.Extended trusted(DeviceConfig config, Path state)
             throws IOException {
+        return trust(config, state).keys();
+    }
+
+    /** As the door builds it: the lists verified by every key, then the keys with the lists. */
+    public static Trust trust(DeviceConfig config, Path state) throws IOException {
         Audience audience = DoorKeys.audience(config);
         List<TrustedIssuer> base = new ArrayList<>(config.trustStore().issuers());
         base.removeIf(i -> audience.doorId().map(i.kid()::equals).orElse(false));
         List<String> unreadable = new ArrayList<>();
         var kept = new EnrolmentStore(Storage.READ_ONLY, state).texts(unreadable);
-        var extended = EnrolmentVerifier.extend(TrustStore.of(base), kept, audience);
+        var all =
+                EnrolmentVerifier.extend(TrustStore.of(base), kept, audience, RevocationLists.NONE);
+        RevocationListVerifier lists =
+                new RevocationListVerifier(
+                        audience, config.fleetId(), all.trust(), all.enrolledKids());
+        RevocationLists installed =
+                RevocationStore.open(Storage.READ_ONLY, state, () -> lists).installed();
+        var extended = EnrolmentVerifier.extend(TrustStore.of(base), kept, audience, installed);
         unreadable.addAll(extended.setAside());
-        return new EnrolmentVerifier.Extended(extended.trust(), extended.enrolled(), unreadable);
+        return new Trust(
+                new EnrolmentVerifier.Extended(extended.trust(), extended.enrolled(), unreadable),
+                installed);
     }
 
     /** Admits an enrolment as the door would: fresh, used once, kept, audited. */
@@ -54,21 +76,26 @@ public final class StateDirEnrolments {
             throws TokenRejectedException, IOException {
         Instant now = wall.instant();
         Audience audience = DoorKeys.audience(config);
-        EnrolmentVerifier.Extended trusted = trusted(config, state);
-        RevocationListVerifier lists =
-                new RevocationListVerifier(audience, config.fleetId(), trusted.trust());
-        var revocations = RevocationStore.open(Storage.READ_ONLY, state, () -> lists).installed();
+        Trust trust = trust(config, state);
+        EnrolmentVerifier.Extended trusted = trust.keys();
+        AuditHistory past = AuditHistory.read(state);
+        boolean history = past.records() || Files.exists(state.resolve(OneTimeStore.FILE));
+        Instant floor = TimeFloor.open(Storage.REAL, state, history, past.lastSeen()).get();
+        ClockReading clock =
+                now.isBefore(floor)
+                        ? new ClockReading.Untrusted(
+                                now, floor, "it reads earlier than the door's time floor")
+                        : new ClockReading.Trusted(now);
         Enrolment e =
                 new EnrolmentVerifier(audience, trusted.trust(), config.clock().skew())
                         .verify(
                                 SignedToken.accessToken(SignedToken.withoutLineEnd(text)),
-                                now,
-                                revocations);
+                                clock,
+                                trust.revocations());
         Optional<String> clash = trusted.clash(e.issuer());
         if (clash.isPresent()) {
             throw new TokenRejectedException(RejectionReason.ALREADY_TRUSTED, clash.get());
         }
-        readyForRecords(state);
         OneTimeStore store = OneTimeStore.open(Storage.REAL, state);
         if (store.consume(e.signerKid(), e.jti(), e.expires())
                 == OneTimeStore.Result.ALREADY_USED) {
@@ -90,14 +117,22 @@ public final class StateDirEnrolments {
     }
 
     /** Forgets an enrolled key, audited. */
-    public static void remove(DeviceConfig config, Path state, Enrolment e, InstantSource wall)
-            throws IOException {
-        new EnrolmentStore(Storage.REAL, state).forget(e.issuer().kid());
-        audit(
-                config,
-                state,
-                wall,
-                new AuditRecord.IssuerRemoved(e.issuer().kid(), e.issuer().name()));
+    /**
+     * Forgets an enrolled key and every key it enrolled (down the line), audited.
+     *
+     * @return what was forgotten
+     */
+    public static List<Enrolment> remove(
+            DeviceConfig config, Path state, String kid, InstantSource wall) throws IOException {
+        List<Enrolment> gone = trusted(config, state).withWhatItEnrolled(kid);
+        EnrolmentStore store = new EnrolmentStore(Storage.REAL, state);
+        List<AuditRecord> records = new ArrayList<>();
+        for (Enrolment e : gone) {
+            store.forget(e.issuer().kid());
+            records.add(new AuditRecord.IssuerRemoved(e.issuer().kid(), e.issuer().name()));
+        }
+        audit(config, state, wall, records.toArray(AuditRecord[]::new));
+        return gone;
     }
 
     /**

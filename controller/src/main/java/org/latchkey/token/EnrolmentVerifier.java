@@ -1,5 +1,6 @@
 package org.latchkey.token;
 
+import static org.latchkey.token.RejectionReason.CLOCK_UNTRUSTED;
 import static org.latchkey.token.RejectionReason.EXPIRED;
 import static org.latchkey.token.RejectionReason.NOT_YET_VALID;
 import static org.latchkey.token.RejectionReason.REVOKED;
@@ -29,9 +30,11 @@ public final class EnrolmentVerifier {
     }
 
     /**
-     * @param now the door's clock
+     * @param clock the door's clock: it must be trusted (an enrolment gives rights), and expiry is
+     *     checked as for a once token — against the time floor and the compaction horizon too, so a
+     *     clock set back never revives one whose record compaction dropped
      */
-    public Enrolment verify(SignedToken token, Instant now, RevocationLists revocations)
+    public Enrolment verify(SignedToken token, ClockReading clock, RevocationLists revocations)
             throws TokenRejectedException {
         TrustedIssuer signer = token.signer(trustStore);
         try {
@@ -39,6 +42,17 @@ public final class EnrolmentVerifier {
                 throw new TokenRejectedException(REVOKED, "key '" + signer.name() + "' is revoked");
             }
             Enrolment e = admitted(token, signer, audience);
+            if (clock instanceof ClockReading.Untrusted u) {
+                throw new TokenRejectedException(
+                        CLOCK_UNTRUSTED,
+                        "the door cannot trust its clock ("
+                                + u.why()
+                                + "): no key is enrolled until it can");
+            }
+            Instant now = clock.now();
+            if (revocations.revokesKey(e.issuer().kid())) {
+                throw new TokenRejectedException(REVOKED, "the key it enrols is revoked");
+            }
             if (now.isBefore(e.issuedAt().minus(skew))) {
                 throw new TokenRejectedException(
                         NOT_YET_VALID,
@@ -48,7 +62,7 @@ public final class EnrolmentVerifier {
                                 + Rfc3339.format(now)
                                 + ")");
             }
-            if (!now.isBefore(e.expires().plus(skew))) {
+            if (!clock.expiryClock(Use.ONCE).isBefore(e.expires().plus(skew))) {
                 throw new TokenRejectedException(
                         EXPIRED,
                         "the enrolment expired at "
@@ -72,6 +86,17 @@ public final class EnrolmentVerifier {
         if (audience.doorId().map(id -> id.equals(e.issuer().kid())).orElse(false)) {
             throw new TokenRejectedException(
                     ROLE_NOT_ALLOWED, "the door's own key never grants access");
+        }
+        var beyond = e.issuer().policy().beyond(signer.policy());
+        if (beyond.isPresent()) {
+            throw new TokenRejectedException(
+                    beyond.get().reason(),
+                    "'"
+                            + e.issuer().name()
+                            + "' may not get more than '"
+                            + signer.name()
+                            + "' has: "
+                            + beyond.get().detail());
         }
         return e;
     }
@@ -97,6 +122,27 @@ public final class EnrolmentVerifier {
             return java.util.Optional.empty();
         }
 
+        /**
+         * The enrolment of {@code kid} and every one it made, directly or down the line: what goes
+         * when it is removed, so that enrolling it again brings none of them back.
+         */
+        public List<Enrolment> withWhatItEnrolled(String kid) {
+            List<Enrolment> out = new ArrayList<>();
+            enrolment(kid).ifPresent(out::add);
+            for (int i = 0; i < out.size(); i++) {
+                String signer = out.get(i).issuer().kid();
+                enrolled.stream().filter(e -> e.signerKid().equals(signer)).forEach(out::add);
+            }
+            return out;
+        }
+
+        /** The enrolled keys' ids. */
+        public java.util.Set<String> enrolledKids() {
+            return enrolled.stream()
+                    .map(e -> e.issuer().kid())
+                    .collect(java.util.stream.Collectors.toSet());
+        }
+
         /** The enrolment in force for {@code kid}, if it was enrolled. */
         public java.util.Optional<Enrolment> enrolment(String kid) {
             return enrolled.stream().filter(e -> e.issuer().kid().equals(kid)).findFirst();
@@ -105,11 +151,13 @@ public final class EnrolmentVerifier {
 
     /**
      * Adds the kept enrolments to {@code base}: one is in force when a key in force (the config's,
-     * or one enrolled before it) with the owner role signed it, for this door, and it adds a key
-     * and a name not yet trusted. One whose signer is gone (removed from the config, or no longer
-     * enrolled itself) is set aside, said why.
+     * or one enrolled before it) with the owner role and at least the rights it gives signed it,
+     * for this door, neither key revoked, and it adds a key and a name not yet trusted. One whose
+     * signer is gone (removed, revoked, or no longer enrolled itself) is set aside, said why: so a
+     * revoked phone takes every key it enrolled with it.
      */
-    public static Extended extend(TrustStore base, List<String> kept, Audience audience) {
+    public static Extended extend(
+            TrustStore base, List<String> kept, Audience audience, RevocationLists revocations) {
         List<TrustedIssuer> issuers = new ArrayList<>(base.issuers());
         List<Enrolment> enrolled = new ArrayList<>();
         Map<String, String> pending = new LinkedHashMap<>();
@@ -124,7 +172,16 @@ public final class EnrolmentVerifier {
                     if (current.find(token.kid()).isEmpty()) {
                         continue; // its signer may be enrolled by a later one
                     }
-                    Enrolment e = admitted(token, token.signer(current), audience);
+                    TrustedIssuer signer = token.signer(current);
+                    if (revocations.revokesKey(signer.kid())) {
+                        pending.put(text, "its signer '" + signer.name() + "' is revoked");
+                        continue;
+                    }
+                    Enrolment e = admitted(token, signer, audience);
+                    if (revocations.revokesKey(e.issuer().kid())) {
+                        pending.put(text, "'" + e.issuer().name() + "' is revoked");
+                        continue;
+                    }
                     if (current.find(e.issuer().kid()).isPresent()
                             || issuers.stream().anyMatch(i -> i.name().equals(e.issuer().name()))) {
                         pending.put(text, "'" + e.issuer().name() + "' is trusted already");

@@ -46,6 +46,46 @@ public record IssuerPolicy(
         return sb.toString();
     }
 
+    /**
+     * Why a key with this policy may not be given its rights by a key with {@code signer}'s: no
+     * more than the signer has (a longer window, more hours, window passes from a once-only key).
+     * Empty when it may.
+     */
+    public Optional<TokenRejectedException> beyond(IssuerPolicy signer) {
+        if (!signer.isOwner() && !signer.roles().containsAll(roles)) {
+            return Optional.of(
+                    new TokenRejectedException(
+                            RejectionReason.ROLE_NOT_ALLOWED,
+                            "it would grant roles its signer may not grant"));
+        }
+        if (maxWindow.compareTo(signer.maxWindow()) > 0) {
+            return Optional.of(
+                    new TokenRejectedException(
+                            RejectionReason.WINDOW_TOO_LONG,
+                            "its longest window ("
+                                    + org.latchkey.config.Durations.format(maxWindow)
+                                    + ") is longer than its signer's ("
+                                    + org.latchkey.config.Durations.format(signer.maxWindow())
+                                    + ")"));
+        }
+        if (signer.onceOnly() && !onceOnly) {
+            return Optional.of(
+                    new TokenRejectedException(
+                            RejectionReason.USE_NOT_ALLOWED,
+                            "its signer may issue only once passes, so it must be once-only"));
+        }
+        if (signer.hours().isPresent()
+                && (hours.isEmpty() || !hours.get().within(signer.hours().get()))) {
+            return Optional.of(
+                    new TokenRejectedException(
+                            RejectionReason.OUTSIDE_HOURS,
+                            "its hours must lie within its signer's ("
+                                    + signer.hours().get()
+                                    + ")"));
+        }
+        return Optional.empty();
+    }
+
     public boolean isOwner() {
         return roles.contains(Role.OWNER);
     }

@@ -37,6 +37,13 @@ public final class RevocationListVerifier {
     private final Optional<String> fleetId;
     private final TrustStore trustStore;
 
+    /**
+     * Owner keys whose lists keep a place of their own, as a company's do (but may revoke
+     * anything): enrolled keys. A phone's list then never replaces the owners' list, nor another
+     * phone's — which would un-revoke what they revoked.
+     */
+    private final Set<String> ownSlots;
+
     /** For a door addressed by exactly {@code audience} (tools and tests). */
     public RevocationListVerifier(
             String audience, Optional<String> fleetId, TrustStore trustStore) {
@@ -45,14 +52,27 @@ public final class RevocationListVerifier {
 
     public RevocationListVerifier(
             Audience audience, Optional<String> fleetId, TrustStore trustStore) {
+        this(audience, fleetId, trustStore, Set.of());
+    }
+
+    /**
+     * @param ownSlots owner keys whose lists keep a place of their own: the enrolled ones
+     */
+    public RevocationListVerifier(
+            Audience audience,
+            Optional<String> fleetId,
+            TrustStore trustStore,
+            Set<String> ownSlots) {
         this.audience = audience;
         this.fleetId = fleetId;
         this.trustStore = trustStore;
+        this.ownSlots = Set.copyOf(ownSlots);
     }
 
-    /** Whether {@code kid} is a trusted owner key (whose lists are the owners'). */
+    /** Whether {@code kid} is a trusted owner key whose lists are the owners' (not enrolled). */
     public boolean ownerKey(String kid) {
-        return trustStore.find(kid).map(i -> i.policy().isOwner()).orElse(false);
+        return !ownSlots.contains(kid)
+                && trustStore.find(kid).map(i -> i.policy().isOwner()).orElse(false);
     }
 
     public RevocationList verify(String text, RevocationLists installed)
@@ -76,10 +96,9 @@ public final class RevocationListVerifier {
         if (installed.revokesKey(signer.kid())) {
             throw new TokenRejectedException(REVOKED, "key '" + signer.name() + "' is revoked");
         }
-        Optional<String> of =
-                signer.policy().isOwner() ? Optional.empty() : Optional.of(signer.kid());
+        Optional<String> of = ownerKey(signer.kid()) ? Optional.empty() : Optional.of(signer.kid());
         RevocationList list = read(token, of, false);
-        if (of.isPresent()) {
+        if (!signer.policy().isOwner()) {
             onlyItsOwn(list, signer);
         }
         long current = installed.of(list.slot()).seq();

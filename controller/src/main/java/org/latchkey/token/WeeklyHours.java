@@ -115,6 +115,18 @@ public final class WeeklyHours {
         return rules.stream().anyMatch(r -> r.contains(localTime));
     }
 
+    /** Whether every minute of the week these hours hold, {@code outer} holds too. */
+    public boolean within(WeeklyHours outer) {
+        LocalDateTime monday = LocalDateTime.of(2024, 1, 1, 0, 0); // a Monday
+        for (int minute = 0; minute < 7 * 24 * 60; minute++) {
+            LocalDateTime t = monday.plusMinutes(minute);
+            if (contains(t) && !outer.contains(t)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private static Set<DayOfWeek> days(String spec, String rule) {
         Set<DayOfWeek> days = EnumSet.noneOf(DayOfWeek.class);
         for (String range : spec.split(",")) {

@@ -23,6 +23,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -70,13 +71,18 @@ final class EnrolmentRemoval {
             }
             spec.commandLine()
                     .getOut()
-                    .println("removed " + name + " (enrolled; through latchkeyd)");
+                    .println(
+                            "removed: "
+                                    + Terminal.escape(answer.path("detail").asText())
+                                    + " (through latchkeyd)");
         } else {
             Path state = StateDir.openToWrite(device.stateDir());
+            List<String> gone;
             try (LockFile lock = StateDir.lock(state, "latchkey issuer remove", LockFile.WAIT)) {
-                var trusted = StateDirEnrolments.trusted(device, state);
-                StateDirEnrolments.remove(
-                        device, state, trusted.enrolment(kid).orElseThrow(), context.clock());
+                gone =
+                        StateDirEnrolments.remove(device, state, kid, context.clock()).stream()
+                                .map(e -> "'" + e.issuer().name() + "'")
+                                .toList();
             } catch (LockFile.HeldException e) {
                 throw CliException.failed(
                         "another process holds "
@@ -87,7 +93,12 @@ final class EnrolmentRemoval {
             }
             spec.commandLine()
                     .getOut()
-                    .println("removed " + name + " (enrolled, in " + state + ")");
+                    .println(
+                            "removed "
+                                    + Terminal.escape(String.join(", ", gone))
+                                    + " (enrolled, in "
+                                    + state
+                                    + ")");
         }
         spec.commandLine()
                 .getErr()

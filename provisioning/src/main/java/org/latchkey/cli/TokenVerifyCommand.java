@@ -5,12 +5,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.latchkey.assembly.StateDirEnrolments;
 import org.latchkey.config.DeviceConfig;
 import org.latchkey.identity.DoorKeys;
-import org.latchkey.store.RevocationStore;
-import org.latchkey.store.Storage;
 import org.latchkey.token.AccessClaims;
 import org.latchkey.token.AccessTokenVerifier;
 import org.latchkey.token.ClockReading;
-import org.latchkey.token.RevocationListVerifier;
 import org.latchkey.token.RevocationLists;
 import org.latchkey.token.Rfc3339;
 import org.latchkey.token.TokenRejectedException;
@@ -107,14 +104,7 @@ final class TokenVerifyCommand implements Callable<Integer> {
 
     /** The keys the door trusts: its config's, and the enrolled ones when they can be read. */
     static TrustStore trustIn(DeviceConfig device) {
-        if (java.nio.file.Files.isReadable(device.stateDir())) {
-            try {
-                return StateDirEnrolments.trusted(device, device.stateDir()).trust();
-            } catch (java.io.IOException e) {
-                // the config's keys only
-            }
-        }
-        return device.trustStore();
+        return stateDirTrust(device).map(t -> t.keys().trust()).orElse(device.trustStore());
     }
 
     /**
@@ -122,13 +112,20 @@ final class TokenVerifyCommand implements Callable<Integer> {
      * otherwise.
      */
     static RevocationLists installedRevocations(DeviceConfig device) {
+        return stateDirTrust(device)
+                .map(StateDirEnrolments.Trust::revocations)
+                .orElse(RevocationLists.NONE);
+    }
+
+    private static java.util.Optional<StateDirEnrolments.Trust> stateDirTrust(DeviceConfig device) {
         if (!java.nio.file.Files.isReadable(device.stateDir())) {
-            return RevocationLists.NONE;
+            return java.util.Optional.empty();
         }
-        RevocationListVerifier lists =
-                new RevocationListVerifier(
-                        DoorKeys.audience(device), device.fleetId(), trustIn(device));
-        return RevocationStore.open(Storage.READ_ONLY, device.stateDir(), () -> lists).installed();
+        try {
+            return java.util.Optional.of(StateDirEnrolments.trust(device, device.stateDir()));
+        } catch (java.io.IOException e) {
+            return java.util.Optional.empty();
+        }
     }
 
     private void print(VerifiedAccess v, java.time.ZoneId zone) {

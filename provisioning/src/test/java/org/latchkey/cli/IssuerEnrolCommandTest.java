@@ -152,7 +152,11 @@ class IssuerEnrolCommandTest {
                             "--url",
                             "http://127.0.0.1:" + d.port);
             assertEquals(0, remove.code(), remove.err());
-            assertTrue(remove.out().contains("removed anna-phone (enrolled; through latchkeyd)"));
+            assertTrue(
+                    remove.out()
+                            .contains(
+                                    "removed: 'anna-phone' no longer trusted (through latchkeyd)"),
+                    remove.out());
             assertTrue(d.present(pass()).contains("UNKNOWN_KEY"));
             d.term();
         }
