@@ -125,6 +125,18 @@ class DebianPackageIT {
             }
         }
         assertTrue(copyright.contains("picocli 4.7.7"), "picocli, compiled in, is named");
+        // So is every npm package the owner's app is built from (bundled in its app.js).
+        var app =
+                org.latchkey.token.Json.read(Files.readString(Path.of("pass-app", "package.json")))
+                        .path("dependencies");
+        app.fieldNames()
+                .forEachRemaining(
+                        name ->
+                                assertTrue(
+                                        copyright
+                                                .toLowerCase(java.util.Locale.ROOT)
+                                                .contains(name + " " + app.path(name).asText()),
+                                        name + " is not named in the copyright file"));
     }
 
     @Test
