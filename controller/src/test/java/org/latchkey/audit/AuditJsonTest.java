@@ -64,6 +64,12 @@ class AuditJsonTest {
                 new AuditRecord.BridgeEvent("inbound_degraded", "a probe did not come back", 0),
                 new AuditRecord.ClockReset(
                         "k4.pid." + "A".repeat(44), "reset-0000000000001", T.plusSeconds(86400), T),
+                new AuditRecord.IssuerEnrolled(
+                        "k4.pid." + "B".repeat(44),
+                        "anna-phone",
+                        "k4.pid." + "A".repeat(44),
+                        "may sign every role (owner) · longest window 62d"),
+                new AuditRecord.IssuerRemoved("k4.pid." + "B".repeat(44), "anna-phone"),
                 new AuditRecord.OnceUsed(
                         "k4.pid." + "A".repeat(44),
                         "order-0000000001",

@@ -183,7 +183,7 @@ class PassAppBrowserIT {
                         today.plusDays(1) + "T12:00",
                         null);
         checkLayout("2-courier-pass");
-        assertQrOnScreen();
+        assertQrOnScreen(courier);
         String summary = text("pass-summary");
         assertTrue(summary.contains("09:00") && summary.contains(ZONE.getId()), summary);
         // not valid before tomorrow: the door says so
@@ -226,6 +226,7 @@ class PassAppBrowserIT {
                         today.plusDays(60) + "T18:00",
                         List.of(day, day.plus(1)));
         checkLayout("4-cleaner-pass");
+        assertQrOnScreen(inHours);
         String outside =
                 issue(
                         "cleaner outside hours",
@@ -415,7 +416,8 @@ class PassAppBrowserIT {
                 shot.toPath(), SHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
     }
 
-    private void assertQrOnScreen() {
+    /** The whole QR code on the screen, large, and what a scanner reads from it is the pass. */
+    private void assertQrOnScreen(String pass) throws Exception {
         WebElement qr = browser.findElement(By.id("pass-qr"));
         js("arguments[0].scrollIntoView({block: 'start'})", qr);
         Object inside =
@@ -425,6 +427,20 @@ class PassAppBrowserIT {
                                 + " && r.right <= innerWidth && r.bottom <= innerHeight;",
                         qr);
         assertEquals(Boolean.TRUE, inside, "the whole QR code on the screen, large");
+        java.awt.image.BufferedImage shot =
+                javax.imageio.ImageIO.read(
+                        new java.io.ByteArrayInputStream(qr.getScreenshotAs(OutputType.BYTES)));
+        int[] pixels =
+                shot.getRGB(0, 0, shot.getWidth(), shot.getHeight(), null, 0, shot.getWidth());
+        var bitmap =
+                new com.google.zxing.BinaryBitmap(
+                        new com.google.zxing.common.HybridBinarizer(
+                                new com.google.zxing.RGBLuminanceSource(
+                                        shot.getWidth(), shot.getHeight(), pixels)));
+        assertEquals(
+                pass,
+                new com.google.zxing.qrcode.QRCodeReader().decode(bitmap).getText(),
+                "the QR code on the screen reads as the pass");
     }
 
     private void click(String id) {
