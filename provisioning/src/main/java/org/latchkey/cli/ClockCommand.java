@@ -11,10 +11,8 @@ import org.latchkey.store.StateDir;
 import org.latchkey.token.AccessTokens;
 import org.latchkey.token.ClockResetVerifier;
 import org.latchkey.token.Json;
-import org.latchkey.token.RejectionReason;
 import org.latchkey.token.Rfc3339;
 import org.latchkey.token.SigningKey;
-import org.latchkey.token.TokenRejectedException;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -100,20 +98,7 @@ final class ClockCommand {
                             DaemonClient.baseUrl(Optional.ofNullable(url), Optional.of(device)));
             Optional<HttpResponse<String>> sent = client.post("/v1/clock", statement);
             if (sent.isPresent()) {
-                JsonNode answer = Json.read(sent.get().body());
-                if (sent.get().statusCode() != 200) {
-                    String reason = answer.path("reason").asText("");
-                    if (DaemonClient.knownReason(reason)) {
-                        throw new TokenRejectedException(
-                                RejectionReason.valueOf(reason),
-                                Terminal.escape(answer.path("detail").asText()));
-                    }
-                    throw CliException.failed(
-                            "latchkeyd refused the clock reset: "
-                                    + sent.get().statusCode()
-                                    + " "
-                                    + Terminal.escape(sent.get().body().strip()));
-                }
+                JsonNode answer = DaemonClient.accepted(sent.get(), "the clock reset");
                 out.println(
                         Terminal.escape(answer.path("detail").asText())
                                 + " (through latchkeyd at "

@@ -56,6 +56,42 @@ final class DaemonClient {
                         .build());
     }
 
+    /**
+     * The daemon's JSON answer when it took the request (200); else its refusal, as the door's
+     * reason (exit 3) when it names one, or as a failure.
+     *
+     * @param what for the message: "the clock reset", "the list", …
+     */
+    static com.fasterxml.jackson.databind.JsonNode accepted(HttpResponse<String> sent, String what)
+            throws CliException, org.latchkey.token.TokenRejectedException {
+        com.fasterxml.jackson.databind.JsonNode answer;
+        try {
+            answer = org.latchkey.token.Json.read(sent.body());
+        } catch (IOException e) {
+            throw CliException.failed(
+                    "latchkeyd's answer is not JSON: "
+                            + sent.statusCode()
+                            + " "
+                            + Terminal.escape(sent.body().strip()));
+        }
+        if (sent.statusCode() == 200) {
+            return answer;
+        }
+        String reason = answer.path("reason").asText("");
+        if (knownReason(reason)) {
+            throw new org.latchkey.token.TokenRejectedException(
+                    org.latchkey.token.RejectionReason.valueOf(reason),
+                    Terminal.escape(answer.path("detail").asText()));
+        }
+        throw CliException.failed(
+                "latchkeyd refused "
+                        + what
+                        + ": "
+                        + sent.statusCode()
+                        + " "
+                        + Terminal.escape(sent.body().strip()));
+    }
+
     /** A POST authorised by an owner token ({@code Authorization: Bearer}). */
     Optional<HttpResponse<String>> post(String path, String body, String bearer)
             throws CliException {

@@ -9,11 +9,8 @@ import org.latchkey.store.LockFile;
 import org.latchkey.store.StateDir;
 import org.latchkey.token.AccessClaims;
 import org.latchkey.token.AccessTokens;
-import org.latchkey.token.Json;
-import org.latchkey.token.RejectionReason;
 import org.latchkey.token.Role;
 import org.latchkey.token.SigningKey;
-import org.latchkey.token.TokenRejectedException;
 import org.latchkey.token.Use;
 
 import picocli.CommandLine.Model.CommandSpec;
@@ -55,20 +52,7 @@ final class EnrolmentRemoval {
         if (client.get("/v1/status").isPresent()) {
             Optional<HttpResponse<String>> sent =
                     client.post("/v1/issuers/remove", kid, ownerToken(device, name));
-            JsonNode answer = Json.read(sent.orElseThrow().body());
-            if (sent.get().statusCode() != 200) {
-                String reason = answer.path("reason").asText("");
-                if (DaemonClient.knownReason(reason)) {
-                    throw new TokenRejectedException(
-                            RejectionReason.valueOf(reason),
-                            Terminal.escape(answer.path("detail").asText()));
-                }
-                throw CliException.failed(
-                        "latchkeyd refused: "
-                                + sent.get().statusCode()
-                                + " "
-                                + Terminal.escape(sent.get().body().strip()));
-            }
+            JsonNode answer = DaemonClient.accepted(sent.orElseThrow(), "the removal");
             spec.commandLine()
                     .getOut()
                     .println(

@@ -7,12 +7,12 @@ import org.latchkey.config.ConfigToml;
 import org.latchkey.config.DeviceConfig;
 import org.latchkey.config.Durations;
 import org.latchkey.store.RevocationStore;
+import org.latchkey.token.IssuerPolicy;
 import org.latchkey.token.PublicKey;
 import org.latchkey.token.Role;
 import org.latchkey.token.SignedToken;
 import org.latchkey.token.TokenRejectedException;
 import org.latchkey.token.TrustedIssuer;
-import org.latchkey.token.WeeklyHours;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -24,15 +24,12 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -120,31 +117,7 @@ final class IssuerCommand {
                                 + " is this door's own key (door.pub): it signs what the door says"
                                 + " about itself and may never grant access");
             }
-            Set<Role> roleSet = EnumSet.noneOf(Role.class);
-            for (String r : roles) {
-                roleSet.add(
-                        Role.fromWireName(r.strip())
-                                .orElseThrow(
-                                        () ->
-                                                CliException.usage(
-                                                        "--roles: '"
-                                                                + r
-                                                                + "' is not one of owner, delivery,"
-                                                                + " service, guest")));
-            }
-            Duration window;
-            try {
-                window = Durations.parse(maxWindow);
-            } catch (IllegalArgumentException e) {
-                throw CliException.usage("--max-window: " + e.getMessage());
-            }
-            if (hours != null) {
-                try {
-                    WeeklyHours.parse(hours);
-                } catch (IllegalArgumentException e) {
-                    throw CliException.usage("--hours: " + e.getMessage());
-                }
-            }
+            IssuerPolicy policy = IssuerPolicies.parse(roles, maxWindow, hours, onceOnly);
             StringBuilder block = new StringBuilder();
             block.append("\n# Added by `latchkey issuer add` on ")
                     .append(LocalDate.ofInstant(context.clock().instant(), ZoneOffset.UTC))
@@ -153,8 +126,8 @@ final class IssuerCommand {
                     ConfigToml.issuer(
                             name,
                             publicKey.paserk(),
-                            roleSet,
-                            window,
+                            policy.roles(),
+                            policy.maxWindow(),
                             Optional.ofNullable(hours),
                             onceOnly));
             DeviceConfig updated =

@@ -4,21 +4,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import org.latchkey.assembly.StateDirEnrolments;
 import org.latchkey.config.DeviceConfig;
-import org.latchkey.config.Durations;
 import org.latchkey.identity.DoorKeys;
 import org.latchkey.store.LockFile;
 import org.latchkey.store.StateDir;
 import org.latchkey.token.AccessTokens;
 import org.latchkey.token.Enrolment;
 import org.latchkey.token.IssuerPolicy;
-import org.latchkey.token.Json;
 import org.latchkey.token.PublicKey;
-import org.latchkey.token.RejectionReason;
-import org.latchkey.token.Role;
 import org.latchkey.token.SigningKey;
-import org.latchkey.token.TokenRejectedException;
 import org.latchkey.token.TrustedIssuer;
-import org.latchkey.token.WeeklyHours;
 
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -35,10 +29,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.Callable;
 
 /**
@@ -155,20 +147,7 @@ final class IssuerEnrolCommand implements Callable<Integer> {
                         DaemonClient.baseUrl(Optional.ofNullable(url), Optional.of(device)));
         Optional<HttpResponse<String>> sent = client.post("/v1/issuers", text);
         if (sent.isPresent()) {
-            JsonNode answer = Json.read(sent.get().body());
-            if (sent.get().statusCode() != 200) {
-                String reason = answer.path("reason").asText("");
-                if (DaemonClient.knownReason(reason)) {
-                    throw new TokenRejectedException(
-                            RejectionReason.valueOf(reason),
-                            Terminal.escape(answer.path("detail").asText()));
-                }
-                throw CliException.failed(
-                        "latchkeyd refused the enrolment: "
-                                + sent.get().statusCode()
-                                + " "
-                                + Terminal.escape(sent.get().body().strip()));
-            }
+            JsonNode answer = DaemonClient.accepted(sent.get(), "the enrolment");
             out.println(
                     Terminal.escape(answer.path("detail").asText())
                             + " (through latchkeyd at "
@@ -224,33 +203,7 @@ final class IssuerEnrolCommand implements Callable<Integer> {
             throw CliException.usage("--name: 1–64 characters of letters, digits, space . _ -");
         }
         PublicKey key = KeyFiles.readPublic(k.key);
-        Set<Role> roles = EnumSet.noneOf(Role.class);
-        for (String r : k.roles) {
-            roles.add(
-                    Role.fromWireName(r.strip())
-                            .orElseThrow(
-                                    () ->
-                                            CliException.usage(
-                                                    "--roles: '"
-                                                            + r
-                                                            + "' is not one of owner, delivery,"
-                                                            + " service, guest")));
-        }
-        Duration window;
-        try {
-            window = Durations.parse(k.maxWindow);
-        } catch (IllegalArgumentException e) {
-            throw CliException.usage("--max-window: " + e.getMessage());
-        }
-        if (window.isZero() || window.compareTo(Enrolment.LONGEST_WINDOW) > 0) {
-            throw CliException.usage("--max-window: more than 0 and at most 366d");
-        }
-        Optional<WeeklyHours> hours;
-        try {
-            hours = Optional.ofNullable(k.hours).map(WeeklyHours::parse);
-        } catch (IllegalArgumentException e) {
-            throw CliException.usage("--hours: " + e.getMessage());
-        }
+        IssuerPolicy policy = IssuerPolicies.parse(k.roles, k.maxWindow, k.hours, k.onceOnly);
         String door =
                 DoorKeys.audience(device)
                         .doorId()
@@ -268,8 +221,7 @@ final class IssuerEnrolCommand implements Callable<Integer> {
         context.random().nextBytes(id);
         byte[] claims =
                 Enrolment.claims(
-                        new TrustedIssuer(
-                                k.name, key, new IssuerPolicy(roles, window, hours, k.onceOnly)),
+                        new TrustedIssuer(k.name, key, policy),
                         door,
                         Base64.getUrlEncoder().withoutPadding().encodeToString(id),
                         context.clock().instant(),

@@ -21,7 +21,6 @@ import org.latchkey.token.RevocationListVerifier;
 import org.latchkey.token.Rfc3339;
 import org.latchkey.token.SignedToken;
 import org.latchkey.token.SigningKey;
-import org.latchkey.token.TokenRejectedException;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -350,16 +349,7 @@ final class RevokeCommand implements Callable<Integer> {
         RevocationList next = verifier.verify(text, readOnly(device, verifier).installed());
         Optional<HttpResponse<String>> sent = client.post("/v1/revocations", text);
         if (sent.isPresent()) {
-            JsonNode answer = Json.read(sent.get().body());
-            if (sent.get().statusCode() != 200) {
-                String reason = answer.path("reason").asText("");
-                if (DaemonClient.knownReason(reason)) {
-                    throw new TokenRejectedException(
-                            RejectionReason.valueOf(reason),
-                            Terminal.escape(answer.path("detail").asText()));
-                }
-                throw CliException.failed("latchkeyd refused the list: " + sent.get().statusCode());
-            }
+            JsonNode answer = DaemonClient.accepted(sent.get(), "the list");
             out.println(
                     Terminal.escape(answer.path("detail").asText())
                             + " through latchkeyd at "
@@ -424,18 +414,7 @@ final class RevokeCommand implements Callable<Integer> {
                     && attempt < ATTEMPTS) {
                 continue; // another list went in first: build on it
             }
-            if (sent.get().statusCode() != 200) {
-                if (DaemonClient.knownReason(reason)) {
-                    throw new TokenRejectedException(
-                            RejectionReason.valueOf(reason),
-                            Terminal.escape(answer.path("detail").asText()));
-                }
-                throw CliException.failed(
-                        "latchkeyd refused the list: "
-                                + sent.get().statusCode()
-                                + " "
-                                + Terminal.escape(sent.get().body().strip()));
-            }
+            DaemonClient.accepted(sent.get(), "the list");
             writeOut(text);
             out.println(
                     "installed "
