@@ -53,6 +53,7 @@ final class FuzzSeeds {
         write(CONTROLLER.resolve("ScannerFuzzTestInputs/keys"), keyboardScans(tokens));
         write(PROVISIONING.resolve("TokenInspectFuzzTestInputs/inspect"), tokens);
         write(CONTROLLER.resolve("TokenFuzzTestInputs/revocationList"), lists());
+        write(CONTROLLER.resolve("TokenFuzzTestInputs/enrolment"), enrolments());
         write(CONTROLLER.resolve("ConfigFuzzTestInputs/load"), configs());
         write(CONTROLLER.resolve("HttpFuzzTestInputs/request"), requests(tokens));
         write(CONTROLLER.resolve("AuditFuzzTestInputs/verify"), audits());
@@ -384,6 +385,57 @@ final class FuzzSeeds {
         byte[] both = java.util.Arrays.copyOf(scan, scan.length + dropped.length);
         System.arraycopy(dropped, 0, both, scan.length / 2 / 24 * 24, dropped.length);
         s.put("syn-dropped", both);
+        return s;
+    }
+
+    /** Enrolments: one the door takes, and each way one is refused. */
+    private static Map<String, byte[]> enrolments() {
+        Map<String, byte[]> s = new LinkedHashMap<>();
+        SigningKey phone =
+                SigningKey.fromSeed(
+                        new byte[] {
+                            9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9,
+                            9, 9, 9, 9, 9, 9, 9, 9
+                        });
+        java.util.function.BiFunction<SigningKey, org.latchkey.token.IssuerPolicy, String> enrol =
+                (signer, policy) ->
+                        org.latchkey.token.AccessTokens.sign(
+                                signer,
+                                org.latchkey.token.Enrolment.claims(
+                                        new org.latchkey.token.TrustedIssuer(
+                                                "anna-phone", phone.publicKey(), policy),
+                                        TestDoor.DOOR_ID,
+                                        "enrol-seed-0000000001",
+                                        NOW.minusSeconds(60),
+                                        java.time.Duration.ofMinutes(10)));
+        var owner =
+                new org.latchkey.token.IssuerPolicy(
+                        java.util.EnumSet.of(org.latchkey.token.Role.OWNER),
+                        java.time.Duration.ofDays(30),
+                        java.util.Optional.empty(),
+                        false);
+        var long_ =
+                new org.latchkey.token.IssuerPolicy(
+                        java.util.EnumSet.of(org.latchkey.token.Role.GUEST),
+                        java.time.Duration.ofDays(366),
+                        java.util.Optional.of(
+                                org.latchkey.token.WeeklyHours.parse("Tue 10:00-13:00")),
+                        true);
+        s.put("valid", ascii(enrol.apply(TestDoor.OWNER, owner)));
+        s.put("beyond-its-signer", ascii(enrol.apply(TestDoor.OWNER, long_)));
+        s.put("courier-signed", ascii(enrol.apply(TestDoor.COURIER, owner)));
+        s.put(
+                "access-token",
+                ascii(
+                        token(
+                                TestDoor.OWNER,
+                                "owner-0000000000001",
+                                NOW,
+                                NOW,
+                                NOW.plusSeconds(3600),
+                                Use.ONCE,
+                                Role.OWNER,
+                                TestDoor.DOOR_ID)));
         return s;
     }
 

@@ -54,6 +54,43 @@ class TokenFuzzTest {
         }
     }
 
+    /**
+     * Enrolments, as the scanner and the API take them: one taken is an owner's, for this door,
+     * fresh, giving no more than its signer has; and the load of kept ones never fails, whatever
+     * they hold.
+     */
+    @FuzzTest
+    void enrolment(byte[] input) {
+        String text = text(input);
+        try {
+            org.latchkey.token.Enrolment e =
+                    new org.latchkey.token.EnrolmentVerifier(
+                                    FuzzDoor.AUDIENCE,
+                                    FuzzDoor.TRUST,
+                                    java.time.Duration.ofSeconds(60))
+                            .verify(
+                                    org.latchkey.token.SignedToken.accessToken(
+                                            org.latchkey.token.SignedToken.withoutLineEnd(text)),
+                                    FuzzDoor.CLOCK,
+                                    FuzzDoor.REVOKED);
+            var signer = FuzzDoor.TRUST.find(e.signerKid()).orElseThrow();
+            assertTrue(signer.policy().isOwner(), "only an owner key enrols");
+            assertTrue(e.issuer().policy().beyond(signer.policy()).isEmpty(), "never beyond it");
+            assertTrue(!e.issuer().kid().equals(TestDoor.DOOR_ID), "never the door's own key");
+            assertTrue(FuzzDoor.NOW.isBefore(e.expires().plusSeconds(60)), "fresh");
+        } catch (TokenRejectedException e) {
+            assertTrue(e.getMessage().length() < 600, "a bounded detail");
+        }
+        var extended =
+                org.latchkey.token.EnrolmentVerifier.extend(
+                        FuzzDoor.TRUST,
+                        java.util.List.of(text),
+                        FuzzDoor.AUDIENCE,
+                        FuzzDoor.REVOKED);
+        assertTrue(
+                extended.enrolled().size() + extended.setAside().size() == 1, "taken or set aside");
+    }
+
     @FuzzTest
     void revocationList(byte[] input) {
         try {
