@@ -409,7 +409,7 @@ public final class AccessGate {
         Enrolment e = ((Checked.Passed<Enrolment>) checked).value();
         TrustedIssuer issuer = e.issuer();
         synchronized (enrolments) {
-            Optional<String> clash = trust.trust().clash(issuer);
+            Optional<String> clash = trust.trust().clash(issuer, e.signerKid());
             if (clash.isPresent()) {
                 return refuseSigned(
                         client,
@@ -432,13 +432,22 @@ public final class AccessGate {
                 door.record(
                         new AuditRecord.OnceUsed(e.signerKid(), e.jti(), e.expires(), "enrolment"));
                 enrolments.keep(e);
+                trust.enrolmentsChanged();
+                if (trust.trust().enrolment(issuer.kid()).isEmpty()) {
+                    // Its signer went while it was checked (removed meanwhile): not kept.
+                    enrolments.forget(issuer.kid());
+                    trust.enrolmentsChanged();
+                    return Outcome.refused(
+                            RejectionReason.UNKNOWN_KEY,
+                            "its signer is no longer trusted: nothing was enrolled");
+                }
             } catch (IOException x) {
                 health.failed(StoreHealth.Part.ONE_TIME_STORE);
+                trust.enrolmentsChanged();
                 return Outcome.refused(
                         RejectionReason.STORE_UNAVAILABLE,
                         "the enrolment could not be stored: " + x.getMessage());
             }
-            trust.enrolmentsChanged();
         }
         door.record(
                 new AuditRecord.IssuerEnrolled(

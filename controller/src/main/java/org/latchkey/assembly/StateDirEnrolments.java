@@ -92,7 +92,7 @@ public final class StateDirEnrolments {
                                 SignedToken.accessToken(SignedToken.withoutLineEnd(text)),
                                 clock,
                                 trust.revocations());
-        Optional<String> clash = trusted.clash(e.issuer());
+        Optional<String> clash = trusted.clash(e.issuer(), e.signerKid());
         if (clash.isPresent()) {
             throw new TokenRejectedException(RejectionReason.ALREADY_TRUSTED, clash.get());
         }

@@ -229,6 +229,7 @@ public final class AtomicFiles {
             throw e;
         }
         Files.setPosixFilePermissions(dir, mode); // the umask took bits away at creation
+        ownLikeItsFolder(dir); // made by root (a command) in the daemon's folder: the daemon's
         return dir;
     }
 

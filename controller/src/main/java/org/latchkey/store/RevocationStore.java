@@ -221,7 +221,16 @@ public final class RevocationStore {
                     new Damage(
                             file.toString(),
                             keepAside(file, text),
-                            "holds a " + list.slot().describe() + ", not the " + slot.describe()));
+                            "holds a "
+                                    + list.slot().describe()
+                                    + ", not the "
+                                    + slot.describe()
+                                    + ": "
+                                    + whoseTokens(slot)
+                                    + " until a list is installed again"));
+            // Its signer's standing changed (an owner key enrolled, a phone put in the config):
+            // what it revoked is not known to be in force, so nothing it might have revoked is.
+            installed = installed.with(unreadable(slot));
             return;
         }
         long floor = highest.getOrDefault(slot, 0L);

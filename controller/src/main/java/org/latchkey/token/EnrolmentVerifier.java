@@ -104,13 +104,15 @@ public final class EnrolmentVerifier {
     /** The trust in force: the config's keys and every kept enrolment that still verifies. */
     public record Extended(TrustStore trust, List<Enrolment> enrolled, List<String> setAside) {
         /**
-         * Why {@code issuer} cannot be enrolled: its key is trusted in the config already, or
-         * another key has its name. A key enrolled before may be enrolled again, with a new policy.
+         * Why {@code issuer} cannot be enrolled by {@code signerKid}: its key is trusted in the
+         * config already, or another key has its name, or it is enrolled under another key — only
+         * the key that enrolled it, or a config key, may enrol it again (with a new policy), so a
+         * phone cannot pull another under itself.
          */
-        public java.util.Optional<String> clash(TrustedIssuer issuer) {
-            boolean again = enrolment(issuer.kid()).isPresent();
+        public java.util.Optional<String> clash(TrustedIssuer issuer, String signerKid) {
+            java.util.Optional<Enrolment> before = enrolment(issuer.kid());
             for (TrustedIssuer i : trust.issuers()) {
-                if (i.kid().equals(issuer.kid()) && !again) {
+                if (i.kid().equals(issuer.kid()) && before.isEmpty()) {
                     return java.util.Optional.of(
                             "this key is trusted in the config already, as '" + i.name() + "'");
                 }
@@ -118,6 +120,15 @@ public final class EnrolmentVerifier {
                     return java.util.Optional.of(
                             "another key is trusted as '" + i.name() + "': pick another name");
                 }
+            }
+            if (before.isPresent()
+                    && !before.get().signerKid().equals(signerKid)
+                    && enrolment(signerKid).isPresent()) {
+                return java.util.Optional.of(
+                        "'"
+                                + issuer.name()
+                                + "' was enrolled by another key: only that key or an owner key of"
+                                + " the config may enrol it again");
             }
             return java.util.Optional.empty();
         }

@@ -38,9 +38,10 @@ public final class RevocationListVerifier {
     private final TrustStore trustStore;
 
     /**
-     * Owner keys whose lists keep a place of their own, as a company's do (but may revoke
-     * anything): enrolled keys. A phone's list then never replaces the owners' list, nor another
-     * phone's — which would un-revoke what they revoked.
+     * Owner keys whose lists are a company's: enrolled keys. A phone's list keeps a place of its
+     * own — it never replaces the owners' list, nor another phone's, which would un-revoke what
+     * they revoked — and names only the passes it signed and itself: a lost phone cannot revoke the
+     * owner, the companies or the other phones, for good.
      */
     private final Set<String> ownSlots;
 
@@ -98,8 +99,8 @@ public final class RevocationListVerifier {
         }
         Optional<String> of = ownerKey(signer.kid()) ? Optional.empty() : Optional.of(signer.kid());
         RevocationList list = read(token, of, false);
-        if (!signer.policy().isOwner()) {
-            onlyItsOwn(list, signer);
+        if (!signer.policy().isOwner() || ownSlots.contains(signer.kid())) {
+            onlyItsOwn(list, signer); // a company's, or an enrolled phone's: its own passes only
         }
         long current = installed.of(list.slot()).seq();
         if (list.seq() <= current) {

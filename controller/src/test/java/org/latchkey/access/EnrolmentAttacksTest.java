@@ -1,11 +1,13 @@
 package org.latchkey.access;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.latchkey.door.AuditRecord;
 import org.latchkey.door.Outcome;
 import org.latchkey.store.Storage;
 import org.latchkey.testing.TestDoor;
@@ -27,6 +29,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -43,6 +46,20 @@ class EnrolmentAttacksTest {
     private static final SigningKey THIEF = SigningKey.generate(new SecureRandom());
     private static final SigningKey THIEF2 = SigningKey.generate(new SecureRandom());
     private static final AtomicInteger N = new AtomicInteger();
+    private static final SigningKey SITTER = SigningKey.generate(new SecureRandom());
+    private static final SigningKey ANNA = SigningKey.generate(new SecureRandom());
+    private static final SigningKey NEW_OWNER = SigningKey.generate(new SecureRandom());
+
+    private static String kid(SigningKey k) {
+        return k.publicKey().pid();
+    }
+
+    private static final IssuerPolicy SITTER_POLICY =
+            new IssuerPolicy(
+                    EnumSet.of(Role.OWNER),
+                    Duration.ofHours(1),
+                    Optional.of(WeeklyHours.parse("Sat 09:00-10:00")),
+                    true);
 
     @TempDir Path dir;
     VirtualDoor door;
@@ -450,5 +467,218 @@ class EnrolmentAttacksTest {
                 present(pass(PHONE, Role.OWNER, Use.WINDOW, Duration.ofHours(1)))
                         .refusal()
                         .orElseThrow());
+    }
+
+    // The second outside review.
+
+    @Test
+    void aPhonesList_revokesOnlyItsOwnPasses_neverTheOwnersTheCompaniesOrOtherPhones()
+            throws Exception {
+        assertTrue(
+                door.assembly
+                        .gate()
+                        .enrol(enrol(TestDoor.OWNER, SITTER, "sitter", SITTER_POLICY), "s")
+                        .granted());
+        assertTrue(
+                door.assembly
+                        .gate()
+                        .enrol(enrol(TestDoor.OWNER, ANNA, "anna", owner(Duration.ofDays(30))), "s")
+                        .granted());
+        for (SigningKey other : List.of(TestDoor.OWNER, ANNA, TestDoor.COURIER)) {
+            Outcome rv =
+                    door.assembly
+                            .gate()
+                            .installRevocations(
+                                    list(SITTER, 1, "[\"" + kid(other) + "\"]"),
+                                    "web 192.168.1.66");
+            assertEquals(RejectionReason.NOT_SIGNERS_OWN, rv.refusal().orElseThrow(), rv.detail());
+        }
+        assertTrue(
+                present(pass(TestDoor.OWNER, Role.OWNER, Use.WINDOW, Duration.ofHours(1)))
+                        .granted());
+        assertTrue(present(pass(ANNA, Role.OWNER, Use.WINDOW, Duration.ofHours(1))).granted());
+        // its own pass, and itself: fine
+        String own = pass(SITTER, Role.OWNER, Use.ONCE, Duration.ofMinutes(30));
+        String jti =
+                org.latchkey.token.Json.read(
+                                new String(
+                                        java.util.Arrays.copyOf(
+                                                java.util.Base64.getUrlDecoder()
+                                                        .decode(own.split("\\.")[2]),
+                                                java.util.Base64.getUrlDecoder()
+                                                                .decode(own.split("\\.")[2])
+                                                                .length
+                                                        - 64),
+                                        StandardCharsets.UTF_8))
+                        .path("jti")
+                        .asText();
+        Outcome mine =
+                door.assembly
+                        .gate()
+                        .installRevocations(
+                                AccessTokens.sign(
+                                        SITTER,
+                                        ("{\"typ\":\"latchkey-revocation\",\"aud\":\""
+                                                        + TestDoor.DOOR_ID
+                                                        + "\",\"seq\":2,\"iat\":\""
+                                                        + door.now()
+                                                        + "\",\"jti\":[\""
+                                                        + kid(SITTER)
+                                                        + "/"
+                                                        + jti
+                                                        + "\"],\"kid\":[\""
+                                                        + kid(SITTER)
+                                                        + "\"]}")
+                                                .getBytes(StandardCharsets.UTF_8)),
+                                "web 192.168.1.66");
+        assertTrue(mine.granted(), mine.detail());
+    }
+
+    @Test
+    void theOwnersList_whoseSignerIsNowEnrolled_admitsOwnersOnlyAfterARestart() throws Exception {
+        assertTrue(
+                door.assembly
+                        .gate()
+                        .installRevocations(
+                                list(TestDoor.OWNER, 3, "[\"" + kid(TestDoor.COURIER) + "\"]"), "c")
+                        .granted());
+        String courier = pass(TestDoor.COURIER, Role.DELIVERY, Use.WINDOW, Duration.ofHours(3));
+        assertEquals(RejectionReason.REVOKED, present(courier).refusal().orElseThrow());
+        // the owner key is rotated; the old one is kept as an enrolled key
+        door.stop();
+        TestDoor.config()
+                .set("state_dir = \"state\"")
+                .set("timezone = \"Etc/UTC\"")
+                .keys(NEW_OWNER.publicKey().paserk(), TestDoor.COURIER.publicKey().paserk())
+                .write(dir);
+        door = new VirtualDoor(dir, Storage.REAL, door.trueNow(), true);
+        assertTrue(
+                door.assembly
+                        .gate()
+                        .enrol(
+                                enrol(
+                                        NEW_OWNER,
+                                        TestDoor.OWNER,
+                                        "old-laptop",
+                                        owner(Duration.ofDays(30))),
+                                "s")
+                        .granted());
+        door = door.restart();
+        Outcome after = present(courier);
+        assertTrue(
+                after.refusal().isPresent(),
+                "what the owners' list revoked is not admitted: " + after);
+        assertTrue(
+                present(pass(NEW_OWNER, Role.OWNER, Use.WINDOW, Duration.ofHours(1))).granted(),
+                "owners still are");
+        assertFalse(door.recorded(AuditRecord.StateDamaged.class).isEmpty(), "and it is reported");
+    }
+
+    /** Real files; a deletion in issuers.d/ waits while {@code hold} is set (a slow SD card). */
+    static final class SlowDeletes implements Storage {
+        volatile java.util.concurrent.CountDownLatch hold;
+        final java.util.concurrent.CountDownLatch entered =
+                new java.util.concurrent.CountDownLatch(1);
+
+        public Appender append(Path f) throws java.io.IOException {
+            return REAL.append(f);
+        }
+
+        public void replace(Path f, byte[] c) throws java.io.IOException {
+            REAL.replace(f, c);
+        }
+
+        public void move(Path a, Path b) throws java.io.IOException {
+            REAL.move(a, b);
+        }
+
+        public void delete(Path f) throws java.io.IOException {
+            var h = hold;
+            if (h != null && f.getParent().getFileName().toString().equals("issuers.d")) {
+                entered.countDown();
+                try {
+                    h.await();
+                } catch (InterruptedException e) {
+                    throw new java.io.IOException(e);
+                }
+            }
+            REAL.delete(f);
+        }
+    }
+
+    @Test
+    void anEnrolment_whoseSignerIsRemovedWhileItIsChecked_isNotKept() throws Exception {
+        door.stop();
+        SlowDeletes slow = new SlowDeletes();
+        door = new VirtualDoor(dir, slow, door.trueNow(), true);
+        assertTrue(
+                door.assembly
+                        .gate()
+                        .enrol(enrol(TestDoor.OWNER, ANNA, "anna", owner(Duration.ofDays(30))), "s")
+                        .granted());
+        String thiefEnrol = enrol(ANNA, THIEF, "spare", owner(Duration.ofDays(30)));
+        String removeToken = TestDoor.token(TestDoor.OWNER, Role.OWNER, Use.ONCE, door.now());
+        slow.hold = new java.util.concurrent.CountDownLatch(1);
+        Outcome[] out = new Outcome[2];
+        Thread remover =
+                new Thread(
+                        () ->
+                                out[1] =
+                                        door.assembly
+                                                .gate()
+                                                .removeEnrolment(
+                                                        kid(ANNA), removeToken, "127.0.0.1"));
+        remover.start();
+        slow.entered.await(); // the removal is inside its lock, deleting Anna's file
+        Thread enroller =
+                new Thread(() -> out[0] = door.assembly.gate().enrol(thiefEnrol, "scanner"));
+        enroller.start();
+        // it verifies (Anna still trusted), then waits for the lock the removal holds
+        while (enroller.getState() != Thread.State.BLOCKED && enroller.isAlive()) {
+            Thread.onSpinWait();
+        }
+        slow.hold.countDown();
+        remover.join();
+        enroller.join();
+        slow.hold = null;
+        door.controller().processPending();
+        assertTrue(out[1].granted(), out[1].toString());
+        assertFalse(out[0].granted(), "the scanner is told the truth: " + out[0]);
+        // Anna's phone is found and enrolled again: nothing comes back with it
+        door.advance(Duration.ofDays(2));
+        assertTrue(
+                door.assembly
+                        .gate()
+                        .enrol(enrol(TestDoor.OWNER, ANNA, "anna", owner(Duration.ofDays(30))), "s")
+                        .granted());
+        assertEquals(
+                RejectionReason.UNKNOWN_KEY,
+                present(pass(THIEF, Role.OWNER, Use.WINDOW, Duration.ofHours(1)))
+                        .refusal()
+                        .orElseThrow());
+    }
+
+    @Test
+    void aPhone_cannotPullAnotherUnderItself() throws Exception {
+        assertTrue(
+                door.assembly
+                        .gate()
+                        .enrol(enrol(TestDoor.OWNER, SITTER, "sitter", SITTER_POLICY), "s")
+                        .granted());
+        assertTrue(
+                door.assembly
+                        .gate()
+                        .enrol(enrol(TestDoor.OWNER, ANNA, "anna", owner(Duration.ofDays(30))), "s")
+                        .granted());
+        Outcome o =
+                door.assembly.gate().enrol(enrol(SITTER, ANNA, "anna", SITTER_POLICY), "scanner");
+        assertEquals(RejectionReason.ALREADY_TRUSTED, o.refusal().orElseThrow(), o.detail());
+        assertTrue(present(pass(ANNA, Role.OWNER, Use.WINDOW, Duration.ofHours(1))).granted());
+        // the key that enrolled it may, with a new policy
+        assertTrue(
+                door.assembly
+                        .gate()
+                        .enrol(enrol(TestDoor.OWNER, ANNA, "anna", owner(Duration.ofDays(7))), "s")
+                        .granted());
     }
 }

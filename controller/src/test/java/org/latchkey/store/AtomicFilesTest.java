@@ -44,6 +44,30 @@ class AtomicFilesTest {
     }
 
     @Test
+    void aFolderMadeInTheDaemonsFolder_isTheDaemons_evenWhenRootMadeIt() throws Exception {
+        // A command run as root while latchkeyd is down (issuer enrol at installation) makes
+        // issuers.d/ and audit/ in the daemon's state directory: they must be the daemon's, or it
+        // cannot read its own enrolments. As root the parent is given to another user first; as
+        // anyone else nothing can be given away, and the folder is simply the parent's owner's.
+        Path state = Files.createDirectories(dir.resolve("state"));
+        if ("root".equals(System.getProperty("user.name"))) {
+            Files.setOwner(
+                    state,
+                    state.getFileSystem()
+                            .getUserPrincipalLookupService()
+                            .lookupPrincipalByName("nobody"));
+        }
+        Path made =
+                AtomicFiles.createDirectories(
+                        state.resolve("issuers.d").resolve("inner"),
+                        PosixFilePermissions.fromString("rwx------"));
+        assertEquals(Files.getOwner(state), Files.getOwner(made));
+        assertEquals(Files.getOwner(state), Files.getOwner(made.getParent()));
+        assertEquals(
+                "rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(made)));
+    }
+
+    @Test
     void aLeftoverTemporaryFile_isNeverWrittenInto_norTruncated() throws Exception {
         // Another user's file (or a crash's) at the name the first release always used.
         Path old = dir.resolve(".latchkey.toml.tmp");
