@@ -1,5 +1,5 @@
 // latchkey pass service worker: the app's own files, cache first; /card and /revocations never cached.
-const CACHE = "latchkey-pass-7f970c5385321d74";
+const CACHE = "latchkey-pass-5d846c88d989db03";
 const FILES = ["./", "index.html", "app.js", "app.css", "manifest.webmanifest", "icon.svg"];
 
 self.addEventListener("install", (e) => {

@@ -41,6 +41,7 @@ async function createKey() {
   if (!window.isSecureContext || !globalThis.crypto?.subtle) { say("key-error", keyProblem(null)); return; }
   let kp;
   try { kp = await crypto.subtle.generateKey({ name: "Ed25519" }, false, ["sign", "verify"]); } catch (e) { say("key-error", keyProblem(e, "make")); return; }
+  if (await store.get("key")) { say("key-error", "This phone has a key already (another window made it): reload the page."); return; }
   const pub = k4Public(new Uint8Array(await crypto.subtle.exportKey("raw", kp.publicKey)));
   const rec = { privateKey: kp.privateKey, publicKey: kp.publicKey, pub, kid: k4Pid(pub), created: new Date().toISOString() };
   try {
@@ -242,10 +243,20 @@ async function sendRevocations() {
   say("revocations-result", "");
   const door = doorById($("revocations-door").value);
   if (!door || !S.key) { say("revocations-result", "No door with revoked passes."); return; }
-  const entries = S.passes.filter((p) => p.revoked && p.door_id === door.door_id).map((p) => p.kid + "/" + p.jti).sort();
+  // Read again: another window of this app may have revoked passes since this one loaded, and the
+  // door keeps only this phone's latest list.
+  S.passes = await store.passes();
+  // A pass long expired can never open the door again, whatever it says; an owner pass may, on a
+  // door whose clock is set back, so it stays named. Keeps the list within the door's 16 KiB.
+  const stale = (p) => p.claims.role !== "owner" && Date.parse(p.claims.exp) + 2 * 86400000 < Date.now();
+  const entries = S.passes.filter((p) => p.revoked && p.door_id === door.door_id && !stale(p)).map((p) => p.kid + "/" + p.jti).sort();
   const lastSeq = (await store.get("seq:" + door.door_id)) || 0;
   const { payload, seq } = revocationPayload({ aud: door.door_id, entries, now: Date.now(), lastSeq });
   const text = await sign(S.key.privateKey, payload, S.key.kid);
+  if (text.length > 16384) {
+    say("revocations-result", `The list names ${entries.length} passes and is larger than a door takes (16 KiB). Revoke this phone's key on the door instead (latchkey revoke --kid ${S.key.kid}) and enrol it again.`);
+    return;
+  }
   await store.put("seq:" + door.door_id, seq);
   $("revocations-text").value = text;
   const offline = `List ${seq} for ${door.lock_id}, naming ${entries.length} pass(es). Install it on the door: latchkey revoke --install FILE, or curl -H 'Content-Type: text/plain' --data-binary @FILE http://DOOR:8787/v1/revocations`;

@@ -41,7 +41,9 @@ export function planPass(f, ctx) {
   }
   const claims = {
     iss: ctx.key.name, aud: ctx.card.door_id, jti: ctx.jti ?? randomId(),
-    iat: new Date(ctx.now).toISOString(), nbf: new Date(from).toISOString(), exp: new Date(until).toISOString(),
+    // iat a few minutes back: a phone whose clock runs fast still makes a pass the door takes now
+    // (it refuses an iat ahead of its clock); the profile lets iat lie in the past.
+    iat: new Date(ctx.now - 5 * 60000).toISOString(), nbf: new Date(from).toISOString(), exp: new Date(until).toISOString(),
     use: f.use, role: f.role,
   };
   if (f.sub) claims.sub = f.sub;
@@ -60,7 +62,7 @@ export function describePass(claims, card) {
     ["role", String(claims.role)],
     ["use", USE_LABEL[claims.use] ?? String(claims.use)],
     ["when", Number.isFinite(nbf) && Number.isFinite(exp) ? showRange(nbf, exp, tz) : `${claims.nbf} – ${claims.exp}`],
-    ["hours", claims.hours ? `${claims.hours} (${tz})` : "any time in the window"],
+    ["hours", claims.hours ? `${claims.hours} (${card ? tz : "the door's local time"})` : "any time in the window"],
     ["door", card ? `${card.lock_id} (${card.door_id})` : `${claims.aud} (a door this app does not hold)`],
   ];
   if (claims.iss) lines.push(["issued by", String(claims.iss)]);

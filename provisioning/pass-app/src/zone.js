@@ -52,6 +52,7 @@ export function localToUtc(date, time, tz) {
   }
   if (hits.length === 0) throw new ZoneError(`${date} ${time} does not exist in ${tz} (the clocks go forward)`);
   if (hits.length > 1) throw new ZoneError(`${date} ${time} exists twice in ${tz} (the clocks go back): pick another time`);
+  if (+dm[1] < 1970 || hits[0] >= Date.UTC(10000, 0, 1)) throw new ZoneError("pick a date from 1970 to 9999");
   return hits[0];
 }
 

@@ -129,6 +129,7 @@ test("hours writer: ranges, singles, lists, wrap; rule checks", () => {
 });
 
 test("zone: Europe/Berlin and America/New_York, gaps and overlaps", () => {
+  assert.throws(() => localToUtc("9999-12-31", "20:00", "America/New_York"), /1970 to 9999/);
   const iso = (ms) => new Date(ms).toISOString();
   assert.equal(iso(localToUtc("2027-07-01", "12:00", "Europe/Berlin")), "2027-07-01T10:00:00.000Z");
   assert.equal(iso(localToUtc("2027-01-15", "12:00", "Europe/Berlin")), "2027-01-15T11:00:00.000Z");
@@ -155,7 +156,7 @@ const ctx = (o = {}) => ({ key: KEY, card: CARD, policy: POLICY(), now: NOW, jti
 
 test("pass claims: order, times in UTC from the door's zone, hours, size", () => {
   const { claims, payload } = planPass(FORM({ weekly: true, days: [0, 1, 2, 3, 4], sub: "cleaner" , untilDate: "2027-07-31"}), ctx());
-  assert.equal(payload, '{"iss":"my-phone","aud":"' + CARD.door_id + '","jti":"AAAAAAAAAAAAAAAAAAAAAA","iat":"2027-06-01T08:00:00.000Z","nbf":"2027-06-01T10:00:00.000Z","exp":"2027-07-31T12:00:00.000Z","use":"window","role":"guest","sub":"cleaner","hours":"Mon-Fri 08:00-18:00"}');
+  assert.equal(payload, '{"iss":"my-phone","aud":"' + CARD.door_id + '","jti":"AAAAAAAAAAAAAAAAAAAAAA","iat":"2027-06-01T07:55:00.000Z","nbf":"2027-06-01T10:00:00.000Z","exp":"2027-07-31T12:00:00.000Z","use":"window","role":"guest","sub":"cleaner","hours":"Mon-Fri 08:00-18:00"}');
   const d = Object.fromEntries(describePass(claims, CARD));
   assert.equal(d.when, "Tue 2027-06-01 12:00 – Sat 2027-07-31 14:00 (Europe/Berlin)");
   assert.equal(d.hours, "Mon-Fri 08:00-18:00 (Europe/Berlin)");
@@ -210,6 +211,11 @@ test("enrolment: import own policy (owner-signed checked), refusals, delegation"
   assert.equal(r2.signer, "signed by " + stranger.kid + " (not checked)");
   assert.equal(r2.policy.hours, "Mon-Fri 08:00-18:00");
   await assert.rejects(importEnrolment(await doc(), { myKey: stranger.pub, myKid: stranger.kid, doors: [card] }), /for another key/);
+  // a phone cannot give itself a policy
+  await assert.rejects(importEnrolment(await doc({}, me), { myKey: me.pub, myKid: me.kid, doors: [card] }), /only an owner key may enrol this phone/);
+  // the command for a root shell carries only a name of the door's rule
+  assert.ok(!enrolCommand('x"; rm -rf / #', me.pub).includes("rm -rf"));
+  assert.ok(enrolCommand("anna phone", me.pub).includes('--name "anna phone"'));
   await assert.rejects(importEnrolment(await doc(), { myKey: me.pub, myKid: me.kid, doors: [] }), /does not hold yet/);
   await assert.rejects(importEnrolment(await doc({ max_window: "400d" }), { myKey: me.pub, myKid: me.kid, doors: [card] }), /at most 366d/);
   // forged: claims the owner's kid, signed by someone else
@@ -220,7 +226,7 @@ test("enrolment: import own policy (owner-signed checked), refusals, delegation"
   const anna = await newKey();
   const ectx = (o = {}) => ({ myKey: me.pub, policy: r.policy, card, now: NOW, jti: "CCCCCCCCCCCCCCCCCCCCCC", ...o });
   const plan = planEnrolment({ key: anna.pub, name: "anna-phone", roles: ["guest", "delivery"], maxDays: 62 }, ectx());
-  assert.equal(plan.payload, '{"typ":"latchkey-enrolment","aud":"' + card.door_id + '","jti":"CCCCCCCCCCCCCCCCCCCCCC","iat":"2027-06-01T08:00:00.000Z","exp":"2027-06-01T08:10:00.000Z","name":"anna-phone","key":"' + anna.pub + '","roles":["guest","delivery"],"max_window":"62d"}');
+  assert.equal(plan.payload, '{"typ":"latchkey-enrolment","aud":"' + card.door_id + '","jti":"CCCCCCCCCCCCCCCCCCCCCC","iat":"2027-06-01T07:58:00.000Z","exp":"2027-06-01T08:10:00.000Z","name":"anna-phone","key":"' + anna.pub + '","roles":["guest","delivery"],"max_window":"62d"}');
   assert.deepEqual(policyOf(plan.claims).roles, ["guest", "delivery"]);
   assert.throws(() => planEnrolment({ key: anna.pub, name: "anna-phone", roles: ["guest"], maxDays: 70 }, ectx()), { message: "WINDOW_TOO_LONG: this phone may grant at most 62 days; this enrolment allows 70 days" });
   assert.throws(() => planEnrolment({ key: anna.pub, name: "anna-phone", roles: ["guest"], maxDays: 5 }, ectx({ policy: r2.policy })), { message: "ROLE_NOT_ALLOWED: only an owner phone may enrol another phone; this phone may sign guest" });

@@ -496,7 +496,7 @@ public final class Latchkeyd {
                         e);
             }
             Logger.info(
-                    "serving the owner's app on https://{}:{} (certificate SHA-256 {})",
+                    "the owner's app (latchkey pass) is at https://{}:{} (certificate SHA-256 {})",
                     WebCertificate.localName(host),
                     web.port(),
                     WebCertificate.fingerprint(cert.certificate()));
