@@ -245,7 +245,7 @@ public final class AccessGate {
      * is no longer trusted.
      */
     public Outcome removeEnrolment(String kid, String ownerToken, String client) {
-        if (trust.trust().enrolment(kid).isEmpty()) {
+        if (trust.keys().enrolment(kid).isEmpty()) {
             return Outcome.refused(RejectionReason.UNKNOWN_KEY, "no enrolled key " + kid);
         }
         Optional<Outcome> refused =
@@ -255,7 +255,7 @@ public final class AccessGate {
         }
         List<Enrolment> gone;
         synchronized (enrolments) {
-            gone = trust.trust().withWhatItEnrolled(kid);
+            gone = trust.keys().withWhatItEnrolled(kid);
             try {
                 for (Enrolment e : gone) {
                     enrolments.forget(e.issuer().kid());
@@ -292,7 +292,7 @@ public final class AccessGate {
 
     /** The keys in force, the enrolled ones with who enrolled them. */
     public EnrolmentVerifier.Extended trusted() {
-        return trust.trust();
+        return trust.keys();
     }
 
     /**
@@ -409,7 +409,7 @@ public final class AccessGate {
         Enrolment e = ((Checked.Passed<Enrolment>) checked).value();
         TrustedIssuer issuer = e.issuer();
         synchronized (enrolments) {
-            Optional<String> clash = trust.trust().clash(issuer, e.signerKid());
+            Optional<String> clash = trust.keys().clash(issuer, e.signerKid());
             if (clash.isPresent()) {
                 return refuseSigned(
                         client,
@@ -433,7 +433,7 @@ public final class AccessGate {
                         new AuditRecord.OnceUsed(e.signerKid(), e.jti(), e.expires(), "enrolment"));
                 enrolments.keep(e);
                 trust.enrolmentsChanged();
-                if (trust.trust().enrolment(issuer.kid()).isEmpty()) {
+                if (trust.keys().enrolment(issuer.kid()).isEmpty()) {
                     // Its signer went while it was checked (removed meanwhile): not kept.
                     enrolments.forget(issuer.kid());
                     trust.enrolmentsChanged();

@@ -43,7 +43,7 @@ public final class TrustReloader {
     private volatile RevocationListVerifier revocationVerifier;
     private volatile ClockResetVerifier clockResetVerifier;
     private volatile EnrolmentVerifier enrolmentVerifier;
-    private volatile EnrolmentVerifier.Extended trust;
+    private volatile EnrolmentVerifier.Extended keys;
     private final EnrolmentStore enrolments;
     private long enrolmentsSeen;
     private volatile Supplier<RevocationLists> revocations = () -> RevocationLists.NONE;
@@ -93,9 +93,9 @@ public final class TrustReloader {
     }
 
     /** The keys in force: the config's and the enrolled ones, with those set aside. */
-    public EnrolmentVerifier.Extended trust() {
+    public EnrolmentVerifier.Extended keys() {
         check();
-        return trust;
+        return keys;
     }
 
     /**
@@ -194,7 +194,7 @@ public final class TrustReloader {
                                 "an enrolled key is not trusted ({}): {}",
                                 EnrolmentStore.DIR,
                                 why));
-        trust = extended;
+        keys = extended;
         TrustStore all = extended.trust();
         verifier = new AccessTokenVerifier(audience, all, base.clock(), base.zone());
         revocationVerifier =

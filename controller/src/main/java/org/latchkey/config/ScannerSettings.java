@@ -14,7 +14,7 @@ import java.util.Objects;
 public record ScannerSettings(Path device, Duration idleEnd) {
     public static final Duration DEFAULT_IDLE_END = Duration.ofMillis(100);
     static final Duration MIN_IDLE_END = Duration.ofMillis(20);
-    static final Duration MAX_IDLE_END = Duration.ofSeconds(2);
+    public static final Duration MAX_IDLE_END = Duration.ofSeconds(2);
 
     public ScannerSettings {
         Objects.requireNonNull(device);

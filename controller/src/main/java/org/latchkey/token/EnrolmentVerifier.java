@@ -12,6 +12,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Checks enrolments: a fresh one presented to the door (signed by a trusted owner key that is not
@@ -109,28 +112,28 @@ public final class EnrolmentVerifier {
          * the key that enrolled it, or a config key, may enrol it again (with a new policy), so a
          * phone cannot pull another under itself.
          */
-        public java.util.Optional<String> clash(TrustedIssuer issuer, String signerKid) {
-            java.util.Optional<Enrolment> before = enrolment(issuer.kid());
+        public Optional<String> clash(TrustedIssuer issuer, String signerKid) {
+            Optional<Enrolment> before = enrolment(issuer.kid());
             for (TrustedIssuer i : trust.issuers()) {
                 if (i.kid().equals(issuer.kid()) && before.isEmpty()) {
-                    return java.util.Optional.of(
+                    return Optional.of(
                             "this key is trusted in the config already, as '" + i.name() + "'");
                 }
                 if (i.name().equals(issuer.name()) && !i.kid().equals(issuer.kid())) {
-                    return java.util.Optional.of(
+                    return Optional.of(
                             "another key is trusted as '" + i.name() + "': pick another name");
                 }
             }
             if (before.isPresent()
                     && !before.get().signerKid().equals(signerKid)
                     && enrolment(signerKid).isPresent()) {
-                return java.util.Optional.of(
+                return Optional.of(
                         "'"
                                 + issuer.name()
                                 + "' was enrolled by another key: only that key or an owner key of"
                                 + " the config may enrol it again");
             }
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
 
         /**
@@ -148,14 +151,12 @@ public final class EnrolmentVerifier {
         }
 
         /** The enrolled keys' ids. */
-        public java.util.Set<String> enrolledKids() {
-            return enrolled.stream()
-                    .map(e -> e.issuer().kid())
-                    .collect(java.util.stream.Collectors.toSet());
+        public Set<String> enrolledKids() {
+            return enrolled.stream().map(e -> e.issuer().kid()).collect(Collectors.toSet());
         }
 
         /** The enrolment in force for {@code kid}, if it was enrolled. */
-        public java.util.Optional<Enrolment> enrolment(String kid) {
+        public Optional<Enrolment> enrolment(String kid) {
             return enrolled.stream().filter(e -> e.issuer().kid().equals(kid)).findFirst();
         }
     }

@@ -41,6 +41,7 @@ import java.util.Date;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * The door's HTTPS certificate for the owner's app: ECDSA P-256 (browsers refuse Ed25519 server
@@ -79,16 +80,16 @@ public record WebCertificate(KeyPair keys, X509Certificate certificate) {
     }
 
     /** The certificate in the state directory, if there is one. */
-    public static java.util.Optional<X509Certificate> read(Path stateDir) throws IOException {
+    public static Optional<X509Certificate> read(Path stateDir) throws IOException {
         Path cert = stateDir.resolve(CERT);
         if (!Files.exists(cert)) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         try (PEMParser p = new PEMParser(Files.newBufferedReader(cert))) {
             if (!(p.readObject() instanceof X509CertificateHolder h)) {
                 throw new IOException(cert + " holds no certificate");
             }
-            return java.util.Optional.of(new JcaX509CertificateConverter().getCertificate(h));
+            return Optional.of(new JcaX509CertificateConverter().getCertificate(h));
         } catch (GeneralSecurityException e) {
             throw new IOException(cert + ": " + e.getMessage(), e);
         }

@@ -199,17 +199,18 @@ final class BenchDoor {
 
     /**
      * A scanner reader on {@code device}, wired as latchkeyd wires its own: codes to the gate, the
-     * answers to the lights and buzzer; both on the timeline. Run it on a platform thread, and let
-     * the door handle what it presents ({@link #advance}).
+     * answers to the lights and buzzer; both on the timeline. {@code idleEnd}: the gap that ends a
+     * code ({@code [scanner] idle_end}). Run it on a platform thread, and let the door handle what
+     * it presents ({@link #advance}).
      */
-    org.latchkey.scanner.ScannerInput scannerReader(Path device) {
+    org.latchkey.scanner.ScannerInput scannerReader(Path device, java.time.Duration idleEnd) {
         return new org.latchkey.scanner.ScannerInput(
                 device,
                 (text, client) -> {
                     record("scanner", text.length() > 24 ? text.substring(0, 24) + "…" : text);
-                    return gate.present(text, client);
+                    return gate.presentOrEnrol(text, client);
                 },
-                org.latchkey.config.ScannerSettings.DEFAULT_IDLE_END,
+                idleEnd,
                 answer -> {
                     record("answer", answer.name().toLowerCase(java.util.Locale.ROOT));
                     assembly.feedback().accept(answer);

@@ -4,6 +4,7 @@ import static org.latchkey.bench.Scenarios.alarm;
 import static org.latchkey.bench.Scenarios.expect;
 import static org.latchkey.bench.Scenarios.expectState;
 
+import org.latchkey.config.ScannerSettings;
 import org.latchkey.hal.HalConfig;
 import org.latchkey.hal.Indicators.Signal;
 import org.latchkey.hal.Level;
@@ -98,7 +99,10 @@ final class GpioSimScenarios {
             Files.deleteIfExists(SCANNER_LINK);
             Files.createSymbolicLink(SCANNER_LINK, Path.of("..").resolve(node.getFileName()));
             d.note("scanner", "uinput keyboard " + node + " as " + SCANNER_LINK);
-            ScannerInput reader = d.scannerReader(SCANNER_LINK);
+            // Codes end with Enter; the gap that also ends one is the longest allowed here: the
+            // emulated machine stalls the typing thread for longer than a scanner pauses mid-code
+            // (one CI run split a token in two at the default 100 ms).
+            ScannerInput reader = d.scannerReader(SCANNER_LINK, ScannerSettings.MAX_IDLE_END);
             Thread thread = Thread.ofPlatform().daemon().name("bench-scanner").start(reader);
             try (VirtualKeyboard.Peer peer = new VirtualKeyboard.Peer(node)) {
                 expect(
