@@ -213,16 +213,30 @@ public final class ApiServer implements AutoCloseable {
             error(ex, 405, "METHOD_NOT_ALLOWED", "use POST");
             return;
         }
+        Optional<String> body = textBody(ex, maxBytes);
+        if (body.isPresent()) {
+            h.handle(body.get());
+        }
+    }
+
+    /**
+     * A {@code text/plain} body of at most {@code maxBytes}, or empty with the error answered (415,
+     * 413). Latin-1 keeps every byte visible to the token checks, which refuse anything but ASCII.
+     */
+    public static Optional<String> textBody(HttpExchange ex, int maxBytes) throws IOException {
         String type =
                 Optional.ofNullable(ex.getRequestHeaders().getFirst("Content-Type")).orElse("");
         if (!type.toLowerCase(Locale.ROOT).matches("text/plain\\s*(;.*)?")) {
+            try (InputStream in = ex.getRequestBody()) {
+                in.readNBytes(maxBytes); // read, so the connection stays in step
+            }
             error(ex, 415, "UNSUPPORTED_MEDIA_TYPE", "send the body as text/plain");
-            return;
+            return Optional.empty();
         }
         String length = ex.getRequestHeaders().getFirst("Content-Length");
         if (length != null && (!length.matches("\\d{1,10}") || Long.parseLong(length) > maxBytes)) {
             error(ex, 413, "PAYLOAD_TOO_LARGE", "bodies here are at most " + maxBytes + " bytes");
-            return;
+            return Optional.empty();
         }
         byte[] body;
         try (InputStream in = ex.getRequestBody()) {
@@ -230,10 +244,9 @@ public final class ApiServer implements AutoCloseable {
         }
         if (body.length > maxBytes) {
             error(ex, 413, "PAYLOAD_TOO_LARGE", "bodies here are at most " + maxBytes + " bytes");
-            return;
+            return Optional.empty();
         }
-        // Latin-1 keeps every byte visible to the token checks, which refuse anything but ASCII.
-        h.handle(new String(body, StandardCharsets.ISO_8859_1));
+        return Optional.of(new String(body, StandardCharsets.ISO_8859_1));
     }
 
     private void simulated(HttpExchange ex, BodyHandler h) throws IOException {
@@ -264,7 +277,11 @@ public final class ApiServer implements AutoCloseable {
         }
     }
 
-    private void answer(HttpExchange ex, Outcome o, String okField) throws IOException {
+    /**
+     * The door's answer: {@code {"<okField>":…,"reason":…,"detail":…}}, 200, 403, or 429 for
+     * RATE_LIMITED.
+     */
+    public static void answer(HttpExchange ex, Outcome o, String okField) throws IOException {
         ObjectNode body = Json.object();
         body.put(okField, o.granted());
         o.refusal().ifPresent(r -> body.put("reason", r.name()));

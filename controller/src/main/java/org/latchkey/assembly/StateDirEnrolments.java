@@ -78,9 +78,7 @@ public final class StateDirEnrolments {
         Audience audience = DoorKeys.audience(config);
         Trust trust = trust(config, state);
         EnrolmentVerifier.Extended trusted = trust.keys();
-        AuditHistory past = AuditHistory.read(state);
-        boolean history = past.records() || Files.exists(state.resolve(OneTimeStore.FILE));
-        Instant floor = TimeFloor.open(Storage.REAL, state, history, past.lastSeen()).get();
+        Instant floor = timeFloor(state).get();
         ClockReading clock =
                 now.isBefore(floor)
                         ? new ClockReading.Untrusted(
@@ -116,7 +114,6 @@ public final class StateDirEnrolments {
         return e;
     }
 
-    /** Forgets an enrolled key, audited. */
     /**
      * Forgets an enrolled key and every key it enrolled (down the line), audited.
      *
@@ -125,6 +122,7 @@ public final class StateDirEnrolments {
     public static List<Enrolment> remove(
             DeviceConfig config, Path state, String kid, InstantSource wall) throws IOException {
         List<Enrolment> gone = trusted(config, state).withWhatItEnrolled(kid);
+        timeFloor(state);
         EnrolmentStore store = new EnrolmentStore(Storage.REAL, state);
         List<AuditRecord> records = new ArrayList<>();
         for (Enrolment e : gone) {
@@ -140,16 +138,15 @@ public final class StateDirEnrolments {
      * would make it: records without one would be history without a floor — damage, and an
      * untrusted clock.
      */
-    private static void readyForRecords(Path state) throws IOException {
+    private static TimeFloor timeFloor(Path state) throws IOException {
         AuditHistory past = AuditHistory.read(state);
         boolean history = past.records() || Files.exists(state.resolve(OneTimeStore.FILE));
-        TimeFloor.open(Storage.REAL, state, history, past.lastSeen());
+        return TimeFloor.open(Storage.REAL, state, history, past.lastSeen());
     }
 
     private static void audit(
             DeviceConfig config, Path state, InstantSource wall, AuditRecord... records)
             throws IOException {
-        readyForRecords(state);
         try (AuditLog audit =
                 AuditLog.open(
                         Storage.REAL,

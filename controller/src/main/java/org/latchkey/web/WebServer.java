@@ -11,7 +11,6 @@ import com.sun.net.httpserver.HttpsServer;
 import org.latchkey.access.AccessGate;
 import org.latchkey.access.RateLimiter;
 import org.latchkey.api.ApiServer;
-import org.latchkey.door.Outcome;
 import org.latchkey.token.Json;
 import org.latchkey.token.SignedToken;
 import org.tinylog.Logger;
@@ -25,7 +24,6 @@ import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -209,34 +207,10 @@ public final class WebServer implements AutoCloseable {
             return;
         }
         uploads.charge(client);
-        String type =
-                Optional.ofNullable(ex.getRequestHeaders().getFirst("Content-Type")).orElse("");
-        if (!type.toLowerCase(Locale.ROOT).matches("text/plain\\s*(;.*)?")) {
-            discardBody(ex);
-            error(ex, 415, "UNSUPPORTED_MEDIA_TYPE", "send the list as text/plain");
-            return;
+        Optional<String> body = ApiServer.textBody(ex, ApiServer.MAX_REVOCATION_BODY_BYTES);
+        if (body.isPresent()) {
+            ApiServer.answer(ex, gate.installRevocations(body.get(), client), "installed");
         }
-        int max = SignedToken.MAX_DOCUMENT_BYTES + 2;
-        byte[] body;
-        try (InputStream in = ex.getRequestBody()) {
-            body = in.readNBytes(max + 1);
-        }
-        if (body.length > max) {
-            error(ex, 413, "PAYLOAD_TOO_LARGE", "a revocation list is at most 16 KiB");
-            return;
-        }
-        Outcome o = gate.installRevocations(new String(body, StandardCharsets.ISO_8859_1), client);
-        ObjectNode answer = Json.object().put("installed", o.granted());
-        o.refusal().ifPresent(r -> answer.put("reason", r.name()));
-        answer.put("detail", o.detail());
-        json(
-                ex,
-                o.granted()
-                        ? 200
-                        : o.refusal().get() == org.latchkey.token.RejectionReason.RATE_LIMITED
-                                ? 429
-                                : 403,
-                answer);
     }
 
     private static void send(HttpExchange ex, int status, String type, byte[] bytes)

@@ -49,11 +49,13 @@ final class DoorCommand {
         Path passphraseFile;
 
         SigningKey load(DeviceConfig device, CliContext context) throws CliException {
-            Path file =
-                    key != null
-                            ? key
-                            : device.source().toAbsolutePath().getParent().resolve("owner.key");
-            return SigningKeys.load(file, passphraseFile, context);
+            return SigningKeys.load(
+                    key != null ? key : besideTheConfig(device), passphraseFile, context);
+        }
+
+        /** Where `init` put the owner key: owner.key beside the config. */
+        static Path besideTheConfig(DeviceConfig device) {
+            return device.source().toAbsolutePath().getParent().resolve("owner.key");
         }
     }
 

@@ -105,10 +105,7 @@ final class EnrolmentRemoval {
                 DoorKeys.audience(device)
                         .doorId()
                         .orElseThrow(() -> CliException.failed("this door has no identity yet"));
-        Path file =
-                ownerKey != null
-                        ? ownerKey
-                        : device.source().toAbsolutePath().getParent().resolve("owner.key");
+        Path file = ownerKey != null ? ownerKey : DoorCommand.OwnerKey.besideTheConfig(device);
         SigningKey owner = SigningKeys.load(file, passphraseFile, context);
         try {
             return AccessTokens.issue(

@@ -226,10 +226,7 @@ final class IssuerEnrolCommand implements Callable<Integer> {
                         Base64.getUrlEncoder().withoutPadding().encodeToString(id),
                         context.clock().instant(),
                         VALIDITY);
-        Path file =
-                ownerKey != null
-                        ? ownerKey
-                        : device.source().toAbsolutePath().getParent().resolve("owner.key");
+        Path file = ownerKey != null ? ownerKey : DoorCommand.OwnerKey.besideTheConfig(device);
         SigningKey owner = SigningKeys.load(file, passphraseFile, context);
         try {
             return AccessTokens.sign(owner, claims);

@@ -213,10 +213,7 @@ final class RevokeCommand implements Callable<Integer> {
                 throw CliException.usage("--kid: '" + k + "' is not a k4.pid.… key id");
             }
         }
-        Path keyFile =
-                key != null
-                        ? key
-                        : device.source().toAbsolutePath().getParent().resolve("owner.key");
+        Path keyFile = key != null ? key : DoorCommand.OwnerKey.besideTheConfig(device);
         SigningKey owner = SigningKeys.load(keyFile, passphraseFile, context);
         try {
             return install(device, verifier, scope, owner, out);
