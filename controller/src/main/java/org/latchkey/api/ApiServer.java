@@ -235,7 +235,7 @@ public final class ApiServer implements AutoCloseable {
         }
         String length = ex.getRequestHeaders().getFirst("Content-Length");
         if (length != null && (!length.matches("\\d{1,10}") || Long.parseLong(length) > maxBytes)) {
-            error(ex, 413, "PAYLOAD_TOO_LARGE", "bodies here are at most " + maxBytes + " bytes");
+            tooLarge(ex, maxBytes);
             return Optional.empty();
         }
         byte[] body;
@@ -243,7 +243,7 @@ public final class ApiServer implements AutoCloseable {
             body = in.readNBytes(maxBytes + 1);
         }
         if (body.length > maxBytes) {
-            error(ex, 413, "PAYLOAD_TOO_LARGE", "bodies here are at most " + maxBytes + " bytes");
+            tooLarge(ex, maxBytes);
             return Optional.empty();
         }
         return Optional.of(new String(body, StandardCharsets.ISO_8859_1));
@@ -275,6 +275,15 @@ public final class ApiServer implements AutoCloseable {
             Logger.error(e.getCause(), "the door failed to answer");
             return Outcome.refused(RejectionReason.BUSY, "internal error");
         }
+    }
+
+    /**
+     * 413, and the connection closed after it: the rest of the body is left unread, so the client
+     * must not send its next request on this connection.
+     */
+    private static void tooLarge(HttpExchange ex, int maxBytes) throws IOException {
+        ex.getResponseHeaders().set("Connection", "close");
+        error(ex, 413, "PAYLOAD_TOO_LARGE", "bodies here are at most " + maxBytes + " bytes");
     }
 
     /**
