@@ -87,16 +87,28 @@ final class Report {
         Files.writeString(file, h.toString(), StandardCharsets.UTF_8);
     }
 
-    private record Lane(
-            String name,
-            Function<BenchDoor.Entry, Double> level,
-            Function<BenchDoor.Entry, String> label) {}
+    /**
+     * One row of the timeline: what it shows, its level over time, and the colour it is drawn in.
+     */
+    private record Lane(String name, Function<BenchDoor.Entry, Double> level, String colour) {}
+
+    private static final String STATE_COLOUR = "#1f5fa8";
+    private static final String ALARM_COLOUR = "#b3261e";
+
+    /** A light's lane in its own colour, so the green light is not drawn red. */
+    private static String colourOf(org.latchkey.hal.Indicators.Signal signal) {
+        return switch (signal) {
+            case GREEN -> "#1e8e3e";
+            case RED -> ALARM_COLOUR;
+            case BUZZER -> "#6d4c9f";
+        };
+    }
 
     /**
      * Step lines per signal: high/low like a logic analyser, the bolt with a middle level while it
      * moves.
      */
-    private static String diagram(List<BenchDoor.Entry> timeline) {
+    static String diagram(List<BenchDoor.Entry> timeline) {
         List<BenchDoor.Entry> points = timeline.stream().filter(e -> !e.state().isEmpty()).toList();
         if (points.isEmpty()) {
             return "<p>(no timeline)</p>";
@@ -111,17 +123,10 @@ final class Report {
                                     case "UNLOCKED" -> 0.0;
                                     default -> 0.5;
                                 },
-                        BenchDoor.Entry::bolt));
+                        STATE_COLOUR));
         lanes.add(
-                new Lane(
-                        "door (open ↑)",
-                        e -> e.door().equals("OPEN") ? 1.0 : 0.0,
-                        BenchDoor.Entry::door));
-        lanes.add(
-                new Lane(
-                        "camera (on ↑)",
-                        e -> e.camera() ? 1.0 : 0.0,
-                        e -> e.camera() ? "on" : "off"));
+                new Lane("door (open ↑)", e -> e.door().equals("OPEN") ? 1.0 : 0.0, STATE_COLOUR));
+        lanes.add(new Lane("camera (on ↑)", e -> e.camera() ? 1.0 : 0.0, STATE_COLOUR));
         for (org.latchkey.hal.Indicators.Signal signal :
                 org.latchkey.hal.Indicators.Signal.values()) {
             String name = signal.configName();
@@ -132,16 +137,12 @@ final class Report {
                                             ? " (sounds ↑)"
                                             : " light (on ↑)"),
                             e -> e.lights().contains(name) ? 1.0 : 0.0,
-                            e -> e.lights().contains(name) ? "on" : "off"));
+                            colourOf(signal)));
         }
         TreeSet<String> alarms = new TreeSet<>();
         points.forEach(e -> alarms.addAll(e.alarms()));
         for (String a : alarms) {
-            lanes.add(
-                    new Lane(
-                            a,
-                            e -> e.alarms().contains(a) ? 1.0 : 0.0,
-                            e -> e.alarms().contains(a) ? "raised" : ""));
+            lanes.add(new Lane(a, e -> e.alarms().contains(a) ? 1.0 : 0.0, ALARM_COLOUR));
         }
         double end = Math.max(1, points.get(points.size() - 1).at().toMillis() * 1.05);
         int height = lanes.size() * LANE + 30;
@@ -194,11 +195,10 @@ final class Report {
                 prevY = y;
             }
             path.append(" L").append(fmt(WIDTH - 8)).append(',').append(fmt(prevY));
-            String colour = i < 3 ? "#1f5fa8" : "#b3261e";
             s.append("<path d=\"")
                     .append(path)
                     .append("\" fill=\"none\" stroke=\"")
-                    .append(colour)
+                    .append(lane.colour())
                     .append("\" stroke-width=\"2\"/>");
         }
         int axis = lanes.size() * LANE + 20;
