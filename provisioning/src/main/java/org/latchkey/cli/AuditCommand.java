@@ -103,7 +103,8 @@ final class AuditCommand {
                                 + report.signedUpTo().get()
                                 + " ("
                                 + report.checkpoints()
-                                + " checkpoints); records after it are not yet covered by a"
+                                + (report.checkpoints() == 1 ? " checkpoint" : " checkpoints")
+                                + "); records after it are not yet covered by a"
                                 + " signature");
             } else {
                 out.println("no checkpoint yet: no record is covered by the door's signature");
@@ -147,7 +148,7 @@ final class AuditCommand {
             try {
                 return DoorKeys.readPublic(config);
             } catch (IOException e) {
-                throw CliException.failed(e.getMessage());
+                throw CliException.failed(IoProblems.describe(e));
             }
         }
     }

@@ -112,7 +112,7 @@ final class ClockCommand {
             } catch (IOException e) {
                 throw CliException.failed(
                         "latchkeyd is not running and the state directory cannot be used: "
-                                + e.getMessage());
+                                + IoProblems.describe(e));
             }
             StateDirClock.Result r;
             try (LockFile lock = StateDir.lock(state, "latchkey clock reset", LockFile.WAIT)) {

@@ -50,7 +50,7 @@ final class ConfigFile {
             write(file, next);
             return after;
         } catch (IOException e) {
-            throw CliException.failed(file + ": " + e.getMessage());
+            throw CliException.failed(file + ": " + IoProblems.describe(e));
         }
     }
 
@@ -66,7 +66,7 @@ final class ConfigFile {
             beforeWrite.run();
             write(file, text);
         } catch (IOException e) {
-            throw CliException.failed(file + ": " + e.getMessage());
+            throw CliException.failed(file + ": " + IoProblems.describe(e));
         }
     }
 
@@ -80,7 +80,7 @@ final class ConfigFile {
         try {
             return Files.readString(file, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw CliException.failed(file + ": cannot read: " + e.getMessage());
+            throw CliException.failed(file + ": cannot read: " + IoProblems.describe(e));
         }
     }
 
@@ -104,7 +104,7 @@ final class ConfigFile {
                             + ": permission denied): run this as the config's owner, e.g. with"
                             + " sudo");
         } catch (IOException e) {
-            throw CliException.failed("cannot lock " + file + ": " + e.getMessage());
+            throw CliException.failed("cannot lock " + file + ": " + IoProblems.describe(e));
         }
     }
 
@@ -142,7 +142,7 @@ final class ConfigFile {
                                 + " changed it meanwhile): check it and try again");
             }
         } catch (IOException e) {
-            throw CliException.failed(file + ": cannot write: " + e.getMessage());
+            throw CliException.failed(file + ": cannot write: " + IoProblems.describe(e));
         }
     }
 }

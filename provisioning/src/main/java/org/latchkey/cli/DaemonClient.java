@@ -122,7 +122,7 @@ final class DaemonClient {
                             + " s");
         } catch (IOException e) {
             throw CliException.failed(
-                    "cannot talk to latchkeyd at " + base + ": " + e.getMessage());
+                    "cannot talk to latchkeyd at " + base + ": " + IoProblems.describe(e));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw CliException.failed("interrupted");

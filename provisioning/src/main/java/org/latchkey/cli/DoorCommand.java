@@ -289,7 +289,7 @@ final class DoorCommand {
                         DoorKeys.readEndorsement(device.source()),
                         context.clock().instant());
             } catch (IOException e) {
-                throw CliException.failed(e.getMessage());
+                throw CliException.failed(IoProblems.describe(e));
             } finally {
                 key.get().destroy();
             }

@@ -45,7 +45,8 @@ final class DoorIdentitySetup {
         try {
             state = StateDir.open(device.stateDir());
         } catch (IOException e) {
-            throw CliException.failed("the state directory cannot be used: " + e.getMessage());
+            throw CliException.failed(
+                    "the state directory cannot be used: " + IoProblems.describe(e));
         }
         try (LockFile lock = StateDir.lock(state, "latchkey door key", LockFile.WAIT)) {
             Optional<SigningKey> existing = DoorKeys.readKey(state);
@@ -94,7 +95,7 @@ final class DoorIdentitySetup {
                             + e.getMessage()
                             + ")");
         } catch (IOException e) {
-            throw CliException.failed("the door key: " + e.getMessage());
+            throw CliException.failed("the door key: " + IoProblems.describe(e));
         }
     }
 

@@ -72,7 +72,7 @@ final class DoorTarget {
             try {
                 id = DoorKeys.readPublic(config).map(k -> k.pid());
             } catch (IOException e) {
-                throw CliException.failed(e.getMessage());
+                throw CliException.failed(IoProblems.describe(e));
             }
             if (id.isEmpty()) {
                 throw CliException.failed(

@@ -47,7 +47,7 @@ record EnrolledKeys(List<Key> keys, List<String> setAside, String from) {
                     "latchkeyd does not answer and "
                             + device.stateDir()
                             + " cannot be read ("
-                            + e.getMessage()
+                            + IoProblems.describe(e)
                             + "): run this as root or as the latchkey user");
         }
     }

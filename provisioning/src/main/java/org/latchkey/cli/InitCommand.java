@@ -158,6 +158,9 @@ final class InitCommand implements Callable<Integer> {
                             + existing.stream().map(p -> p.getFileName().toString()).toList()
                             + "): refusing to overwrite it; use --force to replace it");
         }
+        String state = stateDir != null ? stateDir.toString() : defaultStateDir(dir, driver);
+        mayWrite(dir, "the config folder");
+        mayWrite(dir.resolve(state), "the state directory");
         char[] pass =
                 passphrase.none
                         ? null
@@ -165,7 +168,6 @@ final class InitCommand implements Callable<Integer> {
                                 ? Passphrases.fromFile(passphrase.file)
                                 : Passphrases.ask(context, "Passphrase for the owner key: ", true);
         SigningKey owner = SigningKey.generate(context.random());
-        String state = stateDir != null ? stateDir.toString() : defaultStateDir(dir, driver);
         String text =
                 template(
                         Map.of(
@@ -199,6 +201,7 @@ final class InitCommand implements Callable<Integer> {
         long stamp = context.clock().instant().getEpochSecond();
         char[] keyPass = pass;
         DoorIdentitySetup.Result door;
+        boolean finished = false;
         try {
             // The folder holds the owner's private key: its mode is chosen here, never the umask's.
             AtomicFiles.createDirectories(dir, PosixFilePermissions.fromString("rwxr-x---"));
@@ -242,7 +245,11 @@ final class InitCommand implements Callable<Integer> {
                             force,
                             context.clock().instant(),
                             context.random());
+            finished = true;
         } finally {
+            if (!finished && existing.isEmpty()) {
+                removeHalfMadeSetup(config);
+            }
             owner.destroy();
             if (pass != null) {
                 Arrays.fill(pass, '\0');
@@ -258,7 +265,7 @@ final class InitCommand implements Callable<Integer> {
                         + "      the configuration ("
                         + driver
                         + " driver, state in "
-                        + state
+                        + dir.resolve(state)
                         + ")");
         out.println(
                 "  "
@@ -377,6 +384,45 @@ final class InitCommand implements Callable<Integer> {
                     "--timezone: '"
                             + Terminal.escape(timezone)
                             + "' is not a time zone (e.g. Europe/Berlin, America/New_York, UTC)");
+        }
+    }
+
+    /**
+     * Checked before anything is written or asked: a setup this user cannot finish (a folder of
+     * root's, say) is refused up front, in words.
+     */
+    private static void mayWrite(Path folder, String what) throws CliException {
+        Path existing = folder.toAbsolutePath().normalize();
+        while (existing.getParent() != null && !Files.exists(existing)) {
+            existing = existing.getParent();
+        }
+        if (!Files.isDirectory(existing) || !Files.isWritable(existing)) {
+            throw CliException.failed(
+                    what
+                            + " "
+                            + folder
+                            + ": "
+                            + existing
+                            + (Files.isDirectory(existing)
+                                    ? " is not writable by " + System.getProperty("user.name")
+                                    : " is not a folder")
+                            + ": run init as root (sudo), or give folders you own (--config-dir,"
+                            + " --state-dir; --driver simulated keeps the state beside the"
+                            + " config)");
+        }
+    }
+
+    /**
+     * A first setup that failed half-way (the door key could not be made, say) takes back the files
+     * it wrote, so that running init again is not refused as "a setup already exists".
+     */
+    private static void removeHalfMadeSetup(Path config) {
+        for (String name : List.of(CONFIG, OWNER + ".key", OWNER + ".pub")) {
+            try {
+                Files.deleteIfExists(config.resolveSibling(name));
+            } catch (IOException e) {
+                // Left for the person to see: init names the folder when it is run again.
+            }
         }
     }
 

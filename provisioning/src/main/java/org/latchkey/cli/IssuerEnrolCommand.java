@@ -182,7 +182,7 @@ final class IssuerEnrolCommand implements Callable<Integer> {
         } catch (IOException e) {
             throw CliException.failed(
                     "latchkeyd is not running and the state directory cannot be used: "
-                            + e.getMessage());
+                            + IoProblems.describe(e));
         }
         try (LockFile lock = StateDir.lock(state, "latchkey issuer enrol", LockFile.WAIT)) {
             return StateDirEnrolments.enrol(device, state, text, context.clock());

@@ -127,7 +127,7 @@ public final class KeyFiles {
             }
             return Files.readString(file, charset);
         } catch (IOException e) {
-            throw CliException.failed(file + ": cannot read: " + e.getMessage());
+            throw CliException.failed(file + ": cannot read: " + IoProblems.describe(e));
         }
     }
 

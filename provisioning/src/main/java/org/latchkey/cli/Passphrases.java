@@ -65,7 +65,7 @@ final class Passphrases {
         } catch (CharacterCodingException e) {
             throw CliException.failed(file + ": not UTF-8 text");
         } catch (IOException e) {
-            throw CliException.failed(file + ": cannot read: " + e.getMessage());
+            throw CliException.failed(file + ": cannot read: " + IoProblems.describe(e));
         }
     }
 }

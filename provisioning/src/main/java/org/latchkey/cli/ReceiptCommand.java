@@ -193,7 +193,7 @@ final class ReceiptCommand {
                                 StandardCharsets.US_ASCII)
                         .strip();
             } catch (IOException e) {
-                throw CliException.failed("standard input: " + e.getMessage());
+                throw CliException.failed("standard input: " + IoProblems.describe(e));
             }
         }
         if (fileOrText.startsWith("v4.public.")) {

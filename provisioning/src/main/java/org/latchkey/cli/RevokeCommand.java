@@ -359,7 +359,7 @@ final class RevokeCommand implements Callable<Integer> {
         } catch (IOException e) {
             throw CliException.failed(
                     "latchkeyd is not running and the list cannot go into the state directory: "
-                            + e.getMessage());
+                            + IoProblems.describe(e));
         }
         try (LockFile lock = StateDir.lock(state, "latchkey revoke", LockFile.WAIT)) {
             next =
@@ -438,7 +438,7 @@ final class RevokeCommand implements Callable<Integer> {
         } catch (IOException e) {
             throw CliException.failed(
                     "latchkeyd is not running and the state directory cannot be used: "
-                            + e.getMessage());
+                            + IoProblems.describe(e));
         }
         RevocationList next;
         String text;
@@ -459,7 +459,7 @@ final class RevokeCommand implements Callable<Integer> {
         } catch (IOException e) {
             throw CliException.failed(
                     "latchkeyd is not running and the state directory cannot be written: "
-                            + e.getMessage());
+                            + IoProblems.describe(e));
         }
         writeOut(text);
         out.println(

@@ -14,6 +14,7 @@ import org.latchkey.token.Paserk;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 class InitAndIssuerTest {
     @TempDir Path dir;
@@ -95,6 +96,83 @@ class InitAndIssuerTest {
                     3,
                     files.filter(p -> p.getFileName().toString().contains(".replaced-")).count());
         }
+    }
+
+    @Test
+    void init_refusesAStateDirectoryItCannotMake_beforeWritingOrAskingAnything() throws Exception {
+        Path other = dir.resolve("other");
+        Files.writeString(dir.resolve("a-file"), "not a folder");
+        CliRun.Result r =
+                cli.run(
+                        "init",
+                        "--config-dir",
+                        other.toString(),
+                        "--lock-id",
+                        "gate",
+                        "--driver",
+                        "simulated",
+                        "--state-dir",
+                        dir.resolve("a-file").resolve("state").toString());
+        assertEquals(ExitCode.FAILED, r.code(), r.err());
+        assertTrue(
+                r.err().contains("the state directory") && r.err().contains("is not a folder"),
+                r.err());
+        assertTrue(!r.err().contains("Passphrase"), "refused before the passphrase was asked");
+        assertTrue(!Files.exists(other), "nothing written");
+    }
+
+    @Test
+    void init_thatFailsHalfWay_takesBackWhatItWrote_soThatRunningItAgainWorks() throws Exception {
+        Path other = dir.resolve("other");
+        Path unsafe = Files.createDirectory(dir.resolve("open-to-all"));
+        Files.setPosixFilePermissions(
+                unsafe, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+        CliRun.Result failed =
+                cli.run(
+                        "init",
+                        "--config-dir",
+                        other.toString(),
+                        "--lock-id",
+                        "gate",
+                        "--driver",
+                        "simulated",
+                        "--no-passphrase",
+                        "--state-dir",
+                        unsafe.toString());
+        assertEquals(ExitCode.FAILED, failed.code(), failed.err());
+        assertTrue(failed.err().contains("state directory cannot be used"), failed.err());
+        try (var left = Files.list(other)) {
+            assertEquals(
+                    List.of(),
+                    left.map(f -> f.getFileName().toString())
+                            .filter(f -> !f.equals(".latchkey.toml.lock")) // the edit lock stays
+                            .toList(),
+                    "the half-made setup taken back");
+        }
+        CliRun.Result again =
+                cli.run(
+                        "init",
+                        "--config-dir",
+                        other.toString(),
+                        "--lock-id",
+                        "gate",
+                        "--driver",
+                        "simulated",
+                        "--no-passphrase");
+        assertEquals(0, again.code(), again.err());
+    }
+
+    @Test
+    void fileProblems_areSaidInWords() {
+        assertEquals(
+                "permission denied: /etc/latchkey"
+                        + ("root".equals(System.getProperty("user.name"))
+                                ? ""
+                                : " (this needs root, e.g. sudo, or a folder you own)"),
+                IoProblems.describe(new java.nio.file.AccessDeniedException("/etc/latchkey")));
+        assertEquals(
+                "no such file or folder: keys/owner.key",
+                IoProblems.describe(new java.nio.file.NoSuchFileException("keys/owner.key")));
     }
 
     @Test
