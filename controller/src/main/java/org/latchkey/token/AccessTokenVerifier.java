@@ -114,9 +114,9 @@ public final class AccessTokenVerifier {
             throw new TokenRejectedException(
                     WINDOW_TOO_LONG,
                     "window of "
-                            + claims.window()
+                            + org.latchkey.config.Durations.format(claims.window())
                             + " is longer than the "
-                            + policy.maxWindow()
+                            + org.latchkey.config.Durations.format(policy.maxWindow())
                             + " key '"
                             + issuer.name()
                             + "' may grant");
@@ -151,14 +151,13 @@ public final class AccessTokenVerifier {
         }
         if (now.isBefore(claims.notBefore().minus(clockRules.skew()))) {
             throw new TokenRejectedException(
-                    NOT_YET_VALID, "valid from " + Rfc3339.format(claims.notBefore()));
+                    NOT_YET_VALID, "valid from " + readable(claims.notBefore()));
         }
         // A once token's expiry against the latest time known to have passed (the floor and the
         // compaction horizon, when the clock reads earlier): setting the clock back never revives
         // one whose record may be gone. A window token's against the clock (ClockReading).
         if (!clock.expiryClock(claims.use()).isBefore(claims.expires().plus(clockRules.skew()))) {
-            throw new TokenRejectedException(
-                    EXPIRED, "expired at " + Rfc3339.format(claims.expires()));
+            throw new TokenRejectedException(EXPIRED, "expired at " + readable(claims.expires()));
         }
         if (policy.hours().isPresent()
                 && !policy.hours().get().contains(LocalDateTime.ofInstant(now, zone))) {
@@ -179,5 +178,20 @@ public final class AccessTokenVerifier {
                     OUTSIDE_HOURS,
                     "this pass is valid only " + claims.hours().get() + " (" + zone + ")");
         }
+    }
+
+    /**
+     * A time in a refusal, as the door's people read it (its zone, as on the door card) and as the
+     * instant itself: {@code 2026-12-09 09:00 +01:00 (Europe/Berlin; 2026-12-09T08:00:00Z)}.
+     */
+    private String readable(Instant t) {
+        java.time.ZonedDateTime local = t.atZone(zone);
+        String shown =
+                java.time.format.DateTimeFormatter.ofPattern(
+                                local.getSecond() == 0
+                                        ? "uuuu-MM-dd HH:mm xxx"
+                                        : "uuuu-MM-dd HH:mm:ss xxx")
+                        .format(local);
+        return shown + " (" + zone.getId() + "; " + Rfc3339.format(t) + ")";
     }
 }

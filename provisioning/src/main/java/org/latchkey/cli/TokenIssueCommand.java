@@ -186,6 +186,16 @@ final class TokenIssueCommand implements Callable<Integer> {
             JsonOutput.print(spec, o);
         } else {
             spec.commandLine().getOut().println(token);
+            PrintWriter err = spec.commandLine().getErr();
+            err.println(
+                    "latchkey: to revoke this pass: --jti "
+                            + key.publicKey().pid()
+                            + "/"
+                            + claims.tokenId());
+            if (!claims.expires().isAfter(context.clock().instant())) {
+                err.println(
+                        "latchkey: note: this pass has already expired: the door will refuse it");
+            }
         }
         return ExitCode.OK;
     }
