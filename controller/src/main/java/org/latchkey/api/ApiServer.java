@@ -374,7 +374,7 @@ public final class ApiServer implements AutoCloseable {
         json(ex, 200, Json.object().put("ok", true).put("door", d.contact().state().name()));
     }
 
-    /** {@code bolt-jam}, {@code contact-cut}, {@code camera-offline}, or {@code clear}. */
+    /** A fault of {@link HalConfig.Fault} by its config name, or {@code clear}. */
     private void simFault(HttpExchange ex, String body) throws IOException {
         SimulatedDoor d = sim.orElseThrow();
         body = body.strip();
@@ -387,7 +387,11 @@ public final class ApiServer implements AutoCloseable {
                         ex,
                         400,
                         "BAD_REQUEST",
-                        "the body must be bolt-jam, contact-cut, camera-offline or clear");
+                        "the body must be "
+                                + java.util.Arrays.stream(HalConfig.Fault.values())
+                                        .map(HalConfig.Fault::configName)
+                                        .collect(java.util.stream.Collectors.joining(", "))
+                                + " or clear");
                 return;
             }
             d.inject(f.get());

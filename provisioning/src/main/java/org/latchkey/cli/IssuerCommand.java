@@ -408,6 +408,9 @@ final class IssuerCommand {
                 + Durations.format(i.policy().maxWindow())
                 + i.policy().hours().map(h -> ", " + h).orElse("")
                 + (i.policy().onceOnly() ? ", once only" : "")
-                + (i.policy().isOwner() ? " (owner)" : "");
+                + (i.policy().isOwner()
+                        ? "; an owner key: also signs revocation lists, clock resets and phones'"
+                                + " enrolments"
+                        : "");
     }
 }

@@ -56,8 +56,8 @@ final class WebCommand implements Callable<Integer> {
                             + device.source()
                             + " (port = "
                             + WebSettings.DEFAULT_PORT
-                            + " by default) and restart latchkeyd (sudo systemctl restart"
-                            + " latchkeyd)");
+                            + " by default) and "
+                            + restart(device));
         }
         WebSettings web = device.web().get();
         Optional<X509Certificate> cert;
@@ -66,15 +66,16 @@ final class WebCommand implements Callable<Integer> {
         } catch (IOException e) {
             throw CliException.failed(
                     "the certificate cannot be read ("
-                            + e.getMessage()
+                            + IoProblems.describe(e)
                             + "): run this as root or as the latchkey user");
         }
         if (cert.isEmpty()) {
             throw CliException.failed(
                     "no certificate yet in "
                             + device.stateDir()
-                            + ": latchkeyd makes it when it starts with [web] (sudo systemctl"
-                            + " restart latchkeyd), then run this again");
+                            + ": latchkeyd makes it when it starts with [web] ("
+                            + restart(device)
+                            + "), then run this again");
         }
         String host = web.hostname().orElseGet(WebCertificate::systemHostname);
         String url = "https://" + WebCertificate.localName(host) + ":" + web.port() + "/";
@@ -95,7 +96,37 @@ final class WebCommand implements Callable<Integer> {
             out.println("wrote the certificate to " + pem);
         }
         out.flush();
+        if (!answers(web)) {
+            spec.commandLine()
+                    .getErr()
+                    .println(
+                            "latchkey: note: nothing answers on port "
+                                    + web.port()
+                                    + " now: "
+                                    + restart(device));
+        }
         return ExitCode.OK;
+    }
+
+    private static String restart(DeviceConfig device) {
+        return "restart latchkeyd (sudo systemctl restart latchkeyd; in a checkout: ./latchkeyd"
+                + " --config "
+                + device.source()
+                + ")";
+    }
+
+    /**
+     * Whether the door's web listener takes a connection now (on this machine, within a second).
+     */
+    private static boolean answers(WebSettings web) {
+        String host =
+                web.bind().equals("0.0.0.0") || web.bind().equals("::") ? "127.0.0.1" : web.bind();
+        try (java.net.Socket s = new java.net.Socket()) {
+            s.connect(new java.net.InetSocketAddress(host, web.port()), 1000);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     private static String pem(X509Certificate c) throws CertificateEncodingException {

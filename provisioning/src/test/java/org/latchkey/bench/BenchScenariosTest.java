@@ -240,6 +240,24 @@ class BenchScenariosTest {
     }
 
     @Test
+    void benchHelp_namesEveryScenario_onLinesThatDoNotWrap() {
+        String footer =
+                String.join(
+                        "\n",
+                        BenchCommand.class
+                                .getAnnotation(picocli.CommandLine.Command.class)
+                                .footer());
+        for (Scenarios.Scenario s : Scenarios.ALL) {
+            assertTrue(
+                    java.util.regex.Pattern.compile("\\b" + s.name() + "\\b")
+                            .matcher(footer)
+                            .find(),
+                    s.name() + " missing from bench --help");
+        }
+        footer.lines().forEach(l -> assertTrue(l.length() <= 79, "wraps at 80 columns: " + l));
+    }
+
+    @Test
     void brokenExpectation_failsTheScenario_namingTheStep() throws Exception {
         Scenarios.Scenario wrong =
                 new Scenarios.Scenario(

@@ -16,7 +16,7 @@ class ReportTest {
     private static final Pattern LANE =
             Pattern.compile(
                     "<text [^>]*>([^<]+)</text><line [^>]*/><path d=\"[^\"]*\" fill=\"none\""
-                        + " stroke=\"(#[0-9a-f]{6})\"");
+                            + " stroke=\"(#[0-9a-f]{6})\"");
 
     @Test
     void everyLaneIsDrawnInTheColourOfWhatItShows() {

@@ -253,5 +253,8 @@ class IssuerEnrolCommandTest {
                 WebCertificate.fingerprint(WebCertificate.read(dir.resolve("state")).orElseThrow());
         assertTrue(on.out().contains("certificate SHA-256: " + fingerprint), on.out());
         assertTrue(on.out().contains("█") || on.out().contains("▀"), "a QR code: " + on.out());
+        assertTrue(
+                on.err().contains("nothing answers on port 18443"),
+                "the door is down: " + on.err());
     }
 }
