@@ -201,6 +201,8 @@ final class InitCommand implements Callable<Integer> {
         long stamp = context.clock().instant().getEpochSecond();
         char[] keyPass = pass;
         DoorIdentitySetup.Result door;
+        // Set once this init's own files are written (under the config's lock, not another's).
+        boolean[] wrote = {false};
         boolean finished = false;
         try {
             // The folder holds the owner's private key: its mode is chosen here, never the umask's.
@@ -234,6 +236,7 @@ final class InitCommand implements Callable<Integer> {
                                 owner,
                                 keyPass,
                                 context.random());
+                        wrote[0] = true;
                     });
             // The door's own identity: a door key (kept by --force), door.pub, the endorsement.
             DeviceConfig device = DeviceConfigs.parse(config, text);
@@ -247,7 +250,7 @@ final class InitCommand implements Callable<Integer> {
                             context.random());
             finished = true;
         } finally {
-            if (!finished && existing.isEmpty()) {
+            if (wrote[0] && !finished && existing.isEmpty()) {
                 removeHalfMadeSetup(config);
             }
             owner.destroy();
