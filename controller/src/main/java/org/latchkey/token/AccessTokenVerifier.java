@@ -114,6 +114,9 @@ public final class AccessTokenVerifier {
             throw new TokenRejectedException(
                     WINDOW_TOO_LONG,
                     "window of "
+                            + (claims.window().toNanosPart() % 1_000_000 == 0
+                                    ? ""
+                                    : "more than ") // below what the short form shows
                             + org.latchkey.config.Durations.format(claims.window())
                             + " is longer than the "
                             + org.latchkey.config.Durations.format(policy.maxWindow())

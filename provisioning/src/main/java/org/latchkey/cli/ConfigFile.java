@@ -70,6 +70,15 @@ final class ConfigFile {
         }
     }
 
+    /** Runs {@code step} under the config's lock. */
+    static void locked(Path file, String command, Step step) throws CliException {
+        try (LockFile lock = lock(file, command)) {
+            step.run();
+        } catch (IOException e) {
+            throw CliException.failed(file + ": " + IoProblems.describe(e));
+        }
+    }
+
     /** Work done under the config's lock. */
     @FunctionalInterface
     interface Step {

@@ -201,8 +201,9 @@ final class InitCommand implements Callable<Integer> {
         long stamp = context.clock().instant().getEpochSecond();
         char[] keyPass = pass;
         DoorIdentitySetup.Result door;
-        // Set once this init's own files are written (under the config's lock, not another's).
-        boolean[] wrote = {false};
+        // The key files this init made (under the config's lock), by identity: taken back if it
+        // fails half-way, and only they — never a file another init or a person put there since.
+        Map<Path, Object> madeKeys = new java.util.HashMap<>();
         boolean finished = false;
         try {
             // The folder holds the owner's private key: its mode is chosen here, never the umask's.
@@ -230,13 +231,19 @@ final class InitCommand implements Callable<Integer> {
                         for (Path p : existing) {
                             Files.move(p, p.resolveSibling(p.getFileName() + ".replaced-" + stamp));
                         }
-                        KeyFiles.write(
-                                dir.resolve(OWNER + ".key"),
-                                dir.resolve(OWNER + ".pub"),
-                                owner,
-                                keyPass,
-                                context.random());
-                        wrote[0] = true;
+                        try {
+                            KeyFiles.write(
+                                    dir.resolve(OWNER + ".key"),
+                                    dir.resolve(OWNER + ".pub"),
+                                    owner,
+                                    keyPass,
+                                    context.random());
+                        } finally {
+                            if (existing.isEmpty()) {
+                                remember(dir.resolve(OWNER + ".key"), madeKeys);
+                                remember(dir.resolve(OWNER + ".pub"), madeKeys);
+                            }
+                        }
                     });
             // The door's own identity: a door key (kept by --force), door.pub, the endorsement.
             DeviceConfig device = DeviceConfigs.parse(config, text);
@@ -250,8 +257,8 @@ final class InitCommand implements Callable<Integer> {
                             context.random());
             finished = true;
         } finally {
-            if (wrote[0] && !finished && existing.isEmpty()) {
-                removeHalfMadeSetup(config);
+            if (!finished && !madeKeys.isEmpty()) {
+                removeHalfMadeSetup(config, text, madeKeys);
             }
             owner.destroy();
             if (pass != null) {
@@ -399,33 +406,80 @@ final class InitCommand implements Callable<Integer> {
         while (existing.getParent() != null && !Files.exists(existing)) {
             existing = existing.getParent();
         }
-        if (!Files.isDirectory(existing) || !Files.isWritable(existing)) {
+        if (!Files.isDirectory(existing)) {
+            throw CliException.failed(
+                    what + " " + folder + ": " + existing + " is not a folder: give another");
+        }
+        if (!Files.isWritable(existing)) {
+            boolean root = "root".equals(System.getProperty("user.name"));
             throw CliException.failed(
                     what
                             + " "
                             + folder
                             + ": "
                             + existing
-                            + (Files.isDirectory(existing)
-                                    ? " is not writable by " + System.getProperty("user.name")
-                                    : " is not a folder")
-                            + ": run init as root (sudo), or give folders you own (--config-dir,"
-                            + " --state-dir; --driver simulated keeps the state beside the"
-                            + " config)");
+                            + " is not writable by "
+                            + System.getProperty("user.name")
+                            + (root
+                                    ? " (a read-only file system?)"
+                                    : ": run init as root (sudo), or give folders you own"
+                                            + " (--config-dir, --state-dir; --driver simulated"
+                                            + " keeps the state beside the config)"));
         }
     }
 
-    /**
-     * A first setup that failed half-way (the door key could not be made, say) takes back the files
-     * it wrote, so that running init again is not refused as "a setup already exists".
-     */
-    private static void removeHalfMadeSetup(Path config) {
-        for (String name : List.of(CONFIG, OWNER + ".key", OWNER + ".pub")) {
-            try {
-                Files.deleteIfExists(config.resolveSibling(name));
-            } catch (IOException e) {
-                // Left for the person to see: init names the folder when it is run again.
+    private static void remember(Path file, Map<Path, Object> made) {
+        try {
+            Object identity = identity(file);
+            if (identity != null) { // else it cannot be told from another: left alone
+                made.put(file, identity);
             }
+        } catch (IOException e) {
+            // not made
+        }
+    }
+
+    private static Object identity(Path file) throws IOException {
+        return Files.readAttributes(
+                        file,
+                        java.nio.file.attribute.BasicFileAttributes.class,
+                        java.nio.file.LinkOption.NOFOLLOW_LINKS)
+                .fileKey();
+    }
+
+    /**
+     * A first setup that failed half-way (the door key could not be made, say) takes back what it
+     * wrote, so that running init again is not refused as "a setup already exists": under the
+     * config's lock, the key files it made (the same files, by identity) and the config if it still
+     * holds this init's text (which names this init's new owner key).
+     */
+    private void removeHalfMadeSetup(Path config, String text, Map<Path, Object> madeKeys) {
+        try {
+            ConfigFile.locked(
+                    config,
+                    "init",
+                    () -> {
+                        for (Map.Entry<Path, Object> made : madeKeys.entrySet()) {
+                            if (Files.exists(made.getKey(), java.nio.file.LinkOption.NOFOLLOW_LINKS)
+                                    && identity(made.getKey()).equals(made.getValue())) {
+                                Files.delete(made.getKey());
+                            }
+                        }
+                        if (Files.isRegularFile(config, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+                                && Files.size(config)
+                                        == text.getBytes(StandardCharsets.UTF_8).length
+                                && Files.readString(config).equals(text)) {
+                            Files.delete(config);
+                        }
+                    });
+        } catch (CliException | RuntimeException e) {
+            spec.commandLine()
+                    .getErr()
+                    .println(
+                            "latchkey: the half-made setup in "
+                                    + config.getParent()
+                                    + " could not be taken back: "
+                                    + e.getMessage());
         }
     }
 

@@ -17,7 +17,7 @@ final class IoProblems {
 
     static String describe(IOException e) {
         return switch (e) {
-            case AccessDeniedException a -> "permission denied: " + a.getMessage() + rootHint();
+            case AccessDeniedException a -> "permission denied: " + a.getMessage();
             case NoSuchFileException n -> "no such file or folder: " + n.getMessage();
             case FileAlreadyExistsException f -> "already exists: " + f.getMessage();
             case NotDirectoryException d -> "not a folder: " + d.getMessage();
@@ -27,9 +27,13 @@ final class IoProblems {
         };
     }
 
-    private static String rootHint() {
-        return "root".equals(System.getProperty("user.name"))
-                ? ""
-                : " (this needs root, e.g. sudo, or a folder you own)";
+    /**
+     * For a command that met a folder it may not use, and says nothing more itself: who may (not
+     * said to root, for whom it would be no help).
+     */
+    static String hint(IOException e) {
+        return e instanceof AccessDeniedException && !"root".equals(System.getProperty("user.name"))
+                ? " (run it as root, e.g. with sudo, or use folders you own)"
+                : "";
     }
 }

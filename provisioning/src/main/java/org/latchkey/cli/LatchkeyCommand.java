@@ -180,7 +180,7 @@ public final class LatchkeyCommand {
                 yield ExitCode.REJECTED;
             }
             case java.io.IOException io -> {
-                err.println("latchkey: " + IoProblems.describe(io));
+                err.println("latchkey: " + IoProblems.describe(io) + IoProblems.hint(io));
                 yield ExitCode.FAILED;
             }
             default -> {

@@ -193,8 +193,7 @@ final class TokenIssueCommand implements Callable<Integer> {
                             + "/"
                             + claims.tokenId());
             if (!claims.expires().isAfter(context.clock().instant())) {
-                err.println(
-                        "latchkey: note: this pass has already expired: the door will refuse it");
+                err.println("latchkey: note: this pass has already expired");
             }
         }
         return ExitCode.OK;

@@ -237,9 +237,16 @@ class IssuerEnrolCommandTest {
         CliProcess.Result off = cli("web", "--config", config.toString());
         assertEquals(1, off.code());
         assertTrue(off.err().contains("add a [web] section"), off.err());
+        int port;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
         Files.writeString(
                 config,
-                Files.readString(config) + "\n[web]\nport = 18443\nhostname = \"frontdoor\"\n");
+                Files.readString(config)
+                        + "\n[web]\nport = "
+                        + port
+                        + "\nhostname = \"frontdoor\"\n");
         CliProcess.Result before = cli("web", "--config", config.toString());
         assertEquals(1, before.code());
         assertTrue(before.err().contains("latchkeyd makes it when it starts"), before.err());
@@ -248,13 +255,13 @@ class IssuerEnrolCommandTest {
         }
         CliProcess.Result on = cli("web", "--config", config.toString());
         assertEquals(0, on.code(), on.err());
-        assertTrue(on.out().contains("https://frontdoor.local:18443/"), on.out());
+        assertTrue(on.out().contains("https://frontdoor.local:" + port + "/"), on.out());
         String fingerprint =
                 WebCertificate.fingerprint(WebCertificate.read(dir.resolve("state")).orElseThrow());
         assertTrue(on.out().contains("certificate SHA-256: " + fingerprint), on.out());
         assertTrue(on.out().contains("█") || on.out().contains("▀"), "a QR code: " + on.out());
         assertTrue(
-                on.err().contains("nothing answers on port 18443"),
+                on.err().contains("nothing answers on port " + port),
                 "the door is down: " + on.err());
     }
 }
