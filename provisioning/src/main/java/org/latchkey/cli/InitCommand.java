@@ -201,9 +201,7 @@ final class InitCommand implements Callable<Integer> {
         long stamp = context.clock().instant().getEpochSecond();
         char[] keyPass = pass;
         DoorIdentitySetup.Result door;
-        // The key files this init made (under the config's lock), by identity: taken back if it
-        // fails half-way, and only they — never a file another init or a person put there since.
-        Map<Path, Object> madeKeys = new java.util.HashMap<>();
+        HalfMadeSetup made = new HalfMadeSetup(config);
         boolean finished = false;
         try {
             // The folder holds the owner's private key: its mode is chosen here, never the umask's.
@@ -240,8 +238,8 @@ final class InitCommand implements Callable<Integer> {
                                     context.random());
                         } finally {
                             if (existing.isEmpty()) {
-                                remember(dir.resolve(OWNER + ".key"), madeKeys);
-                                remember(dir.resolve(OWNER + ".pub"), madeKeys);
+                                made.keyFile(dir.resolve(OWNER + ".key"));
+                                made.keyFile(dir.resolve(OWNER + ".pub"));
                             }
                         }
                     });
@@ -257,8 +255,17 @@ final class InitCommand implements Callable<Integer> {
                             context.random());
             finished = true;
         } finally {
-            if (!finished && !madeKeys.isEmpty()) {
-                removeHalfMadeSetup(config, text, madeKeys);
+            if (!finished) {
+                made.takeBack(text)
+                        .ifPresent(
+                                why ->
+                                        spec.commandLine()
+                                                .getErr()
+                                                .println(
+                                                        "latchkey: the half-made setup in "
+                                                                + dir
+                                                                + " could not be taken back: "
+                                                                + why));
             }
             owner.destroy();
             if (pass != null) {
@@ -425,61 +432,6 @@ final class InitCommand implements Callable<Integer> {
                                     : ": run init as root (sudo), or give folders you own"
                                             + " (--config-dir, --state-dir; --driver simulated"
                                             + " keeps the state beside the config)"));
-        }
-    }
-
-    private static void remember(Path file, Map<Path, Object> made) {
-        try {
-            Object identity = identity(file);
-            if (identity != null) { // else it cannot be told from another: left alone
-                made.put(file, identity);
-            }
-        } catch (IOException e) {
-            // not made
-        }
-    }
-
-    private static Object identity(Path file) throws IOException {
-        return Files.readAttributes(
-                        file,
-                        java.nio.file.attribute.BasicFileAttributes.class,
-                        java.nio.file.LinkOption.NOFOLLOW_LINKS)
-                .fileKey();
-    }
-
-    /**
-     * A first setup that failed half-way (the door key could not be made, say) takes back what it
-     * wrote, so that running init again is not refused as "a setup already exists": under the
-     * config's lock, the key files it made (the same files, by identity) and the config if it still
-     * holds this init's text (which names this init's new owner key).
-     */
-    private void removeHalfMadeSetup(Path config, String text, Map<Path, Object> madeKeys) {
-        try {
-            ConfigFile.locked(
-                    config,
-                    "init",
-                    () -> {
-                        for (Map.Entry<Path, Object> made : madeKeys.entrySet()) {
-                            if (Files.exists(made.getKey(), java.nio.file.LinkOption.NOFOLLOW_LINKS)
-                                    && identity(made.getKey()).equals(made.getValue())) {
-                                Files.delete(made.getKey());
-                            }
-                        }
-                        if (Files.isRegularFile(config, java.nio.file.LinkOption.NOFOLLOW_LINKS)
-                                && Files.size(config)
-                                        == text.getBytes(StandardCharsets.UTF_8).length
-                                && Files.readString(config).equals(text)) {
-                            Files.delete(config);
-                        }
-                    });
-        } catch (CliException | RuntimeException e) {
-            spec.commandLine()
-                    .getErr()
-                    .println(
-                            "latchkey: the half-made setup in "
-                                    + config.getParent()
-                                    + " could not be taken back: "
-                                    + e.getMessage());
         }
     }
 
