@@ -128,18 +128,7 @@ class InitAndIssuerTest {
         Path unsafe = Files.createDirectory(dir.resolve("open-to-all"));
         Files.setPosixFilePermissions(
                 unsafe, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
-        CliRun.Result failed =
-                cli.run(
-                        "init",
-                        "--config-dir",
-                        other.toString(),
-                        "--lock-id",
-                        "gate",
-                        "--driver",
-                        "simulated",
-                        "--no-passphrase",
-                        "--state-dir",
-                        unsafe.toString());
+        CliRun.Result failed = cli.init(other, "--state-dir", unsafe.toString());
         assertEquals(ExitCode.FAILED, failed.code(), failed.err());
         assertTrue(failed.err().contains("state directory cannot be used"), failed.err());
         try (var left = Files.list(other)) {
@@ -150,16 +139,7 @@ class InitAndIssuerTest {
                             .toList(),
                     "the half-made setup taken back");
         }
-        CliRun.Result again =
-                cli.run(
-                        "init",
-                        "--config-dir",
-                        other.toString(),
-                        "--lock-id",
-                        "gate",
-                        "--driver",
-                        "simulated",
-                        "--no-passphrase");
+        CliRun.Result again = cli.init(other);
         assertEquals(0, again.code(), again.err());
     }
 
