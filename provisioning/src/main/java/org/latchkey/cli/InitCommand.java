@@ -38,7 +38,7 @@ import java.util.concurrent.Callable;
                 "Set up a door: write a complete, commented latchkey.toml with safe defaults,"
                     + " generate the owner key pair (encrypted unless --no-passphrase) and trust it"
                     + " as owner. Refuses to overwrite an existing setup unless --force (then the"
-                    + " old files are kept as *.replaced-<time>).")
+                    + " old files are kept as *.replaced-<UTC time>).")
 final class InitCommand implements Callable<Integer> {
     static final String CONFIG = "latchkey.toml";
     static final String OWNER = "owner";
@@ -198,7 +198,12 @@ final class InitCommand implements Callable<Integer> {
             }
             throw CliException.failed(e.getMessage());
         }
-        long stamp = context.clock().instant().getEpochSecond();
+        // When the old files were set aside, readable in a listing (UTC):
+        // owner.key.replaced-20261208-091500
+        String stamp =
+                java.time.format.DateTimeFormatter.ofPattern("uuuuMMdd-HHmmss")
+                        .withZone(ZoneOffset.UTC)
+                        .format(context.clock().instant());
         char[] keyPass = pass;
         DoorIdentitySetup.Result door;
         HalfMadeSetup made = new HalfMadeSetup(config);

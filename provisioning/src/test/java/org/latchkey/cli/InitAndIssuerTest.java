@@ -94,7 +94,12 @@ class InitAndIssuerTest {
         try (var files = Files.list(dir)) {
             assertEquals(
                     3,
-                    files.filter(p -> p.getFileName().toString().contains(".replaced-")).count());
+                    files.filter(
+                                    p ->
+                                            p.getFileName()
+                                                    .toString()
+                                                    .endsWith(".replaced-20261125-090000"))
+                            .count());
         }
     }
 
