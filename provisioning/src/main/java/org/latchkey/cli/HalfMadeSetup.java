@@ -15,11 +15,13 @@ import java.util.Optional;
  * say) can take it back and running init again is not refused as "a setup already exists" — and
  * only what it made: the key files by identity (remembered under the config's lock, as they were
  * written), the config only while it still holds this init's text (which names its new owner key).
- * Never a file another init or a person put there since.
+ * Never a file another init or a person put there since. With {@code --force}, the files of the
+ * setup before it, set aside by {@link #setAside}, are put back in their places.
  */
 final class HalfMadeSetup {
     private final Path config;
     private final Map<Path, Object> keyFiles = new HashMap<>();
+    private final Map<Path, Path> setAside = new java.util.LinkedHashMap<>();
 
     HalfMadeSetup(Path config) {
         this.config = config;
@@ -37,9 +39,27 @@ final class HalfMadeSetup {
         }
     }
 
+    /**
+     * Moves a file of the setup before this one aside, as {@code NAME.replaced-STAMP} (or {@code
+     * -2}, {@code -3}… when two inits ran within the same second), under the config's lock.
+     */
+    void setAside(Path file, String stamp) throws java.io.IOException {
+        Path aside = file.resolveSibling(file.getFileName() + ".replaced-" + stamp);
+        for (int n = 2; Files.exists(aside, LinkOption.NOFOLLOW_LINKS); n++) {
+            aside = file.resolveSibling(file.getFileName() + ".replaced-" + stamp + "-" + n);
+        }
+        Files.move(file, aside);
+        setAside.put(file, aside);
+    }
+
+    /** Whether this init changed anything yet (then a failure takes it back). */
+    boolean changedAnything() {
+        return !keyFiles.isEmpty() || !setAside.isEmpty();
+    }
+
     /** Takes back what this init made, under the config's lock; says why when it could not. */
     Optional<String> takeBack(String configText) {
-        if (keyFiles.isEmpty()) {
+        if (!changedAnything()) {
             return Optional.empty(); // nothing written yet: the config comes after the keys
         }
         try {
@@ -58,6 +78,11 @@ final class HalfMadeSetup {
                                         == configText.getBytes(StandardCharsets.UTF_8).length
                                 && Files.readString(config).equals(configText)) {
                             Files.delete(config);
+                        }
+                        for (Map.Entry<Path, Path> aside : setAside.entrySet()) {
+                            if (!Files.exists(aside.getKey(), LinkOption.NOFOLLOW_LINKS)) {
+                                Files.move(aside.getValue(), aside.getKey());
+                            }
                         }
                     });
             return Optional.empty();

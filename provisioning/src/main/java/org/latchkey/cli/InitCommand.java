@@ -156,7 +156,12 @@ final class InitCommand implements Callable<Integer> {
                             + dir
                             + " ("
                             + existing.stream().map(p -> p.getFileName().toString()).toList()
-                            + "): refusing to overwrite it; use --force to replace it");
+                            + "): refusing to overwrite it; use --force to replace it"
+                            + (Files.exists(dir.resolve(DoorKeys.PUBLIC_FILE))
+                                    ? ""
+                                    : " (it has no "
+                                            + DoorKeys.PUBLIC_FILE
+                                            + ": an init that was stopped before it finished?)"));
         }
         String state = stateDir != null ? stateDir.toString() : defaultStateDir(dir, driver);
         mayWrite(dir, "the config folder");
@@ -232,7 +237,7 @@ final class InitCommand implements Callable<Integer> {
                                     "the files in " + dir + " changed meanwhile: run init again");
                         }
                         for (Path p : existing) {
-                            Files.move(p, p.resolveSibling(p.getFileName() + ".replaced-" + stamp));
+                            made.setAside(p, stamp);
                         }
                         try {
                             KeyFiles.write(
@@ -242,10 +247,8 @@ final class InitCommand implements Callable<Integer> {
                                     keyPass,
                                     context.random());
                         } finally {
-                            if (existing.isEmpty()) {
-                                made.keyFile(dir.resolve(OWNER + ".key"));
-                                made.keyFile(dir.resolve(OWNER + ".pub"));
-                            }
+                            made.keyFile(dir.resolve(OWNER + ".key"));
+                            made.keyFile(dir.resolve(OWNER + ".pub"));
                         }
                     });
             // The door's own identity: a door key (kept by --force), door.pub, the endorsement.
@@ -260,17 +263,26 @@ final class InitCommand implements Callable<Integer> {
                             context.random());
             finished = true;
         } finally {
-            if (!finished) {
+            if (!finished && made.changedAnything()) {
+                PrintWriter err = spec.commandLine().getErr();
                 made.takeBack(text)
-                        .ifPresent(
+                        .ifPresentOrElse(
                                 why ->
-                                        spec.commandLine()
-                                                .getErr()
-                                                .println(
-                                                        "latchkey: the half-made setup in "
-                                                                + dir
-                                                                + " could not be taken back: "
-                                                                + why));
+                                        err.println(
+                                                "latchkey: init did not finish, and what it wrote"
+                                                        + " in "
+                                                        + dir
+                                                        + " could not be taken back: "
+                                                        + why),
+                                () ->
+                                        err.println(
+                                                "latchkey: init did not finish: what it wrote in "
+                                                        + dir
+                                                        + " was taken back"
+                                                        + (existing.isEmpty()
+                                                                ? ""
+                                                                : ", and the setup before it put"
+                                                                        + " back")));
             }
             owner.destroy();
             if (pass != null) {

@@ -45,6 +45,26 @@ class HalfMadeSetupTest {
     }
 
     @Test
+    void forced_putsTheSetupBeforeItBack_andTwoInOneSecondDoNotCollide() throws Exception {
+        Path config = Files.writeString(dir.resolve("latchkey.toml"), "old config\n");
+        Path key = Files.writeString(dir.resolve("owner.key"), "old key");
+        Files.writeString(dir.resolve("owner.key.replaced-20261208-091500"), "older still");
+        HalfMadeSetup made = new HalfMadeSetup(config);
+        made.setAside(config, "20261208-091500");
+        made.setAside(key, "20261208-091500");
+        assertEquals(
+                "old key", Files.readString(dir.resolve("owner.key.replaced-20261208-091500-2")));
+        made.keyFile(Files.writeString(key, "new key"));
+        Files.writeString(config, "new config\n");
+        assertEquals(Optional.empty(), made.takeBack("new config\n"));
+        assertEquals("old config\n", Files.readString(config));
+        assertEquals("old key", Files.readString(key));
+        assertEquals(
+                "older still", Files.readString(dir.resolve("owner.key.replaced-20261208-091500")));
+        assertFalse(Files.exists(dir.resolve("owner.key.replaced-20261208-091500-2")));
+    }
+
+    @Test
     void nothingWritten_nothingTouched() throws Exception {
         Path config = Files.writeString(dir.resolve("latchkey.toml"), "lock_id = \"a\"\n");
         assertEquals(Optional.empty(), new HalfMadeSetup(config).takeBack("lock_id = \"a\"\n"));

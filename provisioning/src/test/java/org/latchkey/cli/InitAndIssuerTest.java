@@ -149,6 +149,25 @@ class InitAndIssuerTest {
     }
 
     @Test
+    void forcedInit_thatFailsHalfWay_putsTheSetupBeforeItBack() throws Exception {
+        String key = Files.readString(dir.resolve("owner.key"));
+        String text = Files.readString(config);
+        Path unsafe = Files.createDirectory(dir.resolve("open-to-all"));
+        Files.setPosixFilePermissions(
+                unsafe, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+        CliRun.Result failed = cli.init(dir, "--force", "--state-dir", unsafe.toString());
+        assertEquals(ExitCode.FAILED, failed.code(), failed.err());
+        assertTrue(failed.err().contains("and the setup before it put back"), failed.err());
+        assertEquals(key, Files.readString(dir.resolve("owner.key")));
+        assertEquals(text, Files.readString(config));
+        try (var files = Files.list(dir)) {
+            assertEquals(
+                    0,
+                    files.filter(p -> p.getFileName().toString().contains(".replaced-")).count());
+        }
+    }
+
+    @Test
     void fileProblems_areSaidInWords() {
         assertEquals(
                 "permission denied: /etc/latchkey",
