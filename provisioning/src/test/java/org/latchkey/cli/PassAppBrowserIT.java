@@ -437,20 +437,35 @@ class PassAppBrowserIT {
                                 + " && r.right <= innerWidth && r.bottom <= innerHeight;",
                         qr);
         assertEquals(Boolean.TRUE, inside, "the whole QR code on the screen, large: " + where);
-        java.awt.image.BufferedImage shot =
-                javax.imageio.ImageIO.read(
-                        new java.io.ByteArrayInputStream(qr.getScreenshotAs(OutputType.BYTES)));
-        int[] pixels =
-                shot.getRGB(0, 0, shot.getWidth(), shot.getHeight(), null, 0, shot.getWidth());
-        var bitmap =
-                new com.google.zxing.BinaryBitmap(
-                        new com.google.zxing.common.HybridBinarizer(
-                                new com.google.zxing.RGBLuminanceSource(
-                                        shot.getWidth(), shot.getHeight(), pixels)));
-        assertEquals(
-                pass,
-                new com.google.zxing.qrcode.QRCodeReader().decode(bitmap).getText(),
-                "the QR code on the screen reads as the pass");
+        // What a scanner reads from the screen: a screenshot taken again while the decoder does not
+        // find the code yet (a frame caught mid-paint; one CI run's single try gave
+        // FormatException).
+        String read =
+                new WebDriverWait(browser, Duration.ofSeconds(15))
+                        .ignoring(IllegalStateException.class)
+                        .until(d -> decode(qr.getScreenshotAs(OutputType.BYTES)));
+        assertEquals(pass, read, "the QR code on the screen reads as the pass");
+    }
+
+    private static String decode(byte[] png) {
+        try {
+            java.awt.image.BufferedImage shot =
+                    javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(png));
+            int[] pixels =
+                    shot.getRGB(0, 0, shot.getWidth(), shot.getHeight(), null, 0, shot.getWidth());
+            var bitmap =
+                    new com.google.zxing.BinaryBitmap(
+                            new com.google.zxing.common.HybridBinarizer(
+                                    new com.google.zxing.RGBLuminanceSource(
+                                            shot.getWidth(), shot.getHeight(), pixels)));
+            return new com.google.zxing.qrcode.QRCodeReader().decode(bitmap).getText();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (com.google.zxing.ChecksumException | com.google.zxing.FormatException e) {
+            throw new IllegalStateException("not read yet", e);
+        } catch (com.google.zxing.NotFoundException e) {
+            throw new IllegalStateException("not found yet", e);
+        }
     }
 
     private void click(String id) {
